@@ -1,0 +1,360 @@
+"""The Inkaso schema.
+
+Money columns are ``BigInteger`` minor units with a currency code beside them; never REAL.
+Natural keys make imports idempotent: an invoice is unique by its number (we are the only seller
+in a database), a payment by (source, source_ref).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+# --- our firm and users ---------------------------------------------------------------------
+
+
+class Firm(Base):
+    """The firm using Inkaso: the creditor on every letter and the sender of every message."""
+
+    __tablename__ = "firm"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    nip: Mapped[str | None] = mapped_column(String(20))
+    regon: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2), default="PL")
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    home_currency: Mapped[str] = mapped_column(String(3), default="PLN")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_mime: Mapped[str | None] = mapped_column(String(50))
+    accounts: Mapped[list[FirmBankAccount]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="FirmBankAccount.id"
+    )
+
+
+class FirmBankAccount(Base):
+    __tablename__ = "firm_bank_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"))
+    iban: Mapped[str] = mapped_column(String(40))
+    bank_name: Mapped[str | None] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3), default="PLN")
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    firm: Mapped[Firm] = relationship(back_populates="accounts")
+
+
+class User(Base):
+    """A person working in Inkaso (account managers, owners); roles come later."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(30), default="staff")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# --- contractors ---------------------------------------------------------------------------
+
+contractor_tag = Table(
+    "contractor_tag",
+    Base.metadata,
+    Column("contractor_id", ForeignKey("contractor.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tag"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Contractor(Base):
+    """A customer who owes us money (or may)."""
+
+    __tablename__ = "contractor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: the name case-folded and without diacritics, so "lodz" finds "Łódź" on any database
+    search_name: Mapped[str] = mapped_column(String(300), index=True)
+    nip: Mapped[str | None] = mapped_column(String(20), unique=True)
+    regon: Mapped[str | None] = mapped_column(String(20))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2), default="PL")
+    default_terms_days: Mapped[int] = mapped_column(Integer, default=14)
+    credit_limit_minor: Mapped[int | None] = mapped_column(BigInteger)
+    credit_limit_currency: Mapped[str | None] = mapped_column(String(3))
+    assigned_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    language: Mapped[str] = mapped_column(String(2), default="pl")
+    collection_paused_until: Mapped[dt.date | None] = mapped_column(Date)
+    collection_pause_reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    emails: Mapped[list[ContractorEmail]] = relationship(
+        cascade="all, delete-orphan", order_by="ContractorEmail.position"
+    )
+    phones: Mapped[list[ContractorPhone]] = relationship(
+        cascade="all, delete-orphan", order_by="ContractorPhone.position"
+    )
+    persons: Mapped[list[ContactPerson]] = relationship(
+        cascade="all, delete-orphan", order_by="ContactPerson.id"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=contractor_tag, order_by="Tag.name")
+    assigned_user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("default_terms_days >= 0 AND default_terms_days <= 3650", name="terms"),
+        CheckConstraint("language IN ('pl', 'en', 'ru')", name="language"),
+    )
+
+
+class ContractorEmail(Base):
+    __tablename__ = "contractor_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContractorPhone(Base):
+    __tablename__ = "contractor_phone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    #: E.164 ("+48501234567") so that search and SMS gateways agree on one form.
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactPerson(Base):
+    __tablename__ = "contact_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+# --- invoices, instalments, payments -------------------------------------------------------
+
+
+class Invoice(Base):
+    """A sales document. A correction carries the difference and points to what it corrects."""
+
+    __tablename__ = "invoice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    issue_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    sale_date: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20), default="invoice")
+    corrected_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="RESTRICT"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(30), default="manual")
+    source_id: Mapped[str | None] = mapped_column(String(200))
+    ksef_number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    contractor: Mapped[Contractor] = relationship()
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", order_by="Instalment.seq"
+    )
+    corrected_invoice: Mapped[Invoice | None] = relationship(remote_side="Invoice.id")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'correction', 'advance')", name="kind"),
+        CheckConstraint(
+            "(kind = 'correction') = (corrected_invoice_id IS NOT NULL)", name="correction_link"
+        ),
+    )
+
+
+class Instalment(Base):
+    """One due date of an invoice; receivables are tracked here.
+
+    ``open_minor`` and ``settled_on`` are a cache of the allocations, kept by the allocation
+    service only, so that "who owes what today" never aggregates the whole history.
+    """
+
+    __tablename__ = "instalment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    open_minor: Mapped[int] = mapped_column(BigInteger)
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="instalments")
+    allocations: Mapped[list[Allocation]] = relationship(
+        back_populates="instalment", order_by="Allocation.effective_date"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "seq", name="uq_instalment_invoice_seq"),
+        CheckConstraint("amount_minor >= 0", name="amount"),
+        CheckConstraint("open_minor >= 0 AND open_minor <= amount_minor", name="open"),
+        Index(
+            "ix_instalment_open",
+            "due_date",
+            sqlite_where=text("open_minor > 0"),
+            postgresql_where=text("open_minor > 0"),
+        ),
+        Index("ix_instalment_settled_on", "settled_on"),
+    )
+
+
+class Payment(Base):
+    """Money received. What is not allocated to instalments stays as the contractor's credit."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contractor.id", ondelete="RESTRICT"), index=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    payer_name: Mapped[str | None] = mapped_column(String(300))
+    payer_account: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(30), default="manual")
+    source_ref: Mapped[str | None] = mapped_column(String(200))
+    unallocated_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    allocations: Mapped[list[Allocation]] = relationship(back_populates="payment")
+
+    __table_args__ = (
+        UniqueConstraint("source", "source_ref", name="uq_payment_source_ref"),
+        CheckConstraint("amount_minor > 0", name="amount"),
+        CheckConstraint(
+            "unallocated_minor >= 0 AND unallocated_minor <= amount_minor", name="unallocated"
+        ),
+    )
+
+
+class Allocation(Base):
+    """Part of a payment, or of a reducing correction, set against one instalment.
+
+    ``effective_date`` is the day the instalment was reduced (payment date, correction issue date,
+    or the later invoice date when old credit is applied) so balances "as of" a date are one sum.
+    Allocations are never deleted or edited when history changes: they are released, and a
+    replacement row carries what remains, so every past balance can still be reproduced.
+    """
+
+    __tablename__ = "allocation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(
+        ForeignKey("instalment.id", ondelete="CASCADE"), index=True
+    )
+    payment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment.id", ondelete="CASCADE"), index=True
+    )
+    correction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    #: set when a later correction freed this money; it counts only for dates before this day
+    released_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    instalment: Mapped[Instalment] = relationship(back_populates="allocations")
+    payment: Mapped[Payment | None] = relationship(back_populates="allocations")
+    correction: Mapped[Invoice | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount"),
+        CheckConstraint("(payment_id IS NULL) <> (correction_id IS NULL)", name="one_source"),
+    )
+
+
+# --- activity log and settings -------------------------------------------------------------
+
+
+class Activity(Base):
+    """Everything that happened to a contractor: messages, letters, calls, notes, changes."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(ForeignKey("contractor.id", ondelete="CASCADE"))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), default="system")
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_activity_contractor_at", "contractor_id", "at"),)
+
+
+class Setting(Base):
+    """Typed settings shared by every seat (SMTP host, send windows...). Secrets live in keyring."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)

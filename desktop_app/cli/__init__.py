@@ -1,0 +1,1 @@
+"""The ``inkaso`` command line: thin handlers over the services, JSON for scripts."""

@@ -1,0 +1,183 @@
+"""inkaso contractor add|show|list"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop_app.cli import serialize
+from desktop_app.cli.context import Context, json_flag, today_flag
+from desktop_app.domain.identifiers import format_phone
+from desktop_app.domain.money import format_money, parse_amount
+from desktop_app.i18n import _
+from desktop_app.services import contractor_list, contractors, firm, views
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    group = sub.add_parser("contractor", help=_("add, show and list contractors"))
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help=_("add a contractor"))
+    add.add_argument("--name", required=True, help=_("full name of the firm or person"))
+    add.add_argument("--nip", help=_("Polish tax id (checked)"))
+    add.add_argument("--regon", help=_("REGON (checked)"))
+    add.add_argument("--email", action="append", default=[], help=_("e-mail address (repeatable)"))
+    add.add_argument("--phone", action="append", default=[], help=_("phone number (repeatable)"))
+    add.add_argument("--street")
+    add.add_argument("--postal-code")
+    add.add_argument("--city")
+    add.add_argument("--country", default="PL")
+    add.add_argument(
+        "--terms", type=int, default=14, metavar="DAYS", help=_("default payment terms")
+    )
+    add.add_argument(
+        "--lang",
+        dest="contractor_lang",
+        choices=("pl", "en", "ru"),
+        default="pl",
+        help=_("language of messages to this contractor"),
+    )
+    add.add_argument("--credit-limit", metavar="AMOUNT")
+    add.add_argument("--credit-currency", default="PLN")
+    add.add_argument("--tag", action="append", default=[], help=_("tag (repeatable)"))
+    add.add_argument("--notes")
+    json_flag(add)
+    add.set_defaults(handler=add_contractor)
+
+    show = actions.add_parser("show", help=_("show a contractor's card"))
+    show.add_argument("contractor", metavar="ID|NIP")
+    today_flag(show)
+    json_flag(show)
+    show.set_defaults(handler=show_contractor)
+
+    lst = actions.add_parser("list", help=_("list contractors with their balances"))
+    lst.add_argument("--overdue", action="store_true", help=_("only contractors with overdue debt"))
+    lst.add_argument("--search", default="", help=_("name, NIP, e-mail or phone fragment"))
+    lst.add_argument("--sort", choices=contractor_list.SORT_KEYS, default=None)
+    lst.add_argument("--limit", type=int)
+    lst.add_argument("--currency", help=_("currency of the balances (default: the firm's)"))
+    today_flag(lst)
+    json_flag(lst)
+    lst.set_defaults(handler=list_contractors)
+
+
+def add_contractor(ctx: Context) -> int:
+    a = ctx.args
+    limit = parse_amount(a.credit_limit, a.credit_currency) if a.credit_limit else None
+    new_id = contractors.add_contractor(
+        ctx.db,
+        contractors.ContractorInput(
+            name=a.name,
+            nip=a.nip,
+            regon=a.regon,
+            street=a.street,
+            postal_code=a.postal_code,
+            city=a.city,
+            country=a.country,
+            emails=a.email,
+            phones=a.phone,
+            terms_days=a.terms,
+            language=a.contractor_lang,
+            credit_limit_minor=limit,
+            credit_limit_currency=a.credit_currency if limit is not None else None,
+            tags=a.tag,
+            notes=a.notes,
+        ),
+    )
+    view = views.get_contractor(ctx.db, new_id)
+    if ctx.json:
+        ctx.emit_json(serialize.contractor(view))
+    else:
+        ctx.line(_("Contractor {id} added: {name}").format(id=view.id, name=view.name))
+    return 0
+
+
+def show_contractor(ctx: Context) -> int:
+    card = views.contractor_card(ctx.db, ctx.args.contractor, ctx.today())
+    if ctx.json:
+        ctx.emit_json(serialize.card(card))
+        return 0
+    c = card.contractor
+    ctx.line(f"{c.name}  (id {c.id})")
+    if c.nip:
+        ctx.line(_("NIP: {nip}").format(nip=c.nip))
+    address = ", ".join(p for p in (c.street, " ".join(filter(None, (c.postal_code, c.city)))) if p)
+    if address:
+        ctx.line(address)
+    for email in c.emails:
+        ctx.line(_("E-mail: {email}").format(email=email))
+    for phone in c.phones:
+        ctx.line(_("Phone: {phone}").format(phone=format_phone(phone)))
+    ctx.line(_("Payment terms: {days} days").format(days=c.terms_days))
+    ctx.line()
+    for b in card.balances:
+        ctx.line(
+            _("Open {open}, overdue {overdue}, oldest {days} days overdue").format(
+                open=format_money(b.open_minor, b.currency),
+                overdue=format_money(b.overdue_minor, b.currency),
+                days=b.max_days_overdue,
+            )
+        )
+        if b.credit_minor:
+            ctx.line(
+                _("Credit (overpaid): {amount}").format(
+                    amount=format_money(b.credit_minor, b.currency)
+                )
+            )
+    ctx.line()
+    rows = [
+        (
+            inv.number,
+            str(inst.seq),
+            inv.issue_date.isoformat(),
+            inst.due_date.isoformat(),
+            format_money(inst.amount_minor, inv.currency),
+            format_money(inst.open_minor, inv.currency),
+            str(inst.days_overdue) if inst.open_minor and inst.days_overdue else "",
+        )
+        for inv in card.invoices
+        for inst in inv.instalments
+    ]
+    ctx.table(
+        [_("Invoice"), _("No."), _("Issued"), _("Due"), _("Amount"), _("Open"), _("Days overdue")],
+        rows,
+        right={1, 4, 5, 6},
+    )
+    return 0
+
+
+def list_contractors(ctx: Context) -> int:
+    a = ctx.args
+    today = ctx.today()
+    currency = (a.currency or firm.home_currency(ctx.db)).upper()
+    sort = a.sort or ("overdue" if a.overdue else "name")
+    ids = contractor_list.search_ids(
+        ctx.db,
+        today=today,
+        currency=currency,
+        text=a.search,
+        sort=sort,
+        descending=sort in ("open", "overdue", "days"),
+        overdue_only=a.overdue,
+        limit=a.limit,
+    )
+    rows = contractor_list.fetch_rows(ctx.db, ids, today=today, currency=currency)
+    if ctx.json:
+        ctx.emit_json([serialize.contractor_row(r) for r in rows])
+        return 0
+    ctx.table(
+        [_("ID"), _("Name"), _("NIP"), _("Open"), _("Overdue"), _("Days overdue")],
+        [
+            (
+                str(r.id),
+                r.name,
+                r.nip or "",
+                format_money(r.open_minor, r.currency),
+                format_money(r.overdue_minor, r.currency),
+                str(r.max_days_overdue or ""),
+            )
+            for r in rows
+        ],
+        right={0, 3, 4, 5},
+    )
+    return 0

@@ -1,0 +1,100 @@
+"""inkaso invoice add"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from desktop_app.cli import serialize
+from desktop_app.cli.context import Context, json_flag, parse_date
+from desktop_app.domain.money import format_money, normalize_currency, parse_amount
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _
+from desktop_app.services import invoices, views
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    group = sub.add_parser("invoice", help=_("record invoices"))
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help=_("record an invoice with one or more due dates"))
+    add.add_argument("--contractor", required=True, metavar="ID|NIP")
+    add.add_argument("--number", required=True, metavar="NO")
+    add.add_argument("--issued", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--sold", metavar="YYYY-MM-DD", help=_("sale date"))
+    add.add_argument("--due", metavar="YYYY-MM-DD")
+    add.add_argument("--amount", metavar="AMOUNT", help=_("gross amount"))
+    add.add_argument(
+        "--instalment",
+        action="append",
+        default=[],
+        metavar="DATE:AMOUNT",
+        help=_("one due date and its amount (repeatable, instead of --due/--amount)"),
+    )
+    add.add_argument("--currency", default="PLN")
+    add.add_argument("--corrects", metavar="NO", help=_("number of the invoice this corrects"))
+    json_flag(add)
+    add.set_defaults(handler=add_invoice)
+
+
+def add_invoice(ctx: Context) -> int:
+    a = ctx.args
+    currency = normalize_currency(a.currency)
+    parts, gross = _instalments(a, currency)
+    new_id = invoices.add_invoice(
+        ctx.db,
+        invoices.InvoiceInput(
+            contractor=a.contractor,
+            number=a.number,
+            issue_date=parse_date(a.issued, "--issued"),
+            sale_date=parse_date(a.sold, "--sold") if a.sold else None,
+            currency=currency,
+            instalments=parts,
+            kind="correction" if a.corrects else "invoice",
+            corrects=a.corrects,
+            gross_minor=gross,
+        ),
+    )
+    view = views.get_invoice(ctx.db, new_id, parse_date(a.issued, "--issued"))
+    if ctx.json:
+        ctx.emit_json(serialize.invoice(view))
+    else:
+        ctx.line(
+            _("Invoice {number} recorded: {amount}").format(
+                number=view.number, amount=format_money(view.gross_minor, view.currency)
+            )
+        )
+    return 0
+
+
+def _instalments(
+    a: argparse.Namespace, currency: str
+) -> tuple[list[invoices.InstalmentInput], int | None]:
+    """(instalments, signed gross of a lowering correction or None)."""
+    if a.instalment and (a.due or a.amount):
+        raise ValidationError(_("Give either --due and --amount, or --instalment, not both"))
+    if a.instalment:
+        parts = []
+        for spec in a.instalment:
+            day, sep, amount = spec.partition(":")
+            if not sep:
+                raise ValidationError(
+                    _("--instalment {spec}: expected DATE:AMOUNT").format(spec=spec),
+                    field="instalment",
+                )
+            parts.append(
+                invoices.InstalmentInput(
+                    parse_date(day, "--instalment"), parse_amount(amount, currency)
+                )
+            )
+        return parts, None
+    if a.corrects and a.amount:
+        gross = parse_amount(a.amount, currency, allow_negative=True)
+        if gross <= 0:
+            return [], gross  # lowers the corrected invoice; no due date of its own
+    if not a.due or not a.amount:
+        raise ValidationError(
+            _("An invoice needs --due and --amount, or --instalment"), field="due"
+        )
+    return [
+        invoices.InstalmentInput(parse_date(a.due, "--due"), parse_amount(a.amount, currency))
+    ], None

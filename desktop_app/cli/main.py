@@ -1,0 +1,73 @@
+"""Entry point of the ``inkaso`` command: global options, dispatch, errors and exit codes.
+
+Exit codes: 0 success, 2 usage error (argparse), 3 bad input or data (one line on stderr),
+1 an unexpected failure (one line on stderr, the traceback in the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop_app import __version__
+from desktop_app.cli import commands
+from desktop_app.cli.context import Context
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import LANGUAGES, _, set_language
+from desktop_app.logging_setup import configure_logging, log_file
+
+log = logging.getLogger("inkaso.cli")
+
+
+def _pre_parse_language(argv: Sequence[str]) -> str | None:
+    """The language must be set before the parser's help texts are translated."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inkaso",
+        description=_("Inkaso: receivables and dunning for small firms."),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help=_("database file or URL (default: INKASO_DB, then inkaso.db in the user data folder)"),
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and output"))
+    parser.add_argument("--version", action="version", version=f"inkaso {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = _pre_parse_language(args_list)
+    set_language(lang if lang in LANGUAGES else None)
+    configure_logging()
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    ctx = Context(args)
+    try:
+        return int(args.handler(ctx))
+    except InkasoError as exc:
+        log.info("command failed: %s", exc.message)
+        sys.stderr.write(f"inkaso: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        message = _("Unexpected error; the details are in the log file {path}")
+        sys.stderr.write("inkaso: " + message.format(path=log_file()) + "\n")
+        return 1
+    finally:
+        ctx.close()

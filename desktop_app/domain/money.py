@@ -1,0 +1,142 @@
+"""Money as an integer number of minor units plus an ISO 4217 code.
+
+Never float: amounts are parsed from text with :class:`decimal.Decimal` and stored as ``int``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.core import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _, babel_locale
+
+_KNOWN_CURRENCIES = frozenset(list_currencies())
+_AMOUNT_RE = re.compile(r"\d+([.,]\d+)*")
+
+
+def normalize_currency(code: str) -> str:
+    """Upper-case ISO code, or a ValidationError naming the bad value."""
+    norm = code.strip().upper()
+    if norm not in _KNOWN_CURRENCIES or len(norm) != 3:
+        raise ValidationError(
+            _("Unknown currency code: {code}").format(code=code), field="currency"
+        )
+    return norm
+
+
+def exponent(currency: str) -> int:
+    """Number of minor-unit digits (PLN 2, JPY 0, ...)."""
+    digits: int = get_currency_precision(currency)
+    return digits
+
+
+def parse_amount(text: str, currency: str, *, allow_negative: bool = False) -> int:
+    """Parse "1234.56", "1 234,56", "1.234,56" or "1234" into minor units of ``currency``.
+
+    Spaces and apostrophes group thousands. With both ``,`` and ``.`` present the last one is the
+    decimal mark; a single mark is always decimal, so an ambiguous "1,234" in PLN is rejected as
+    too many decimals rather than silently read as a thousand.
+    """
+    raw = re.sub(r"[ \u00a0\u202f']", "", text.strip())
+    sign = 1
+    if raw[:1] in "+-":
+        sign = -1 if raw[0] == "-" else 1
+        raw = raw[1:]
+    if not _AMOUNT_RE.fullmatch(raw):
+        raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
+    marks = [i for i, ch in enumerate(raw) if ch in ",."]
+    integer, decimals = raw, ""
+    if marks:
+        last = marks[-1]
+        grouping = {raw[i] for i in marks[:-1]}
+        if len(marks) > 1 and grouping == {raw[last]}:
+            integer = raw  # "1.234.567": every mark groups thousands
+        elif grouping - {raw[last]} and raw[last] in grouping:
+            raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
+        else:
+            integer, decimals = raw[:last], raw[last + 1 :]
+        integer = integer.replace(",", "").replace(".", "")
+    digits = exponent(currency)
+    if len(decimals) > digits:
+        raise ValidationError(
+            _("Too many decimal places in {text} for {currency}").format(
+                text=text, currency=currency
+            ),
+            field="amount",
+        )
+    minor: int = (int(integer) * 10**digits + int(decimals.ljust(digits, "0") or "0")) * sign
+    if minor < 0 and not allow_negative:
+        raise ValidationError(
+            _("The amount must not be negative: {text}").format(text=text), field="amount"
+        )
+    return minor
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def decimal_str(minor: int, currency: str) -> str:
+    """Machine form used in JSON: "1234.56", "-5.00", "100" for JPY."""
+    digits = exponent(currency)
+    value = to_decimal(minor, currency)
+    return f"{value:.{digits}f}"
+
+
+def format_money(minor: int, currency: str, lang: str | None = None) -> str:
+    """Human form for the active (or given) UI language: "1 234,56 zł", "PLN 1,234.56"."""
+    loc = babel_locale(lang)
+    text = format_currency(to_decimal(minor, currency), currency, locale=loc)
+    return _apply_currency_spacing(text, currency, loc)
+
+
+def _apply_currency_spacing(text: str, currency: str, loc: str) -> str:
+    """CLDR currencySpacing, which Babel skips: a letter symbol never touches a digit."""
+    try:
+        symbol = Locale.parse(loc).currency_symbols.get(currency, currency)
+    except UnknownLocaleError:  # pragma: no cover - our locales are fixed
+        symbol = currency
+    index = text.find(symbol)
+    if index < 0 or not symbol:
+        return text
+    end = index + len(symbol)
+    if end < len(text) and text[end].isdigit() and unicodedata.category(symbol[-1]).startswith("L"):
+        return text[:end] + "\u00a0" + text[end:]
+    if index > 0 and text[index - 1].isdigit() and unicodedata.category(symbol[0]).startswith("L"):
+        return text[:index] + "\u00a0" + text[index:]
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in one currency. Arithmetic across currencies is an error, not a conversion."""
+
+    minor: int
+    currency: str
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
+
+    def format(self, lang: str | None = None) -> str:
+        return format_money(self.minor, self.currency, lang)
+
+    def decimal_str(self) -> str:
+        return decimal_str(self.minor, self.currency)

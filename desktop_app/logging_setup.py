@@ -1,0 +1,39 @@
+"""Named loggers to a rotating file in the user log directory; nothing goes to the terminal."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from desktop_app.paths import log_dir
+
+_configured: Path | None = None
+
+
+def log_file() -> Path:
+    return log_dir() / "inkaso.log"
+
+
+def configure_logging(level: int = logging.INFO) -> Path:
+    """Attach the rotating file handler once per process; returns the log file path."""
+    global _configured
+    if _configured is not None:
+        return _configured
+    path = log_file()
+    root = logging.getLogger()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        # A read-only home must not stop the app; the log is then lost, not the work.
+        handler = logging.NullHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(level)
+    _configured = path
+    return path

@@ -1,0 +1,63 @@
+"""The contractor's activity log: one row per message, letter, call, note or change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.models import Activity, utcnow
+from desktop_app.i18n import _
+
+
+def current_actor() -> str:
+    """The OS login of whoever runs this process; the GUI passes the chosen Inkaso user instead."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "system"
+
+
+def record(
+    session: Session,
+    *,
+    contractor_id: int,
+    kind: str,
+    summary: str,
+    actor: str | None = None,
+    invoice_id: int | None = None,
+    channel: str | None = None,
+    body: str | None = None,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Activity:
+    entry = Activity(
+        contractor_id=contractor_id,
+        invoice_id=invoice_id,
+        kind=kind,
+        channel=channel,
+        summary=summary,
+        body=body,
+        data=data,
+        actor=actor or current_actor(),
+        at=at or utcnow(),
+    )
+    session.add(entry)
+    return entry
+
+
+#: kinds whose summary is the user's own words, never a catalogue message
+FREE_TEXT_KINDS = frozenset({"note", "call"})
+
+
+def render_summary(kind: str, summary: str, data: dict[str, Any] | None) -> str:
+    """System entries store an English catalogue message and its values, so the log reads in
+    whatever language the viewer has chosen; notes are shown exactly as typed."""
+    if kind in FREE_TEXT_KINDS:
+        return summary
+    try:
+        return _(summary).format_map(data or {})
+    except (KeyError, IndexError, ValueError):
+        return summary

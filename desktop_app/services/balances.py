@@ -1,0 +1,72 @@
+"""What is open "as of" a date, as SQL the reports, lists and the GUI build on.
+
+Open as of D = instalment amount − allocations effective on or before D that were not released
+on or before D, counting only invoices issued by D. ``settled_on`` prunes instalments that were
+already settled by D, so a report for today reads only the few open items, not the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Subquery, case, func, or_, select
+
+from db.models import Allocation, Instalment, Invoice
+
+
+def allocated_as_of(as_of: dt.date):  # type: ignore[no-untyped-def]
+    """Scalar subquery: money set against the current instalment row as of ``as_of``."""
+    return (
+        select(func.coalesce(func.sum(Allocation.amount_minor), 0))
+        .where(
+            Allocation.instalment_id == Instalment.id,
+            Allocation.effective_date <= as_of,
+            or_(Allocation.released_on.is_(None), Allocation.released_on > as_of),
+        )
+        .scalar_subquery()
+    )
+
+
+def open_items(as_of: dt.date, *, contractor_ids: Sequence[int] | None = None) -> Subquery:
+    """One row per instalment open as of ``as_of``:
+    contractor_id, invoice_id, instalment_id, currency, due_date, amount, open."""
+    open_expr = Instalment.amount_minor - allocated_as_of(as_of)
+    query = (
+        select(
+            Invoice.contractor_id.label("contractor_id"),
+            Invoice.id.label("invoice_id"),
+            Instalment.id.label("instalment_id"),
+            Invoice.currency.label("currency"),
+            Instalment.due_date.label("due_date"),
+            Instalment.amount_minor.label("amount"),
+            open_expr.label("open"),
+        )
+        .join(Invoice, Invoice.id == Instalment.invoice_id)
+        .where(
+            Invoice.issue_date <= as_of,
+            or_(Instalment.settled_on.is_(None), Instalment.settled_on > as_of),
+        )
+    )
+    if contractor_ids is not None:
+        query = query.where(Invoice.contractor_id.in_(list(contractor_ids)))
+    inner = query.subquery("items_all")
+    return select(inner).where(inner.c.open > 0).subquery("open_items")
+
+
+def contractor_balances(
+    as_of: dt.date, currency: str | None = None, contractor_ids: Sequence[int] | None = None
+) -> Subquery:
+    """Per contractor and currency: open, overdue, and the oldest overdue due date."""
+    items = open_items(as_of, contractor_ids=contractor_ids)
+    overdue = items.c.due_date < as_of
+    query = select(
+        items.c.contractor_id,
+        items.c.currency,
+        func.sum(items.c.open).label("open"),
+        func.sum(case((overdue, items.c.open), else_=0)).label("overdue"),
+        func.min(case((overdue, items.c.due_date), else_=None)).label("oldest_overdue_due"),
+    ).group_by(items.c.contractor_id, items.c.currency)
+    if currency is not None:
+        query = query.where(items.c.currency == currency)
+    return query.subquery("balances")

@@ -1,0 +1,173 @@
+"""The contractors list: search and sort in SQL, rows fetched by id a page at a time.
+
+The GUI model and ``contractor list`` both use this, so the list a user sees on screen and the
+one a script gets are the same query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+
+from db.models import Contractor, ContractorEmail, ContractorPhone
+from db.uow import Database
+from desktop_app.domain.text import search_key
+from desktop_app.services.balances import contractor_balances
+
+SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days")
+
+
+@dataclass(frozen=True)
+class ContractorRow:
+    id: int
+    name: str
+    nip: str | None
+    city: str | None
+    email: str | None
+    phone: str | None
+    currency: str
+    open_minor: int
+    overdue_minor: int
+    max_days_overdue: int
+
+
+def _filter(text: str) -> ColumnElement[bool] | None:
+    text = text.strip()
+    if not text:
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    for word in search_key(text).split():
+        like = f"%{_escape(word)}%"
+        word_conditions: list[ColumnElement[bool]] = [
+            Contractor.search_name.like(like, escape="\\"),
+            exists().where(
+                ContractorEmail.contractor_id == Contractor.id,
+                func.lower(ContractorEmail.email).like(like, escape="\\"),
+            ),
+        ]
+        digits = re.sub(r"\D", "", word)
+        if len(digits) >= 3:
+            word_conditions.append(Contractor.nip.like(f"%{digits}%"))
+            word_conditions.append(
+                exists().where(
+                    ContractorPhone.contractor_id == Contractor.id,
+                    ContractorPhone.phone.like(f"%{digits}%"),
+                )
+            )
+        conditions.append(or_(*word_conditions))
+    return and_(*conditions)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _query(
+    today: dt.date, currency: str
+) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
+    balances = contractor_balances(today, currency)
+    open_col = func.coalesce(balances.c.open, 0)
+    overdue_col = func.coalesce(balances.c.overdue, 0)
+    oldest = balances.c.oldest_overdue_due
+    columns: dict[str, ColumnElement[Any]] = {
+        "name": Contractor.search_name.expression,
+        "nip": Contractor.nip.expression,
+        "city": Contractor.city.expression,
+        "open": open_col,
+        "overdue": overdue_col,
+        # the oldest overdue due date orders by days overdue without date arithmetic in SQL
+        "days": func.coalesce(oldest, today),
+    }
+    query = select(Contractor.id).outerjoin(balances, balances.c.contractor_id == Contractor.id)
+    return query, columns
+
+
+def search_ids(
+    db: Database,
+    *,
+    today: dt.date,
+    currency: str,
+    text: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    overdue_only: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    """Contractor ids matching ``text`` (name, NIP, e-mail, phone), in the requested order."""
+    if sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}")
+    query, columns = _query(today, currency)
+    condition = _filter(text)
+    if condition is not None:
+        query = query.where(condition)
+    if overdue_only:
+        query = query.where(columns["overdue"] > 0)
+    key = columns[sort]
+    # "days" sorts by the oldest due date, which runs the other way round
+    ascending = descending if sort == "days" else not descending
+    order = key.asc() if ascending else key.desc()
+    query = query.order_by(order, Contractor.search_name, Contractor.id)
+    if limit is not None:
+        query = query.limit(limit)
+    with db.read() as session:
+        return list(session.scalars(query))
+
+
+def fetch_rows(
+    db: Database, ids: Sequence[int], *, today: dt.date, currency: str
+) -> list[ContractorRow]:
+    """Rows for ``ids`` in the same order; used for the visible page of a table."""
+    if not ids:
+        return []
+    balances = contractor_balances(today, currency, contractor_ids=ids)
+    first_email = (
+        select(ContractorEmail.email)
+        .where(ContractorEmail.contractor_id == Contractor.id)
+        .order_by(ContractorEmail.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    first_phone = (
+        select(ContractorPhone.phone)
+        .where(ContractorPhone.contractor_id == Contractor.id)
+        .order_by(ContractorPhone.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Contractor.id,
+            Contractor.name,
+            Contractor.nip,
+            Contractor.city,
+            first_email,
+            first_phone,
+            func.coalesce(balances.c.open, 0),
+            func.coalesce(balances.c.overdue, 0),
+            balances.c.oldest_overdue_due,
+        )
+        .outerjoin(balances, balances.c.contractor_id == Contractor.id)
+        .where(Contractor.id.in_(list(ids)))
+    )
+    with db.read() as session:
+        found = {
+            row[0]: ContractorRow(
+                id=row[0],
+                name=row[1],
+                nip=row[2],
+                city=row[3],
+                email=row[4],
+                phone=row[5],
+                currency=currency,
+                open_minor=int(row[6]),
+                overdue_minor=int(row[7]),
+                max_days_overdue=(today - row[8]).days if row[8] else 0,
+            )
+            for row in session.execute(query)
+        }
+    return [found[i] for i in ids if i in found]

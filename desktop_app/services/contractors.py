@@ -1,0 +1,208 @@
+"""Contractors: add, edit, find by id or NIP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag
+from db.uow import Database
+from desktop_app.domain.identifiers import (
+    normalize_email,
+    normalize_nip,
+    normalize_phone,
+    normalize_regon,
+)
+from desktop_app.domain.money import normalize_currency
+from desktop_app.domain.text import search_key
+from desktop_app.errors import ConflictError, NotFoundError, ValidationError
+from desktop_app.i18n import LANGUAGES, N_, _
+from desktop_app.services import activity
+
+
+@dataclass
+class ContactPersonInput:
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class ContractorInput:
+    """What a user (or an importer) supplies; validated and normalised by :func:`add_contractor`."""
+
+    name: str
+    nip: str | None = None
+    regon: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str = "PL"
+    emails: Sequence[str] = ()
+    phones: Sequence[str] = ()
+    persons: Sequence[ContactPersonInput] = ()
+    terms_days: int = 14
+    language: str = "pl"
+    credit_limit_minor: int | None = None
+    credit_limit_currency: str | None = None
+    assigned_user_id: int | None = None
+    tags: Sequence[str] = ()
+    notes: str | None = None
+
+
+@dataclass
+class NormalizedContractor:
+    name: str
+    nip: str | None
+    regon: str | None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+
+
+def validate(data: ContractorInput) -> NormalizedContractor:
+    name = data.name.strip()
+    if not name:
+        raise ValidationError(_("The contractor's name is empty"), field="name")
+    if len(name) > 300:
+        raise ValidationError(
+            _("The contractor's name is longer than 300 characters"), field="name"
+        )
+    if not 0 <= data.terms_days <= 3650:
+        raise ValidationError(
+            _("Payment terms must be between 0 and 3650 days, not {days}").format(
+                days=data.terms_days
+            ),
+            field="terms",
+        )
+    if data.language not in LANGUAGES:
+        raise ValidationError(
+            _("Unsupported message language {lang}; use pl, en or ru").format(lang=data.language),
+            field="language",
+        )
+    if data.credit_limit_minor is not None and data.credit_limit_minor < 0:
+        raise ValidationError(_("The credit limit must not be negative"), field="credit_limit")
+    nip = normalize_nip(data.nip) if data.nip and data.nip.strip() else None
+    regon = normalize_regon(data.regon) if data.regon and data.regon.strip() else None
+    emails = _unique(normalize_email(e) for e in data.emails if e.strip())
+    phones = _unique(normalize_phone(p) for p in data.phones if p.strip())
+    return NormalizedContractor(name=name, nip=nip, regon=regon, emails=emails, phones=phones)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def add_contractor(db: Database, data: ContractorInput, *, actor: str | None = None) -> int:
+    """Create a contractor; returns its id. A NIP already on file is a ConflictError."""
+    norm = validate(data)
+    with db.write() as session:
+        if norm.nip and session.scalar(select(Contractor.id).where(Contractor.nip == norm.nip)):
+            raise ConflictError(
+                _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
+            )
+        contractor = Contractor(
+            name=norm.name,
+            search_name=search_key(norm.name),
+            nip=norm.nip,
+            regon=norm.regon,
+            street=_blank_to_none(data.street),
+            postal_code=_blank_to_none(data.postal_code),
+            city=_blank_to_none(data.city),
+            country=(data.country or "PL").upper(),
+            default_terms_days=data.terms_days,
+            language=data.language,
+            credit_limit_minor=data.credit_limit_minor,
+            credit_limit_currency=(
+                normalize_currency(data.credit_limit_currency)
+                if data.credit_limit_currency
+                else None
+            ),
+            assigned_user_id=data.assigned_user_id,
+            notes=_blank_to_none(data.notes),
+        )
+        contractor.emails = [
+            ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)
+        ]
+        contractor.phones = [
+            ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)
+        ]
+        contractor.persons = [
+            ContactPerson(
+                name=p.name.strip(),
+                role=_blank_to_none(p.role),
+                email=normalize_email(p.email) if p.email else None,
+                phone=normalize_phone(p.phone) if p.phone else None,
+            )
+            for p in data.persons
+        ]
+        contractor.tags = [
+            _tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())
+        ]
+        session.add(contractor)
+        session.flush()
+        activity.record(
+            session,
+            contractor_id=contractor.id,
+            kind="status",
+            summary=N_("Contractor {name} created"),
+            data={"name": contractor.name},
+            actor=actor,
+        )
+        return contractor.id
+
+
+def _tag(session: Session, name: str) -> Tag:
+    tag = session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+    return tag
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+def resolve(session: Session, ref: str | int) -> Contractor:
+    """A contractor by database id or by NIP (any common spelling); NotFoundError otherwise."""
+    text = str(ref).strip()
+    contractor: Contractor | None = None
+    if text.isdigit() and len(text) < 10:
+        contractor = session.get(Contractor, int(text))
+    else:
+        try:
+            nip = normalize_nip(text)
+        except ValidationError:
+            nip = None
+        if nip is not None:
+            contractor = session.scalar(select(Contractor).where(Contractor.nip == nip))
+    if contractor is None:
+        raise NotFoundError(
+            _("No contractor with id or NIP {ref}").format(ref=ref), field="contractor"
+        )
+    return contractor
+
+
+def load(session: Session, contractor_id: int) -> Contractor:
+    contractor = session.scalar(
+        select(Contractor)
+        .where(Contractor.id == contractor_id)
+        .options(
+            selectinload(Contractor.emails),
+            selectinload(Contractor.phones),
+            selectinload(Contractor.persons),
+            selectinload(Contractor.tags),
+        )
+    )
+    if contractor is None:
+        raise NotFoundError(
+            _("No contractor with id or NIP {ref}").format(ref=contractor_id), field="contractor"
+        )
+    return contractor

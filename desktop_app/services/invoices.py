@@ -1,0 +1,164 @@
+"""Invoices and their instalments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import Instalment, Invoice
+from db.uow import Database
+from desktop_app.domain.money import decimal_str, normalize_currency
+from desktop_app.errors import ConflictError, NotFoundError, ValidationError
+from desktop_app.i18n import N_, _
+from desktop_app.services import activity, contractors, ledger
+
+KINDS = ("invoice", "correction", "advance")
+
+
+@dataclass(frozen=True)
+class InstalmentInput:
+    due_date: dt.date
+    amount_minor: int
+
+
+@dataclass
+class InvoiceInput:
+    contractor: str | int
+    number: str
+    issue_date: dt.date
+    currency: str
+    instalments: Sequence[InstalmentInput]
+    sale_date: dt.date | None = None
+    kind: str = "invoice"
+    corrects: str | None = None
+    #: a correction's signed difference; for other kinds the sum of the instalments
+    gross_minor: int | None = None
+    source: str = "manual"
+    source_id: str | None = None
+    ksef_number: str | None = None
+
+
+def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -> int:
+    """Record an invoice (or correction) and apply any credit the contractor has; returns its id."""
+    number = data.number.strip()
+    if not number:
+        raise ValidationError(_("The invoice number is empty"), field="number")
+    if data.kind not in KINDS:
+        raise ValidationError(_("Unknown invoice kind {kind}").format(kind=data.kind), field="kind")
+    currency = normalize_currency(data.currency)
+    gross = _gross(data)
+    _check_instalments(data, gross)
+    with db.write() as session:
+        contractor = contractors.resolve(session, data.contractor)
+        if session.scalar(select(Invoice.id).where(Invoice.number == number)):
+            raise ConflictError(
+                _("Invoice {number} already exists").format(number=number), field="number"
+            )
+        original = None
+        if data.kind == "correction":
+            original = session.scalar(
+                select(Invoice).where(Invoice.number == (data.corrects or ""))
+            )
+            if original is None:
+                raise NotFoundError(
+                    _("The corrected invoice {number} does not exist").format(number=data.corrects),
+                    field="corrects",
+                )
+            if original.contractor_id != contractor.id or original.currency != currency:
+                raise ValidationError(
+                    _(
+                        "A correction must have the contractor and currency of invoice {number}"
+                    ).format(number=original.number),
+                    field="corrects",
+                )
+        invoice = Invoice(
+            contractor_id=contractor.id,
+            number=number,
+            issue_date=data.issue_date,
+            sale_date=data.sale_date,
+            currency=currency,
+            gross_minor=gross,
+            kind=data.kind,
+            corrected_invoice=original,
+            source=data.source,
+            source_id=data.source_id,
+            ksef_number=data.ksef_number,
+        )
+        invoice.instalments = [
+            Instalment(
+                seq=i, due_date=p.due_date, amount_minor=p.amount_minor, open_minor=p.amount_minor
+            )
+            for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
+        ]
+        session.add(invoice)
+        session.flush()
+        for instalment in invoice.instalments:
+            ledger.refresh(instalment)
+        if original is not None and gross < 0:
+            ledger.apply_reducing_correction(session, invoice, original)
+        ledger.apply_credit(session, contractor.id, currency)
+        activity.record(
+            session,
+            contractor_id=contractor.id,
+            invoice_id=invoice.id,
+            kind="invoice",
+            summary=(
+                N_("Correction {number} to {corrected} recorded: {amount} {currency}")
+                if original is not None
+                else N_("Invoice {number} recorded: {amount} {currency}")
+            ),
+            data={
+                "number": number,
+                "corrected": original.number if original else None,
+                "amount": decimal_str(gross, currency),
+                "currency": currency,
+            },
+            actor=actor,
+        )
+        return invoice.id
+
+
+def _gross(data: InvoiceInput) -> int:
+    total = sum(p.amount_minor for p in data.instalments)
+    if data.kind == "correction":
+        if not data.corrects:
+            raise ValidationError(
+                _("A correction must name the invoice it corrects"), field="corrects"
+            )
+        gross = data.gross_minor if data.gross_minor is not None else total
+        if gross < 0 and data.instalments:
+            raise ValidationError(
+                _("A correction that lowers the amount has no instalments of its own"),
+                field="instalments",
+            )
+        return gross
+    if data.gross_minor is not None and data.gross_minor != total:
+        raise ValidationError(
+            _("The instalments do not add up to the invoice amount"), field="instalments"
+        )
+    return total
+
+
+def _check_instalments(data: InvoiceInput, gross: int) -> None:
+    if data.kind != "correction" and not data.instalments:
+        raise ValidationError(_("An invoice needs a due date and an amount"), field="due")
+    if data.kind != "correction" and gross <= 0:
+        raise ValidationError(_("The invoice amount must be greater than zero"), field="amount")
+    dates = [p.due_date for p in data.instalments]
+    if len(set(dates)) != len(dates):
+        raise ValidationError(_("Two instalments have the same due date"), field="instalments")
+    for part in data.instalments:
+        if part.amount_minor <= 0:
+            raise ValidationError(
+                _("Every instalment must have an amount greater than zero"), field="instalments"
+            )
+        if part.due_date < data.issue_date:
+            raise ValidationError(
+                _("The due date {due} is before the issue date {issued}").format(
+                    due=part.due_date.isoformat(), issued=data.issue_date.isoformat()
+                ),
+                field="due",
+            )
