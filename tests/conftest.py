@@ -1,0 +1,78 @@
+"""Shared fixtures: real SQLite files, the real CLI, an isolated data folder per test session."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Before anything imports Qt or reads the user's folders.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="inkaso-tests-"))
+os.environ["INKASO_DATA_DIR"] = str(_SESSION_HOME / "data")
+os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "xdg-data")
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+os.environ.pop("INKASO_DB", None)
+
+from db.uow import Database  # noqa: E402
+from desktop_app.cli.main import main as cli_main  # noqa: E402
+from desktop_app.i18n import set_language  # noqa: E402
+from desktop_app.services.database import open_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Tests read English unless they switch; the CLI's --lang switches per call."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "inkaso.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.dispose()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Cli:
+    """Run ``inkaso --db <tmp file> ARGS...`` in-process and capture what it prints."""
+
+    def run(*args: str, db: Path | str | None = None) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = cli_main(["--db", str(db or db_path), *args])
+            except SystemExit as exc:  # argparse usage errors
+                code = int(exc.code or 0)
+        set_language("en")
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
