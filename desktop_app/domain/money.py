@@ -17,7 +17,11 @@ from desktop_app.errors import ValidationError
 from desktop_app.i18n import _, babel_locale
 
 _KNOWN_CURRENCIES = frozenset(list_currencies())
-_AMOUNT_RE = re.compile(r"\d+([.,]\d+)*")
+_AMOUNT_FORMS = (
+    re.compile(r"(?P<int>\d+)(?:[.,](?P<dec>\d+))?"),
+    re.compile(r"(?P<int>\d{1,3}(?:\.\d{3})+)(?:,(?P<dec>\d+))?"),
+    re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+)(?:\.(?P<dec>\d+))?"),
+)
 
 
 def normalize_currency(code: str) -> str:
@@ -39,29 +43,22 @@ def exponent(currency: str) -> int:
 def parse_amount(text: str, currency: str, *, allow_negative: bool = False) -> int:
     """Parse "1234.56", "1 234,56", "1.234,56" or "1234" into minor units of ``currency``.
 
-    Spaces and apostrophes group thousands. With both ``,`` and ``.`` present the last one is the
-    decimal mark; a single mark is always decimal, so an ambiguous "1,234" in PLN is rejected as
-    too many decimals rather than silently read as a thousand.
+    Spaces and apostrophes group thousands. A single ``,`` or ``.`` is always the decimal mark,
+    so an ambiguous "1,234" in PLN is rejected as too many decimals rather than silently read as
+    a thousand; a mark repeated in groups of three ("1.234.567,5") groups thousands.
     """
     raw = re.sub(r"[ \u00a0\u202f']", "", text.strip())
-    sign = 1
-    if raw[:1] in "+-":
-        sign = -1 if raw[0] == "-" else 1
+    sign = -1 if raw.startswith("-") else 1
+    if raw[:1] in ("+", "-"):
         raw = raw[1:]
-    if not _AMOUNT_RE.fullmatch(raw):
+    for pattern in _AMOUNT_FORMS:
+        match = pattern.fullmatch(raw)
+        if match:
+            break
+    else:
         raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
-    marks = [i for i, ch in enumerate(raw) if ch in ",."]
-    integer, decimals = raw, ""
-    if marks:
-        last = marks[-1]
-        grouping = {raw[i] for i in marks[:-1]}
-        if len(marks) > 1 and grouping == {raw[last]}:
-            integer = raw  # "1.234.567": every mark groups thousands
-        elif grouping - {raw[last]} and raw[last] in grouping:
-            raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
-        else:
-            integer, decimals = raw[:last], raw[last + 1 :]
-        integer = integer.replace(",", "").replace(".", "")
+    integer = re.sub(r"[.,]", "", match.group("int"))
+    decimals = match.group("dec") or ""
     digits = exponent(currency)
     if len(decimals) > digits:
         raise ValidationError(

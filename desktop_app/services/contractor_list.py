@@ -67,9 +67,7 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _query(
-    today: dt.date, currency: str
-) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
+def _query(today: dt.date, currency: str) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
     balances = contractor_balances(today, currency)
     open_col = func.coalesce(balances.c.open, 0)
     overdue_col = func.coalesce(balances.c.overdue, 0)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.domain.money import (
+    Money,
+    decimal_str,
+    format_money,
+    normalize_currency,
+    parse_amount,
+)
+from desktop_app.errors import ValidationError
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"),
+    [
+        ("1234.56", 123456),
+        ("1 234,56", 123456),
+        ("1\u00a0234,56", 123456),
+        ("1.234,56", 123456),
+        ("1,234.56", 123456),
+        ("1234", 123400),
+        ("0,5", 50),
+        ("1.234.567", 123456700),
+        ("+7", 700),
+    ],
+)
+def test_parse_amount_accepts_common_spellings(text: str, minor: int) -> None:
+    assert parse_amount(text, "PLN") == minor
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "12,345", "1,234", "1.2.3,4,5", "1e5", "--1", "12.3.4"]
+)
+def test_parse_amount_rejects_ambiguous_or_garbage(text: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_amount(text, "PLN")
+
+
+def test_negative_only_when_allowed() -> None:
+    with pytest.raises(ValidationError, match="negative"):
+        parse_amount("-5", "PLN")
+    assert parse_amount("-12,30", "PLN", allow_negative=True) == -1230
+
+
+def test_currency_exponent_respected() -> None:
+    assert parse_amount("1500", "JPY") == 1500
+    with pytest.raises(ValidationError):
+        parse_amount("15.5", "JPY")
+    assert decimal_str(1500, "JPY") == "1500"
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_decimal_str_round_trips(minor: int) -> None:
+    assert parse_amount(decimal_str(minor, "PLN"), "PLN", allow_negative=True) == minor
+
+
+def test_format_money_per_language() -> None:
+    nbsp = "\u00a0"
+    assert format_money(123456, "PLN", "pl") == f"1{nbsp}234,56{nbsp}zł"
+    assert format_money(123456, "PLN", "en") == f"PLN{nbsp}1,234.56"
+    assert format_money(123456, "EUR", "ru") == f"1{nbsp}234,56{nbsp}€"
+
+
+def test_currency_codes() -> None:
+    assert normalize_currency(" eur ") == "EUR"
+    with pytest.raises(ValidationError, match="XYZ"):
+        normalize_currency("XYZ")
+
+
+def test_money_refuses_mixing_currencies() -> None:
+    assert Money(100, "PLN") + Money(50, "PLN") == Money(150, "PLN")
+    with pytest.raises(ValueError):
+        _ = Money(100, "PLN") + Money(1, "EUR")
