@@ -138,6 +138,7 @@ class Contractor(Base):
     collection_pause_reason: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
 
     emails: Mapped[list[ContractorEmail]] = relationship(
         cascade="all, delete-orphan", order_by="ContractorEmail.position"
@@ -214,6 +215,13 @@ class Invoice(Base):
     source_id: Mapped[str | None] = mapped_column(String(200))
     ksef_number: Mapped[str | None] = mapped_column(String(60), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    dispute_reason: Mapped[str | None] = mapped_column(Text)
+    collection_paused_until: Mapped[dt.date | None] = mapped_column(Date)
+    collection_pause_reason: Mapped[str | None] = mapped_column(Text)
+    #: the day the case went to hard collection; reminders end for good
+    handed_over_on: Mapped[dt.date | None] = mapped_column(Date)
 
     contractor: Mapped[Contractor] = relationship()
     instalments: Mapped[list[Instalment]] = relationship(
@@ -358,3 +366,174 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# --- dunning ---------------------------------------------------------------------------------
+
+
+class Scenario(Base):
+    """A dunning scenario; ``definition`` is the JSON of desktop_app.domain.scenario."""
+
+    __tablename__ = "scenario"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MessageTemplate(Base):
+    """A user's own wording of a template; the shipped text is the fallback."""
+
+    __tablename__ = "message_template"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(2))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("name", "language", name="uq_message_template_name_lang"),)
+
+
+class Promise(Base):
+    """A promise to pay: pauses reminders until ``due_on``; if broken, the scenario reacts."""
+
+    __tablename__ = "promise"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"))
+    made_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100), default="system")
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'kept', 'broken', 'cancelled')", name="status"),
+        CheckConstraint("amount_minor > 0", name="amount"),
+    )
+
+
+class OutboxMessage(Base):
+    """A message to send. The row (with its unique key) exists before anything is sent, so no
+    run, process or office PC can send it twice; ``sending`` left behind by a crash becomes
+    ``uncertain`` and waits for a person."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    contractor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    scenario: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(10))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(2), default="pl")
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    from_name: Mapped[str | None] = mapped_column(String(300))
+    #: what the message is about, kept for the activity log and the outbox view
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    planned_for: Mapped[dt.date] = mapped_column(Date)
+    #: after this day the message no longer fits the situation and is cancelled, not sent
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sending_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'failed', 'failed_permanently', "
+            "'uncertain', 'cancelled')",
+            name="status",
+        ),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+
+class Task(Base):
+    """Work for a person: hand-over to collection, a call to make, a broken promise to chase."""
+
+    __tablename__ = "task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    contractor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    assigned_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    done_by: Mapped[str | None] = mapped_column(String(100))
+    done_note: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        Index("ix_task_status_due", "status", "due_on"),
+    )
+
+
+class DunningLog(Base):
+    """What was done (or skipped, and why) for each item at each step occurrence and channel.
+
+    The unique constraint is what makes planning idempotent across runs and processes.
+    """
+
+    __tablename__ = "dunning_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("instalment.id", ondelete="CASCADE"))
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    scenario: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(40))
+    occurrence: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(10))
+    day: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reason_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint(
+            "instalment_id", "scenario", "step", "occurrence", "channel", name="uq_dunning_log_once"
+        ),
+        CheckConstraint(
+            "status IN ('planned', 'sent', 'manual', 'skipped', 'failed', 'uncertain', "
+            "'cancelled', 'done')",
+            name="status",
+        ),
+    )
+
+
+class Lease(Base):
+    """Who may send for this database right now (several PCs, one sender)."""
+
+    __tablename__ = "lease"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from desktop_app.cli.commands import contractor, demo, invoice, payment, report, version
+from desktop_app.cli.commands import (
+    config,
+    contractor,
+    demo,
+    dunning,
+    invoice,
+    outbox,
+    payment,
+    report,
+    scenario,
+    version,
+)
 
-GROUPS = (demo, contractor, invoice, payment, report, version)
+GROUPS = (demo, contractor, invoice, payment, report, scenario, dunning, outbox, config, version)
 
 
 def register_all(sub: argparse._SubParsersAction[Any]) -> None:

@@ -6,11 +6,12 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag, today_flag
+from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
 from desktop_app.domain.identifiers import format_phone
-from desktop_app.domain.money import format_money, parse_amount
+from desktop_app.domain.money import format_money, normalize_currency, parse_amount
 from desktop_app.i18n import _
 from desktop_app.services import contractor_list, contractors, firm, views
+from desktop_app.services.dunning import actions, promises
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -59,6 +60,23 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     today_flag(lst)
     json_flag(lst)
     lst.set_defaults(handler=list_contractors)
+
+    pause = actions.add_parser("pause", help=_("pause reminders to a contractor until a day"))
+    pause.add_argument("contractor", metavar="ID|NIP")
+    pause.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    pause.add_argument("--reason", required=True)
+    pause.set_defaults(handler=pause_contractor)
+    resume = actions.add_parser("resume", help=_("resume reminders to a contractor"))
+    resume.add_argument("contractor", metavar="ID|NIP")
+    resume.set_defaults(handler=resume_contractor)
+    promise = actions.add_parser("promise", help=_("record a promise to pay (pauses reminders)"))
+    promise.add_argument("contractor", metavar="ID|NIP")
+    promise.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("promised day"))
+    promise.add_argument("--amount", required=True, metavar="AMOUNT")
+    promise.add_argument("--currency", default="PLN")
+    promise.add_argument("--note")
+    today_flag(promise)
+    promise.set_defaults(handler=promise_contractor)
 
 
 def add_contractor(ctx: Context) -> int:
@@ -180,4 +198,33 @@ def list_contractors(ctx: Context) -> int:
         ],
         right={0, 3, 4, 5},
     )
+    return 0
+
+
+def pause_contractor(ctx: Context) -> int:
+    until = parse_date(ctx.args.until, "--until")
+    actions.pause_contractor(ctx.db, ctx.args.contractor, until, ctx.args.reason)
+    ctx.line(_("Reminders paused until {date}").format(date=until.isoformat()))
+    return 0
+
+
+def resume_contractor(ctx: Context) -> int:
+    actions.pause_contractor(ctx.db, ctx.args.contractor, None, None)
+    ctx.line(_("Reminders resumed"))
+    return 0
+
+
+def promise_contractor(ctx: Context) -> int:
+    a = ctx.args
+    currency = normalize_currency(a.currency)
+    promises.add_promise(
+        ctx.db,
+        contractor=a.contractor,
+        due_on=parse_date(a.date, "--date"),
+        amount_minor=parse_amount(a.amount, currency),
+        currency=currency,
+        today=ctx.today(),
+        note=a.note,
+    )
+    ctx.line(_("Promise recorded; reminders wait until {date}").format(date=a.date))
     return 0

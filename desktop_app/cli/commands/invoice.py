@@ -11,6 +11,7 @@ from desktop_app.domain.money import format_money, normalize_currency, parse_amo
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import invoices, views
+from desktop_app.services.dunning import actions as dunning_actions
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -34,6 +35,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--corrects", metavar="NO", help=_("number of the invoice this corrects"))
     json_flag(add)
     add.set_defaults(handler=add_invoice)
+
+    dispute = actions.add_parser("dispute", help=_("mark an invoice disputed: no reminders"))
+    dispute.add_argument("number", metavar="NO")
+    dispute.add_argument("--reason", required=True)
+    dispute.set_defaults(handler=lambda ctx: _dispute(ctx, True))
+    undispute = actions.add_parser("undispute", help=_("close the dispute; reminders resume"))
+    undispute.add_argument("number", metavar="NO")
+    undispute.set_defaults(handler=lambda ctx: _dispute(ctx, False))
+    pause = actions.add_parser("pause", help=_("pause reminders for one invoice until a day"))
+    pause.add_argument("number", metavar="NO")
+    pause.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    pause.add_argument("--reason", required=True)
+    pause.set_defaults(handler=_pause)
+    resume = actions.add_parser("resume", help=_("resume reminders for one invoice"))
+    resume.add_argument("number", metavar="NO")
+    resume.set_defaults(handler=_resume)
 
 
 def add_invoice(ctx: Context) -> int:
@@ -98,3 +115,24 @@ def _instalments(
     return [
         invoices.InstalmentInput(parse_date(a.due, "--due"), parse_amount(a.amount, currency))
     ], None
+
+
+def _dispute(ctx: Context, disputed: bool) -> int:
+    dunning_actions.set_dispute(
+        ctx.db, ctx.args.number, disputed, getattr(ctx.args, "reason", None)
+    )
+    ctx.line(_("Done"))
+    return 0
+
+
+def _pause(ctx: Context) -> int:
+    until = parse_date(ctx.args.until, "--until")
+    dunning_actions.pause_invoice(ctx.db, ctx.args.number, until, ctx.args.reason)
+    ctx.line(_("Reminders paused until {date}").format(date=until.isoformat()))
+    return 0
+
+
+def _resume(ctx: Context) -> int:
+    dunning_actions.pause_invoice(ctx.db, ctx.args.number, None, None)
+    ctx.line(_("Reminders resumed"))
+    return 0

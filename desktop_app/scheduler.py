@@ -1,0 +1,113 @@
+"""The in-process scheduler: a run at start, then every N minutes (APScheduler).
+
+Runs are state-based, so a run missed while the PC slept is simply caught up by the next one.
+One scheduler per machine and database (a file lock); several PCs share one database safely
+because each run takes the database lease (services/dunning/lease.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from filelock import FileLock, Timeout
+
+from db.uow import Database
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import _
+from desktop_app.paths import lock_dir
+from desktop_app.services.dunning.runner import RunReport, run_cycle
+from desktop_app.settings import Snapshot, set_value
+
+log = logging.getLogger(__name__)
+JOB_ID = "dunning"
+
+Listener = Callable[[RunReport | None, BaseException | None], None]
+
+
+def machine_lock(db: Database) -> FileLock:
+    """The lock that keeps a second scheduler on this machine from starting for the same data."""
+    digest = hashlib.sha256(db.url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    folder = lock_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(folder / f"scheduler-{digest}.lock"))
+
+
+class DunningScheduler:
+    """Owns the APScheduler instance; the GUI tray and ``inkaso scheduler`` both use it."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        blocking: bool = False,
+        listener: Listener | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.db = db
+        self.listener = listener
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._lock = machine_lock(db)
+        self._scheduler = BlockingScheduler() if blocking else BackgroundScheduler()
+        self._running = threading.Lock()
+        self.last_report: RunReport | None = None
+        self.last_error: BaseException | None = None
+
+    def start(self) -> None:
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise InkasoError(
+                _("The scheduler is already running on this computer for this database")
+            ) from exc
+        minutes = int(Snapshot.load(self.db)["schedule.interval_minutes"])
+        self._scheduler.add_job(
+            self.run_once,
+            IntervalTrigger(minutes=minutes),
+            id=JOB_ID,
+            next_run_time=dt.datetime.now(dt.UTC),  # a run at start
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        log.info("scheduler started: every %s minutes", minutes)
+        self._scheduler.start()
+
+    def run_once(self) -> RunReport | None:
+        """One cycle now; never raises (the error is kept and reported to the listener)."""
+        if not self._running.acquire(blocking=False):
+            return None
+        try:
+            report = run_cycle(self.db, now=self._clock())
+            self.last_report, self.last_error = report, None
+            if self.listener:
+                self.listener(report, None)
+            return report
+        except Exception as exc:
+            log.exception("dunning run failed")
+            self.last_error = exc
+            if self.listener:
+                self.listener(None, exc)
+            return None
+        finally:
+            self._running.release()
+
+    @property
+    def paused(self) -> bool:
+        return bool(Snapshot.load(self.db)["schedule.paused"])
+
+    def set_paused(self, paused: bool) -> None:
+        """Pausing is a setting, so it holds for the CLI and the other PCs too."""
+        set_value(self.db, "schedule.paused", "true" if paused else "false")
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        if self._lock.is_locked:
+            self._lock.release()

@@ -1,0 +1,47 @@
+"""Passwords and API tokens live only in the system keyring, never in the database or files."""
+
+from __future__ import annotations
+
+import logging
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
+
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import _
+
+SERVICE = "inkaso"
+NAMES = ("smtp.password", "sms.token", "voice.token")
+log = logging.getLogger(__name__)
+
+
+def _check(name: str) -> None:
+    if name not in NAMES:
+        raise InkasoError(
+            _("Unknown secret {name}; use one of: {names}").format(
+                name=name, names=", ".join(NAMES)
+            )
+        )
+
+
+def set_secret(name: str, value: str) -> None:
+    _check(name)
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except (NoKeyringError, KeyringError, RuntimeError) as exc:
+        log.warning("keyring refused to store %s: %s", name, exc)
+        raise InkasoError(
+            _(
+                "The system keyring is not available, so the secret was not saved. "
+                "Install a keyring service (GNOME Keyring, KWallet, Windows Credential Manager)."
+            )
+        ) from exc
+
+
+def get_secret(name: str) -> str | None:
+    _check(name)
+    try:
+        return keyring.get_password(SERVICE, name)
+    except (NoKeyringError, KeyringError, RuntimeError) as exc:
+        log.warning("keyring unavailable reading %s: %s", name, exc)
+        return None

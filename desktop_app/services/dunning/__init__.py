@@ -1,0 +1,1 @@
+"""Dunning use cases: scenarios, planning, the outbox, sending, tasks, pauses and promises."""

@@ -1,0 +1,69 @@
+"""One sender per database, even with several PCs: a lease row with a holder and an expiry.
+
+A holder that died on this machine is detected at once (its process is gone); one on another
+machine is trusted until its lease expires. A sender renews the lease before every message and
+stops the moment it has lost it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Lease
+
+SENDER = "sender"
+TTL = dt.timedelta(minutes=5)
+
+
+def new_holder() -> str:
+    return f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_alive(holder: str) -> bool:
+    host, _sep, rest = holder.partition("/")
+    pid_text = rest.partition("/")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True  # cannot tell for another machine: trust the expiry
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def acquire(session: Session, holder: str, now: dt.datetime, name: str = SENDER) -> str | None:
+    """Take or renew the lease; returns None on success, else the current holder."""
+    row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
+    if row is None:
+        session.add(Lease(name=name, holder=holder, expires_at=now + TTL))
+        session.flush()
+        return None
+    if row.holder == holder or row.expires_at <= now or not holder_is_alive(row.holder):
+        row.holder = holder
+        row.expires_at = now + TTL
+        session.flush()
+        return None
+    return row.holder
+
+
+def still_mine(session: Session, holder: str, now: dt.datetime, name: str = SENDER) -> bool:
+    """Renew if we still hold it (called before each message)."""
+    row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
+    if row is None or row.holder != holder:
+        return False
+    row.expires_at = now + TTL
+    return True
+
+
+def release(session: Session, holder: str, name: str = SENDER) -> None:
+    row = session.get(Lease, name)
+    if row is not None and row.holder == holder:
+        session.delete(row)

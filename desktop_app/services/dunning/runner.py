@@ -1,0 +1,171 @@
+"""One dunning cycle: take the lease, settle promises, plan today, send what is due.
+
+The CLI (``dunning run``), the headless scheduler and the tray all call :func:`run_cycle`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from db.models import DunningLog, OutboxMessage
+from db.uow import Database
+from desktop_app.i18n import _
+from desktop_app.secrets import get_secret
+from desktop_app.services.dunning import lease, promises, windows
+from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
+from desktop_app.services.dunning.compose import Composer
+from desktop_app.services.dunning.execute import ApplyReport, apply_plan
+from desktop_app.services.dunning.planning import plan_day
+from desktop_app.services.dunning.sender import LeaseLostError, SendReport, send_due
+from desktop_app.services.dunning.state import load as load_state
+from desktop_app.settings import Snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    today: dt.date
+    now: dt.datetime
+    planned: int = 0
+    tasks: int = 0
+    skipped: int = 0
+    handed_over: int = 0
+    uncertain_found: int = 0
+    promises_broken: int = 0
+    sent: SendReport = field(default_factory=SendReport)
+    errors: list[str] = field(default_factory=list)
+    busy_holder: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "planned": self.planned,
+            "sent": self.sent.count("sent"),
+            "failed": self.sent.count("failed") + self.sent.count("failed_permanently"),
+            "uncertain": self.uncertain_found,
+            "cancelled": self.sent.count("cancelled"),
+            "skipped": self.skipped,
+            "tasks": self.tasks,
+            "handed_over": self.handed_over,
+        }
+
+
+def run_cycle(
+    db: Database,
+    *,
+    now: dt.datetime,
+    open_channels: set[str] | None = None,
+    secret: SecretReader = get_secret,
+    wait_for_lease: float = 30.0,
+    plan: bool = True,
+    contractor_ids: Sequence[int] | None = None,
+) -> RunReport:
+    """``now`` is an aware moment; ``open_channels`` overrides the send windows (``--today``)."""
+    settings = Snapshot.load(db)
+    local = now.astimezone(windows.firm_zone(settings))
+    today = local.date()
+    report = RunReport(today=today, now=local)
+    if settings["schedule.paused"]:
+        report.errors.append(_("Automatic sending is paused"))
+        return report
+    channels = ConfiguredChannels(settings, secret)
+    opened = open_channels if open_channels is not None else windows.open_channels(settings, local)
+    holder = lease.new_holder()
+    utc = local.astimezone(dt.UTC).replace(tzinfo=None)
+    if not _take_lease(db, holder, utc, wait_for_lease, report):
+        return report
+    try:
+        report.uncertain_found = _mark_uncertain(db, holder)
+        report.promises_broken = promises.settle(db, today, actor="scheduler")
+        if plan:
+            applied = _plan_and_apply(db, settings, channels, today, opened, local, contractor_ids)
+            report.planned = len(applied.outbox_ids)
+            report.tasks = len(applied.task_ids)
+            report.skipped = applied.skipped
+            report.handed_over = applied.handed_over
+            report.errors.extend(applied.errors)
+        report.sent = asyncio.run(
+            send_due(db, channels, holder=holder, now=local, today=today, open_channels=opened)
+        )
+    except LeaseLostError:
+        report.errors.append(_("Another Inkaso took over sending; this run stopped"))
+    finally:
+        with db.write() as session:
+            lease.release(session, holder)
+    return report
+
+
+def _take_lease(
+    db: Database, holder: str, utc: dt.datetime, wait: float, report: RunReport
+) -> bool:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with db.write() as session:
+                busy = lease.acquire(session, holder, utc)
+        except IntegrityError:
+            busy = "?"  # two first-ever runs raced to create the lease row
+        if busy is None:
+            return True
+        if time.monotonic() >= deadline:
+            report.busy_holder = busy
+            report.errors.append(
+                _("Another Inkaso is sending for this database ({holder})").format(holder=busy)
+            )
+            return False
+        time.sleep(0.5)
+
+
+def _mark_uncertain(db: Database, holder: str) -> int:
+    """Whatever was being sent when a previous sender died may or may not have gone out."""
+    with db.write() as session:
+        rows = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "sending", OutboxMessage.holder != holder)
+            .values(status="uncertain")
+            .returning(OutboxMessage.id)
+        ).all()
+        ids = [r[0] for r in rows]
+        if ids:
+            session.execute(
+                update(DunningLog).where(DunningLog.outbox_id.in_(ids)).values(status="uncertain")
+            )
+            log.warning("messages %s were interrupted while sending: now uncertain", ids)
+        return len(ids)
+
+
+def _plan_and_apply(
+    db: Database,
+    settings: Snapshot,
+    channels: ConfiguredChannels,
+    today: dt.date,
+    opened: set[str],
+    local: dt.datetime,
+    contractor_ids: Sequence[int] | None,
+) -> ApplyReport:
+    start = settings["dunning.start_date"]
+    with db.write() as session:
+        state = load_state(
+            session,
+            today,
+            contractor_ids=contractor_ids,
+            start_date=dt.date.fromisoformat(start) if start else None,
+        )
+        plan = plan_day(state, today, opened)
+        composer = Composer.load(session, settings)
+        return apply_plan(
+            session,
+            plan,
+            state.scenarios,
+            composer,
+            now=local.astimezone(dt.UTC).replace(tzinfo=None),
+            configured=channels.configured(),
+        )

@@ -1,0 +1,202 @@
+"""Scenarios in the database: presets seeded as editable copies, import/export, defaults."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.models import Contractor, Invoice
+from db.models import Scenario as ScenarioRow
+from db.uow import Database
+from desktop_app.domain import scenario as model
+from desktop_app.domain.presets import DEFAULT_PRESET, PRESETS
+from desktop_app.errors import ConflictError, NotFoundError, ValidationError
+from desktop_app.i18n import N_, _
+from desktop_app.services import activity, contractors
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: int
+    name: str
+    title: str
+    is_default: bool
+    builtin: bool
+    steps: int
+
+
+def ensure_presets(session: Session) -> None:
+    """First use of a database: the presets become editable scenarios, one of them the default."""
+    existing = set(session.scalars(select(ScenarioRow.name)))
+    has_default = session.scalar(select(ScenarioRow.id).where(ScenarioRow.is_default)) is not None
+    for name, preset in PRESETS.items():
+        if name not in existing:
+            session.add(
+                ScenarioRow(
+                    name=name,
+                    title=_(preset.title),
+                    definition=_translated(preset),
+                    is_default=not has_default and name == DEFAULT_PRESET,
+                )
+            )
+    session.flush()
+
+
+def _translated(preset: model.Scenario) -> dict[str, object]:
+    """Preset titles and step names are stored in the language of whoever set the database up."""
+    data = model.to_dict(preset)
+    data["title"] = _(preset.title)
+    data["description"] = _(preset.description)
+    for step, original in zip(data["steps"], preset.steps, strict=True):
+        step["name"] = _(original.name)
+    return data
+
+
+def list_scenarios(db: Database) -> list[ScenarioInfo]:
+    with db.write() as session:
+        ensure_presets(session)
+        rows = list(session.scalars(select(ScenarioRow).order_by(ScenarioRow.name)))
+        return [
+            ScenarioInfo(
+                r.id, r.name, r.title, r.is_default, r.name in PRESETS, len(r.definition["steps"])
+            )
+            for r in rows
+        ]
+
+
+def row_by_name(session: Session, name: str) -> ScenarioRow:
+    row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+    if row is None:
+        raise NotFoundError(_("No scenario named {name}").format(name=name), field="scenario")
+    return row
+
+
+def load(row: ScenarioRow) -> model.Scenario:
+    return model.from_dict(row.definition, source=row.name)
+
+
+def get(db: Database, name: str) -> model.Scenario:
+    with db.write() as session:
+        ensure_presets(session)
+        return load(row_by_name(session, name))
+
+
+def save(db: Database, scenario: model.Scenario, *, replace: bool = True) -> int:
+    """Create or (with ``replace``) overwrite a scenario after validating it."""
+    model.ensure_valid(scenario)
+    with db.write() as session:
+        ensure_presets(session)
+        row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == scenario.name))
+        if row is not None and not replace:
+            raise ConflictError(
+                _("A scenario named {name} already exists").format(name=scenario.name)
+            )
+        if row is None:
+            row = ScenarioRow(name=scenario.name, is_default=False)
+            session.add(row)
+        row.title = scenario.title
+        row.definition = model.to_dict(scenario)
+        session.flush()
+        return row.id
+
+
+def reset_preset(db: Database, name: str) -> None:
+    """Put a built-in scenario back to the shipped version."""
+    if name not in PRESETS:
+        raise NotFoundError(_("{name} is not a built-in scenario").format(name=name))
+    with db.write() as session:
+        ensure_presets(session)
+        row = row_by_name(session, name)
+        row.definition = _translated(PRESETS[name])
+        row.title = _(PRESETS[name].title)
+
+
+def set_default(db: Database, name: str) -> None:
+    with db.write() as session:
+        ensure_presets(session)
+        row = row_by_name(session, name)
+        session.execute(update(ScenarioRow).values(is_default=False))
+        row.is_default = True
+
+
+def delete(db: Database, name: str) -> None:
+    with db.write() as session:
+        row = row_by_name(session, name)
+        if row.is_default:
+            raise ValidationError(_("The default scenario cannot be deleted; choose another first"))
+        session.delete(row)
+
+
+def export_text(db: Database, name: str, fmt: str = "json") -> str:
+    data = model.to_dict(get(db, name))
+    if fmt == "yaml":
+        return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def parse_text(text: str, *, source: str) -> model.Scenario:
+    """JSON or YAML (JSON is YAML too); errors name the file."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        raise ValidationError(
+            _("{file}, line {line}: not valid JSON or YAML").format(file=source, line=line)
+        ) from exc
+    if not isinstance(data, dict):
+        raise ValidationError(_("{file}: a scenario must be an object").format(file=source))
+    return model.from_dict(data, source=source)
+
+
+def import_file(db: Database, path: Path, *, replace: bool = False, name: str | None = None) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(
+            _("Cannot read {file}: {error}").format(file=path, error=exc)
+        ) from exc
+    scenario = parse_text(text, source=str(path))
+    if name:
+        scenario = model.ensure_valid(scenario.with_name(name))
+    save(db, scenario, replace=replace)
+    return scenario.name
+
+
+def assign(
+    db: Database,
+    *,
+    contractor: str | int | None = None,
+    invoice_number: str | None = None,
+    name: str | None,
+    actor: str | None = None,
+) -> None:
+    """Override the default for a contractor or a single invoice (None: back to the default)."""
+    with db.write() as session:
+        ensure_presets(session)
+        scenario_id = row_by_name(session, name).id if name else None
+        target: Contractor | Invoice
+        if invoice_number is not None:
+            found = session.scalar(select(Invoice).where(Invoice.number == invoice_number))
+            if found is None:
+                raise NotFoundError(_("No invoice {number}").format(number=invoice_number))
+            target = found
+            contractor_id = found.contractor_id
+        else:
+            target = contractors.resolve(session, contractor if contractor is not None else "")
+            contractor_id = target.id
+        target.scenario_id = scenario_id
+        activity.record(
+            session,
+            contractor_id=contractor_id,
+            invoice_id=target.id if isinstance(target, Invoice) else None,
+            kind="status",
+            summary=N_("Dunning scenario set to {name}"),
+            data={"name": name or _("default")},
+            actor=actor,
+        )
