@@ -35,5 +35,7 @@ def configure_logging(level: int = logging.INFO) -> Path:
     )
     root.addHandler(handler)
     root.setLevel(level)
+    # alembic announces its dialect at every start; only its warnings are worth keeping
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     _configured = path
     return path

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import Firm
+from db.models import Firm, FirmBankAccount
 from db.uow import Database
+from desktop_app.domain.identifiers import (
+    normalize_email,
+    normalize_iban,
+    normalize_nip,
+    normalize_phone,
+)
+from desktop_app.domain.money import normalize_currency
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _
 
 DEFAULT_CURRENCY = "PLN"
 
@@ -23,6 +33,19 @@ class FirmView:
     phone: str | None
     home_currency: str
     accounts: tuple[str, ...]
+
+
+@dataclass
+class FirmInput:
+    name: str
+    nip: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    #: (IBAN or NRB, currency); the first of each currency is the one put on messages
+    accounts: Sequence[tuple[str, str]] = ()
 
 
 def get_firm(db: Database) -> FirmView | None:
@@ -46,3 +69,35 @@ def get_firm(db: Database) -> FirmView | None:
 def home_currency(db: Database) -> str:
     firm = get_firm(db)
     return firm.home_currency if firm else DEFAULT_CURRENCY
+
+
+def save_firm(db: Database, data: FirmInput) -> None:
+    """Create or update the firm's details (everything a letter and a reminder sign with)."""
+    name = data.name.strip()
+    if not name:
+        raise ValidationError(_("The firm's name is empty"), field="name")
+    nip = normalize_nip(data.nip) if data.nip else None
+    email = normalize_email(data.email) if data.email else None
+    phone = normalize_phone(data.phone) if data.phone else None
+    accounts = [(normalize_iban(iban), normalize_currency(cur)) for iban, cur in data.accounts]
+    with db.write() as session:
+        firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
+        if firm is None:
+            firm = Firm(name=name, home_currency=DEFAULT_CURRENCY)
+            session.add(firm)
+        firm.name = name
+        firm.nip = nip
+        firm.street = data.street or None
+        firm.postal_code = data.postal_code or None
+        firm.city = data.city or None
+        firm.email = email
+        firm.phone = phone
+        if accounts:
+            rows = []
+            seen: set[str] = set()
+            for iban, currency in accounts:
+                rows.append(
+                    FirmBankAccount(iban=iban, currency=currency, is_default=currency not in seen)
+                )
+                seen.add(currency)
+            firm.accounts = rows

@@ -33,3 +33,12 @@ def pg_url(pg_server: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def env(db, db_path, cli):  # type: ignore[no-untyped-def]
+    """A database with SMTP and SMS pointed at real servers on loopback."""
+    from tests.integration.dunning_env import dunning_env
+
+    with dunning_env(db, db_path, cli) as environment:
+        yield environment

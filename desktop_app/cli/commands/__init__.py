@@ -10,6 +10,7 @@ from desktop_app.cli.commands import (
     contractor,
     demo,
     dunning,
+    firm,
     invoice,
     outbox,
     payment,
@@ -18,7 +19,19 @@ from desktop_app.cli.commands import (
     version,
 )
 
-GROUPS = (demo, contractor, invoice, payment, report, scenario, dunning, outbox, config, version)
+GROUPS = (
+    demo,
+    firm,
+    contractor,
+    invoice,
+    payment,
+    report,
+    scenario,
+    dunning,
+    outbox,
+    config,
+    version,
+)
 
 
 def register_all(sub: argparse._SubParsersAction[Any]) -> None:

@@ -108,15 +108,12 @@ def _names(ctx: Context, ids: set[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         ordered = sorted(ids)
         for start in range(0, len(ordered), 900):
-            found.update(
-                dict(
-                    session.execute(
-                        select(Contractor.id, Contractor.name).where(
-                            Contractor.id.in_(ordered[start : start + 900])
-                        )
-                    ).tuples()
+            rows = session.execute(
+                select(Contractor.id, Contractor.name).where(
+                    Contractor.id.in_(ordered[start : start + 900])
                 )
             )
+            found.update({cid: name for cid, name in rows})
         return found
 
 

@@ -26,6 +26,7 @@ from desktop_app.services.dunning.execute import ApplyReport, apply_plan
 from desktop_app.services.dunning.planning import plan_day
 from desktop_app.services.dunning.sender import LeaseLostError, SendReport, send_due
 from desktop_app.services.dunning.state import load as load_state
+from desktop_app.services.firm import get_firm
 from desktop_app.settings import Snapshot
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,14 @@ def run_cycle(
     report = RunReport(today=today, now=local)
     if settings["schedule.paused"]:
         report.errors.append(_("Automatic sending is paused"))
+        return report
+    if get_firm(db) is None:
+        # a reminder signed by nobody, with no account to pay into, helps no one
+        report.errors.append(
+            _(
+                "Enter your firm's details before reminders can go out (Settings, or inkaso firm set)"
+            )
+        )
         return report
     channels = ConfiguredChannels(settings, secret)
     opened = open_channels if open_channels is not None else windows.open_channels(settings, local)
