@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from desktop_app.domain.money import Money
+from desktop_app.domain.sms_text import measure, transliterate
+from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.i18n import language
+from desktop_app.messaging import (
+    Item,
+    Party,
+    TemplateContext,
+    list_defaults,
+    load_default,
+    render,
+    render_message,
+    validate,
+)
+from desktop_app.messaging.sample import sample_context
+
+TODAY = dt.date(2026, 11, 23)
+LANGS = ("pl", "en", "ru")
+
+
+@pytest.fixture
+def ctx() -> TemplateContext:
+    return sample_context(TODAY)
+
+
+def test_items_totals_and_days(ctx: TemplateContext) -> None:
+    first, _second = ctx.items
+    assert first.days_overdue == 10 and first.days_to_due == 0
+    assert first.currency == "PLN"
+    assert ctx.totals == (Money(310_50, "EUR"), Money(1_845_00, "PLN"))
+    assert ctx.max_days_overdue == 31
+    ahead = Item.create(
+        number="X",
+        issue_date=TODAY,
+        due_date=TODAY + dt.timedelta(days=2),
+        amount_minor=100,
+        open_minor=100,
+        currency="PLN",
+        today=TODAY,
+    )
+    assert (ahead.days_overdue, ahead.days_to_due) == (-2, 2)
+
+
+def test_loop_over_items_with_totals(ctx: TemplateContext) -> None:
+    source = (
+        "{% for item in items %}{{ item.number }}: {{ item.open|money }}\n{% endfor %}"
+        "Total: {{ totals|money }}"
+    )
+    assert render(source, ctx, language="en") == (
+        "FV/2026/11/0142: PLN\xa01,845.00\nFV/2026/10/0977: €310.50\n"
+        "Total: €310.50, PLN\xa01,845.00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "money", "minor_units", "due", "short"),
+    [
+        ("pl", "1\xa0845,00\xa0zł", "123,45\xa0zł", "13 lis 2026", "13.11.2026"),
+        ("en", "PLN\xa01,845.00", "PLN\xa0123.45", "13 Nov 2026", "13/11/2026"),
+        ("ru", "1\xa0845,00\xa0PLN", "123,45\xa0PLN", "13 нояб. 2026\u202fг.", "13.11.2026"),
+    ],
+)
+def test_money_and_date_follow_the_message_language_not_the_ui(
+    ctx: TemplateContext, lang: str, money: str, minor_units: str, due: str, short: str
+) -> None:
+    source = (
+        '{{ items[0].open|money }}|{{ 12345|money("pln") }}|'
+        '{{ items[0].due_date|date }}|{{ items[0].due_date|date("short") }}'
+    )
+    with language("en"):  # the window is English; the contractor reads their own language
+        assert render(source, ctx, language=lang).split("|") == [money, minor_units, due, short]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("pl", ["1 dzień", "2 dni", "5 dni", "22 dni", "112 dni"]),
+        ("en", ["1 day", "2 days", "5 days", "22 days", "112 days"]),
+        ("ru", ["1 день", "2 дня", "5 дней", "22 дня", "112 дней"]),
+    ],
+)
+def test_days_uses_each_languages_plural_rules(
+    ctx: TemplateContext, lang: str, expected: list[str]
+) -> None:
+    source = "{% for n in [1, 2, 5, 22, 112] %}{{ n|days }}|{% endfor %}"
+    assert render(source, ctx, language=lang).split("|")[:-1] == expected
+    assert render("{{ 21|days }}", ctx, language="ru") == "21 день"
+
+
+def test_html_templates_escape_data_and_text_templates_do_not(ctx: TemplateContext) -> None:
+    evil = dataclasses.replace(ctx, contractor=Party(name="<script>alert(1)</script> & Co"))
+    html = render("<p>{{ contractor.name }}</p>", evil, language="pl", html=True)
+    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</p>"
+    text = render("{{ contractor.name }}", evil, language="pl")
+    assert text == "<script>alert(1)</script> & Co"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ items.__len__() }}",
+        "{{ contractor.__dataclass_fields__ }}",
+        "{{ 'x' * 10000000 }}",
+        "{{ 2 ** 100000 }}",
+    ],
+)
+def test_sandbox_blocks_unsafe_access(ctx: TemplateContext, source: str) -> None:
+    with pytest.raises(ValidationError, match=r"line 1: not allowed in a template"):
+        render(source, ctx, language="pl", name="evil.txt")
+
+
+def test_sandbox_is_immutable(ctx: TemplateContext) -> None:
+    with pytest.raises(ValidationError, match="not allowed"):
+        render("{% set d = {} %}{{ d.update(a=1) }}", ctx, language="pl")
+    with pytest.raises(ValidationError, match="not allowed"):
+        render("{% set l = [1] %}{{ l.append(2) }}", ctx, language="pl")
+    with pytest.raises(ValidationError, match="tuple has no field append"):
+        render("{{ items.append(1) }}", ctx, language="pl")
+    assert len(ctx.items) == 2
+
+
+def test_undefined_variable_names_the_template_and_line(ctx: TemplateContext) -> None:
+    source = "Dzień dobry,\n\n{{ contractor.name }}\n{{ contractor.nmae }}\n"
+    with pytest.raises(ValidationError) as info:
+        render(source, ctx, language="pl", name="email_overdue.pl.txt")
+    assert str(info.value) == "Template email_overdue.pl.txt, line 4: Party has no field nmae"
+    with pytest.raises(ValidationError, match=r"line 2: totl is not a known variable"):
+        render("a\n{{ totl }}", ctx, language="pl", name="t")
+
+
+def test_empty_optional_value_is_explained(ctx: TemplateContext) -> None:
+    bare = dataclasses.replace(ctx, bank_account=None)
+    with pytest.raises(ValidationError, match="iban cannot be read because the value before"):
+        render("{{ bank_account.iban }}", bare, language="pl")
+    assert render("{% if bank_account %}x{% endif %}", bare, language="pl") == ""
+
+
+def test_syntax_error_names_the_line(ctx: TemplateContext) -> None:
+    with pytest.raises(ValidationError, match=r"Template t, line 3: syntax error"):
+        render("a\nb\n{% if %}\n", ctx, language="pl", name="t")
+
+
+def test_unsupported_language_is_a_programming_error(ctx: TemplateContext) -> None:
+    with pytest.raises(ValueError, match="de"):
+        render("x", ctx, language="de")
+
+
+def test_validate_reports_problems_with_lines() -> None:
+    assert validate("{{ contractor.name }} {{ totals|money }}") == []
+    problems = validate("ok\n{{ foo }}\n\n{{ bar }}")
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "unknown variable foo"),
+        (4, "unknown variable bar"),
+    ]
+    [typo] = validate("a\n{% for i in items %}\n{{ i.numbr }}\n{% endfor %}")
+    assert (typo.line, typo.message) == (3, "Item has no field numbr")
+    [syntax] = validate("a\n{{ x|nosuchfilter }}")
+    assert syntax.line == 2 and "nosuchfilter" in syntax.message
+    [unsafe] = validate("\n\n{{ ''.__class__ }}", html=True)
+    assert unsafe.line == 3
+    assert str(unsafe).startswith("Line 3: not allowed in a template")
+
+
+def test_validate_messages_follow_the_ui_language() -> None:
+    # the catalogue may not be compiled yet: whatever the language, the name is in the text
+    with language("pl"):
+        [problem] = validate("{{ nieznana }}")
+    assert "nieznana" in problem.message and problem.line == 1
+
+
+# ---- shipped templates -------------------------------------------------------------------
+
+PRESETS = {
+    "sms-classic": [
+        "sms_issued",
+        "sms_before_due",
+        "sms_due_today",
+        "sms_overdue",
+        "sms_thanks",
+        "task_handover",
+    ],
+    "escalation": [
+        "email_overdue",
+        "sms_overdue",
+        "voice_overdue",
+        "task_manager",
+        "manager_notice",
+    ],
+    "gentle-email": [
+        "email_before_due",
+        "email_due_today",
+        "email_overdue",
+        "email_final",
+        "email_thanks",
+    ],
+}
+ALL = [f"{preset}/{name}" for preset, names in PRESETS.items() for name in names]
+
+
+def test_every_preset_template_ships_in_every_language() -> None:
+    assert sorted(ALL) == list_defaults()
+    for name in ALL:
+        for lang in LANGS:
+            template = load_default(name, lang)
+            is_email = name.split("/")[1].startswith("email_")
+            assert (template.subject is not None) == is_email, name
+            assert (template.html is not None) == is_email, name
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("items", [1, 2])
+def test_defaults_render_and_validate(name: str, lang: str, items: int) -> None:
+    template = load_default(name, lang)
+    ctx = sample_context(TODAY, items=items)
+    message = render_message(template, ctx)
+    assert ctx.firm.name in message.text or ctx.contractor.name in message.text
+    for item in ctx.items:  # one message lists all of the contractor's items
+        if "voice" not in name and "notice" not in name:
+            assert item.number in message.text
+    assert "{{" not in message.text and "{%" not in message.text
+    for part, html in ((template.text, False), (template.subject, False), (template.html, True)):
+        if part is not None:
+            assert validate(part, html=html, sample=ctx, language=lang) == []
+    if template.html is not None:
+        assert message.html is not None and message.subject
+        assert "\n" not in message.subject
+        assert ctx.items[0].number in message.html
+        assert f'lang="{lang}"' in message.html
+    if name.endswith(("email_overdue", "email_final")):
+        assert ctx.account_manager is not None
+        assert ctx.account_manager.name in message.text  # signed by the account manager
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if "/sms_" in n])
+@pytest.mark.parametrize("lang", LANGS)
+def test_sms_fit_two_gsm7_parts_for_a_typical_invoice(name: str, lang: str) -> None:
+    text = render_message(load_default(name, lang), sample_context(TODAY, items=1)).text
+    length = measure(transliterate(text, cyrillic=True))
+    assert length.encoding == "GSM-7"
+    assert length.segments <= 2, text
+
+
+def test_defaults_cope_without_optional_data() -> None:
+    bare = dataclasses.replace(sample_context(TODAY), bank_account=None, account_manager=None)
+    for name in ALL:
+        for lang in LANGS:
+            message = render_message(load_default(name, lang), bare)
+            assert bare.firm.name in message.text or bare.contractor.name in message.text
+
+
+def test_unknown_default_is_not_found() -> None:
+    with pytest.raises(NotFoundError):
+        load_default("escalation/nothing", "pl")
+    with pytest.raises(NotFoundError):
+        load_default("escalation/email_overdue", "de")
+    with pytest.raises(NotFoundError):
+        load_default("../secrets", "pl")
