@@ -19,7 +19,6 @@ from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
 
 log = logging.getLogger(__name__)
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def resolve_target(target: str | Path | None) -> tuple[URL, bool]:
@@ -51,19 +50,29 @@ def _check_sqlite_file(path: Path, *, default_location: bool) -> None:
                     path=path
                 )
             )
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_MAGIC))
-        except OSError as exc:
-            raise DatabaseError(
-                _("Cannot read the database {path}: {error}").format(path=path, error=exc.strerror)
-            ) from exc
-        if header and header != SQLITE_MAGIC:
+        if not _is_sqlite_file(path):
             raise DatabaseError(_("{path} is not an Inkaso database").format(path=path))
     elif not os.access(path.parent, os.W_OK):
         raise DatabaseError(
             _("Cannot create the database {path}: the folder is not writable").format(path=path)
         )
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """Ask SQLite itself, read-only. Never open() the file here: closing any descriptor of a
+    database file drops every POSIX lock this process holds on it, SQLite's included, which is
+    the classic way to corrupt a database that other connections are using."""
+    try:
+        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+        return True
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        probe.close()
 
 
 def backup_sqlite(path: Path, label: str) -> Path:

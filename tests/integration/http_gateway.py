@@ -98,7 +98,7 @@ def running_gateway(responder: Responder | None = None) -> Iterator[FakeGateway]
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout tests)
 
-        do_GET = do_POST = do_PUT = _handle
+        do_GET = do_POST = do_PUT = _handle  # noqa: N815 - http.server dispatches by these names
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -14,6 +14,8 @@ from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
 
+#: "at the next run", whatever that run's clock says (it may simulate another day)
+AT_NEXT_RUN = dt.datetime(1970, 1, 1)
 STATUSES = ("pending", "sending", "sent", "failed", "failed_permanently", "uncertain", "cancelled")
 
 
@@ -114,7 +116,7 @@ def retry(db: Database, message_id: int, *, actor: str | None = None) -> None:
                 )
             )
         row.status = "pending"
-        row.next_attempt_at = utcnow()
+        row.next_attempt_at = AT_NEXT_RUN
         row.valid_until = None  # a person chose to send it, whatever the schedule says
         row.manual = True
         session.execute(
@@ -138,7 +140,7 @@ def resolve_uncertain(
             summary = N_("Interrupted message confirmed as sent")
         elif outcome == "resend":
             row.status = "pending"
-            row.next_attempt_at = utcnow()
+            row.next_attempt_at = AT_NEXT_RUN
             row.valid_until = None
             row.manual = True
             log_status = "planned"
