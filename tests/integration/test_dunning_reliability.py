@@ -66,7 +66,7 @@ def test_two_processes_at_once_send_nothing_twice(env: DunningEnv, db_path: Path
     for day in days:
         procs = [_spawn(db_path, "dunning", "run", "--today", day) for _ in range(2)]
         for proc in procs:
-            out, err = proc.communicate(timeout=120)
+            _out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
     ids = _received_ids(env)
     assert len(env.mail.messages) == 8 * len(days)
