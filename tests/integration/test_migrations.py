@@ -1,0 +1,56 @@
+"""Migrations from empty and from every earlier revision, with the backup taken first."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from db import migrate
+from db.engine import make_engine, to_url
+from db.models import Base
+from desktop_app.services.database import open_database
+from tests.conftest import Cli
+
+
+def test_empty_database_gets_the_whole_schema(db_path: Path) -> None:
+    database = open_database(db_path)
+    tables = set(inspect(database.engine).get_table_names())
+    database.dispose()
+    assert set(Base.metadata.tables) <= tables
+    assert migrate.current_revision(make_engine(to_url(db_path))) == migrate.head_revision()
+
+
+def test_upgrade_from_first_revision_keeps_data_and_backs_up(db_path: Path, cli: Cli) -> None:
+    engine = make_engine(to_url(db_path))
+    migrate.upgrade(engine, "0001")
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    con.execute(
+        "INSERT INTO contractor (name, search_name, country, default_terms_days, language, created_at)"
+        " VALUES ('Stary Klient', 'stary klient', 'PL', 14, 'pl', '2025-01-01 00:00:00')"
+    )
+    con.commit()
+    con.close()
+    result = cli("contractor", "list", "--json")
+    assert result.code == 0, result.err
+    assert [r["name"] for r in result.json()] == ["Stary Klient"]
+    [backup] = db_path.parent.glob("inkaso.db.before-0001-*.bak")
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert old.execute("SELECT name FROM contractor").fetchall() == [("Stary Klient",)]
+    old.close()
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("SELECT disputed FROM invoice").fetchall() == []
+    con.close()
+
+
+def test_postgres_upgrade_from_first_revision(pg_url: str) -> None:
+    engine = make_engine(to_url(pg_url))
+    migrate.upgrade(engine, "0001")
+    engine.dispose()
+    database = open_database(pg_url)
+    assert migrate.current_revision(database.engine) == migrate.head_revision()
+    database.dispose()
