@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
@@ -20,6 +20,8 @@ from desktop_app.domain.text import search_key
 from desktop_app.services.balances import contractor_balances
 
 SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days")
+#: digits with the separators people type in phone numbers and NIPs, and nothing else
+_NUMBER_AS_TYPED = re.compile(r"\+?[\d\s\-()/.]+")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ def _filter(text: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
         return None
+    if _NUMBER_AS_TYPED.fullmatch(text) and len(re.sub(r"\D", "", text)) >= 3:
+        # "22 765 43 21" or "526 025 02 74": one phone number or NIP, not four words
+        text = re.sub(r"\D", "", text)
     conditions: list[ColumnElement[bool]] = []
     for word in search_key(text).split():
         like = f"%{_escape(word)}%"
@@ -85,7 +90,16 @@ def _query(today: dt.date, currency: str) -> tuple[Select[int], dict[str, Column
     return query, columns
 
 
-def search_ids(
+@dataclass(frozen=True)
+class ListResult:
+    """The ordered ids of a list plus what the listed contractors owe (the status line)."""
+
+    ids: list[int]
+    open_minor: int
+    overdue_minor: int
+
+
+def search(
     db: Database,
     *,
     today: dt.date,
@@ -95,11 +109,15 @@ def search_ids(
     descending: bool = False,
     overdue_only: bool = False,
     limit: int | None = None,
-) -> list[int]:
-    """Contractor ids matching ``text`` (name, NIP, e-mail, phone), in the requested order."""
+) -> ListResult:
+    """Contractors matching ``text`` (name, NIP, e-mail, phone) in the requested order, with the
+    open and overdue totals of exactly those rows, from one query."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    query, columns = _query(today, currency)
+    ids_query, columns = _query(today, currency)
+    query = cast(
+        "Select[int, int, int]", ids_query.add_columns(columns["open"], columns["overdue"])
+    )
     condition = _filter(text)
     if condition is not None:
         query = query.where(condition)
@@ -112,8 +130,38 @@ def search_ids(
     query = query.order_by(order, Contractor.search_name, Contractor.id)
     if limit is not None:
         query = query.limit(limit)
+    ids: list[int] = []
+    open_total = overdue_total = 0
     with db.read() as session:
-        return list(session.scalars(query))
+        for contractor_id, open_minor, overdue_minor in session.execute(query):
+            ids.append(contractor_id)
+            open_total += int(open_minor)
+            overdue_total += int(overdue_minor)
+    return ListResult(ids, open_total, overdue_total)
+
+
+def search_ids(
+    db: Database,
+    *,
+    today: dt.date,
+    currency: str,
+    text: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    overdue_only: bool = False,
+    limit: int | None = None,
+) -> list[int]:
+    """Contractor ids matching ``text`` (name, NIP, e-mail, phone), in the requested order."""
+    return search(
+        db,
+        today=today,
+        currency=currency,
+        text=text,
+        sort=sort,
+        descending=descending,
+        overdue_only=overdue_only,
+        limit=limit,
+    ).ids
 
 
 def fetch_rows(

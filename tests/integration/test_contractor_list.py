@@ -1,0 +1,51 @@
+"""contractor_list.search: the list's order and totals from one query; numbers typed with spaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db.uow import Database
+from desktop_app.services import contractor_list
+from tests.helpers import contractor, invoice, pay
+
+D = dt.date
+TODAY = D(2026, 11, 22)
+
+
+def _ledger(db: Database) -> tuple[int, int, int]:
+    alfa = contractor(db, "Alfa Sp. z o.o.", "5260250274", phones=["501 234 567"])
+    beta = contractor(db, "Beta S.A.", "7740001454", phones=["+48 22 765 43 21"])
+    gamma = contractor(db, "Gamma s.c.")
+    invoice(db, alfa, "FV/1", D(2026, 9, 1), (D(2026, 9, 15), 100_000))
+    pay(db, alfa, D(2026, 10, 1), 40_000)
+    invoice(db, beta, "FV/2", D(2026, 9, 1), (D(2026, 10, 1), 500_000))
+    invoice(db, gamma, "FV/3", D(2026, 11, 20), (D(2026, 12, 4), 20_000))
+    return alfa, beta, gamma
+
+
+def test_search_returns_order_and_totals_of_exactly_the_listed_rows(db: Database) -> None:
+    alfa, beta, gamma = _ledger(db)
+    everyone = contractor_list.search(
+        db, today=TODAY, currency="PLN", sort="overdue", descending=True
+    )
+    assert everyone.ids == [beta, alfa, gamma]
+    assert (everyone.open_minor, everyone.overdue_minor) == (580_000, 560_000)
+    overdue = contractor_list.search(db, today=TODAY, currency="PLN", overdue_only=True)
+    assert overdue.ids == [alfa, beta]
+    one = contractor_list.search(db, today=TODAY, currency="PLN", text="gamma")
+    assert (one.ids, one.open_minor, one.overdue_minor) == ([gamma], 20_000, 0)
+    assert contractor_list.search_ids(db, today=TODAY, currency="PLN", text="alfa") == [alfa]
+
+
+def test_a_phone_or_nip_typed_with_spaces_is_one_number(db: Database) -> None:
+    alfa, beta, _gamma = _ledger(db)
+
+    def found(text: str) -> list[int]:
+        return contractor_list.search_ids(db, today=TODAY, currency="PLN", text=text)
+
+    assert found("22 765 43 21") == [beta]
+    assert found("(22) 765-43-21") == [beta]
+    assert found("+48 501 234 567") == [alfa]
+    assert found("526 025 02 74") == [alfa]
+    assert found("774-000-14-54") == [beta]
+    assert found("765 99") == []

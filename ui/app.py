@@ -1,0 +1,273 @@
+"""``inkaso-gui``: start the desktop application.
+
+The database is opened (and, for ``--demo``, filled) off the GUI thread; a database that cannot be
+opened is explained in a message box, and any unexpected error afterwards lands in the crash dialog
+instead of killing the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from db.engine import sqlite_path
+from db.uow import Database
+from desktop_app import __version__
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
+from desktop_app.logging_setup import configure_logging
+from desktop_app.paths import data_dir
+from desktop_app.services import demo, firm, views
+from desktop_app.services.database import open_database
+from resources import resource_path
+from ui.errors import install_excepthook, show_error
+from ui.main_window import MainWindow
+from ui.operations import Operations
+
+log = logging.getLogger(__name__)
+
+DEMO_FILE = "demo.db"
+DEMO_SPEC = {"contractors": 300, "invoices": 6000, "seed": 1}
+
+
+@dataclass(frozen=True)
+class Options:
+    db: str | None = None
+    lang: str | None = None
+    today: dt.date | None = None
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class _Opened:
+    db: Database
+    currency: str
+    label: str
+    empty: bool
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            _("{text} is not a date; use YYYY-MM-DD").format(text=text)
+        ) from exc
+
+
+def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
+    """Our options, plus whatever is left for Qt (``-platform``, ``-style``...)."""
+    parser = argparse.ArgumentParser(
+        prog="inkaso-gui", description=_("Inkaso: receivables and dunning for small firms.")
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", metavar="PATH|URL", help=_("database file or PostgreSQL URL to open")
+    )
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("open the demo database in the data folder, creating it on first use"),
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the interface"))
+    parser.add_argument(
+        "--today",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help=_("show amounts as of this date instead of today"),
+    )
+    parser.add_argument("--version", action="version", version=f"Inkaso {__version__}")
+    known, rest = parser.parse_known_args(list(argv))
+    return Options(db=known.db, lang=known.lang, today=known.today, demo=known.demo), rest
+
+
+def setup_application(app: QApplication, lang: str) -> list[QTranslator]:
+    """Application identity, locale, and Qt's own translations (standard buttons and dialogs)."""
+    app.setApplicationName("Inkaso")
+    app.setOrganizationName("Inkaso")
+    app.setApplicationDisplayName("Inkaso")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
+    locale = QLocale(babel_locale(lang))
+    QLocale.setDefault(locale)
+    translators: list[QTranslator] = []
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{lang}", folder):
+        app.installTranslator(translator)
+        translators.append(translator)
+    elif lang != "en":
+        log.warning("Qt translations for %s not found in %s", lang, folder)
+    return translators
+
+
+def _label(db: Database) -> str:
+    path = sqlite_path(db.url)
+    return str(path) if path is not None else db.url.render_as_string(hide_password=True)
+
+
+def _open(target: str | Path | None) -> _Opened:
+    db = open_database(target)
+    try:
+        return _Opened(db, firm.home_currency(db), _label(db), views.count_contractors(db) == 0)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+class Launcher(QObject):
+    """Opens the database off the GUI thread, then shows the main window (or explains why not)."""
+
+    def __init__(self, app: QApplication, options: Options) -> None:
+        super().__init__(app)
+        self.app = app
+        self.options = options
+        self.ops = Operations(self)
+        self.window: MainWindow | None = None
+        self.error_box: QMessageBox | None = None
+        self.progress: QProgressDialog | None = None
+        self.db: Database | None = None
+        self._fixed_today = options.today
+        self.translators: list[QTranslator] = []
+
+    def today(self) -> dt.date:
+        return self._fixed_today or dt.date.today()
+
+    def start(self) -> None:
+        target: str | Path | None = self.options.db
+        if self.options.demo:
+            target = data_dir() / DEMO_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+        log.info("starting Inkaso %s on %s", __version__, target or "the default database")
+        self.ops.write(
+            lambda: _open(target),
+            on_success=self._opened,
+            on_failure=self._failed,
+            label="open database",
+        )
+
+    def _opened(self, opened: _Opened) -> None:
+        self.db = opened.db
+        if self.options.demo and opened.empty:
+            self._generate_demo(opened)
+            return
+        self._show_window(opened)
+
+    def _generate_demo(self, opened: _Opened) -> None:
+        spec = demo.DemoSpec(today=self.today(), **DEMO_SPEC)
+        progress = QProgressDialog(
+            _("Preparing demo data: {contractors} contractors and {invoices} invoices…").format(
+                contractors=spec.contractors, invoices=spec.invoices
+            ),
+            "",
+            0,
+            0,
+        )
+        progress.setWindowTitle(_("Inkaso"))
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(0)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.setMinimumWidth(420)
+        progress.show()
+        self.progress = progress
+        db = opened.db
+
+        def done(_summary: object) -> None:
+            self._close_progress()
+            self._show_window(opened)
+
+        self.ops.write(
+            lambda: demo.generate(db, spec),
+            on_success=done,
+            on_failure=self._failed,
+            label="demo data",
+        )
+
+    def _show_window(self, opened: _Opened) -> None:
+        window = MainWindow(
+            opened.db, self.ops, currency=opened.currency, today=self.today, db_label=opened.label
+        )
+        window.show()
+        self.window = window
+        self._close_progress()
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        if isinstance(exc, InkasoError):
+            log.warning("cannot start: %s", exc.message)
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                _("Inkaso"),
+                exc.message,
+                QMessageBox.StandardButton.Close,
+            )
+            box.setInformativeText(
+                _(
+                    "Inkaso cannot start with this database. Check the path or address given "
+                    "with --db, or start Inkaso without it to use the usual database."
+                )
+            )
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            self.error_box = box
+        else:
+            self.error_box = show_error(exc)
+
+    def shutdown(self) -> None:
+        """Let running work finish before the database goes away."""
+        self.ops.shutdown()
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+
+
+def launch(
+    options: Options,
+    app: QApplication,
+    *,
+    install_hooks: bool = True,
+) -> Launcher:
+    """Everything ``main`` does except running the event loop (tests drive the loop themselves)."""
+    lang = set_language(options.lang)
+    if install_hooks:
+        configure_logging()
+        install_excepthook()
+    launcher = Launcher(app, options)
+    launcher.translators = setup_application(app, lang)
+    app.aboutToQuit.connect(launcher.shutdown)
+    launcher.start()
+    return launcher
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    set_language(None)  # the --help text in the system language
+    options, qt_arguments = parse_args(arguments)
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0], *qt_arguments])
+    )
+    launch(options, app)
+    return app.exec()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

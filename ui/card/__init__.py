@@ -1,0 +1,1 @@
+"""The contractor card window."""

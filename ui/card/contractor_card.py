@@ -1,0 +1,706 @@
+"""The contractor card: who they are, what they owe, and everything that happened with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Database
+from desktop_app.domain.identifiers import format_phone
+from desktop_app.i18n import N_, _, ngettext
+from desktop_app.services import views
+from desktop_app.services.views import (
+    ActivityView,
+    Balance,
+    ContractorCard,
+    InvoiceView,
+    PaymentView,
+)
+from resources import resource_path
+from ui import formatting, theme
+from ui.errors import show_error
+from ui.operations import Operations
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+#: position of a child row (instalment, allocation) under its parent
+SeqRole = Qt.ItemDataRole.UserRole + 2
+
+INVOICE_KINDS = {"invoice": N_("Invoice"), "correction": N_("Correction"), "advance": N_("Advance")}
+ACTIVITY_KINDS = {
+    "invoice": N_("Invoice"),
+    "payment": N_("Payment"),
+    "status": N_("Status"),
+    "note": N_("Note"),
+    "call": N_("Phone call"),
+    "email": N_("E-mail"),
+    "sms": N_("SMS"),
+    "letter": N_("Letter"),
+    "reminder": N_("Reminder"),
+    "demand": N_("Demand for payment"),
+}
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class _Item(QTreeWidgetItem):
+    """Sorts by the raw value (minor units, day numbers) rather than by the shown text."""
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        tree = self.treeWidget()
+        column = tree.sortColumn() if tree is not None else 0
+        if self.parent() is not None and tree is not None:
+            # instalments and allocations stay in their own order whichever way the list is sorted
+            mine_seq, their_seq = self.data(0, SeqRole), other.data(0, SeqRole)
+            if isinstance(mine_seq, int) and isinstance(their_seq, int):
+                ascending = tree.header().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                return mine_seq < their_seq if ascending else mine_seq > their_seq
+        mine, theirs = self.data(column, SortRole), other.data(column, SortRole)
+        if mine is None or theirs is None or type(mine) is not type(theirs):
+            # QTreeWidgetItem.__lt__ would call back into this override: compare the text instead
+            return self.text(column).casefold() < other.text(column).casefold()
+        return bool(mine < theirs)
+
+
+def _tree(headers: Sequence[str], numeric: Sequence[int]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setColumnCount(len(headers))
+    tree.setHeaderLabels(list(headers))
+    tree.setAlternatingRowColors(True)
+    tree.setUniformRowHeights(True)
+    tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree.setSortingEnabled(False)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setHighlightSections(False)
+    for column in numeric:
+        tree.headerItem().setTextAlignment(column, _RIGHT)
+    return tree
+
+
+def _date_key(value: dt.date | None) -> int:
+    return value.toordinal() if value else 0
+
+
+def _set(
+    item: QTreeWidgetItem,
+    column: int,
+    text: str,
+    raw: Any = None,
+    *,
+    right: bool = False,
+) -> None:
+    item.setText(column, text)
+    if raw is not None:
+        item.setData(column, SortRole, raw)
+    if right:
+        item.setTextAlignment(column, _RIGHT)
+
+
+def _payment_status(
+    amount: int, open_minor: int, due: dt.date | None, days: int, today: dt.date
+) -> str:
+    """A few words a clerk reads at a glance: paid or not, and how it stands with the due date."""
+    if open_minor <= 0:
+        return _("Paid") if amount > 0 else ""
+    partly = open_minor < amount
+    if days > 0:
+        return _("Partly paid, overdue") if partly else _("Unpaid, overdue")
+    if due is None or due <= today:
+        return _("Partly paid, due today") if partly else _("Unpaid, due today")
+    left = (due - today).days
+    if partly:
+        return ngettext(
+            "Partly paid, due in {days} day", "Partly paid, due in {days} days", left
+        ).format(days=left)
+    return ngettext("Unpaid, due in {days} day", "Unpaid, due in {days} days", left).format(
+        days=left
+    )
+
+
+class _EmptyAware(QStackedWidget):
+    """A list that shows a plain sentence instead of a blank grid when it has no rows."""
+
+    def __init__(self, view: QWidget, empty_text: str) -> None:
+        super().__init__()
+        self.view = view
+        self.empty = QLabel(empty_text)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pal = self.empty.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, theme.muted_text())
+        self.empty.setPalette(pal)
+        self.addWidget(view)
+        self.addWidget(self.empty)
+
+    def set_empty(self, empty: bool) -> None:
+        self.setCurrentWidget(self.empty if empty else self.view)
+
+
+class ContractorCardWindow(QDialog):
+    """A non-modal window per contractor; loads (and reloads) its data through operations."""
+
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        contractor_id: int,
+        *,
+        today: Callable[[], dt.date],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._ops = ops
+        self.contractor_id = contractor_id
+        self._today = today
+        self.card: ContractorCard | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
+        self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
+        self.setWindowTitle(_("Contractor card"))
+        self.setModal(False)
+        self.resize(1120, 720)
+
+        self.name_label = QLabel()
+        self.name_label.setFont(theme.scaled_font(self.font(), 1.55, bold=True))
+        self.name_label.setWordWrap(True)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label = QLabel()
+        self.details_label.setTextFormat(Qt.TextFormat.RichText)
+        self.details_label.setWordWrap(True)
+        self.details_label.setOpenExternalLinks(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.hide()
+
+        who = QVBoxLayout()
+        who.setSpacing(6)
+        who.addWidget(self.name_label)
+        who.addWidget(self.details_label)
+        who.addWidget(self.notice_label)
+        who.addStretch(1)
+
+        self.balances_box = QWidget()
+        self.balances_grid = QGridLayout(self.balances_box)
+        self.balances_grid.setContentsMargins(0, 0, 0, 0)
+        self.balances_grid.setHorizontalSpacing(28)
+        self.balances_grid.setVerticalSpacing(2)
+        #: per currency: the big red overdue amount, the open amount, the credit (if any)
+        self.overdue_labels: dict[str, QLabel] = {}
+        self.open_labels: dict[str, QLabel] = {}
+        self.credit_labels: dict[str, QLabel] = {}
+
+        header = QFrame()
+        header.setObjectName("cardHeader")
+        header.setFrameShape(QFrame.Shape.StyledPanel)
+        header.setAutoFillBackground(True)
+        header_pal = header.palette()
+        header_pal.setColor(
+            QPalette.ColorRole.Window, self.palette().color(QPalette.ColorRole.Base)
+        )
+        header.setPalette(header_pal)
+        header_layout = QHBoxLayout(header)
+        header_layout.setContentsMargins(18, 14, 18, 14)
+        header_layout.setSpacing(24)
+        header_layout.addLayout(who, 1)
+        header_layout.addWidget(self.balances_box, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.invoices_tree = _tree(
+            [
+                _("Number"),
+                _("Kind"),
+                _("Issued"),
+                _("Due"),
+                _("Amount"),
+                _("Open"),
+                _("Days overdue"),
+                _("Status"),
+            ],
+            numeric=(4, 5, 6),
+        )
+        self.only_open = QCheckBox(_("Only unpaid"))
+        self.only_open.setToolTip(_("Hide invoices that are fully paid"))
+        self.only_open.toggled.connect(self._filter_invoices)
+        self._invoices_stack = _EmptyAware(self.invoices_tree, _("No invoices yet."))
+        invoices_page = QWidget()
+        invoices_layout = QVBoxLayout(invoices_page)
+        invoices_layout.setContentsMargins(6, 6, 6, 6)
+        invoices_layout.addWidget(self.only_open, 0, Qt.AlignmentFlag.AlignLeft)
+        invoices_layout.addWidget(self._invoices_stack, 1)
+
+        self.payments_tree = _tree(
+            [_("Date"), _("Amount"), _("Allocated to"), _("Unallocated"), _("Title")],
+            numeric=(1, 3),
+        )
+        self._payments_stack = _EmptyAware(self.payments_tree, _("No payments yet."))
+        self.activity_tree = _tree([_("Time"), _("Who"), _("Type"), _("What happened")], ())
+        self.activity_tree.setRootIsDecorated(False)
+        self._activity_stack = _EmptyAware(self.activity_tree, _("Nothing recorded yet."))
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(invoices_page, _("Invoices"))
+        self.tabs.addTab(_padded(self._payments_stack), _("Payments"))
+        self.tabs.addTab(_padded(self._activity_stack), _("Activity"))
+
+        self.as_of_label = QLabel()
+        pal = self.as_of_label.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, theme.muted_text())
+        self.as_of_label.setPalette(pal)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        refresh = QPushButton(_("Refresh"))
+        refresh.setToolTip(_("Reload this card (F5)"))
+        refresh.setAutoDefault(False)
+        refresh.clicked.connect(self.reload)
+        buttons.addButton(refresh, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.reload)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.as_of_label, 1)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 10)
+        layout.setSpacing(10)
+        layout.addWidget(header)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def reload(self, *, show_when_loaded: bool = False) -> None:
+        db, contractor_id, today = self._db, self.contractor_id, self._today()
+
+        def run() -> ContractorCard:
+            return views.contractor_card(db, contractor_id, today)
+
+        def loaded(card: ContractorCard) -> None:
+            self.set_card(card)
+            if show_when_loaded:
+                self.show()
+                self.raise_()
+                self.activateWindow()
+
+        def failed(exc: BaseException) -> None:
+            parent = self.parentWidget() if show_when_loaded else self
+            show_error(exc, parent)
+            if show_when_loaded:
+                self.close()
+
+        self._ops.read(
+            run,
+            on_success=loaded,
+            on_failure=failed,
+            key=f"card-{id(self)}",
+            owner=self,
+            label="contractor card",
+        )
+
+    # -- filling -------------------------------------------------------------------------------
+
+    def set_card(self, card: ContractorCard) -> None:
+        self.card = card
+        person = card.contractor
+        self.setWindowTitle(_("{name} — contractor card").format(name=person.name))
+        self.name_label.setText(person.name)
+        self.details_label.setText(self._details_html(card))
+        notice = self._notice(card)
+        self.notice_label.setText(notice)
+        self.notice_label.setVisible(bool(notice))
+        self._fill_balances(card.balances)
+        self._fill_invoices(card.invoices)
+        self._fill_payments(card.payments, card.invoices)
+        self._fill_activity(card.activity)
+        self.tabs.setTabText(0, _("Invoices ({count})").format(count=len(card.invoices)))
+        self.tabs.setTabText(1, _("Payments ({count})").format(count=len(card.payments)))
+        self.tabs.setTabText(2, _("Activity ({count})").format(count=len(card.activity)))
+        self.as_of_label.setText(_("As of {date}").format(date=formatting.date(card.today)))
+
+    @staticmethod
+    def _details_html(card: ContractorCard) -> str:
+        person = card.contractor
+        esc = html.escape
+        lines: list[str] = []
+        ids = []
+        if person.nip:
+            ids.append(_("NIP {nip}").format(nip=esc(person.nip)))
+        if person.regon:
+            ids.append(_("REGON {regon}").format(regon=esc(person.regon)))
+        if ids:
+            lines.append(" &nbsp;·&nbsp; ".join(ids))
+        street = person.street or ""
+        town = " ".join(filter(None, (person.postal_code, person.city)))
+        address = ", ".join(filter(None, (street, town)))
+        if person.country and person.country != "PL":
+            address = ", ".join(filter(None, (address, person.country)))
+        if address:
+            lines.append(esc(address))
+        contacts = [f'<a href="mailto:{esc(e)}">{esc(e)}</a>' for e in person.emails]
+        contacts += [f'<a href="tel:{esc(p)}">{esc(format_phone(p))}</a>' for p in person.phones]
+        if contacts:
+            lines.append(" &nbsp;·&nbsp; ".join(contacts))
+        for contact in person.persons:
+            bits = [esc(contact["name"] or "")]
+            if contact.get("role"):
+                bits[0] += f" ({esc(contact['role'] or '')})"
+            if contact.get("email"):
+                bits.append(esc(contact["email"] or ""))
+            if contact.get("phone"):
+                bits.append(esc(format_phone(contact["phone"] or "")))
+            lines.append(_("Contact: {person}").format(person=", ".join(bits)))
+        terms = ngettext(
+            "Payment terms: {days} day", "Payment terms: {days} days", person.terms_days
+        ).format(days=person.terms_days)
+        extra = [terms]
+        if person.tags:
+            extra.append(_("Tags: {tags}").format(tags=esc(", ".join(person.tags))))
+        lines.append(" &nbsp;·&nbsp; ".join(extra))
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _notice(card: ContractorCard) -> str:
+        person = card.contractor
+        if person.paused_until and person.paused_until >= card.today:
+            text = _("Collection paused until {date}").format(
+                date=formatting.date(person.paused_until)
+            )
+            if person.pause_reason:
+                text += ": " + person.pause_reason
+            return text
+        return ""
+
+    def _fill_balances(self, balances: Sequence[Balance]) -> None:
+        while self.balances_grid.count():
+            item = self.balances_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.overdue_labels.clear()
+        self.open_labels.clear()
+        self.credit_labels.clear()
+        if not balances:
+            nothing = QLabel(_("Nothing to pay"))
+            nothing.setFont(theme.scaled_font(self.font(), 1.3, bold=True))
+            _colour(nothing, theme.credit_text())
+            self.balances_grid.addWidget(nothing, 0, 0, Qt.AlignmentFlag.AlignRight)
+            return
+        caption_font = theme.scaled_font(self.font(), 0.92)
+        big = theme.scaled_font(self.font(), 2.0, bold=True)
+        medium = theme.scaled_font(self.font(), 1.15, bold=True)
+        for column, balance in enumerate(balances):
+            row = 0
+            overdue_caption = QLabel(_("Overdue"))
+            overdue_caption.setFont(caption_font)
+            self.balances_grid.addWidget(overdue_caption, row, column, Qt.AlignmentFlag.AlignRight)
+            row += 1
+            overdue = QLabel(formatting.money(balance.overdue_minor, balance.currency))
+            overdue.setFont(big)
+            overdue.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if balance.overdue_minor > 0:
+                _colour(overdue, theme.overdue_text())
+                overdue.setToolTip(
+                    ngettext(
+                        "The oldest unpaid instalment is {days} day overdue",
+                        "The oldest unpaid instalment is {days} days overdue",
+                        balance.max_days_overdue,
+                    ).format(days=balance.max_days_overdue)
+                )
+            else:
+                _colour(overdue, theme.credit_text())
+            self.overdue_labels[balance.currency] = overdue
+            self.balances_grid.addWidget(overdue, row, column, Qt.AlignmentFlag.AlignRight)
+            row += 1
+            if balance.max_days_overdue:
+                days = QLabel(
+                    ngettext(
+                        "oldest {days} day past due",
+                        "oldest {days} days past due",
+                        balance.max_days_overdue,
+                    ).format(days=balance.max_days_overdue)
+                )
+                days.setFont(caption_font)
+                _colour(days, theme.overdue_text())
+                self.balances_grid.addWidget(days, row, column, Qt.AlignmentFlag.AlignRight)
+            row += 1
+            open_label = QLabel(
+                _("Open: {amount}").format(
+                    amount=formatting.money(balance.open_minor, balance.currency)
+                )
+            )
+            open_label.setFont(medium)
+            self.open_labels[balance.currency] = open_label
+            self.balances_grid.addWidget(open_label, row, column, Qt.AlignmentFlag.AlignRight)
+            row += 1
+            if balance.credit_minor:
+                credit = QLabel(
+                    _("Credit: {amount}").format(
+                        amount=formatting.money(balance.credit_minor, balance.currency)
+                    )
+                )
+                credit.setToolTip(
+                    _(
+                        "Paid in excess; used automatically for the next invoice in {currency}"
+                    ).format(currency=balance.currency)
+                )
+                _colour(credit, theme.credit_text())
+                self.credit_labels[balance.currency] = credit
+                self.balances_grid.addWidget(credit, row, column, Qt.AlignmentFlag.AlignRight)
+
+    def _fill_invoices(self, invoices: Sequence[InvoiceView]) -> None:
+        tree = self.invoices_tree
+        tree.setSortingEnabled(False)
+        tree.clear()
+        today = self.card.today if self.card else dt.date.today()
+        items = []
+        for invoice in invoices:
+            item = _Item()
+            item.setData(0, Qt.ItemDataRole.UserRole, invoice.id)
+            parts = invoice.instalments
+            days = max((p.days_overdue for p in parts), default=0)
+            next_due = next((p.due_date for p in parts if p.open_minor), None)
+            due = next_due or (parts[-1].due_date if parts else None)
+            kind = _(INVOICE_KINDS[invoice.kind]) if invoice.kind in INVOICE_KINDS else invoice.kind
+            _set(item, 0, invoice.number, invoice.number)
+            _set(item, 1, kind, kind)
+            _set(item, 2, formatting.date(invoice.issue_date), _date_key(invoice.issue_date))
+            self._amount_cells(
+                item,
+                invoice.currency,
+                due=due,
+                amount=invoice.gross_minor,
+                open_minor=invoice.open_minor,
+                days=days,
+                today=today,
+            )
+            if invoice.corrects:
+                text = _("Corrects {number}").format(number=invoice.corrects)
+                _set(item, 7, text, text)
+            if len(parts) > 1:
+                for part in parts:
+                    child = _Item(item)
+                    child.setData(0, SeqRole, part.seq)
+                    label = _("Instalment {seq} of {count}").format(seq=part.seq, count=len(parts))
+                    _set(child, 0, label)
+                    self._amount_cells(
+                        child,
+                        invoice.currency,
+                        due=part.due_date,
+                        amount=part.amount_minor,
+                        open_minor=part.open_minor,
+                        days=part.days_overdue,
+                        today=today,
+                    )
+            items.append(item)
+        tree.addTopLevelItems(items)
+        for item in items:
+            if item.childCount() and item.data(5, SortRole):
+                item.setExpanded(True)
+        self._invoices_stack.set_empty(not items)
+        self._filter_invoices(self.only_open.isChecked())
+        self._size_tree(tree, stretch=7)
+        tree.setSortingEnabled(True)
+        tree.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+
+    def _amount_cells(
+        self,
+        item: QTreeWidgetItem,
+        currency: str,
+        *,
+        due: dt.date | None,
+        amount: int,
+        open_minor: int,
+        days: int,
+        today: dt.date,
+    ) -> None:
+        """Due, amount, open, days overdue and status of an invoice or one of its instalments."""
+        _set(item, 3, formatting.date(due), _date_key(due))
+        _set(item, 4, formatting.money(amount, currency), amount, right=True)
+        _set(item, 5, formatting.money(open_minor, currency), open_minor, right=True)
+        _set(item, 6, formatting.days(days), days, right=True)
+        status = _payment_status(amount, open_minor, due, days, today)
+        _set(item, 7, status, status)
+        if open_minor <= 0:
+            muted = QBrush(theme.muted_text())
+            for column in (5, 7):
+                item.setForeground(column, muted)
+        if days:
+            background = QBrush(theme.overdue_row())
+            red = QBrush(theme.overdue_text())
+            for column in range(self.invoices_tree.columnCount()):
+                item.setBackground(column, background)
+            for column in (5, 6, 7):
+                item.setForeground(column, red)
+
+    def _filter_invoices(self, only_open: bool) -> None:
+        tree = self.invoices_tree
+        for i in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(i)
+            if item is not None:
+                item.setHidden(only_open and not item.data(5, SortRole))
+
+    def _fill_payments(
+        self, payments: Sequence[PaymentView], invoices: Sequence[InvoiceView]
+    ) -> None:
+        tree = self.payments_tree
+        tree.setSortingEnabled(False)
+        tree.clear()
+        parts_of = {i.number: len(i.instalments) for i in invoices}
+        muted = QBrush(theme.muted_text())
+        italic = QFont(tree.font())
+        italic.setItalic(True)
+        items = []
+        for payment in payments:
+            item = _Item()
+            item.setData(0, Qt.ItemDataRole.UserRole, payment.id)
+            _set(item, 0, formatting.date(payment.date), _date_key(payment.date))
+            _set(
+                item,
+                1,
+                formatting.money(payment.amount_minor, payment.currency),
+                payment.amount_minor,
+                right=True,
+            )
+            targets = list(
+                dict.fromkeys(
+                    a.invoice_number for a in payment.allocations if a.released_on is None
+                )
+            )
+            if len(targets) == 1:
+                allocated_to = targets[0]
+            elif targets:
+                allocated_to = ngettext("{count} invoice", "{count} invoices", len(targets)).format(
+                    count=len(targets)
+                )
+            else:
+                allocated_to = "—"
+            _set(item, 2, allocated_to, allocated_to)
+            _set(
+                item,
+                3,
+                formatting.money(payment.unallocated_minor, payment.currency),
+                payment.unallocated_minor,
+                right=True,
+            )
+            if payment.unallocated_minor:
+                item.setForeground(3, QBrush(theme.credit_text()))
+            else:
+                item.setForeground(3, muted)
+            title = payment.title or payment.payer_name or ""
+            _set(item, 4, title, title)
+            if payment.title and payment.payer_name:
+                item.setToolTip(
+                    4,
+                    _("{title}\nPayer: {payer}").format(
+                        title=payment.title, payer=payment.payer_name
+                    ),
+                )
+            for position, allocation in enumerate(payment.allocations):
+                child = _Item(item)
+                child.setData(0, SeqRole, position)
+                _set(
+                    child,
+                    0,
+                    formatting.date(allocation.effective_date),
+                    _date_key(allocation.effective_date),
+                )
+                _set(
+                    child,
+                    1,
+                    formatting.money(allocation.amount_minor, payment.currency),
+                    allocation.amount_minor,
+                    right=True,
+                )
+                target = allocation.invoice_number
+                if parts_of.get(target, 1) > 1:
+                    target = _("{number}, instalment {seq}").format(
+                        number=target, seq=allocation.instalment_seq
+                    )
+                _set(child, 2, target, target)
+                if allocation.released_on is not None:
+                    _set(
+                        child,
+                        4,
+                        _("released on {date}").format(
+                            date=formatting.date(allocation.released_on)
+                        ),
+                    )
+                    for column in range(tree.columnCount()):
+                        child.setForeground(column, muted)
+                        child.setFont(column, italic)
+            items.append(item)
+        tree.addTopLevelItems(items)
+        self._payments_stack.set_empty(not items)
+        self._size_tree(tree, stretch=4)
+        tree.setSortingEnabled(True)
+        tree.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+    def _fill_activity(self, entries: Sequence[ActivityView]) -> None:
+        tree = self.activity_tree
+        tree.setSortingEnabled(False)
+        tree.clear()
+        items = []
+        for entry in entries:
+            item = _Item()
+            _set(item, 0, formatting.local_time(entry.at), entry.at.isoformat())
+            _set(item, 1, entry.actor, entry.actor)
+            kind = _(ACTIVITY_KINDS[entry.kind]) if entry.kind in ACTIVITY_KINDS else entry.kind
+            if entry.channel and entry.channel != entry.kind:
+                kind = f"{kind} ({entry.channel})"
+            _set(item, 2, kind, kind)
+            _set(item, 3, entry.summary, entry.summary)
+            item.setToolTip(3, entry.body or entry.summary)
+            items.append(item)
+        tree.addTopLevelItems(items)
+        self._activity_stack.set_empty(not items)
+        self._size_tree(tree, stretch=3)
+        tree.setSortingEnabled(True)
+        tree.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+    @staticmethod
+    def _size_tree(tree: QTreeWidget, *, stretch: int | None) -> None:
+        header = tree.header()
+        for column in range(tree.columnCount()):
+            tree.resizeColumnToContents(column)
+            header.resizeSection(column, max(header.sectionSize(column) + 24, 70))
+        if stretch is not None:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _colour(label: QLabel, colour: Any) -> None:
+    pal = label.palette()
+    pal.setColor(QPalette.ColorRole.WindowText, colour)
+    label.setPalette(pal)
+
+
+def _padded(widget: QWidget) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return page

@@ -1,0 +1,395 @@
+"""The main window: who owes what, searchable as you type, a card on Enter or double-click."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from babel.numbers import format_decimal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Database
+from desktop_app import __version__
+from desktop_app.domain.identifiers import format_phone
+from desktop_app.i18n import _, babel_locale, ngettext
+from resources import resource_path
+from ui import formatting, theme
+from ui.card.contractor_card import ContractorCardWindow
+from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
+from ui.operations import Operations
+from ui.widgets.search_box import SearchBox
+
+log = logging.getLogger(__name__)
+
+#: a busy indicator that flashes for a 50 ms query is noise; show it only for slower work
+BUSY_DELAY_MS = 300
+
+
+class ContractorTable(QTableView):
+    """The list itself; Enter or a double-click asks for the card of the current row."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doubleClicked.connect(lambda index: self.open_requested.emit(index.row()))
+        self._empty = QLabel(self.viewport())
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        pal = self._empty.palette()
+        pal.setColor(self._empty.foregroundRole(), theme.muted_text())
+        self._empty.setPalette(pal)
+        self._empty.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def set_empty_text(self, text: str) -> None:
+        """A sentence in the middle of an empty list ("no contractor matches ...")."""
+        self._empty.setText(text)
+        self._empty.setVisible(bool(text))
+        self._place_empty()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_empty()
+
+    def _place_empty(self) -> None:
+        self._empty.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        *,
+        currency: str,
+        today: Callable[[], dt.date],
+        db_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._ops = ops
+        self._today = today
+        self._cards: dict[int, ContractorCardWindow] = {}
+        self._selected_id: int | None = None
+        self._first_load = True
+
+        self.setWindowTitle(_("Inkaso — receivables"))
+        self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
+        self.model = ContractorsModel(db, ops, currency=currency, today=today, parent=self)
+
+        self.search = SearchBox()
+        self.overdue_only = QCheckBox(_("Only overdue"))
+        self.overdue_only.setToolTip(_("Show only contractors with overdue debt"))
+        self.as_of = QLabel()
+        self.as_of.setToolTip(_("Amounts are shown as of this date"))
+        self.table = ContractorTable()
+        self._build_table()
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(12)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.overdue_only)
+        top.addSpacing(12)
+        top.addWidget(self.as_of)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 4)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.setCentralWidget(central)
+
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(110)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.database = QLabel(db_label)
+        self.database.setToolTip(_("Database: {path}").format(path=db_label))
+        pal = self.database.palette()
+        pal.setColor(self.database.foregroundRole(), theme.muted_text())
+        self.database.setPalette(pal)
+        status = self.statusBar()
+        status.addWidget(self.summary, 1)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.database)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self.busy.show)
+
+        self._build_actions()
+        self.search.query_changed.connect(self.model.set_filter_text)
+        self.search.down_pressed.connect(self._focus_table)
+        self.overdue_only.toggled.connect(self.model.set_overdue_only)
+        self.table.open_requested.connect(self._open_row)
+        self.model.search_finished.connect(self._search_finished)
+        self.model.loading_changed.connect(self._loading_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        ops.busy_changed.connect(self._ops_busy)
+
+        self.resize(QSize(1320, 820))
+        self._update_as_of()
+        self.model.refresh()
+        self.search.setFocus()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_table(self) -> None:
+        table = self.table
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setTabKeyNavigation(False)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setAccessibleName(_("Contractors"))
+        vertical = table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(table.fontMetrics().height() + 10)
+
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(False)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSortIndicator(*self.model.sort_column())
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        header_metrics = header.fontMetrics()
+        padding = 28  # cell margins plus the sort arrow
+        currency = self.model.currency
+
+        def fit(*samples: str) -> int:
+            widest = max(metrics.horizontalAdvance(s) for s in samples)
+            return widest + padding
+
+        def title(column: str) -> str:
+            return _(COLUMNS[COLUMN[column]].title)
+
+        money_sample = formatting.money(99_999_999_99, currency)
+        widths = {
+            "nip": fit("0000000000", title("nip")),
+            "city": fit("Skarżysko-Kamienna"),
+            "email": fit("ksiegowosc@przyklad-firmy.pl"),
+            "phone": fit(format_phone("+48501234567")),
+            "open": max(
+                fit(money_sample), header_metrics.horizontalAdvance(title("open")) + padding
+            ),
+            "overdue": max(
+                fit(money_sample), header_metrics.horizontalAdvance(title("overdue")) + padding
+            ),
+            "days": header_metrics.horizontalAdvance(title("days")) + padding,
+        }
+        for name, width in widths.items():
+            header.resizeSection(COLUMN[name], width)
+            header.setSectionResizeMode(COLUMN[name], QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COLUMN["name"], QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("0000") + padding)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(_("&File"))
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = menu.addMenu(_("&View"))
+        find = QAction(_("&Find contractor"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        view_menu.addAction(find)
+        self.addAction(find)
+        only = QAction(_("Only &overdue"), self)
+        only.setCheckable(True)
+        only.toggled.connect(self.overdue_only.setChecked)
+        self.overdue_only.toggled.connect(only.setChecked)
+        view_menu.addAction(only)
+        view_menu.addSeparator()
+        refresh = QAction(_("&Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh)
+        view_menu.addAction(refresh)
+        self.addAction(refresh)
+
+        contractor_menu = menu.addMenu(_("&Contractor"))
+        self.open_card_action = QAction(_("&Open card"), self)
+        self.open_card_action.setShortcut(QKeySequence(Qt.Key.Key_Return))
+        # the table handles Enter itself; the shortcut here is only shown in the menu
+        self.open_card_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.open_card_action.triggered.connect(self.open_current_card)
+        contractor_menu.addAction(self.open_card_action)
+
+        help_menu = menu.addMenu(_("&Help"))
+        about = QAction(_("&About Inkaso"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # -- behaviour -----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        self._update_as_of()
+        self.model.refresh()
+        for card in self._cards.values():
+            card.reload()
+
+    def open_current_card(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._open_row(index.row())
+
+    def open_card(self, contractor_id: int) -> ContractorCardWindow:
+        card = self._cards.get(contractor_id)
+        if card is not None:
+            card.reload()
+            card.showNormal()
+            card.raise_()
+            card.activateWindow()
+            return card
+        card = ContractorCardWindow(
+            self._db, self._ops, contractor_id, today=self._today, parent=self
+        )
+        self._cards[contractor_id] = card
+        card.destroyed.connect(lambda *_args: self._cards.pop(contractor_id, None))
+        card.reload(show_when_loaded=True)
+        return card
+
+    def cards(self) -> dict[int, ContractorCardWindow]:
+        return dict(self._cards)
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_card(self.model.contractor_id(row))
+
+    def _focus_table(self) -> None:
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid():
+            self._select_row(0)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if COLUMNS[column].sort_key is None:
+            header = self.table.horizontalHeader()
+            blocked = header.blockSignals(True)
+            header.setSortIndicator(*self.model.sort_column())
+            header.blockSignals(blocked)
+
+    def _remember_selection(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._selected_id = self.model.contractor_id(index.row())
+
+    def _search_finished(self, summary: ListSummary) -> None:
+        row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
+        if row is not None:
+            self._select_row(row)
+        elif self.model.rowCount():
+            self._select_row(0)
+        self._show_summary(summary)
+        if summary.count:
+            self.table.set_empty_text("")
+        elif self.model.filter_text or self.overdue_only.isChecked():
+            self.table.set_empty_text(_("No contractor matches the search."))
+        else:
+            self.table.set_empty_text(_("There are no contractors in this database yet."))
+        if self._first_load:
+            self._first_load = False
+            log.info("contractor list shown: %d rows", summary.count)
+
+    def _show_summary(self, summary: ListSummary) -> None:
+        count = format_decimal(summary.count, locale=babel_locale())
+        parts = [
+            ngettext("{count} contractor", "{count} contractors", summary.count).format(
+                count=count
+            ),
+            _("open: {amount}").format(
+                amount=formatting.money(summary.open_minor, summary.currency)
+            ),
+        ]
+        overdue = formatting.money(summary.overdue_minor, summary.currency)
+        if summary.overdue_minor:
+            colour = theme.overdue_text().name()
+            overdue = f'<span style="color:{colour}; font-weight:600">{overdue}</span>'
+        parts.append(_("overdue: {amount}").format(amount=overdue))
+        self.summary.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+
+    def _loading_changed(self, loading: bool) -> None:
+        if loading:
+            self.table.set_empty_text("")
+
+    def _ops_busy(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy.hide()
+
+    def _update_as_of(self) -> None:
+        self.as_of.setText(_("As of {date}").format(date=formatting.date(self._today())))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Inkaso"),
+            _("Inkaso {version}\nReceivables and dunning for small firms.").format(
+                version=__version__
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for card in list(self._cards.values()):
+            card.close()
+        super().closeEvent(event)
