@@ -7,6 +7,7 @@ the CLDR short form of the UI language (22.11.2026 in Polish, 22/11/2026 in Brit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
@@ -34,3 +35,37 @@ def local_time(utc: dt.datetime) -> str:
 
 def days(count: int) -> str:
     return str(count) if count > 0 else ""
+
+
+class Texts:
+    """Memoised money and date texts.
+
+    Babel re-reads its locale data on every call, which adds up to a visible pause when a card
+    with hundreds of amounts is filled; a worker thread fills this cache first (``warm_*``) and
+    the GUI thread then only looks texts up.
+    """
+
+    def __init__(self) -> None:
+        self._money: dict[tuple[int, str], str] = {}
+        self._dates: dict[dt.date, str] = {}
+
+    def money(self, minor: int, currency: str) -> str:
+        key = (minor, currency)
+        text = self._money.get(key)
+        if text is None:
+            text = self._money[key] = money(minor, currency)
+        return text
+
+    def date(self, value: dt.date | None) -> str:
+        if value is None:
+            return ""
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = date(value)
+        return text
+
+    def warm(self, amounts: Iterable[tuple[int, str]], dates: Iterable[dt.date | None]) -> None:
+        for minor, currency in amounts:
+            self.money(minor, currency)
+        for value in dates:
+            self.date(value)

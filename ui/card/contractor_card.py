@@ -176,6 +176,7 @@ class ContractorCardWindow(QDialog):
         self.contractor_id = contractor_id
         self._today = today
         self.card: ContractorCard | None = None
+        self._texts = formatting.Texts()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
@@ -297,11 +298,13 @@ class ContractorCardWindow(QDialog):
     def reload(self, *, show_when_loaded: bool = False) -> None:
         db, contractor_id, today = self._db, self.contractor_id, self._today()
 
-        def run() -> ContractorCard:
-            return views.contractor_card(db, contractor_id, today)
+        def run() -> tuple[ContractorCard, formatting.Texts]:
+            card = views.contractor_card(db, contractor_id, today)
+            return card, _warm_texts(card)
 
-        def loaded(card: ContractorCard) -> None:
-            self.set_card(card)
+        def loaded(result: tuple[ContractorCard, formatting.Texts]) -> None:
+            card, texts = result
+            self.set_card(card, texts)
             if show_when_loaded:
                 self.show()
                 self.raise_()
@@ -324,8 +327,9 @@ class ContractorCardWindow(QDialog):
 
     # -- filling -------------------------------------------------------------------------------
 
-    def set_card(self, card: ContractorCard) -> None:
+    def set_card(self, card: ContractorCard, texts: formatting.Texts | None = None) -> None:
         self.card = card
+        self._texts = texts or formatting.Texts()
         person = card.contractor
         self.setWindowTitle(_("{name} — contractor card").format(name=person.name))
         self.name_label.setText(person.name)
@@ -340,7 +344,7 @@ class ContractorCardWindow(QDialog):
         self.tabs.setTabText(0, _("Invoices ({count})").format(count=len(card.invoices)))
         self.tabs.setTabText(1, _("Payments ({count})").format(count=len(card.payments)))
         self.tabs.setTabText(2, _("Activity ({count})").format(count=len(card.activity)))
-        self.as_of_label.setText(_("As of {date}").format(date=formatting.date(card.today)))
+        self.as_of_label.setText(_("As of {date}").format(date=self._texts.date(card.today)))
 
     @staticmethod
     def _details_html(card: ContractorCard) -> str:
@@ -383,12 +387,11 @@ class ContractorCardWindow(QDialog):
         lines.append(" &nbsp;·&nbsp; ".join(extra))
         return "<br>".join(lines)
 
-    @staticmethod
-    def _notice(card: ContractorCard) -> str:
+    def _notice(self, card: ContractorCard) -> str:
         person = card.contractor
         if person.paused_until and person.paused_until >= card.today:
             text = _("Collection paused until {date}").format(
-                date=formatting.date(person.paused_until)
+                date=self._texts.date(person.paused_until)
             )
             if person.pause_reason:
                 text += ": " + person.pause_reason
@@ -419,7 +422,7 @@ class ContractorCardWindow(QDialog):
             overdue_caption.setFont(caption_font)
             self.balances_grid.addWidget(overdue_caption, row, column, Qt.AlignmentFlag.AlignRight)
             row += 1
-            overdue = QLabel(formatting.money(balance.overdue_minor, balance.currency))
+            overdue = QLabel(self._texts.money(balance.overdue_minor, balance.currency))
             overdue.setFont(big)
             overdue.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if balance.overdue_minor > 0:
@@ -450,7 +453,7 @@ class ContractorCardWindow(QDialog):
             row += 1
             open_label = QLabel(
                 _("Open: {amount}").format(
-                    amount=formatting.money(balance.open_minor, balance.currency)
+                    amount=self._texts.money(balance.open_minor, balance.currency)
                 )
             )
             open_label.setFont(medium)
@@ -460,7 +463,7 @@ class ContractorCardWindow(QDialog):
             if balance.credit_minor:
                 credit = QLabel(
                     _("Credit: {amount}").format(
-                        amount=formatting.money(balance.credit_minor, balance.currency)
+                        amount=self._texts.money(balance.credit_minor, balance.currency)
                     )
                 )
                 credit.setToolTip(
@@ -488,7 +491,7 @@ class ContractorCardWindow(QDialog):
             kind = _(INVOICE_KINDS[invoice.kind]) if invoice.kind in INVOICE_KINDS else invoice.kind
             _set(item, 0, invoice.number, invoice.number)
             _set(item, 1, kind, kind)
-            _set(item, 2, formatting.date(invoice.issue_date), _date_key(invoice.issue_date))
+            _set(item, 2, self._texts.date(invoice.issue_date), _date_key(invoice.issue_date))
             self._amount_cells(
                 item,
                 invoice.currency,
@@ -539,9 +542,9 @@ class ContractorCardWindow(QDialog):
         today: dt.date,
     ) -> None:
         """Due, amount, open, days overdue and status of an invoice or one of its instalments."""
-        _set(item, 3, formatting.date(due), _date_key(due))
-        _set(item, 4, formatting.money(amount, currency), amount, right=True)
-        _set(item, 5, formatting.money(open_minor, currency), open_minor, right=True)
+        _set(item, 3, self._texts.date(due), _date_key(due))
+        _set(item, 4, self._texts.money(amount, currency), amount, right=True)
+        _set(item, 5, self._texts.money(open_minor, currency), open_minor, right=True)
         _set(item, 6, formatting.days(days), days, right=True)
         status = _payment_status(amount, open_minor, due, days, today)
         _set(item, 7, status, status)
@@ -578,11 +581,11 @@ class ContractorCardWindow(QDialog):
         for payment in payments:
             item = _Item()
             item.setData(0, Qt.ItemDataRole.UserRole, payment.id)
-            _set(item, 0, formatting.date(payment.date), _date_key(payment.date))
+            _set(item, 0, self._texts.date(payment.date), _date_key(payment.date))
             _set(
                 item,
                 1,
-                formatting.money(payment.amount_minor, payment.currency),
+                self._texts.money(payment.amount_minor, payment.currency),
                 payment.amount_minor,
                 right=True,
             )
@@ -603,7 +606,7 @@ class ContractorCardWindow(QDialog):
             _set(
                 item,
                 3,
-                formatting.money(payment.unallocated_minor, payment.currency),
+                self._texts.money(payment.unallocated_minor, payment.currency),
                 payment.unallocated_minor,
                 right=True,
             )
@@ -626,13 +629,13 @@ class ContractorCardWindow(QDialog):
                 _set(
                     child,
                     0,
-                    formatting.date(allocation.effective_date),
+                    self._texts.date(allocation.effective_date),
                     _date_key(allocation.effective_date),
                 )
                 _set(
                     child,
                     1,
-                    formatting.money(allocation.amount_minor, payment.currency),
+                    self._texts.money(allocation.amount_minor, payment.currency),
                     allocation.amount_minor,
                     right=True,
                 )
@@ -647,7 +650,7 @@ class ContractorCardWindow(QDialog):
                         child,
                         4,
                         _("released on {date}").format(
-                            date=formatting.date(allocation.released_on)
+                            date=self._texts.date(allocation.released_on)
                         ),
                     )
                     for column in range(tree.columnCount()):
@@ -690,6 +693,36 @@ class ContractorCardWindow(QDialog):
             header.resizeSection(column, max(header.sectionSize(column) + 24, 70))
         if stretch is not None:
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _warm_texts(card: ContractorCard) -> formatting.Texts:
+    """Every amount and date the card shows, formatted on the worker thread."""
+    amounts: list[tuple[int, str]] = []
+    dates: list[dt.date | None] = [card.today]
+    for balance in card.balances:
+        cur = balance.currency
+        amounts += [
+            (balance.overdue_minor, cur),
+            (balance.open_minor, cur),
+            (balance.credit_minor, cur),
+        ]
+    for invoice in card.invoices:
+        cur = invoice.currency
+        amounts += [(invoice.gross_minor, cur), (invoice.open_minor, cur)]
+        dates.append(invoice.issue_date)
+        for part in invoice.instalments:
+            amounts += [(part.amount_minor, cur), (part.open_minor, cur)]
+            dates.append(part.due_date)
+    for payment in card.payments:
+        cur = payment.currency
+        amounts += [(payment.amount_minor, cur), (payment.unallocated_minor, cur)]
+        dates.append(payment.date)
+        for allocation in payment.allocations:
+            amounts.append((allocation.amount_minor, cur))
+            dates += [allocation.effective_date, allocation.released_on]
+    texts = formatting.Texts()
+    texts.warm(amounts, dates)
+    return texts
 
 
 def _colour(label: QLabel, colour: Any) -> None:

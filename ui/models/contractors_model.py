@@ -42,6 +42,14 @@ IdRole = Qt.ItemDataRole.UserRole
 #: the raw value behind a cell: minor units for money, a day count, the plain text otherwise
 SortRole = Qt.ItemDataRole.UserRole + 1
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ID = IdRole
+_SORT = SortRole
+_ROLES = frozenset({_DISPLAY, _ALIGN, _FOREGROUND, _TOOLTIP, _ID, _SORT})
+
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
 
@@ -87,10 +95,37 @@ class _Query:
     overdue_only: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    """A fetched row and its cell texts, formatted on the worker thread so painting stays cheap."""
+
+    row: ContractorRow
+    texts: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class _SearchResult:
     result: contractor_list.ListResult
-    first_page: list[ContractorRow]
+    first_page: list[_Cached]
+
+
+def _texts(row: ContractorRow) -> tuple[str, ...]:
+    money = formatting.money
+    return (
+        row.name,
+        row.nip or "",
+        row.city or "",
+        row.email or "",
+        format_phone(row.phone) if row.phone else "",
+        money(row.open_minor, row.currency),
+        money(row.overdue_minor, row.currency),
+        formatting.days(row.max_days_overdue),
+    )
+
+
+def _fetch(db: Database, ids: Sequence[int], today: dt.date, currency: str) -> list[_Cached]:
+    rows = contractor_list.fetch_rows(db, ids, today=today, currency=currency)
+    return [_Cached(row, _texts(row)) for row in rows]
 
 
 class ContractorsModel(QAbstractTableModel):
@@ -118,7 +153,9 @@ class ContractorsModel(QAbstractTableModel):
         self._query = _Query()
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
-        self._pages: OrderedDict[int, list[ContractorRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[_Cached]] = OrderedDict()
+        self._red = QBrush(theme.overdue_text())
+        self._muted = QBrush(theme.muted_text())
         self._requested: set[int] = set()
         self._generation = 0
         self._searching = False
@@ -154,6 +191,10 @@ class ContractorsModel(QAbstractTableModel):
             self._query = replace(self._query, overdue_only=overdue_only)
             self.refresh()
 
+    def search_generation(self) -> int:
+        """Counts completed searches (a new list replaced the old one); for waiting on a search."""
+        return self._generation
+
     def contractor_id(self, row: int) -> int:
         return self._ids[row]
 
@@ -163,6 +204,10 @@ class ContractorsModel(QAbstractTableModel):
         return self._row_of.get(contractor_id)
 
     def cached_row(self, row: int) -> ContractorRow | None:
+        cached = self._cached(row)
+        return cached.row if cached is not None else None
+
+    def _cached(self, row: int) -> _Cached | None:
         number = row // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
@@ -187,10 +232,7 @@ class ContractorsModel(QAbstractTableModel):
                 descending=query.descending,
                 overdue_only=query.overdue_only,
             )
-            first = contractor_list.fetch_rows(
-                db, result.ids[:PAGE_SIZE], today=today, currency=currency
-            )
-            return _SearchResult(result, first)
+            return _SearchResult(result, _fetch(db, result.ids[:PAGE_SIZE], today, currency))
 
         if not self._searching:
             self._searching = True
@@ -239,30 +281,29 @@ class ContractorsModel(QAbstractTableModel):
         )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # Called for every role of every visible cell on each paint: cheap checks first.
+        if role not in _ROLES or not index.isValid():
             return None
         row_number, col = index.row(), index.column()
         if not 0 <= row_number < len(self._ids) or not 0 <= col < len(COLUMNS):
             return None
-        if role == IdRole:
+        if role == _ALIGN:
+            return _RIGHT if COLUMNS[col].numeric else _LEFT
+        if role == _ID:
             return self._ids[row_number]
-        column = COLUMNS[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column.numeric else _LEFT
-        row = self.cached_row(row_number)
-        if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+        cached = self._cached(row_number)
+        if cached is None:
+            if role == _DISPLAY:
                 self._request_page(row_number // PAGE_SIZE)
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column.name)
-        if role == SortRole:
-            return self._raw(row, column.name)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, column.name)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column.name)
-        return None
+        if role == _DISPLAY:
+            return cached.texts[col]
+        name = COLUMNS[col].name
+        if role == _FOREGROUND:
+            return self._foreground(cached.row, name)
+        if role == _SORT:
+            return self._raw(cached.row, name)
+        return self._tooltip(cached.row, name)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -286,26 +327,6 @@ class ContractorsModel(QAbstractTableModel):
 
     # -- cells ---------------------------------------------------------------------------------
 
-    def _display(self, row: ContractorRow, name: str) -> str:
-        match name:
-            case "name":
-                return row.name
-            case "nip":
-                return row.nip or ""
-            case "city":
-                return row.city or ""
-            case "email":
-                return row.email or ""
-            case "phone":
-                return format_phone(row.phone) if row.phone else ""
-            case "open":
-                return formatting.money(row.open_minor, row.currency)
-            case "overdue":
-                return formatting.money(row.overdue_minor, row.currency)
-            case "days":
-                return formatting.days(row.max_days_overdue)
-        return ""
-
     @staticmethod
     def _raw(row: ContractorRow, name: str) -> Any:
         match name:
@@ -319,14 +340,13 @@ class ContractorsModel(QAbstractTableModel):
                 return row.phone or ""
         return getattr(row, name) or ""
 
-    @staticmethod
-    def _foreground(row: ContractorRow, name: str) -> QBrush | None:
+    def _foreground(self, row: ContractorRow, name: str) -> QBrush | None:
         if name in ("overdue", "days") and row.overdue_minor > 0:
-            return QBrush(theme.overdue_text())
+            return self._red
         if (name == "open" and row.open_minor == 0) or (
             name == "overdue" and not row.overdue_minor
         ):
-            return QBrush(theme.muted_text())
+            return self._muted
         return None
 
     @staticmethod
@@ -373,8 +393,8 @@ class ContractorsModel(QAbstractTableModel):
         ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         today, db, currency = self._today(), self._db, self._currency
 
-        def run() -> list[ContractorRow]:
-            return contractor_list.fetch_rows(db, ids, today=today, currency=currency)
+        def run() -> list[_Cached]:
+            return _fetch(db, ids, today, currency)
 
         self._ops.read(
             run,
@@ -385,12 +405,12 @@ class ContractorsModel(QAbstractTableModel):
         )
 
     def _page_loaded(
-        self, generation: int, page: int, ids: Sequence[int], rows: list[ContractorRow]
+        self, generation: int, page: int, ids: Sequence[int], rows: list[_Cached]
     ) -> None:
         if generation != self._generation:
             return  # rows of a list that has since been replaced
         self._requested.discard(page)
-        if [r.id for r in rows] != list(ids):
+        if [r.row.id for r in rows] != list(ids):
             # a contractor vanished between the search and the fetch: the list is out of date
             log.info("contractor list changed under the table; refreshing")
             self.refresh()
