@@ -11,8 +11,9 @@ import datetime as dt
 import os
 import socket
 import uuid
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Lease
@@ -55,12 +56,22 @@ def acquire(session: Session, holder: str, now: dt.datetime, name: str = SENDER)
 
 
 def still_mine(session: Session, holder: str, now: dt.datetime, name: str = SENDER) -> bool:
-    """Renew if we still hold it (called before each message)."""
-    row = session.scalar(select(Lease).where(Lease.name == name).with_for_update())
-    if row is None or row.holder != holder:
-        return False
-    row.expires_at = now + TTL
-    return True
+    """Renew if we still hold it (called before each message): one conditional UPDATE."""
+    result = session.connection().execute(
+        _RENEW, {"lease_name": name, "lease_holder": holder, "expires": now + TTL}
+    )
+    return result.rowcount == 1
+
+
+_LEASE = cast(Table, Lease.__table__)
+_RENEW = (
+    update(_LEASE)
+    .where(
+        _LEASE.c.name == bindparam("lease_name"),
+        _LEASE.c.holder == bindparam("lease_holder"),
+    )
+    .values(expires_at=bindparam("expires"))
+)
 
 
 def release(session: Session, holder: str, name: str = SENDER) -> None:

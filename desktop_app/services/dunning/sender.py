@@ -8,18 +8,20 @@ instead of sent.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, DunningLog, Instalment, Invoice, OutboxMessage
 from db.uow import Database
-from desktop_app.channels.base import OutgoingMessage, SendResult
+from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
 from desktop_app.domain.planner import THANKS
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
@@ -106,50 +108,146 @@ async def send_due(
         if channel == "notice":
             await _send_notices(db, channels, ids, holder, now, today, report)
             continue
-        async with channels.channel(channel).session() as session:
-            for row_id in ids:
-                message = _claim(db, row_id, holder, now, today, channels, report)
-                if message is None:
-                    continue
-                result = await session.send(message)
-                _record(db, [row_id], result, now, report)
+        async with channels.channel(channel).session() as smtp:
+            await _pipeline(db, smtp, ids, holder, now, today, channels, report)
     return report
 
 
-def _claim(
+async def _pipeline(
     db: Database,
+    smtp: ChannelSession,
+    ids: list[int],
+    holder: str,
+    now: dt.datetime,
+    today: dt.date,
+    channels: ConfiguredChannels,
+    report: SendReport,
+) -> None:
+    """Send ``ids`` one at a time, doing the bookkeeping while the previous one is on the wire.
+
+    While message N is being sent, a worker thread commits, in one transaction, the result of
+    N-1 and the claim of N+1. So every message is committed as ``sending`` before it leaves, and
+    nothing is ever sent twice; a crash leaves at most three rows uncertain (the one recorded
+    late, the one in flight, the one claimed) instead of one, for a person to confirm.
+    """
+
+    def step(record: tuple[list[Claimed], SendResult] | None, claim: int | None) -> object:
+        with db.write() as session:
+            if record is not None:
+                _record(session, *record, now, report)
+            if claim is None:
+                return None
+            return _claim(session, claim, holder, now, today, channels, report)
+
+    queue = list(ids)
+
+    async def claim_next(record: tuple[list[Claimed], SendResult] | None) -> object:
+        """Record ``record`` and claim the next sendable message (skipping cancelled ones)."""
+        while True:
+            claim = queue.pop(0) if queue else None
+            found = await asyncio.to_thread(step, record, claim)
+            record = None
+            if found is LEASE_LOST or claim is None or isinstance(found, tuple):
+                return found
+
+    current = await claim_next(None)
+    finished: tuple[list[Claimed], SendResult] | None = None
+    while isinstance(current, tuple):
+        claimed, outgoing = current
+        sending = asyncio.ensure_future(smtp.send(outgoing))
+        upcoming = asyncio.ensure_future(claim_next(finished))
+        result = await sending
+        current = await upcoming
+        finished = ([claimed], result)
+    if finished is not None:
+        await asyncio.to_thread(step, finished, None)
+    if current is LEASE_LOST:
+        raise LeaseLostError
+
+
+#: returned by _claim when another process now holds the lease; raised once the
+#: transaction that recorded the previous message has committed
+LEASE_LOST = object()
+
+_CLAIM_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.key,
+    OutboxMessage.status,
+    OutboxMessage.contractor_id,
+    OutboxMessage.channel,
+    OutboxMessage.recipients,
+    OutboxMessage.subject,
+    OutboxMessage.body_text,
+    OutboxMessage.body_html,
+    OutboxMessage.from_name,
+    OutboxMessage.reply_to,
+    OutboxMessage.language,
+    OutboxMessage.manual,
+    OutboxMessage.step,
+    OutboxMessage.items,
+    OutboxMessage.valid_until,
+    OutboxMessage.attempts,
+)
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_LOG = cast(Table, DunningLog.__table__)
+# built once: this runs for every message, and building statements costs more than running them
+_SELECT_CLAIM = select(*_CLAIM_COLUMNS).where(OutboxMessage.id == bindparam("row_id"))
+_MARK_SENDING = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status.in_(("pending", "failed")))
+    .values(status="sending", holder=bindparam("holder"), sending_at=bindparam("sending_at"),
+            attempts=bindparam("attempts"))
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What recording a result needs to know about a message in flight."""
+
+    id: int
+    key: str
+    contractor_id: int | None
+    channel: str
+    recipients: list[str]
+    subject: str | None
+    body_text: str
+    manual: bool
+    attempts: int
+
+
+def _claim(
+    session: Session,
     row_id: int,
     holder: str,
     now: dt.datetime,
     today: dt.date,
     channels: ConfiguredChannels,
     report: SendReport,
-) -> OutgoingMessage | None:
+) -> tuple[Claimed, OutgoingMessage] | object | None:
+    """Mark one message ``sending`` (plain statements: this runs once per message)."""
     utc = naive_utc(now)
-    with db.write() as session:
-        if not lease.still_mine(session, holder, utc):
-            raise LeaseLostError
-        row = session.get(OutboxMessage, row_id)
-        if row is None or row.status not in ("pending", "failed"):
-            return None
-        reason = stale_reason(session, row, today)
-        if reason is not None:
-            _cancel(session, row, _(reason), utc)
-            report.rows.append(
-                SentRow(row.key, row.channel, row.recipients, "cancelled", _(reason))
-            )
-            return None
-        row.status = "sending"
-        row.holder = holder
-        row.sending_at = utc
-        row.attempts += 1
-        return _outgoing(row, channels)
-
-
-def _outgoing(row: OutboxMessage, channels: ConfiguredChannels) -> OutgoingMessage:
-    return OutgoingMessage(
+    if not lease.still_mine(session, holder, utc):
+        return LEASE_LOST
+    conn = session.connection()
+    row = conn.execute(_SELECT_CLAIM, {"row_id": row_id}).one_or_none()
+    if row is None or row.status not in ("pending", "failed"):
+        return None
+    reason = stale_reason(session, row, today)
+    if reason is not None:
+        _cancel(session, row.id, _(reason), utc)
+        report.rows.append(SentRow(row.key, row.channel, row.recipients, "cancelled", _(reason)))
+        return None
+    claimed = conn.execute(
+        _MARK_SENDING,
+        {"row_id": row_id, "holder": holder, "sending_at": utc, "attempts": row.attempts + 1},
+    )
+    if claimed.rowcount != 1:
+        return None
+    message = OutgoingMessage(
         key=row.key,
-        channel="email" if row.channel == "notice" else row.channel,  # type: ignore[arg-type]
+        channel=cast(ChannelKind, "email" if row.channel == "notice" else row.channel),
         to=tuple(row.recipients),
         text=row.body_text,
         subject=row.subject,
@@ -159,9 +257,14 @@ def _outgoing(row: OutboxMessage, channels: ConfiguredChannels) -> OutgoingMessa
         reply_to=row.reply_to,
         language=row.language,
     )
+    snapshot = Claimed(
+        row.id, row.key, row.contractor_id, row.channel, list(row.recipients), row.subject,
+        row.body_text, row.manual, row.attempts + 1,
+    )  # fmt: skip
+    return snapshot, message
 
 
-def stale_reason(session: Session, row: OutboxMessage, today: dt.date) -> str | None:
+def stale_reason(session: Session, row: Any, today: dt.date) -> str | None:
     """Why a reminder must not go out any more (an N_() message), or None."""
     if row.valid_until is not None and today >= row.valid_until:
         return N_("a later step is due now")
@@ -194,66 +297,65 @@ def stale_reason(session: Session, row: OutboxMessage, today: dt.date) -> str | 
     return None
 
 
-def _cancel(session: Session, row: OutboxMessage, reason: str, utc: dt.datetime) -> None:
-    row.status = "cancelled"
-    row.last_error = reason
-    row.finished_at = utc
-    session.execute(
-        update(DunningLog)
-        .where(DunningLog.outbox_id == row.id)
-        .values(status="cancelled", reason=reason)
-    )
+def _cancel(session: Session, row_id: int, reason: str, utc: dt.datetime) -> None:
+    _set(session, row_id, status="cancelled", last_error=reason, finished_at=utc)
+    _log_status(session, row_id, "cancelled", reason)
+
+
+def _set(session: Session, row_id: int, **values: Any) -> None:
+    session.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == row_id).values(**values))
 
 
 def _record(
-    db: Database, row_ids: list[int], result: SendResult, now: dt.datetime, report: SendReport
+    session: Session,
+    claims: list[Claimed],
+    result: SendResult,
+    now: dt.datetime,
+    report: SendReport,
 ) -> None:
     utc = naive_utc(now)
-    with db.write() as session:
-        for row_id in row_ids:
-            row = session.get(OutboxMessage, row_id)
-            assert row is not None
-            if result.ok:
-                row.status = "sent"
-                row.provider_id = result.provider_id
-                row.finished_at = utc
-                row.last_error = None
-                _log_status(session, row, "sent")
-                _activity_sent(session, row)
-            elif result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
-                row.status = "failed"
-                row.last_error = result.detail
-                row.next_attempt_at = utc + BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-            else:
-                row.status = "failed_permanently"
-                row.last_error = result.detail
-                row.finished_at = utc
-                _log_status(session, row, "failed")
-                if row.contractor_id is not None:
-                    activity.record(
-                        session,
-                        contractor_id=row.contractor_id,
-                        kind="message",
-                        channel=row.channel,
-                        summary=N_("Could not send the {channel} message to {to}: {error}"),
-                        data={
-                            "channel": row.channel,
-                            "to": ", ".join(row.recipients),
-                            "error": result.detail,
-                        },
-                        body=row.body_text,
-                        actor="scheduler",
-                    )
-            report.rows.append(
-                SentRow(row.key, row.channel, row.recipients, row.status, result.detail)
-            )
+    for row in claims:
+        if result.ok:
+            status = "sent"
+            _set(session, row.id, status=status, provider_id=result.provider_id, finished_at=utc,
+                 last_error=None)  # fmt: skip
+            _log_status(session, row.id, "sent")
+            _activity_sent(session, row)
+        elif result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
+            status = "failed"
+            backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
+            _set(session, row.id, status=status, last_error=result.detail,
+                 next_attempt_at=utc + backoff)  # fmt: skip
+        else:
+            status = "failed_permanently"
+            _set(session, row.id, status=status, last_error=result.detail, finished_at=utc)
+            _log_status(session, row.id, "failed")
+            if row.contractor_id is not None:
+                activity.record(
+                    session,
+                    contractor_id=row.contractor_id,
+                    kind="message",
+                    channel=row.channel,
+                    summary=N_("Could not send the {channel} message to {to}: {error}"),
+                    data={
+                        "channel": row.channel,
+                        "to": ", ".join(row.recipients),
+                        "error": result.detail,
+                    },
+                    body=row.body_text,
+                    actor="scheduler",
+                )
+        report.rows.append(SentRow(row.key, row.channel, row.recipients, status, result.detail))
 
 
-def _log_status(session: Session, row: OutboxMessage, status: str) -> None:
-    session.execute(update(DunningLog).where(DunningLog.outbox_id == row.id).values(status=status))
+def _log_status(session: Session, outbox_id: int, status: str, reason: str | None = None) -> None:
+    values: dict[str, Any] = {"status": status}
+    if reason is not None:
+        values["reason"] = reason
+    session.connection().execute(update(_LOG).where(_LOG.c.outbox_id == outbox_id).values(**values))
 
 
-def _activity_sent(session: Session, row: OutboxMessage) -> None:
+def _activity_sent(session: Session, row: Claimed) -> None:
     if row.contractor_id is None:
         return
     body = row.body_text if row.subject is None else f"{row.subject}\n\n{row.body_text}"
@@ -299,7 +401,20 @@ async def _send_notices(
             row.attempts += 1
         prepared = [
             (
-                [r.id for r in batch],
+                [
+                    Claimed(
+                        r.id,
+                        r.key,
+                        r.contractor_id,
+                        r.channel,
+                        list(r.recipients),
+                        r.subject,
+                        r.body_text,
+                        r.manual,
+                        r.attempts,
+                    )
+                    for r in batch
+                ],
                 OutgoingMessage(
                     key="notice/" + ",".join(str(r.id) for r in batch),
                     channel="email",
@@ -317,4 +432,5 @@ async def _send_notices(
     async with channels.channel("email").session() as smtp:
         for row_ids, message in prepared:
             result = await smtp.send(message)
-            _record(db, row_ids, result, now, report)
+            with db.write() as session:
+                _record(session, row_ids, result, now, report)
