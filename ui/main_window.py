@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
+from pathlib import PurePath
 
 from babel.numbers import format_decimal
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QTableView,
@@ -95,7 +106,8 @@ class MainWindow(QMainWindow):
         self._selected_id: int | None = None
         self._first_load = True
 
-        self.setWindowTitle(_("Inkaso — receivables"))
+        # Qt adds the application name ("Receivables — Inkaso")
+        self.setWindowTitle(_("Receivables"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
         self.model = ContractorsModel(db, ops, currency=currency, today=today, parent=self)
 
@@ -130,7 +142,8 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.database = QLabel(db_label)
+        # the file name is enough to tell databases apart; the full path is in the tooltip
+        self.database = QLabel(_short_label(db_label))
         self.database.setToolTip(_("Database: {path}").format(path=db_label))
         pal = self.database.palette()
         pal.setColor(self.database.foregroundRole(), theme.muted_text())
@@ -149,12 +162,14 @@ class MainWindow(QMainWindow):
         self.search.down_pressed.connect(self._focus_table)
         self.overdue_only.toggled.connect(self.model.set_overdue_only)
         self.table.open_requested.connect(self._open_row)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.model.search_finished.connect(self._search_finished)
         self.model.loading_changed.connect(self._loading_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         ops.busy_changed.connect(self._ops_busy)
 
-        self.resize(QSize(1320, 820))
+        self.resize(theme.fitting_size(QSize(1360, 840)))
         self._update_as_of()
         self.model.refresh()
         self.search.setFocus()
@@ -208,7 +223,7 @@ class MainWindow(QMainWindow):
         money_sample = formatting.money(99_999_999_99, currency)
         widths = {
             "nip": fit("0000000000", title("nip")),
-            "city": fit("Skarżysko-Kamienna"),
+            "city": fit("Bielsko-Biała"),
             "email": fit("ksiegowosc@przyklad-firmy.pl"),
             "phone": fit(format_phone("+48501234567")),
             "open": max(
@@ -304,6 +319,24 @@ class MainWindow(QMainWindow):
         if 0 <= row < self.model.rowCount():
             self.open_card(self.model.contractor_id(row))
 
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        row = self.model.cached_row(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(_("Open card"), lambda: self._open_row(index.row()))
+        menu.addSeparator()
+        copies = (
+            (_("Copy NIP"), row.nip),
+            (_("Copy e-mail"), row.email),
+            (_("Copy phone number"), format_phone(row.phone) if row.phone else None),
+        )
+        for label, value in copies:
+            action = menu.addAction(label, partial(_copy, value or ""))
+            action.setEnabled(bool(value))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
     def _focus_table(self) -> None:
         if self.model.rowCount() == 0:
             return
@@ -393,3 +426,15 @@ class MainWindow(QMainWindow):
         for card in list(self._cards.values()):
             card.close()
         super().closeEvent(event)
+
+
+def _copy(text: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)
+
+
+def _short_label(label: str) -> str:
+    if "://" in label:
+        return label.rsplit("@", 1)[-1]  # host/database of a server URL, never the password
+    return PurePath(label).name or label

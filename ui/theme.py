@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 
@@ -51,3 +52,15 @@ def scaled_font(base: QFont, factor: float, *, bold: bool = False) -> QFont:
         font.setPixelSize(max(1, round(base.pixelSize() * factor)))
     font.setBold(bold)
     return font
+
+
+def fitting_size(wanted: QSize) -> QSize:
+    """``wanted``, shrunk to fit the screen (office laptops still have 1366x768)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    room = screen.availableGeometry()
+    return QSize(
+        min(wanted.width(), int(room.width() * 0.95)),
+        min(wanted.height(), int(room.height() * 0.92)),
+    )

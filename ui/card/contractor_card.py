@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -61,6 +64,21 @@ ACTIVITY_KINDS = {
     "reminder": N_("Reminder"),
     "demand": N_("Demand for payment"),
 }
+CHANNELS = {
+    "email": N_("e-mail"),
+    "sms": N_("SMS"),
+    "phone": N_("phone"),
+    "voice": N_("voice call"),
+    "letter": N_("letter"),
+    "post": N_("post"),
+}
+#: a phone call is by phone: saying so again is noise
+IMPLIED_CHANNELS = {
+    "call": ("phone", "voice"),
+    "email": ("email",),
+    "sms": ("sms",),
+    "letter": ("letter", "post"),
+}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -83,8 +101,19 @@ class _Item(QTreeWidgetItem):
         return bool(mine < theirs)
 
 
+class _RoomyRows(QStyledItemDelegate):
+    """A few pixels more per row than the style's minimum: long lists of amounts read easier."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 6)
+
+
 def _tree(headers: Sequence[str], numeric: Sequence[int]) -> QTreeWidget:
     tree = QTreeWidget()
+    tree.setItemDelegate(_RoomyRows(tree))
     tree.setColumnCount(len(headers))
     tree.setHeaderLabels(list(headers))
     tree.setAlternatingRowColors(True)
@@ -182,7 +211,7 @@ class ContractorCardWindow(QDialog):
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
         self.setWindowTitle(_("Contractor card"))
         self.setModal(False)
-        self.resize(1120, 720)
+        self.resize(theme.fitting_size(QSize(1180, 740)))
 
         self.name_label = QLabel()
         self.name_label.setFont(theme.scaled_font(self.font(), 1.55, bold=True))
@@ -273,7 +302,9 @@ class ContractorCardWindow(QDialog):
         self.as_of_label.setPalette(pal)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
-        refresh = QPushButton(_("Refresh"))
+        refresh = QPushButton(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload), _("Refresh")
+        )
         refresh.setToolTip(_("Reload this card (F5)"))
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload)
@@ -578,6 +609,7 @@ class ContractorCardWindow(QDialog):
         italic = QFont(tree.font())
         italic.setItalic(True)
         items = []
+        expand: list[QTreeWidgetItem] = []
         for payment in payments:
             item = _Item()
             item.setData(0, Qt.ItemDataRole.UserRole, payment.id)
@@ -623,6 +655,9 @@ class ContractorCardWindow(QDialog):
                         title=payment.title, payer=payment.payer_name
                     ),
                 )
+            # one allocation repeats the row above it; a split or a released one is worth seeing
+            if len(payment.allocations) > 1 or any(a.released_on for a in payment.allocations):
+                expand.append(item)
             for position, allocation in enumerate(payment.allocations):
                 child = _Item(item)
                 child.setData(0, SeqRole, position)
@@ -658,6 +693,8 @@ class ContractorCardWindow(QDialog):
                         child.setFont(column, italic)
             items.append(item)
         tree.addTopLevelItems(items)
+        for expanded in expand:
+            expanded.setExpanded(True)
         self._payments_stack.set_empty(not items)
         self._size_tree(tree, stretch=4)
         tree.setSortingEnabled(True)
@@ -673,8 +710,10 @@ class ContractorCardWindow(QDialog):
             _set(item, 0, formatting.local_time(entry.at), entry.at.isoformat())
             _set(item, 1, entry.actor, entry.actor)
             kind = _(ACTIVITY_KINDS[entry.kind]) if entry.kind in ACTIVITY_KINDS else entry.kind
-            if entry.channel and entry.channel != entry.kind:
-                kind = f"{kind} ({entry.channel})"
+            if entry.channel and entry.channel not in IMPLIED_CHANNELS.get(entry.kind, ()):
+                channel = entry.channel
+                label = _(CHANNELS[channel]) if channel in CHANNELS else channel
+                kind = f"{kind} ({label})"
             _set(item, 2, kind, kind)
             _set(item, 3, entry.summary, entry.summary)
             item.setToolTip(3, entry.body or entry.summary)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.money import format_money
@@ -108,3 +108,25 @@ def test_keyboard_search_down_enter_opens_card_ctrl_f_returns(
     qtbot.waitUntil(lambda: card.card is not None)
     assert card.overdue_labels["PLN"].text() == format_money(500_000, "PLN")
     card.close()
+
+
+def test_right_click_copies_the_nip(qtbot: QtBot, window: MainWindow, ledger: Ledger) -> None:
+    row = window.model.row_of(ledger.beta)
+    assert row is not None
+    rect = window.table.visualRect(window.model.index(row, COLUMN["name"]))
+    window.table.customContextMenuRequested.emit(rect.center())
+    menus: list[QMenu] = []
+    qtbot.waitUntil(
+        lambda: bool(
+            menus.extend(
+                w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()
+            )
+            or menus
+        )
+    )
+    menu = menus[0]
+    copy = next(a for a in menu.actions() if a.text() == "Copy NIP")
+    assert not next(a for a in menu.actions() if a.text() == "Copy e-mail").isEnabled()
+    copy.trigger()
+    menu.close()
+    assert QApplication.clipboard().text() == "7740001454"

@@ -1,0 +1,185 @@
+"""Take the README screenshots from the real application on the demo database.
+
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python installers/screenshots.py [--lang pl]
+
+Starts Inkaso exactly as ``inkaso-gui --demo --lang pl --today 2026-11-22`` does (a fresh demo
+database in a temporary data folder), sorts the list by overdue debt, and saves
+resources/screenshots/main_window.png; then opens the card of a debtor with overdue invoices,
+a partial payment and some history and saves resources/screenshots/contractor_card.png.
+Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 11, 22)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", default="pl", choices=("pl", "en", "ru"))
+    parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
+    parser.add_argument("--all-tabs", action="store_true", help="also save the card's other tabs")
+    args = parser.parse_args(argv)
+    # a fresh, deterministic demo database every time, never the user's own data folder
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.services import contractor_list, views
+    from ui.app import Options, launch
+    from ui.models.contractors_model import COLUMN
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=args.lang, today=TODAY), app)
+    args.out.mkdir(parents=True, exist_ok=True)
+    steps: list[Callable[[], bool]] = []
+    failures: list[str] = []
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(
+            window is not None
+            and not window.model.loading
+            and window.model.rowCount()
+            and window.model.cached_row(0) is not None
+        )
+
+    def sort_by_overdue() -> bool:
+        assert launcher.window is not None
+        window = launcher.window
+        header = window.table.horizontalHeader()
+        column = COLUMN["overdue"]
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        state["generation"] = window.model.search_generation()
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        return True
+
+    def sorted_and_painted() -> bool:
+        assert launcher.window is not None
+        model = launcher.window.model
+        if model.search_generation() <= state["generation"] or model.loading:
+            return False
+        visible = launcher.window.table.rowAt(launcher.window.table.viewport().height() - 2)
+        last = visible if visible >= 0 else model.rowCount() - 1
+        return all(model.cached_row(r) is not None for r in range(last + 1))
+
+    def shoot_main() -> bool:
+        assert launcher.window is not None
+        launcher.window.table.setFocus()
+        # not the first row: the selection colour would hide the red of the biggest debt
+        launcher.window.table.scrollToTop()
+        launcher.window.table.selectRow(3)
+        launcher.window.table.scrollToTop()
+        app.processEvents()
+        launcher.window.grab().save(str(args.out / "main_window.png"))
+        return True
+
+    def open_card() -> bool:
+        assert launcher.window is not None and launcher.db is not None
+        contractor = pick_contractor(launcher.db, launcher.window.model.currency)
+        if contractor is None:
+            failures.append("no contractor with overdue debt, a partial payment and history")
+            return True
+        state["card"] = contractor
+        launcher.window.open_card(contractor)
+        return True
+
+    def card_ready() -> bool:
+        if "card" not in state:
+            return True
+        assert launcher.window is not None
+        card = launcher.window.cards().get(state["card"])
+        return card is not None and card.card is not None and card.isVisible()
+
+    def shoot_card() -> bool:
+        if "card" not in state:
+            return True
+        assert launcher.window is not None
+        card = launcher.window.cards()[state["card"]]
+        if args.all_tabs:  # for reviewing the other tabs; the README shows the invoices
+            for tab, name in ((1, "payments"), (2, "activity")):
+                card.tabs.setCurrentIndex(tab)
+                app.processEvents()
+                card.grab().save(str(args.out / f"contractor_card_{name}.png"))
+        card.tabs.setCurrentIndex(0)
+        app.processEvents()
+        card.grab().save(str(args.out / "contractor_card.png"))
+        return True
+
+    def pick_contractor(db: object, currency: str) -> int | None:
+        """A debtor whose card shows everything: overdue items, a partly paid one, history."""
+        ids = contractor_list.search_ids(
+            db,  # type: ignore[arg-type]
+            today=TODAY,
+            currency=currency,
+            sort="overdue",
+            descending=True,
+            limit=200,
+        )
+        best: tuple[int, int] | None = None
+        for contractor_id in ids:
+            card = views.contractor_card(db, contractor_id, TODAY)  # type: ignore[arg-type]
+            parts = [p for i in card.invoices for p in i.instalments]
+            partly = any(0 < p.open_minor < p.amount_minor for p in parts)
+            overdue = sum(1 for p in parts if p.days_overdue)
+            if not partly or not overdue or len(card.payments) < 2:
+                continue
+            # a card that fits on one screen reads better than a 120-invoice wall
+            score = (
+                min(len(card.activity), 12) * 3 + min(overdue, 5) * 2 - abs(len(card.invoices) - 14)
+            )
+            if best is None or score > best[0]:
+                best = (score, contractor_id)
+        return best[1] if best else None
+
+    state: dict[str, int] = {}
+    steps.extend(
+        [
+            window_ready,
+            sort_by_overdue,
+            sorted_and_painted,
+            shoot_main,
+            open_card,
+            card_ready,
+            shoot_card,
+        ]
+    )
+
+    def run_steps() -> None:
+        if launcher.error_box is not None:
+            failures.append(launcher.error_box.text())
+            app.quit()
+            return
+        while steps and steps[0]():
+            steps.pop(0)
+        if steps:
+            QTimer.singleShot(50, run_steps)
+        else:
+            QTimer.singleShot(200, app.quit)
+
+    QTimer.singleShot(50, run_steps)
+    QTimer.singleShot(300_000, app.quit)
+    app.exec()
+    if failures or steps:
+        sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(
+        f"saved {args.out / 'main_window.png'} and {args.out / 'contractor_card.png'}\n"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
