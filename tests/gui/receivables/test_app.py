@@ -97,3 +97,33 @@ def test_main_reports_a_folder_given_as_database_and_returns(
     finally:
         safety.stop()
     assert seen == [f"{tmp_path} is a folder, not a database file"]
+
+
+def test_demo_creates_the_demo_database_once_then_reuses_it(
+    qtbot: QtBot,
+    tmp_path: Path,
+    launched: list[Launcher],
+    qapp: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(gui_app, "DEMO_SPEC", {"contractors": 30, "invoices": 300, "seed": 1})
+    progress_shown: list[bool] = []
+    launcher = launch(Options(demo=True, lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(
+        lambda: (
+            progress_shown.append(launcher.progress is not None)
+            or (launcher.window is not None and launcher.window.model.rowCount() == 30)
+        ),
+        timeout=30_000,
+    )
+    assert any(progress_shown)
+    demo_file = tmp_path / "data" / "demo.db"
+    assert demo_file.exists()
+    launcher.shutdown()
+
+    again = launch(Options(demo=True, lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(again)
+    qtbot.waitUntil(lambda: again.window is not None and again.window.model.rowCount() == 30)
+    assert again.progress is None  # nothing to generate the second time
