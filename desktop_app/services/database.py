@@ -63,7 +63,7 @@ def _is_sqlite_file(path: Path) -> bool:
     database file drops every POSIX lock this process holds on it, SQLite's included, which is
     the classic way to corrupt a database that other connections are using."""
     try:
-        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return False
     try:

@@ -356,3 +356,12 @@ def test_inkaso_db_environment_variable(
     monkeypatch.setenv("INKASO_DB", str(target))
     assert main(["contractor", "add", "--name", "Env"]) == 0
     assert _counts(target)["contractor"] == 1
+
+
+def test_relative_database_path_opens_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", "relative.db", "contractor", "add", "--name", "One"]) == 0
+    assert main(["--db", "relative.db", "contractor", "add", "--name", "Two"]) == 0
+    assert _counts(tmp_path / "relative.db")["contractor"] == 2
