@@ -20,6 +20,8 @@ from desktop_app.domain.text import search_key
 from desktop_app.services.balances import contractor_balances
 
 SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days")
+#: up to this many matches, a search adds up the balances of just those contractors
+_FEW = 2000
 #: digits with the separators people type in phone numbers and NIPs, and nothing else
 _NUMBER_AS_TYPED = re.compile(r"\+?[\d\s\-()/.]+")
 
@@ -72,8 +74,10 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _query(today: dt.date, currency: str) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
-    balances = contractor_balances(today, currency)
+def _query(
+    today: dt.date, currency: str, contractor_ids: Sequence[int] | None = None
+) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
+    balances = contractor_balances(today, currency, contractor_ids=contractor_ids)
     open_col = func.coalesce(balances.c.open, 0)
     overdue_col = func.coalesce(balances.c.overdue, 0)
     oldest = balances.c.oldest_overdue_due
@@ -114,12 +118,24 @@ def search(
     open and overdue totals of exactly those rows, from one query."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    ids_query, columns = _query(today, currency)
+    condition = _filter(text)
+    matching: list[int] | None = None
+    if condition is not None:
+        # A search usually matches a handful of contractors: find them first, then add up only
+        # their invoices instead of the whole ledger (tens of ms instead of a third of a second).
+        with db.read() as session:
+            found = list(session.scalars(select(Contractor.id).where(condition).limit(_FEW + 1)))
+        if len(found) <= _FEW:
+            if not found:
+                return ListResult([], 0, 0)
+            matching = found
+    ids_query, columns = _query(today, currency, matching)
     query = cast(
         "Select[int, int, int]", ids_query.add_columns(columns["open"], columns["overdue"])
     )
-    condition = _filter(text)
-    if condition is not None:
+    if matching is not None:
+        query = query.where(Contractor.id.in_(matching))
+    elif condition is not None:
         query = query.where(condition)
     if overdue_only:
         query = query.where(columns["overdue"] > 0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from db.uow import Database
 from desktop_app.services import contractor_list
 from tests.helpers import contractor, invoice, pay
@@ -23,7 +25,12 @@ def _ledger(db: Database) -> tuple[int, int, int]:
     return alfa, beta, gamma
 
 
-def test_search_returns_order_and_totals_of_exactly_the_listed_rows(db: Database) -> None:
+@pytest.mark.parametrize("few", [2000, 1], ids=["few-matches-first", "whole-ledger"])
+def test_search_returns_order_and_totals_of_exactly_the_listed_rows(
+    db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # both ways of answering a search (match first, or balances of everyone) agree
+    monkeypatch.setattr(contractor_list, "_FEW", few)
     alfa, beta, gamma = _ledger(db)
     everyone = contractor_list.search(
         db, today=TODAY, currency="PLN", sort="overdue", descending=True
@@ -34,6 +41,12 @@ def test_search_returns_order_and_totals_of_exactly_the_listed_rows(db: Database
     assert overdue.ids == [alfa, beta]
     one = contractor_list.search(db, today=TODAY, currency="PLN", text="gamma")
     assert (one.ids, one.open_minor, one.overdue_minor) == ([gamma], 20_000, 0)
+    two = contractor_list.search(
+        db, today=TODAY, currency="PLN", text="a", sort="open", overdue_only=True
+    )
+    assert (two.ids, two.open_minor, two.overdue_minor) == ([alfa, beta], 560_000, 560_000)
+    none = contractor_list.search(db, today=TODAY, currency="PLN", text="zeta")
+    assert none == contractor_list.ListResult([], 0, 0)
     assert contractor_list.search_ids(db, today=TODAY, currency="PLN", text="alfa") == [alfa]
 
 
