@@ -17,10 +17,12 @@ def _holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("PL", years=year))
 
 
+@lru_cache(maxsize=8192)
 def is_business_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+@lru_cache(maxsize=8192)
 def next_business_day(day: dt.date) -> dt.date:
     """``day`` itself when it is a business day, else the next one."""
     while not is_business_day(day):

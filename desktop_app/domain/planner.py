@@ -8,6 +8,7 @@ late in a burst. Nothing here reads a clock or a database.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from desktop_app.i18n import N_
 
 HANDOVER = "handover"
 THANKS = "thanks"
+#: how far ahead a run's timelines reach (they must cover "the next entry after today")
+FAR = dt.timedelta(days=3660)
 #: history statuses that mean "this happened (or is queued to happen) for the item"
 DONE_STATUSES = frozenset({"planned", "sent", "manual", "uncertain", "failed"})
 #: statuses that mean the contractor was actually reminded (or may have been)
@@ -155,6 +158,47 @@ def timeline(
     return entries
 
 
+class TimelineCache:
+    """Timelines shared by items with the same scenario, dates and applicable steps.
+
+    A run looks at tens of thousands of items, most of them sharing a handful of issue/due
+    date pairs; their timelines (up to one far horizon) are computed once. Scenarios that
+    anchor a step on the previous one depend on each item's history and are not shared.
+    """
+
+    def __init__(self, horizon: dt.date) -> None:
+        self.horizon = horizon
+        self._entries: dict[
+            tuple[object, ...], tuple[list[Entry], list[tuple[dt.date, int, int]]]
+        ] = {}
+        self._meta: dict[int, tuple[tuple[Conditions, ...], bool]] = {}
+
+    def get(
+        self, scenario: Scenario, item: Item, history: Collection[Done]
+    ) -> tuple[list[Entry], list[tuple[dt.date, int, int]]]:
+        """(entries, their sort keys) up to the horizon."""
+        meta = self._meta.get(id(scenario))
+        if meta is None:
+            conditional = tuple(s.conditions for s in scenario.steps if not s.conditions.is_empty())
+            chained = any(step.trigger.anchor == "previous" for step in scenario.steps)
+            meta = self._meta[id(scenario)] = (conditional, chained)
+        conditional, chained = meta
+        key: tuple[object, ...] = (id(scenario), item.issue_date, item.due_date)
+        if conditional:
+            key += tuple(conditions_hold(c, item) for c in conditional)
+        if chained:
+            key += (
+                item.instalment_id,
+                tuple(sorted((h.step, h.occurrence, h.day) for h in history)),
+            )
+        found = self._entries.get(key)
+        if found is None:
+            entries = timeline(scenario, item, history, self.horizon)
+            found = (entries, [(e.day, e.order, e.occurrence) for e in entries])
+            self._entries[key] = found
+        return found
+
+
 def blocked(item: Item, today: dt.date) -> str | None:
     """Why nothing may be sent for the item today (an N_() message), or None."""
     if item.disputed:
@@ -176,39 +220,42 @@ def plan_item(
     history: Collection[Done],
     today: dt.date,
     open_channels: Collection[str],
+    cache: TimelineCache | None = None,
 ) -> list[Action]:
     """What to do for one item today. ``open_channels``: message channels whose send window is
-    open now; internal channels (tasks, notices, letters) are always open."""
+    open now; internal channels (tasks, notices, letters) are always open. Pass one ``cache``
+    for all the items of a run (its horizon must lie beyond every ``today`` it is used for)."""
     if item.open_minor <= 0:
         return _thanks(scenario, item, history, today, open_channels)
     if blocked(item, today) is not None:
         return []
-    done = {(h.step, h.occurrence, h.channel) for h in history}
-    entries = timeline(scenario, item, history, today)
-    if not entries:
+    if cache is None or cache.horizon <= today:
+        cache = TimelineCache(today + FAR)
+    entries, keys = cache.get(scenario, item, history)
+    upto = bisect.bisect_right(keys, (today, len(scenario.steps) + 1, 10**9))
+    if upto == 0:
         return []
-    current = entries[-1]
+    current = entries[upto - 1]
+    done = {(h.step, h.occurrence, h.channel) for h in history}
     actions: list[Action] = []
-    for entry in entries[:-1]:
+    for entry in entries[: upto - 1]:
         for channel in entry.channels:
             if (entry.step, entry.occurrence, channel) not in done:
                 actions.append(
                     Action(
-                        "skip",
-                        item,
-                        entry.step,
-                        entry.occurrence,
-                        channel,
-                        entry.day,
+                        "skip", item, entry.step, entry.occurrence, channel, entry.day,
                         reason=N_("superseded by a later step ({step})"),
                         reason_data={"step": current.step},
                     )
-                )
+                )  # fmt: skip
     if current.step == HANDOVER:
         if (HANDOVER, 0, "task") not in done:
             actions.append(Action("handover", item, HANDOVER, 0, "task", current.day))
         return actions
-    next_day = _next_entry_day(scenario, item, history, current)
+    pending = [c for c in current.channels if (current.step, current.occurrence, c) not in done]
+    if not pending:
+        return actions
+    next_day = entries[upto].day if upto < len(entries) else None
     last_reminder = max(
         (
             h.day
@@ -219,52 +266,48 @@ def plan_item(
         ),
         default=None,
     )
-    for channel in current.channels:
-        if (current.step, current.occurrence, channel) in done:
-            continue
+    for channel in pending:
         if channel in MESSAGE_CHANNELS and channel not in open_channels:
             continue  # waits for the send window; superseded later if it never opens
         if last_reminder is not None and (today - last_reminder).days < scenario.min_gap_days:
             actions.append(
                 Action(
-                    "skip",
-                    item,
-                    current.step,
-                    current.occurrence,
-                    channel,
-                    current.day,
+                    "skip", item, current.step, current.occurrence, channel, current.day,
                     reason=N_("the contractor was reminded on {date}"),
                     reason_data={"date": last_reminder.isoformat()},
                 )
-            )
+            )  # fmt: skip
             continue
         actions.append(
             Action(
-                "send",
-                item,
-                current.step,
-                current.occurrence,
-                channel,
-                current.day,
+                "send", item, current.step, current.occurrence, channel, current.day,
                 valid_until=next_day,
             )
-        )
+        )  # fmt: skip
     return actions
 
 
-def _next_entry_day(
-    scenario: Scenario, item: Item, history: Collection[Done], current: Entry
+def has_pending(
+    scenario: Scenario, item: Item, history: Collection[Done], day: dt.date, cache: TimelineCache
+) -> bool:
+    """Does the entry that fits ``day`` still have a channel not done (e.g. waiting for a
+    send window that opens on a later day)?"""
+    entries, keys = cache.get(scenario, item, history)
+    upto = bisect.bisect_right(keys, (day, 10**9, 10**9))
+    if upto == 0:
+        return False
+    current = entries[upto - 1]
+    done = {(h.step, h.occurrence, h.channel) for h in history}
+    return any((current.step, current.occurrence, c) not in done for c in current.channels)
+
+
+def next_entry_after(
+    scenario: Scenario, item: Item, history: Collection[Done], day: dt.date, cache: TimelineCache
 ) -> dt.date | None:
-    """The day the current entry stops fitting (exclusive): the next entry's day."""
-    horizon = current.day + dt.timedelta(days=3660)
-    for entry in timeline(scenario, item, history, horizon):
-        if (entry.day, entry.order, entry.occurrence) > (
-            current.day,
-            current.order,
-            current.occurrence,
-        ):
-            return entry.day
-    return None
+    """The first day after ``day`` on which the item's timeline has an entry (dry runs)."""
+    _entries, keys = cache.get(scenario, item, history)
+    upto = bisect.bisect_right(keys, (day, 10**9, 10**9))
+    return keys[upto][0] if upto < len(keys) else None
 
 
 def _thanks(

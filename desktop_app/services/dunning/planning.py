@@ -65,17 +65,20 @@ def plan_day(
     open_channels: Collection[str],
     *,
     extra_history: dict[tuple[int, str], list[planner.Done]] | None = None,
+    cache: planner.TimelineCache | None = None,
+    items: list[tuple[str, planner.Item]] | None = None,
 ) -> Plan:
     buckets: dict[tuple[str, str, str, str, int, int | None], list[planner.Action]] = defaultdict(
         list
     )
     skips: list[Skip] = []
-    for name, item in state.items:
+    cache = cache or planner.TimelineCache(today + planner.FAR)
+    for name, item in state.items if items is None else items:
         scenario = state.scenarios[name]
         history = state.history_for(name, item.instalment_id)
         if extra_history:
             history = history + extra_history.get((item.instalment_id, name), [])
-        for action in planner.plan_item(scenario, item, history, today, open_channels):
+        for action in planner.plan_item(scenario, item, history, today, open_channels, cache):
             if action.kind == "skip":
                 skips.append(Skip(name, action, today))
                 continue
@@ -124,10 +127,28 @@ def calendar(
     shows up weekly and the gap rule applies as it will for real.
     """
     simulated: dict[tuple[int, str], list[planner.Done]] = defaultdict(list)
+    last = today + dt.timedelta(days=days - 1)
+    cache = planner.TimelineCache(last + planner.FAR)
+    # Only items with something to do today, or an entry coming inside the window, can appear;
+    # the rest (long settled into their last step) are left out of the daily loop.
+    first = plan_day(state, today, channels_for_day(today, business_only), cache=cache)
+    busy = {(g.scenario, a.item.instalment_id) for g in first.groups for a in g.actions}
+    busy |= {(s.scenario, s.action.item.instalment_id) for s in first.skips}
+    moving = [
+        (name, item) for name, item in state.items
+        if (name, item.instalment_id) in busy or _may_act(state, name, item, today, last, cache)
+    ]  # fmt: skip
     plans = []
     for offset in range(days):
         day = today + dt.timedelta(days=offset)
-        plan = plan_day(state, day, channels_for_day(day, business_only), extra_history=simulated)
+        plan = (
+            first
+            if offset == 0
+            else plan_day(
+                state, day, channels_for_day(day, business_only),
+                extra_history=simulated, cache=cache, items=moving,
+            )
+        )  # fmt: skip
         for group in plan.groups:
             for action in group.actions:
                 simulated[(action.item.instalment_id, group.scenario)].append(
@@ -140,6 +161,24 @@ def calendar(
             )
         plans.append(plan)
     return plans
+
+
+def _may_act(
+    state: PlanningState,
+    name: str,
+    item: planner.Item,
+    today: dt.date,
+    last: dt.date,
+    cache: planner.TimelineCache,
+) -> bool:
+    if item.open_minor <= 0:
+        return False
+    scenario = state.scenarios[name]
+    history = state.history_for(name, item.instalment_id)
+    if planner.has_pending(scenario, item, history, today, cache):
+        return True
+    upcoming = planner.next_entry_after(scenario, item, history, today, cache)
+    return upcoming is not None and upcoming <= last
 
 
 def flatten(plans: Iterable[Plan]) -> list[Group]:

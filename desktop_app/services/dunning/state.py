@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -52,39 +53,49 @@ def load(
     by_id = {r.id: r.name for r in rows}
     loaded = {r.name: scenarios.load(r) for r in rows}
     default = next((r.name for r in rows if r.is_default), None)
-    query = (
-        select(
-            Instalment.id,
-            Instalment.invoice_id,
-            Invoice.contractor_id,
-            Invoice.issue_date,
-            Instalment.due_date,
-            Invoice.currency,
-            Instalment.open_minor,
-            Invoice.gross_minor,
-            Instalment.settled_on,
-            Invoice.scenario_id,
-            Contractor.scenario_id,
-            Contractor.collection_paused_until,
-            Invoice.collection_paused_until,
-            Invoice.disputed,
-            Invoice.handed_over_on,
-        )
-        .join(Invoice, Invoice.id == Instalment.invoice_id)
-        .join(Contractor, Contractor.id == Invoice.contractor_id)
-        .where(
-            Invoice.issue_date <= today,
-            or_(
-                Instalment.open_minor > 0,
-                Instalment.settled_on >= today - dt.timedelta(days=THANKS_LOOKBACK_DAYS),
-            ),
-        )
+    columns: tuple[Any, ...] = (
+        Instalment.id,
+        Instalment.invoice_id,
+        Invoice.contractor_id,
+        Invoice.issue_date,
+        Instalment.due_date,
+        Invoice.currency,
+        Instalment.open_minor,
+        Invoice.gross_minor,
+        Instalment.settled_on,
+        Invoice.scenario_id,
+        Contractor.scenario_id,
+        Contractor.collection_paused_until,
+        Invoice.collection_paused_until,
+        Invoice.disputed,
+        Invoice.handed_over_on,
     )
-    if contractor_ids is not None:
-        query = query.where(Invoice.contractor_id.in_(list(contractor_ids)))
-    if start_date is not None:
-        query = query.where(Instalment.due_date >= start_date)
-    raw = session.execute(query).all()
+
+    def base() -> Select[Any]:
+        query: Select[Any] = (
+            select(*columns)
+            .join(Invoice, Invoice.id == Instalment.invoice_id)
+            .join(Contractor, Contractor.id == Invoice.contractor_id)
+            .where(Invoice.issue_date <= today)
+        )
+        if contractor_ids is not None:
+            query = query.where(Invoice.contractor_id.in_(list(contractor_ids)))
+        if start_date is not None:
+            query = query.where(Instalment.due_date >= start_date)
+        return query
+
+    # Two queries, each on its own index, instead of one OR over the whole ledger: what is
+    # open, and what was paid lately after being reminded about (the thank-you candidates).
+    open_rows = session.execute(base().where(Instalment.open_minor > 0)).all()
+    reminded = exists().where(DunningLog.instalment_id == Instalment.id)
+    paid_rows = session.execute(
+        base().where(
+            Instalment.settled_on >= today - dt.timedelta(days=THANKS_LOOKBACK_DAYS),
+            Instalment.open_minor == 0,
+            reminded,
+        )
+    ).all()
+    raw = [*open_rows, *paid_rows]
     contractor_set = {r[2] for r in raw}
     tags = _tags(session, contractor_set)
     promises = _promises(session, today, contractor_set)
