@@ -74,6 +74,10 @@ def update() -> None:
         catalog = load(lang)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        # a fuzzy header would make the compiled catalogue lose its plural rules
+        catalog.fuzzy = False
+        catalog.project, catalog.version = "Inkaso", "1"
+        catalog.copyright_holder = "Inkaso"
         save(catalog, po_path(lang))
 
 
