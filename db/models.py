@@ -443,6 +443,8 @@ class OutboxMessage(Base):
     from_name: Mapped[str | None] = mapped_column(String(300))
     #: what the message is about, kept for the activity log and the outbox view
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: attachments built when the message is sent ("invoice_list": a CSV statement of the items)
+    attachments: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("reply_to", sa.String(length=254), nullable=True),
         sa.Column("from_name", sa.String(length=300), nullable=True),
         sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("attachments", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),

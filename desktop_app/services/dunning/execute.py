@@ -115,7 +115,9 @@ def _items_json(group: Group, items: list[Item]) -> list[dict[str, object]]:
             "instalment_id": a.item.instalment_id,
             "invoice_id": a.item.invoice_id,
             "number": item.number,
+            "issue_date": item.issue_date.isoformat(),
             "due_date": item.due_date.isoformat(),
+            "amount": decimal_str(item.amount.minor, item.currency),
             "open": decimal_str(item.open.minor, item.currency),
             "currency": item.currency,
             "occurrence": a.occurrence,
@@ -155,6 +157,7 @@ def _message(
         reply_to=recipient.manager_email,
         from_name=composer.sender_name(recipient),
         items=_items_json(group, items),
+        attachments=["invoice_list"] if _wants_list(group, scenario) else [],
         status="pending",
         next_attempt_at=now,
         planned_for=group.day,
@@ -166,6 +169,12 @@ def _message(
         session.add(_log_row(action, group, "planned", outbox_id=row.id))
     session.flush()
     report.outbox_ids.append(row.id)
+
+
+def _wants_list(group: Group, scenario: Scenario) -> bool:
+    if group.kind != "send" or group.channel != "email":
+        return False
+    return scenario.step(group.step).attach_invoice_list
 
 
 def _notice(

@@ -25,7 +25,7 @@ from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessa
 from desktop_app.domain.planner import THANKS
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
-from desktop_app.services.dunning import lease
+from desktop_app.services.dunning import attachments, lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ _CLAIM_COLUMNS = (
     OutboxMessage.manual,
     OutboxMessage.step,
     OutboxMessage.items,
+    OutboxMessage.attachments,
     OutboxMessage.valid_until,
     OutboxMessage.attempts,
 )
@@ -256,6 +257,7 @@ def _claim(
         from_address=channels.from_address(),
         reply_to=row.reply_to,
         language=row.language,
+        attachments=attachments.build(row.attachments or [], row.items, row.language, today),
     )
     snapshot = Claimed(
         row.id, row.key, row.contractor_id, row.channel, list(row.recipients), row.subject,

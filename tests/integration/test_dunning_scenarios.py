@@ -1,0 +1,82 @@
+"""Scenarios as data through the CLI: export, edit, import, assign; attachments a step asks for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.integration.dunning_env import DunningEnv
+
+
+def test_export_import_round_trip_and_custom_scenario_with_attachment(
+    env: DunningEnv, tmp_path: Path
+) -> None:
+    env.configure()
+    exported = env.ok("scenario", "export", "gentle-email", "--format", "yaml")
+    data = yaml.safe_load(exported)
+    assert [s["code"] for s in data["steps"]] == ["before-due", "due", "overdue", "final"]
+    data["name"] = "with-statement"
+    data["title"] = "Overdue with a statement"
+    data["steps"] = [
+        {
+            "code": "overdue",
+            "name": "Overdue, statement attached",
+            "trigger": {"anchor": "due", "offset": 1},
+            "channels": ["email"],
+            "templates": {"email": "gentle-email/email_overdue"},
+            "attach_invoice_list": True,
+        }
+    ]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    env.ok("scenario", "import", str(path))
+    shown = env.ok("scenario", "show", "with-statement", "--json")
+    assert shown["steps"][0]["attach_invoice_list"] is True
+    env.ok("contractor", "add", "--name", "Kowalski", "--email", "k@kowalski.example.com",
+           "--lang", "en")  # fmt: skip
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/9", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "1234,50")  # fmt: skip
+    env.ok("scenario", "assign", "--contractor", "1", "with-statement")
+    env.run("2026-03-17")
+    [message] = env.emails()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "text/csv"
+    assert attachment.get_filename().endswith("2026-03-17.csv")
+    text = attachment.get_content()
+    assert (
+        "FV/9" in text
+        and "1234,50" in text
+        and ";1\r\n" in text.replace("\n", "\r\n").replace("\r\r", "\r")
+    )
+
+
+def test_bad_scenario_file_names_file_and_line(env: DunningEnv, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nsteps: [\n  - code: a\n", encoding="utf-8")
+    result = env.cli("scenario", "import", str(broken))
+    assert result.code == 3
+    assert "broken.yaml" in result.err and "line" in result.err
+    invalid = tmp_path / "invalid.json"
+    invalid.write_text(
+        '{"name": "Bad Name", "title": "t", "steps": [{"code": "s1", "channels": ["fax"]}]}',
+        encoding="utf-8",
+    )
+    result = env.cli("scenario", "import", str(invalid))
+    assert result.code == 3
+    assert "invalid.json" in result.err and "fax" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    names = [s["name"] for s in env.ok("scenario", "list", "--json")]
+    assert "Bad Name" not in names
+
+
+def test_default_and_reset(env: DunningEnv) -> None:
+    env.ok("scenario", "default", "sms-classic")
+    assert [s["name"] for s in env.ok("scenario", "list", "--json") if s["default"]] == [
+        "sms-classic"
+    ]
+    data = env.ok("scenario", "show", "sms-classic", "--json")
+    assert data["handover"]["after_days"] == 21
+    env.ok("scenario", "reset", "sms-classic")
+    result = env.cli("scenario", "default", "no-such")
+    assert result.code == 3 and "no-such" in result.err
