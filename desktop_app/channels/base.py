@@ -25,7 +25,7 @@ CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "sms", "voice")
 @dataclass(frozen=True, slots=True)
 class Attachment:
     filename: str
-    mime_type: str  # "application/pdf"
+    mime_type: str  # "application/pdf"; text/* data is UTF-8
     data: bytes = field(repr=False)
 
 

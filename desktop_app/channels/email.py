@@ -127,6 +127,8 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
 def _attachment_part(attachment: Attachment) -> MIMEBase:
     maintype, _sep, subtype = attachment.mime_type.partition("/")
     part = MIMEBase(maintype or "application", subtype or "octet-stream")
+    if maintype == "text":
+        part.set_param("charset", "utf-8")  # text attachments are UTF-8 (see Attachment)
     del part["MIME-Version"]
     part.set_payload(attachment.data)
     encoders.encode_base64(part)

@@ -358,7 +358,9 @@ def test_inkaso_db_environment_variable(
     assert _counts(target)["contractor"] == 1
 
 
-def test_relative_database_path_opens_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_database_path_opens_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop_app.cli.main import main
 
     monkeypatch.chdir(tmp_path)

@@ -43,12 +43,10 @@ def test_export_import_round_trip_and_custom_scenario_with_attachment(
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "text/csv"
     assert attachment.get_filename().endswith("2026-03-17.csv")
-    text = attachment.get_content()
-    assert (
-        "FV/9" in text
-        and "1234,50" in text
-        and ";1\r\n" in text.replace("\n", "\r\n").replace("\r\r", "\r")
-    )
+    assert attachment.get_content_charset() == "utf-8"
+    header, row = attachment.get_content().lstrip("\ufeff").splitlines()
+    assert header.startswith("Invoice;")  # in the contractor's language
+    assert row.split(";") == ["FV/9", "2026-03-02", "2026-03-16", "1234.50", "1234.50", "PLN", "1"]
 
 
 def test_bad_scenario_file_names_file_and_line(env: DunningEnv, tmp_path: Path) -> None:
