@@ -41,6 +41,7 @@ from desktop_app.i18n import _, babel_locale, ngettext
 from resources import resource_path
 from ui import formatting, theme
 from ui.card.contractor_card import ContractorCardWindow
+from ui.dunning import editors_menu, sending_menu
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
@@ -273,6 +274,12 @@ class MainWindow(QMainWindow):
         self.open_card_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.open_card_action.triggered.connect(self.open_current_card)
         contractor_menu.addAction(self.open_card_action)
+
+        # sending/outbox/tasks/settings and the editors live in their own modules
+        self.dunning_menu = menu.addMenu(_("&Dunning"))
+        sending_menu.install(self, self.dunning_menu)
+        self.dunning_menu.addSeparator()
+        editors_menu.install(self, self.dunning_menu)
 
         help_menu = menu.addMenu(_("&Help"))
         about = QAction(_("&About Inkaso"), self)

@@ -1,0 +1,1 @@
+"""Dunning screens: sending, outbox, tasks, settings, tray; scenario/template editors, calendar."""
