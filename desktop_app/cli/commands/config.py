@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime as dt
 import sys
-import uuid
-from typing import Any, cast
+from typing import Any
 
-from desktop_app.channels.base import ChannelKind, OutgoingMessage
 from desktop_app.cli.context import Context, json_flag
-from desktop_app.domain.identifiers import normalize_email, normalize_phone
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.secrets import NAMES, set_secret
-from desktop_app.services.dunning.channel_setup import ConfiguredChannels
-from desktop_app.settings import KEYS, Snapshot, all_values, get_value, set_value
+from desktop_app.services.dunning.send_test import send_test
+from desktop_app.settings import KEYS, all_values, get_value, set_value
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -89,28 +84,7 @@ def secret_cmd(ctx: Context) -> int:
 
 
 def send_test_cmd(ctx: Context) -> int:
-    a = ctx.args
-    channels = ConfiguredChannels(Snapshot.load(ctx.db))
-    if a.channel not in channels.configured():
-        raise ValidationError(_("{channel} sending is not set up").format(channel=a.channel))
-    to = normalize_email(a.to) if a.channel == "email" else normalize_phone(a.to)
-    message = OutgoingMessage(
-        key=f"test/{uuid.uuid4().hex}",
-        channel=cast(ChannelKind, a.channel),
-        to=(to,),
-        subject=_("Inkaso test message"),
-        text=_("This is a test message from Inkaso sent on {when}.").format(
-            when=dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        ),
-        from_name=str(channels.settings["smtp.from_name"] or "Inkaso"),
-        from_address=channels.from_address(),
-    )
-
-    async def send() -> Any:
-        async with channels.channel(a.channel).session() as session:
-            return await session.send(message)
-
-    result = asyncio.run(send())
+    result = send_test(ctx.db, ctx.args.channel, ctx.args.to)
     if ctx.json:
         ctx.emit_json(
             {"status": result.status, "provider_id": result.provider_id, "detail": result.detail}
