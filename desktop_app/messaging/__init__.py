@@ -5,6 +5,7 @@ from desktop_app.messaging.context import (
     Item,
     Party,
     Person,
+    SentReminder,
     TemplateContext,
     totals_by_currency,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Party",
     "Person",
     "RenderedMessage",
+    "SentReminder",
     "TemplateContext",
     "TemplateProblem",
     "list_defaults",

@@ -89,6 +89,14 @@ class Item:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class SentReminder:
+    """A reminder that actually went out about some of the items (tasks and notices cite them)."""
+
+    channel: str  # "email", "sms" or "voice"
+    date: dt.date
+
+
 def totals_by_currency(items: Iterable[Item]) -> tuple[Money, ...]:
     """Open amount per currency, in alphabetical order of the code (never summed across)."""
     sums: dict[str, int] = {}
@@ -109,6 +117,8 @@ class TemplateContext:
     interest: object | None = None
     #: open amount per currency; computed from ``items`` when left empty
     totals: tuple[Money, ...] = field(default=())
+    #: reminders already sent about these items, oldest first (empty: none went out)
+    reminders: tuple[SentReminder, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.totals:
@@ -131,6 +141,7 @@ class TemplateContext:
             "interest": self.interest,
             "max_days_overdue": self.max_days_overdue,
             "language": language,
+            "reminders": self.reminders,
         }
 
 
@@ -147,5 +158,6 @@ TOP_LEVEL_NAMES = frozenset(
         "interest",
         "max_days_overdue",
         "language",
+        "reminders",
     }
 )

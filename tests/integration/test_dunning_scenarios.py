@@ -78,3 +78,26 @@ def test_default_and_reset(env: DunningEnv) -> None:
     env.ok("scenario", "reset", "sms-classic")
     result = env.cli("scenario", "default", "no-such")
     assert result.code == 3 and "no-such" in result.err
+
+
+def test_tasks_quote_the_reminders_that_really_went_out(env: DunningEnv) -> None:
+    """A task must not claim "reminded by e-mail, SMS and a call" when nothing was sent."""
+    env.configure(scenario="escalation")
+    env.ok("contractor", "add", "--name", "Kowalski", "--email", "k@kowalski.example.com",
+           "--phone", "501234567", "--lang", "en")  # fmt: skip
+    env.ok("contractor", "add", "--name", "Nowak", "--email", "n@nowak.example.com",
+           "--lang", "en")  # fmt: skip
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    # picked up 61 days after its due date: handed over at once, nothing was ever sent
+    env.ok("invoice", "add", "--contractor", "2", "--number", "FV/2", "--issued", "2025-12-01",
+           "--due", "2026-01-16", "--amount", "100")  # fmt: skip
+    for day in range(17, 29):
+        env.run(f"2026-03-{day:02d}")
+    assert [ch for ch, _day, _to in env.log] == ["email", "sms", "voice"]
+    tasks = {t["kind"]: t for t in env.ok("task", "list", "--json", "--today", "2026-03-28")}
+    assert "Reminders sent so far: e-mail 17/03/2026, SMS 20/03/2026, voice call 24/03/2026." in (
+        tasks["followup"]["body"]
+    )
+    assert "No reminder has been sent about these invoices yet." in tasks["handover"]["body"]
+    assert "SMS reminders" not in tasks["handover"]["body"]

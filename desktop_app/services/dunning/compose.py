@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Contractor, Firm, Instalment, Invoice, User
+from db.models import Contractor, Firm, Instalment, Invoice, OutboxMessage, User
 from db.models import MessageTemplate as TemplateRow
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.sms_text import transliterate
@@ -20,6 +20,7 @@ from desktop_app.messaging import (
     Party,
     Person,
     RenderedMessage,
+    SentReminder,
     TemplateContext,
     load_default,
     render_message,
@@ -104,7 +105,11 @@ class Composer:
         return self._recipients[contractor_id]
 
     def context(
-        self, recipient: Recipient, items: Sequence[Item], today: dt.date
+        self,
+        recipient: Recipient,
+        items: Sequence[Item],
+        today: dt.date,
+        reminders: Sequence[SentReminder] = (),
     ) -> TemplateContext:
         currency = items[0].currency if items else "PLN"
         return TemplateContext(
@@ -114,6 +119,7 @@ class Composer:
             today=today,
             bank_account=self.accounts.get(currency) or next(iter(self.accounts.values()), None),
             account_manager=recipient.manager,
+            reminders=tuple(reminders),
         )
 
     def render(
@@ -123,9 +129,10 @@ class Composer:
         items: Sequence[Item],
         today: dt.date,
         channel: str,
+        reminders: Sequence[SentReminder] = (),
     ) -> RenderedMessage:
         template = self.template(template_name, recipient.language)
-        rendered = render_message(template, self.context(recipient, items, today))
+        rendered = render_message(template, self.context(recipient, items, today, reminders))
         text = rendered.text.strip()
         if channel == "sms" and self.settings["sms.transliterate"]:
             text = transliterate(text, cyrillic=recipient.language == "ru")
@@ -192,3 +199,28 @@ def template_items(
             today=today,
         )
     return result
+
+
+def sent_reminders(
+    session: Session, contractor_id: int, numbers: Iterable[str]
+) -> list[SentReminder]:
+    """Reminders that really went out to the contractor about any of these invoices.
+
+    Tasks and notices quote them, so that "the client was reminded by e-mail and SMS" is only
+    said when it happened; a case picked up already long overdue says so instead.
+    """
+    wanted = set(numbers)
+    rows = session.execute(
+        select(OutboxMessage.channel, OutboxMessage.finished_at, OutboxMessage.items)
+        .where(
+            OutboxMessage.contractor_id == contractor_id,
+            OutboxMessage.status == "sent",
+            OutboxMessage.channel.in_(("email", "sms", "voice")),
+        )
+        .order_by(OutboxMessage.finished_at, OutboxMessage.id)
+    )
+    found: list[SentReminder] = []
+    for channel, finished_at, items in rows:
+        if finished_at is not None and any(i.get("number") in wanted for i in items or ()):
+            found.append(SentReminder(channel, finished_at.date()))
+    return found

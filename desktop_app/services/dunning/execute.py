@@ -23,7 +23,12 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _
 from desktop_app.messaging import Item
 from desktop_app.services import activity
-from desktop_app.services.dunning.compose import Composer, Recipient, template_items
+from desktop_app.services.dunning.compose import (
+    Composer,
+    Recipient,
+    sent_reminders,
+    template_items,
+)
 from desktop_app.services.dunning.planning import Group, Plan
 
 log = logging.getLogger(__name__)
@@ -194,7 +199,8 @@ def _notice(
         return
     if template is None:
         template = _template_name(group, scenario)
-    rendered = composer.render(template, recipient, items, group.day, "notice")
+    history = sent_reminders(session, group.contractor_id, (i.number for i in items))
+    rendered = composer.render(template, recipient, items, group.day, "notice", history)
     row = OutboxMessage(
         key=group.key + ("" if group.channel == "notice" else "/notice"),
         contractor_id=group.contractor_id,
@@ -238,8 +244,14 @@ def _task(
     kind: str | None = None,
     template: str | None = None,
 ) -> Task:
+    history = sent_reminders(session, group.contractor_id, (i.number for i in items))
     rendered = composer.render(
-        template or _template_name(group, scenario), recipient, items, group.day, group.channel
+        template or _template_name(group, scenario),
+        recipient,
+        items,
+        group.day,
+        group.channel,
+        history,
     )
     title, _sep, body = rendered.text.strip().partition("\n")
     contractor_manager = _manager_id(session, group.contractor_id)
