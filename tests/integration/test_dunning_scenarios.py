@@ -96,8 +96,9 @@ def test_tasks_quote_the_reminders_that_really_went_out(env: DunningEnv) -> None
         env.run(f"2026-03-{day:02d}")
     assert [ch for ch, _day, _to in env.log] == ["email", "sms", "voice"]
     tasks = {t["kind"]: t for t in env.ok("task", "list", "--json", "--today", "2026-03-28")}
-    assert "Reminders sent so far: e-mail 17/03/2026, SMS 20/03/2026, voice call 24/03/2026." in (
-        tasks["followup"]["body"]
+    assert (
+        "Reminders sent so far: e-mail 17/03/2026, SMS 20/03/2026, voice call 24/03/2026."
+        in (tasks["followup"]["body"])
     )
     assert "No reminder has been sent about these invoices yet." in tasks["handover"]["body"]
     assert "SMS reminders" not in tasks["handover"]["body"]
