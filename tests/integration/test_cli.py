@@ -367,3 +367,24 @@ def test_relative_database_path_opens_again(
     assert main(["--db", "relative.db", "contractor", "add", "--name", "One"]) == 0
     assert main(["--db", "relative.db", "contractor", "add", "--name", "Two"]) == 0
     assert _counts(tmp_path / "relative.db")["contractor"] == 2
+
+
+def test_output_piped_into_head_ends_quietly(cli: Cli, db_path: Path) -> None:
+    """``inkaso … | head`` closes the pipe early; that is not an error to report."""
+    import os
+    import subprocess
+    import sys
+
+    assert cli("demo", "--contractors", "400", "--invoices", "800", "--seed", "3").code == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "--db", str(db_path), "contractor", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "0"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10).startswith(b"[")
+    proc.stdout.close()  # what head does after its lines
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert err == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
@@ -78,6 +79,11 @@ def _task_done(ctx: Context) -> int:
     return 0
 
 
+def _utc(moment: dt.datetime | None) -> str | None:
+    """Outbox times are stored as naive UTC; scripts get them marked as such."""
+    return None if moment is None else moment.isoformat(timespec="seconds") + "Z"
+
+
 def list_outbox(ctx: Context) -> int:
     a = ctx.args
     rows = outbox.list_messages(
@@ -90,6 +96,9 @@ def list_outbox(ctx: Context) -> int:
                     "id": r.id,
                     "key": r.key,
                     "contractor_id": r.contractor_id,
+                    "contractor": r.contractor_name,
+                    "scenario": r.scenario,
+                    "step": r.step,
                     "channel": r.channel,
                     "to": list(r.recipients),
                     "subject": r.subject,
@@ -97,6 +106,8 @@ def list_outbox(ctx: Context) -> int:
                     "status": r.status,
                     "attempts": r.attempts,
                     "planned_for": r.planned_for.isoformat(),
+                    "created_at": _utc(r.created_at),
+                    "finished_at": _utc(r.finished_at),
                     "last_error": r.last_error,
                     "items": list(r.items),
                 }
