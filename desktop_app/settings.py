@@ -198,7 +198,6 @@ KEYS: dict[str, Key] = {
         Key("schedule.paused", _bool, False, N_("automatic sending paused")),
         Key("firm.timezone", _timezone, "Europe/Warsaw", N_("time zone of the firm")),
         Key("notice.recipients", _emails, "", N_("who gets the owner's notices (e-mails)")),
-        Key("dunning.scenario", _text, "", N_("name of the default scenario")),
         Key(
             "dunning.start_date",
             _date,
