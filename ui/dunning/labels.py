@@ -1,0 +1,52 @@
+"""Words for the dunning vocabulary shared by the editors, the calendar and the card."""
+
+from __future__ import annotations
+
+from desktop_app.i18n import N_, _
+
+CHANNEL_LABELS = {
+    "email": N_("E-mail"),
+    "sms": N_("SMS"),
+    "voice": N_("Voice call"),
+    "letter": N_("Letter"),
+    "task": N_("Task for the account manager"),
+    "notice": N_("Line in the manager's notice"),
+}
+SHORT_CHANNEL_LABELS = {
+    "email": N_("E-mail"),
+    "sms": N_("SMS"),
+    "voice": N_("Voice"),
+    "letter": N_("Letter"),
+    "task": N_("Task"),
+    "notice": N_("Notice"),
+}
+ANCHOR_LABELS = {
+    "issue": N_("the issue date"),
+    "due": N_("the due date"),
+    "previous": N_("the previous step"),
+}
+STATUS_LABELS = {
+    "pending": N_("Waiting"),
+    "sending": N_("Sending"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed, will retry"),
+    "failed_permanently": N_("Failed"),
+    "uncertain": N_("Uncertain"),
+    "cancelled": N_("Cancelled"),
+}
+LANGUAGE_LABELS = {"pl": N_("Polish"), "en": N_("English"), "ru": N_("Russian")}
+PROMISE_LABELS = {
+    "open": N_("Open"),
+    "kept": N_("Kept"),
+    "broken": N_("Broken"),
+    "cancelled": N_("Cancelled"),
+}
+
+
+def channel(code: str, *, short: bool = False) -> str:
+    table = SHORT_CHANNEL_LABELS if short else CHANNEL_LABELS
+    return _(table[code]) if code in table else code
+
+
+def status(code: str) -> str:
+    return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
