@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -33,8 +35,11 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app.domain.identifiers import format_phone
+from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import views
+from desktop_app.services.dunning import actions, desk, promises, windows
+from desktop_app.services.dunning.desk import ContractorDunning, InvoiceFlags
 from desktop_app.services.views import (
     ActivityView,
     Balance,
@@ -42,8 +47,12 @@ from desktop_app.services.views import (
     InvoiceView,
     PaymentView,
 )
+from desktop_app.settings import Snapshot
 from resources import resource_path
 from ui import formatting, theme
+from ui.card.communication import CommunicationView
+from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
+from ui.dunning import labels
 from ui.errors import show_error
 from ui.operations import Operations
 
@@ -63,6 +72,8 @@ ACTIVITY_KINDS = {
     "letter": N_("Letter"),
     "reminder": N_("Reminder"),
     "demand": N_("Demand for payment"),
+    "message": N_("Message"),
+    "promise": N_("Promise to pay"),
 }
 CHANNELS = {
     "email": N_("e-mail"),
@@ -226,12 +237,35 @@ class ContractorCardWindow(QDialog):
         self.notice_label.setWordWrap(True)
         self.notice_label.hide()
 
+        self.dunning: ContractorDunning | None = None
+        self.pause_button = QPushButton(_("&Pause collection…"))
+        self.pause_button.setToolTip(_("No reminders to this contractor until a day you choose"))
+        self.pause_button.clicked.connect(self.pause_or_resume)
+        self.promise_button = QPushButton(_("Promise to &pay…"))
+        self.promise_button.setToolTip(_("Record a promise to pay; reminders wait until its day"))
+        self.promise_button.clicked.connect(self.open_promises)
+        self.send_button = QPushButton(_("Send &reminder now…"))
+        self.send_button.setToolTip(_("Send a reminder about everything open, now"))
+        self.send_button.clicked.connect(self.open_send_now)
+        action_row = QHBoxLayout()
+        action_row.setSpacing(8)
+        for button in (self.pause_button, self.promise_button, self.send_button):
+            button.setAutoDefault(False)
+            button.setEnabled(False)
+            action_row.addWidget(button)
+        action_row.addStretch(1)
+        self.pause_dialog: ReasonDialog | None = None
+        self.invoice_dialog: ReasonDialog | None = None
+        self.promise_dialog: PromiseDialog | None = None
+        self.send_dialog: SendNowDialog | None = None
+
         who = QVBoxLayout()
         who.setSpacing(6)
         who.addWidget(self.name_label)
         who.addWidget(self.details_label)
         who.addWidget(self.notice_label)
         who.addStretch(1)
+        who.addLayout(action_row)
 
         self.balances_box = QWidget()
         self.balances_grid = QGridLayout(self.balances_box)
@@ -274,6 +308,8 @@ class ContractorCardWindow(QDialog):
         self.only_open = QCheckBox(_("Only unpaid"))
         self.only_open.setToolTip(_("Hide invoices that are fully paid"))
         self.only_open.toggled.connect(self._filter_invoices)
+        self.invoices_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.invoices_tree.customContextMenuRequested.connect(self._invoice_menu)
         self._invoices_stack = _EmptyAware(self.invoices_tree, _("No invoices yet."))
         invoices_page = QWidget()
         invoices_layout = QVBoxLayout(invoices_page)
@@ -295,6 +331,8 @@ class ContractorCardWindow(QDialog):
         self.tabs.addTab(invoices_page, _("Invoices"))
         self.tabs.addTab(_padded(self._payments_stack), _("Payments"))
         self.tabs.addTab(_padded(self._activity_stack), _("Activity"))
+        self.communication = CommunicationView()
+        self.tabs.addTab(self.communication, _("Communication"))
 
         self.as_of_label = QLabel()
         pal = self.as_of_label.palette()
@@ -329,13 +367,15 @@ class ContractorCardWindow(QDialog):
     def reload(self, *, show_when_loaded: bool = False) -> None:
         db, contractor_id, today = self._db, self.contractor_id, self._today()
 
-        def run() -> tuple[ContractorCard, formatting.Texts]:
+        def run() -> tuple[ContractorCard, formatting.Texts, ContractorDunning]:
             card = views.contractor_card(db, contractor_id, today)
-            return card, _warm_texts(card)
+            dunning = desk.contractor_dunning(db, contractor_id)
+            return card, _warm_texts(card), dunning
 
-        def loaded(result: tuple[ContractorCard, formatting.Texts]) -> None:
-            card, texts = result
+        def loaded(result: tuple[ContractorCard, formatting.Texts, ContractorDunning]) -> None:
+            card, texts, dunning = result
             self.set_card(card, texts)
+            self.set_dunning(dunning)
             if show_when_loaded:
                 self.show()
                 self.raise_()
@@ -420,7 +460,7 @@ class ContractorCardWindow(QDialog):
 
     def _notice(self, card: ContractorCard) -> str:
         person = card.contractor
-        if person.paused_until and person.paused_until >= card.today:
+        if self._paused(card):
             text = _("Collection paused until {date}").format(
                 date=self._texts.date(person.paused_until)
             )
@@ -724,6 +764,282 @@ class ContractorCardWindow(QDialog):
         tree.setSortingEnabled(True)
         tree.sortByColumn(0, Qt.SortOrder.DescendingOrder)
 
+    # -- dunning -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _paused(card: ContractorCard) -> bool:
+        until = card.contractor.paused_until
+        return until is not None and until >= card.today
+
+    def set_dunning(self, dunning: ContractorDunning) -> None:
+        """Messages, promises and invoice flags (disputed, paused, handed over)."""
+        self.dunning = dunning
+        card = self.card
+        paused = card is not None and self._paused(card)
+        self.pause_button.setText(_("Resume collection") if paused else _("&Pause collection…"))
+        self.pause_button.setToolTip(
+            _("Reminders start again with the step that fits today")
+            if paused
+            else _("No reminders to this contractor until a day you choose")
+        )
+        for button in (self.pause_button, self.promise_button, self.send_button):
+            button.setEnabled(card is not None)
+        self.communication.set_messages(dunning.messages)
+        self.tabs.setTabText(3, _("Communication ({count})").format(count=len(dunning.messages)))
+        open_promises = [p for p in dunning.promises if p.status == "open"]
+        if open_promises and card is not None:
+            first = min(open_promises, key=lambda p: p.due_on)
+            promise = _("Promised to pay {amount} by {date}").format(
+                amount=self._texts.money(first.amount_minor, first.currency),
+                date=self._texts.date(first.due_on),
+            )
+            notice = self._notice(card)
+            self.notice_label.setText(f"{notice}\n{promise}" if notice else promise)
+            self.notice_label.setVisible(True)
+        if self.promise_dialog is not None:
+            self.promise_dialog.set_promises(dunning.promises)
+        tree = self.invoices_tree
+        for i in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(i)
+            if item is None:
+                continue
+            flags = dunning.flags.get(int(item.data(0, Qt.ItemDataRole.UserRole)))
+            marks = _flag_marks(flags, self._texts, card.today) if flags and card else []
+            if marks:
+                base = item.text(7)
+                text = "; ".join([base, *marks]) if base else "; ".join(marks)
+                item.setText(7, text)
+                item.setToolTip(7, "\n".join(_flag_details(flags)) if flags else "")
+
+    def _now(self) -> Callable[[], dt.datetime]:
+        """The moment a manual action happens: now, on the card's day (tests run on a set day)."""
+        db, day = self._db, self._today()
+
+        def now() -> dt.datetime:
+            zone = windows.firm_zone(Snapshot.load(db))
+            moment = dt.datetime.now(zone)
+            if moment.date() != day:
+                moment = dt.datetime.combine(day, moment.time(), tzinfo=zone)
+            return moment
+
+        return now
+
+    def _write(
+        self, fn: Callable[[], object], label: str, then: Callable[[], None] | None = None
+    ) -> None:
+        def done(_result: object) -> None:
+            if then is not None:
+                then()
+            self.reload()
+
+        self._ops.write(fn, on_success=done, owner=self, label=label)
+
+    def pause_or_resume(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        db, cid = self._db, self.contractor_id
+        if self._paused(card):
+            self._write(lambda: actions.pause_contractor(db, cid, None, None), "resume contractor")
+            return
+        today = card.today
+        dialog = ReasonDialog(
+            _("Pause collection"),
+            _("No reminders go to {name} until the day you choose.").format(
+                name=card.contractor.name
+            ),
+            until=today + dt.timedelta(days=14),
+            minimum=today + dt.timedelta(days=1),
+            parent=self,
+        )
+
+        def accepted() -> None:
+            until, reason = dialog.until(), dialog.reason()
+            self._write(
+                lambda: actions.pause_contractor(db, cid, until, reason), "pause contractor"
+            )
+
+        dialog.accepted.connect(accepted)
+        self.pause_dialog = dialog
+        dialog.open()
+
+    def open_promises(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        currencies = [b.currency for b in card.balances] or ["PLN"]
+        suggested = {b.currency: b.overdue_minor or b.open_minor for b in card.balances}
+        dialog = PromiseDialog(
+            today=card.today, currencies=currencies, suggested=suggested, parent=self
+        )
+        if self.dunning is not None:
+            dialog.set_promises(self.dunning.promises)
+        db, cid, today = self._db, self.contractor_id, card.today
+
+        def add(due_on: dt.date, minor: int, currency: str, note: str) -> None:
+            self._write(
+                lambda: promises.add_promise(
+                    db,
+                    contractor=cid,
+                    due_on=due_on,
+                    amount_minor=minor,
+                    currency=currency,
+                    today=today,
+                    note=note or None,
+                ),
+                "add promise",
+                dialog.recorded,
+            )
+
+        def cancel(promise_id: int) -> None:
+            self._write(lambda: promises.cancel_promise(db, promise_id), "cancel promise")
+
+        dialog.promise_requested.connect(add)
+        dialog.cancel_requested.connect(cancel)
+        dialog.destroyed.connect(lambda *_a: setattr(self, "promise_dialog", None))
+        self.promise_dialog = dialog
+        dialog.open()
+
+    def open_send_now(self) -> None:
+        if self.card is None:
+            return
+        channels = sorted(self.dunning.channels if self.dunning else (), key=_channel_order)
+        dialog = SendNowDialog(channels, parent=self)
+        db, cid, today = self._db, self.contractor_id, self.card.today
+
+        def preview(channel: str) -> None:
+            if not channel:
+                return
+
+            def failed(exc: BaseException) -> None:
+                if isinstance(exc, InkasoError):
+                    dialog.show_problem(exc.message)
+                else:
+                    show_error(exc, dialog)
+
+            self._ops.read(
+                lambda: desk.preview_reminder(db, cid, channel, today),
+                on_success=dialog.show_preview,
+                on_failure=failed,
+                key=f"send-preview-{id(dialog)}",
+                owner=dialog,
+                label="reminder preview",
+            )
+
+        now = self._now()
+
+        def send(channel: str) -> None:
+            dialog.sending()
+
+            def sent(result: actions.ManualResult) -> None:
+                dialog.accept()
+                rows = result.report.rows
+                status = rows[0].status if rows else "pending"
+                if status != "sent":
+                    detail = rows[0].detail if rows else ""
+                    box = QMessageBox(
+                        QMessageBox.Icon.Warning,
+                        _("Reminder not sent"),
+                        _("The reminder is in the outbox with the status: {status}.").format(
+                            status=labels.status(status)
+                        )
+                        + (f"\n{detail}" if detail else ""),
+                        QMessageBox.StandardButton.Ok,
+                        self,
+                    )
+                    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                    box.open()
+                self.reload()
+
+            def failed(exc: BaseException) -> None:
+                dialog.reject()
+                show_error(exc, self)
+                self.reload()
+
+            self._ops.write(
+                lambda: actions.send_reminder_now(db, cid, channel, now=now()),
+                on_success=sent,
+                on_failure=failed,
+                owner=self,
+                label="send reminder now",
+            )
+
+        dialog.preview_requested.connect(preview)
+        dialog.send_requested.connect(send)
+        self.send_dialog = dialog
+        dialog.open()
+        preview(dialog.current_channel())
+
+    def _invoice_menu(self, pos: QPoint) -> None:
+        item = self.invoices_tree.itemAt(pos)
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is None or self.dunning is None:
+            return
+        invoice_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        number = item.text(0)
+        flags = self.dunning.flags.get(invoice_id)
+        menu = QMenu(self)
+        if flags is not None and flags.disputed:
+            menu.addAction(_("Close the dispute"), lambda: self.set_dispute(number, False))
+        else:
+            menu.addAction(_("Dispute…"), lambda: self.set_dispute(number, True))
+        today = self.card.today if self.card else self._today()
+        if flags is not None and flags.paused_until and flags.paused_until >= today:
+            menu.addAction(
+                _("Resume reminders for this invoice"), lambda: self.pause_invoice(number, False)
+            )
+        else:
+            menu.addAction(
+                _("Pause reminders for this invoice…"), lambda: self.pause_invoice(number, True)
+            )
+        self.invoice_menu = menu
+        menu.popup(self.invoices_tree.viewport().mapToGlobal(pos))
+
+    def set_dispute(self, number: str, disputed: bool) -> None:
+        db = self._db
+        if not disputed:
+            self._write(lambda: actions.set_dispute(db, number, False), "close dispute")
+            return
+        dialog = ReasonDialog(
+            _("Dispute invoice {number}").format(number=number),
+            _(
+                "A disputed invoice gets no reminders and no thank-you until the dispute is "
+                "closed. Why does the contractor dispute it?"
+            ),
+            parent=self,
+        )
+
+        def accepted() -> None:
+            reason = dialog.reason()
+            self._write(lambda: actions.set_dispute(db, number, True, reason), "dispute")
+
+        dialog.accepted.connect(accepted)
+        self.invoice_dialog = dialog
+        dialog.open()
+
+    def pause_invoice(self, number: str, pause: bool) -> None:
+        db = self._db
+        if not pause:
+            self._write(lambda: actions.pause_invoice(db, number, None, None), "resume invoice")
+            return
+        today = self.card.today if self.card else self._today()
+        dialog = ReasonDialog(
+            _("Pause reminders for {number}").format(number=number),
+            _("No reminders about this invoice until the day you choose."),
+            until=today + dt.timedelta(days=14),
+            minimum=today + dt.timedelta(days=1),
+            parent=self,
+        )
+
+        def accepted() -> None:
+            until, reason = dialog.until(), dialog.reason()
+            self._write(lambda: actions.pause_invoice(db, number, until, reason), "pause invoice")
+
+        dialog.accepted.connect(accepted)
+        self.invoice_dialog = dialog
+        dialog.open()
+
     @staticmethod
     def _size_tree(tree: QTreeWidget, *, stretch: int | None) -> None:
         header = tree.header()
@@ -732,6 +1048,31 @@ class ContractorCardWindow(QDialog):
             header.resizeSection(column, max(header.sectionSize(column) + 24, 70))
         if stretch is not None:
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _channel_order(code: str) -> int:
+    order = ("email", "sms", "voice")
+    return order.index(code) if code in order else len(order)
+
+
+def _flag_marks(flags: InvoiceFlags, texts: formatting.Texts, today: dt.date) -> list[str]:
+    marks = []
+    if flags.disputed:
+        marks.append(_("disputed"))
+    if flags.handed_over_on is not None:
+        marks.append(_("handed over to collection"))
+    if flags.paused_until is not None and flags.paused_until >= today:
+        marks.append(_("reminders paused until {date}").format(date=texts.date(flags.paused_until)))
+    return marks
+
+
+def _flag_details(flags: InvoiceFlags) -> list[str]:
+    details = []
+    if flags.disputed and flags.dispute_reason:
+        details.append(_("Disputed: {reason}").format(reason=flags.dispute_reason))
+    if flags.paused_until is not None and flags.pause_reason:
+        details.append(_("Paused: {reason}").format(reason=flags.pause_reason))
+    return details
 
 
 def _warm_texts(card: ContractorCard) -> formatting.Texts:
