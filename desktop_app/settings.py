@@ -218,7 +218,7 @@ def parse_value(key: str, text: str) -> Any:
         return spec.parse(text)
     except (ValueError, ValidationError) as exc:
         raise ValidationError(
-            _("{key}: {value!r} {problem}").format(key=key, value=text, problem=exc), field=key
+            _("{key}: {value!r} — {problem}").format(key=key, value=text, problem=exc), field=key
         ) from exc
 
 

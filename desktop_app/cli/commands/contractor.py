@@ -9,7 +9,7 @@ from desktop_app.cli import serialize
 from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.money import format_money, normalize_currency, parse_amount
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 from desktop_app.services import contractor_list, contractors, firm, views
 from desktop_app.services.dunning import actions, promises
 
@@ -126,11 +126,19 @@ def show_contractor(ctx: Context) -> int:
         ctx.line(_("E-mail: {email}").format(email=email))
     for phone in c.phones:
         ctx.line(_("Phone: {phone}").format(phone=format_phone(phone)))
-    ctx.line(_("Payment terms: {days} days").format(days=c.terms_days))
+    ctx.line(
+        ngettext("Payment terms: {days} day", "Payment terms: {days} days", c.terms_days).format(
+            days=c.terms_days
+        )
+    )
     ctx.line()
     for b in card.balances:
         ctx.line(
-            _("Open {open}, overdue {overdue}, oldest {days} days overdue").format(
+            ngettext(
+                "Open {open}, overdue {overdue}, oldest {days} day overdue",
+                "Open {open}, overdue {overdue}, oldest {days} days overdue",
+                b.max_days_overdue,
+            ).format(
                 open=format_money(b.open_minor, b.currency),
                 overdue=format_money(b.overdue_minor, b.currency),
                 days=b.max_days_overdue,

@@ -9,7 +9,7 @@ from typing import Any
 from desktop_app.cli.context import Context, json_flag
 from desktop_app.domain import scenario as model
 from desktop_app.errors import ValidationError
-from desktop_app.i18n import _
+from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import scenarios
 
 
@@ -84,15 +84,21 @@ def show_scenario(ctx: Context) -> int:
     for step in found.steps:
         t = step.trigger
         when = f"{t.anchor} {t.offset:+d}" + (" " + _("business days") if t.business_days else "")
-        repeat = _("every {n} days").format(n=step.repeat.every) if step.repeat else ""
+        repeat = (
+            ngettext("every day", "every {n} days", step.repeat.every).format(n=step.repeat.every)
+            if step.repeat
+            else ""
+        )
         rows.append((step.code, step.name, when, repeat, ", ".join(step.channels)))
     ctx.table([_("Step"), _("Name"), _("When"), _("Repeat"), _("Channels")], rows, right=set())
     if found.handover:
         ctx.line()
         ctx.line(
-            _("Hand-over to collection {n} days after the due date").format(
-                n=found.handover.after_days
-            )
+            ngettext(
+                "Hand-over to collection {n} day after the due date",
+                "Hand-over to collection {n} days after the due date",
+                found.handover.after_days,
+            ).format(n=found.handover.after_days)
         )
     if found.on_paid.channels:
         ctx.line(

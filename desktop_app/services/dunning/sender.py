@@ -23,7 +23,7 @@ from db.models import Contractor, DunningLog, Instalment, Invoice, OutboxMessage
 from db.uow import Database
 from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
 from desktop_app.domain.planner import THANKS
-from desktop_app.i18n import N_, _
+from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import activity
 from desktop_app.services.dunning import attachments, lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
@@ -421,9 +421,11 @@ async def _send_notices(
                     key="notice/" + ",".join(str(r.id) for r in batch),
                     channel="email",
                     to=to,
-                    subject=_("Inkaso notice for {date}: {count} items").format(
-                        date=today.isoformat(), count=len(batch)
-                    ),
+                    subject=ngettext(
+                        "Inkaso notice for {date}: {count} item",
+                        "Inkaso notice for {date}: {count} items",
+                        len(batch),
+                    ).format(date=today.isoformat(), count=len(batch)),
                     text="\n\n".join(r.body_text.strip() for r in batch),
                     from_name=str(channels.settings["smtp.from_name"] or "Inkaso"),
                     from_address=channels.from_address(),
