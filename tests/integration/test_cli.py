@@ -388,3 +388,19 @@ def test_output_piped_into_head_ends_quietly(cli: Cli, db_path: Path) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0, err
     assert err == ""
+
+
+def test_firm_set_changes_only_what_is_given(cli: Cli) -> None:
+    first = cli("firm", "set", "--phone", "221234567")
+    assert first.code == 3 and "--name" in first.err
+    assert cli("firm", "set", "--name", "Hurtownia Pol-Mak", "--nip", "774-000-14-54",
+               "--city", "Płock", "--account", "61 1090 1014 0000 0712 1981 2874").code == 0  # fmt: skip
+    assert cli("firm", "set", "--phone", "22 123 45 67").code == 0
+    shown = cli("firm", "show", "--json").json()
+    assert (shown["name"], shown["nip"], shown["city"]) == (
+        "Hurtownia Pol-Mak",
+        "7740001454",
+        "Płock",
+    )
+    assert shown["phone"] == "+48221234567"
+    assert shown["accounts"] == ["PL61109010140000071219812874"]

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.context import Context, json_flag
+from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import firm
 
@@ -17,7 +18,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     json_flag(show)
     show.set_defaults(handler=show_firm)
     set_ = actions.add_parser("set", help=_("enter or change the firm's details"))
-    set_.add_argument("--name", required=True)
+    set_.add_argument("--name", help=_("required the first time; later only what changes"))
     set_.add_argument("--nip")
     set_.add_argument("--street")
     set_.add_argument("--postal-code")
@@ -53,6 +54,14 @@ def show_firm(ctx: Context) -> int:
 
 def set_firm(ctx: Context) -> int:
     a = ctx.args
+    # options left out keep what is stored, so "firm set --phone …" changes only the phone
+    known = firm.get_firm(ctx.db)
+    if known is not None:
+        for field in ("name", "nip", "street", "postal_code", "city", "email", "phone"):
+            if getattr(a, field) is None:
+                setattr(a, field, getattr(known, field))
+    if not a.name:
+        raise ValidationError(_("Give the firm's name: inkaso firm set --name ..."), field="name")
     accounts = []
     for spec in a.account:
         iban, _sep, currency = spec.partition(":")
