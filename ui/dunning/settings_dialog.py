@@ -1,0 +1,751 @@
+"""Settings: the firm, e-mail, SMS and voice gateways, sending windows and the schedule.
+
+Every field is checked with the parser the settings registry (and the firm service) itself uses,
+and a problem is written under the field in plain words; nothing is saved until every field is
+right. Passwords and tokens go to the system keyring and are never shown back: an empty password
+field means "keep the stored one". "Send test message…" saves first, then sends through the same
+service as ``inkaso send-test``, off the GUI thread, and says what the server answered.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Database
+from desktop_app.domain.identifiers import (
+    normalize_email,
+    normalize_iban,
+    normalize_nip,
+    normalize_phone,
+)
+from desktop_app.domain.money import normalize_currency
+from desktop_app.errors import InkasoError, ValidationError
+from desktop_app.i18n import N_, _
+from desktop_app.secrets import get_secret, set_secret
+from desktop_app.services import firm as firm_service
+from desktop_app.services.dunning.send_test import SendTestResult, send_test
+from desktop_app.services.firm import FirmInput, FirmView
+from desktop_app.settings import KEYS, all_values, set_value
+from resources import resource_path
+from ui import theme
+from ui.errors import show_error
+from ui.operations import Operations
+
+log = logging.getLogger(__name__)
+
+TABS = ("firm", "email", "sms", "voice", "windows", "schedule")
+SECURITY_LABELS = {
+    "starttls": N_("STARTTLS (usually port 587)"),
+    "tls": N_("TLS from the start (usually port 465)"),
+    "plain": N_("None (plain, only inside a trusted network)"),
+}
+PROVIDER_LABELS = {
+    "none": N_("Not used"),
+    "smsapi": N_("SMSAPI.pl"),
+    "twilio": N_("Twilio"),
+    "generic": N_("Other gateway (generic HTTP)"),
+}
+CHANNEL_NAMES = {"email": N_("e-mail"), "sms": N_("SMS"), "voice": N_("voice")}
+SECRET_OF = {"email": "smtp.password", "sms": "sms.token", "voice": "voice.token"}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    values: dict[str, Any]
+    firm: FirmView | None
+    stored_secrets: dict[str, bool]
+
+
+def load(db: Database) -> Loaded:
+    """Runs on a worker: settings, the firm and which secrets the keyring holds."""
+    stored = {name: bool(get_secret(name)) for name in SECRET_OF.values()}
+    return Loaded(all_values(db), firm_service.get_firm(db), stored)
+
+
+@dataclass
+class Changes:
+    """Everything a Save writes, validated on the GUI thread before anything is written."""
+
+    settings: dict[str, str] = field(default_factory=dict)
+    firm: FirmInput | None = None
+    secrets: dict[str, str] = field(default_factory=dict)
+
+
+def save(db: Database, changes: Changes) -> None:
+    """Runs on the serial writer: settings, then the firm, then the keyring."""
+    for key, text in changes.settings.items():
+        set_value(db, key, text)
+    if changes.firm is not None:
+        firm_service.save_firm(db, changes.firm)
+    for name, value in changes.secrets.items():
+        set_secret(name, value)
+
+
+def setting_text(value: Any) -> str:
+    """A stored value as the registry's parser reads it back."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return "" if value is None else str(value)
+
+
+def parse_accounts(text: str) -> list[tuple[str, str]]:
+    """One account a line, optionally followed by its currency: ``PL61 1090 … EUR``."""
+    accounts = []
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        currency = "PLN"
+        if len(words) > 1 and len(words[-1]) == 3 and words[-1].isalpha():
+            currency = normalize_currency(words[-1])
+            words = words[:-1]
+        accounts.append((normalize_iban("".join(words)), currency))
+    return accounts
+
+
+class Field:
+    """One editor, the setting or firm field it stands for, and the line for its problem."""
+
+    def __init__(self, key: str, editor: QWidget, error: QLabel) -> None:
+        self.key = key
+        self.editor = editor
+        self.error = error
+
+    def text(self) -> str:
+        editor = self.editor
+        if isinstance(editor, QLineEdit):
+            return editor.text().strip()
+        if isinstance(editor, QComboBox):
+            return str(editor.currentData())
+        if isinstance(editor, QCheckBox):
+            return "true" if editor.isChecked() else "false"
+        if isinstance(editor, QPlainTextEdit):
+            return editor.toPlainText().strip()
+        raise TypeError(editor)
+
+    def set_text(self, text: str) -> None:
+        editor = self.editor
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+        elif isinstance(editor, QComboBox):
+            index = editor.findData(text)
+            editor.setCurrentIndex(max(index, 0))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(text == "true")
+        elif isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(text)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+
+class SettingsDialog(QDialog):
+    #: settings were written (the tray re-reads the sending state)
+    saved = Signal()
+    #: the stored values arrived and fill the fields (tests wait for it)
+    loaded = Signal()
+    #: a test message finished: the result, or the exception for bad input
+    test_finished = Signal(object)
+
+    def __init__(self, db: Database, ops: Operations, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._ops = ops
+        self.fields: dict[str, Field] = {}
+        self._tab_of: dict[str, int] = {}
+        self._original: dict[str, str] = {}
+        self._original_firm: dict[str, str] = {}
+        self.stored_secrets: dict[str, bool] = {}
+        self.ready = False
+        self.saving = False
+        self.setWindowTitle(_("Settings"))
+        self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._firm_tab(), _("Firm"))
+        self.tabs.addTab(self._email_tab(), _("E-mail"))
+        self.tabs.addTab(self._gateway_tab("sms"), _("SMS"))
+        self.tabs.addTab(self._gateway_tab("voice"), _("Voice calls"))
+        self.tabs.addTab(self._windows_tab(), _("Sending hours"))
+        self.tabs.addTab(self._schedule_tab(), _("Schedule"))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.problem = _error_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problem, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        self.resize(theme.fitting_size(self.sizeHint().expandedTo(self.minimumSizeHint())))
+        self.setMinimumWidth(640)
+        self._ops.read(lambda: load(db), on_success=self._loaded, owner=self, label="settings")
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _add(
+        self,
+        form: QFormLayout,
+        key: str,
+        label: str,
+        editor: QWidget,
+        *,
+        hint: str | None = None,
+    ) -> QWidget:
+        error = _error_label()
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(editor)
+        box.addWidget(error)
+        if hint:
+            note = QLabel(hint)
+            note.setWordWrap(True)
+            pal = note.palette()
+            pal.setColor(note.foregroundRole(), theme.muted_text())
+            note.setPalette(pal)
+            box.addWidget(note)
+        form.addRow(label, holder)
+        self.fields[key] = Field(key, editor, error)
+        self._tab_of[key] = self.tabs.count()
+        if key in KEYS and not isinstance(editor, QCheckBox):
+            editor.setToolTip(_(KEYS[key].help))
+        return holder
+
+    def _line(self, key: str, form: QFormLayout, label: str, **kw: Any) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(label.rstrip(":"))
+        placeholder = kw.pop("placeholder", None)
+        if placeholder:
+            edit.setPlaceholderText(placeholder)
+        self._add(form, key, label, edit, **kw)
+        return edit
+
+    def _combo(self, key: str, form: QFormLayout, label: str, options: dict[str, str]) -> QComboBox:
+        combo = QComboBox()
+        for value, text in options.items():
+            combo.addItem(_(text), value)
+        self._add(form, key, label, combo)
+        return combo
+
+    def _firm_tab(self) -> QWidget:
+        page = QWidget()
+        form = _form(page)
+        intro = QLabel(
+            _(
+                "Reminders are signed with these details and name the account to pay into. "
+                "Until the firm's name is entered, Inkaso sends nothing."
+            )
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self._line("firm.name", form, _("Name:"))
+        self._line("firm.nip", form, _("NIP:"), placeholder="0000000000")
+        self._line("firm.street", form, _("Street:"))
+        self._line("firm.postal_code", form, _("Postal code:"), placeholder="00-000")
+        self._line("firm.city", form, _("City:"))
+        self._line("firm.email", form, _("E-mail:"))
+        self._line("firm.phone", form, _("Phone:"))
+        accounts = QPlainTextEdit()
+        accounts.setTabChangesFocus(True)
+        accounts.setPlaceholderText("PL61 1090 1014 0000 0712 1981 2874")
+        accounts.setFixedHeight(accounts.fontMetrics().lineSpacing() * 4 + 12)
+        self._add(
+            form,
+            "firm.accounts",
+            _("Bank accounts:"),
+            accounts,
+            hint=_("One account a line; add the currency after it if it is not PLN (… EUR)."),
+        )
+        self._line("firm.timezone", form, _("Time zone:"), placeholder="Europe/Warsaw")
+        return page
+
+    def _email_tab(self) -> QWidget:
+        page = QWidget()
+        form = _form(page)
+        self._line("smtp.host", form, _("SMTP server:"), placeholder="smtp.example.com")
+        self._line("smtp.port", form, _("Port:"), placeholder="587")
+        self._combo("smtp.security", form, _("Security:"), SECURITY_LABELS)
+        self._line("smtp.user", form, _("Login:"))
+        password = self._line("secret.smtp.password", form, _("Password:"))
+        password.setEchoMode(QLineEdit.EchoMode.Password)
+        self._line("smtp.from", form, _("From address:"), placeholder="windykacja@firma.pl")
+        self._line(
+            "smtp.from_name",
+            form,
+            _("From name:"),
+            hint=_("Empty: the firm's name."),
+        )
+        reply = QLabel(
+            _(
+                "Replies go to the contractor's account manager when one is assigned, "
+                "otherwise to the From address."
+            )
+        )
+        reply.setWordWrap(True)
+        form.addRow(_("Reply-To:"), reply)
+        self._line("smtp.timeout", form, _("Timeout (seconds):"))
+        self._line(
+            "notice.recipients",
+            form,
+            _("Owner's notices to:"),
+            placeholder="szef@firma.pl, kierownik@firma.pl",
+        )
+        form.addRow("", self._test_row("email"))
+        return page
+
+    def _gateway_tab(self, kind: str) -> QWidget:
+        page = QWidget()
+        form = _form(page)
+        provider = self._combo(f"{kind}.provider", form, _("Provider:"), PROVIDER_LABELS)
+        self._line(
+            f"{kind}.api_url",
+            form,
+            _("Gateway address:"),
+            hint=_("Empty: the provider's usual address. Required for another gateway."),
+        )
+        self._line(
+            f"{kind}.sender",
+            form,
+            _("Sender name:") if kind == "sms" else _("Caller number:"),
+        )
+        account = self._line(f"{kind}.account", form, _("Account SID:"))
+        token = self._line(f"secret.{kind}.token", form, _("API token:"))
+        token.setEchoMode(QLineEdit.EchoMode.Password)
+        if kind == "sms":
+            check = QCheckBox(_("Replace Polish letters so more text fits in one SMS"))
+            self._add(form, "sms.transliterate", "", check)
+        generic = QGroupBox(_("Other gateway (generic HTTP)"))
+        inner = _form(generic)
+        self._combo(
+            f"{kind}.http_method", inner, _("Method:"), {m: m for m in ("POST", "GET", "PUT")}
+        )
+        self._combo(
+            f"{kind}.http_format",
+            inner,
+            _("Body format:"),
+            {"json": N_("JSON"), "form": N_("Form fields")},
+        )
+        self._line(
+            f"{kind}.http_headers",
+            inner,
+            _("Headers (JSON):"),
+            placeholder='{"Authorization": "Bearer {token}"}',
+        )
+        self._line(
+            f"{kind}.http_body",
+            inner,
+            _("Body template:"),
+            placeholder='{"to": "{to}", "message": "{text}", "from": "{sender}"}',
+        )
+        self._line(f"{kind}.http_id_field", inner, _("Message id in answer:"), placeholder="id")
+        form.addRow(generic)
+        form.addRow("", self._test_row(kind))
+
+        def provider_changed(_index: int) -> None:
+            chosen = provider.currentData()
+            generic.setVisible(chosen == "generic")
+            self._row_visible(form, account, chosen == "twilio")
+
+        provider.currentIndexChanged.connect(provider_changed)
+        provider_changed(0)
+        return page
+
+    def _windows_tab(self) -> QWidget:
+        page = QWidget()
+        form = _form(page)
+        intro = QLabel(
+            _(
+                "Messages wait for these hours, in the firm's time zone. SMS and calls are "
+                "never made at night. Business days skip weekends and Polish public holidays."
+            )
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        for kind, label in (
+            ("email", _("E-mails:")),
+            ("sms", _("SMS:")),
+            ("voice", _("Calls:")),
+        ):
+            start, end = QLineEdit(), QLineEdit()
+            for edit in (start, end):
+                edit.setInputMask("99:99")
+                edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("00:00") + 24)
+            days = QCheckBox(_("business days only"))
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(QLabel(_("from")))
+            line.addWidget(start)
+            line.addWidget(QLabel(_("to")))
+            line.addWidget(end)
+            line.addSpacing(16)
+            line.addWidget(days)
+            line.addStretch(1)
+            self._add(form, f"window.{kind}", label, row)
+            error = self.fields[f"window.{kind}"].error
+            self.fields[f"window.{kind}"] = _WindowField(f"window.{kind}", start, end, row, error)
+            self.fields[f"window.{kind}.business_days"] = Field(
+                f"window.{kind}.business_days", days, _error_label()
+            )
+            self._tab_of[f"window.{kind}.business_days"] = self.tabs.count()
+        return page
+
+    def _schedule_tab(self) -> QWidget:
+        page = QWidget()
+        form = _form(page)
+        self._line(
+            "schedule.interval_minutes",
+            form,
+            _("Run every (minutes):"),
+            hint=_("A run also happens when Inkaso starts; a missed run is caught up."),
+        )
+        paused = QCheckBox(_("Pause automatic sending (for everyone using this database)"))
+        self._add(form, "schedule.paused", "", paused)
+        self._line(
+            "dunning.start_date",
+            form,
+            _("Remind about invoices due from:"),
+            placeholder="YYYY-MM-DD",
+            hint=_("Empty: all unpaid invoices. Useful when starting with old debt."),
+        )
+        return page
+
+    def _test_row(self, channel: str) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 8, 0, 0)
+        button = QPushButton(_("Send test message…"))
+        button.setObjectName(f"test-{channel}")
+        button.clicked.connect(lambda: self.ask_test(channel))
+        result = QLabel()
+        result.setWordWrap(True)
+        result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        line.addWidget(button)
+        line.addWidget(result, 1)
+        setattr(self, f"test_button_{channel}", button)
+        setattr(self, f"test_result_{channel}", result)
+        return row
+
+    def _row_visible(self, form: QFormLayout, editor: QWidget, visible: bool) -> None:
+        holder = editor.parentWidget()
+        if holder is not None:
+            form.setRowVisible(holder, visible)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _loaded(self, data: Loaded) -> None:
+        for key, f in self.fields.items():
+            if key in KEYS:
+                text = setting_text(data.values[key])
+                f.set_text(text)
+                self._original[key] = text
+        firm = data.firm
+        firm_texts = {
+            "firm.name": firm.name if firm else "",
+            "firm.nip": (firm.nip or "") if firm else "",
+            "firm.street": (firm.street or "") if firm else "",
+            "firm.postal_code": (firm.postal_code or "") if firm else "",
+            "firm.city": (firm.city or "") if firm else "",
+            "firm.email": (firm.email or "") if firm else "",
+            "firm.phone": (firm.phone or "") if firm else "",
+            "firm.accounts": "\n".join(_spaced(a) for a in firm.accounts) if firm else "",
+        }
+        for key, text in firm_texts.items():
+            self.fields[key].set_text(text)
+        self._original_firm = {
+            k: self.fields[k].text() for k in firm_texts
+        }  # as the editors normalise them
+        self.stored_secrets = dict(data.stored_secrets)
+        for name in SECRET_OF.values():
+            edit = self.fields[f"secret.{name}"].editor
+            assert isinstance(edit, QLineEdit)
+            edit.clear()
+            edit.setPlaceholderText(
+                _("stored in the system keyring; type to replace")
+                if data.stored_secrets.get(name)
+                else _("not set")
+            )
+        self.ready = True
+        self.save_button.setEnabled(True)
+        self.loaded.emit()
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def show_tab(self, tab: str) -> None:
+        if tab in TABS:
+            self.tabs.setCurrentIndex(TABS.index(tab))
+
+    def collect(self) -> Changes | None:
+        """Check every field; on any problem show it by the field and return None."""
+        problems: list[str] = []
+        changes = Changes()
+        for f in self.fields.values():
+            f.show_error("")
+        for key, f in self.fields.items():
+            if key not in KEYS:
+                continue
+            text = f.text()
+            spec = KEYS[key]
+            try:
+                if text or spec.default not in ("", {}):  # empty = "not used" where allowed
+                    spec.parse(text)
+            except (ValueError, ValidationError) as exc:
+                f.show_error(_plain(exc))
+                problems.append(key)
+                continue
+            if text != self._original.get(key, ""):
+                changes.settings[key] = text
+        firm = self._collect_firm(problems)
+        if firm is not None:
+            changes.firm = firm
+        for name in SECRET_OF.values():
+            value = self.fields[f"secret.{name}"].text()
+            if value:
+                changes.secrets[name] = value
+        if problems:
+            first = problems[0]
+            self.tabs.setCurrentIndex(self._tab_of[first])
+            self.fields[first].editor.setFocus()
+            self.problem.setText(_("Nothing was saved: please correct the marked fields."))
+            self.problem.show()
+            return None
+        self.problem.hide()
+        return changes
+
+    def _collect_firm(self, problems: list[str]) -> FirmInput | None:
+        texts = {k: self.fields[k].text() for k in self._original_firm}
+        if texts == self._original_firm:
+            return None
+        checks: dict[str, Callable[[str], Any]] = {
+            "firm.nip": normalize_nip,
+            "firm.email": normalize_email,
+            "firm.phone": normalize_phone,
+            "firm.accounts": parse_accounts,
+        }
+        parsed: dict[str, Any] = {}
+        if not texts["firm.name"]:
+            self.fields["firm.name"].show_error(_("The firm's name is needed."))
+            problems.append("firm.name")
+        for key, check in checks.items():
+            if not texts[key]:
+                continue
+            try:
+                parsed[key] = check(texts[key])
+            except (ValueError, InkasoError) as exc:
+                self.fields[key].show_error(_plain(exc))
+                problems.append(key)
+        if any(p.startswith("firm.") for p in problems):
+            return None
+        return FirmInput(
+            name=texts["firm.name"],
+            nip=texts["firm.nip"] or None,
+            street=texts["firm.street"] or None,
+            postal_code=texts["firm.postal_code"] or None,
+            city=texts["firm.city"] or None,
+            email=texts["firm.email"] or None,
+            phone=texts["firm.phone"] or None,
+            accounts=parsed.get("firm.accounts", []),
+        )
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        """Check, then write on the serial writer; closes the dialog unless ``then`` is given."""
+        if not self.ready or self.saving:
+            return False
+        changes = self.collect()
+        if changes is None:
+            return False
+        db = self._db
+        self.saving = True
+        self.save_button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self.saving = False
+            self.save_button.setEnabled(True)
+            self._original.update(changes.settings)
+            self._original_firm = {k: self.fields[k].text() for k in self._original_firm}
+            for name in changes.secrets:
+                self.stored_secrets[name] = True
+                edit = self.fields[f"secret.{name}"].editor
+                assert isinstance(edit, QLineEdit)
+                edit.clear()
+                edit.setPlaceholderText(_("stored in the system keyring; type to replace"))
+            log.info(
+                "settings saved: %s%s%s",
+                ", ".join(sorted(changes.settings)) or "no settings",
+                "; firm" if changes.firm else "",
+                "; secrets " + ", ".join(sorted(changes.secrets)) if changes.secrets else "",
+            )
+            self.saved.emit()
+            if then is not None:
+                then()
+            else:
+                self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.save_button.setEnabled(True)
+            field_name = getattr(exc, "field", None)
+            target = self.fields.get(f"firm.{field_name}") or self.fields.get(field_name or "")
+            if isinstance(exc, InkasoError) and target is not None:
+                target.show_error(exc.message)
+                self.tabs.setCurrentIndex(self._tab_of[target.key])
+            else:
+                show_error(exc, self)
+
+        self._ops.write(
+            lambda: save(db, changes),
+            on_success=done,
+            on_failure=failed,
+            owner=self,
+            label="save settings",
+        )
+        return True
+
+    # -- test messages -------------------------------------------------------------------------
+
+    def ask_test(self, channel: str) -> None:
+        if channel == "email":
+            prompt = _("Send a test e-mail to:")
+            guess = self.fields["firm.email"].text() or self.fields["smtp.from"].text()
+        else:
+            prompt = _("Send a test {channel} to the phone number:").format(
+                channel=_(CHANNEL_NAMES[channel])
+            )
+            guess = self.fields["firm.phone"].text()
+        to, ok = QInputDialog.getText(
+            self, _("Send test message"), prompt, QLineEdit.EchoMode.Normal, guess
+        )
+        if ok and to.strip():
+            self.send_test(channel, to.strip())
+
+    def send_test(self, channel: str, to: str) -> None:
+        """Save what was typed, then send a test through it (off the GUI thread)."""
+        label = self._test_label(channel)
+        label.setText(_("Sending…"))
+        db = self._db
+
+        def after_save() -> None:
+            self._ops.read(
+                lambda: send_test(db, channel, to),
+                on_success=lambda result: self._tested(channel, result),
+                on_failure=lambda exc: self._tested(channel, exc),
+                owner=self,
+                label=f"send test {channel}",
+            )
+
+        if not self.save(then=after_save):
+            label.setText(
+                _("Correct the marked fields first.") if self.ready else _("Still loading…")
+            )
+
+    def _tested(self, channel: str, outcome: SendTestResult | BaseException) -> None:
+        label = self._test_label(channel)
+        if isinstance(outcome, SendTestResult):
+            if outcome.ok:
+                text = _("Sent to {to}. Check that it arrived.").format(to=outcome.to)
+                colour = theme.credit_text().name()
+            elif outcome.status == "temporary_failure":
+                text = _("Not sent, the server asked to try later: {detail}").format(
+                    detail=outcome.detail
+                )
+                colour = theme.overdue_text().name()
+            else:
+                text = _("Not sent, the server refused: {detail}").format(detail=outcome.detail)
+                colour = theme.overdue_text().name()
+        elif isinstance(outcome, InkasoError):
+            text = outcome.message
+            colour = theme.overdue_text().name()
+        else:
+            log.error("test message failed", exc_info=outcome)
+            text = _("Not sent: {problem}").format(problem=outcome)
+            colour = theme.overdue_text().name()
+        label.setText(f'<span style="color:{colour}">{html.escape(text)}</span>')
+        self.test_finished.emit(outcome)
+
+    def _test_label(self, channel: str) -> QLabel:
+        label = getattr(self, f"test_result_{channel}")
+        assert isinstance(label, QLabel)
+        return label
+
+
+class _WindowField(Field):
+    """A sending window typed as two times; the registry reads it as ``HH:MM-HH:MM``."""
+
+    def __init__(
+        self, key: str, start: QLineEdit, end: QLineEdit, row: QWidget, error: QLabel
+    ) -> None:
+        super().__init__(key, row, error)
+        self.start = start
+        self.end = end
+
+    def text(self) -> str:
+        return f"{self.start.text().strip()}-{self.end.text().strip()}"
+
+    def set_text(self, text: str) -> None:
+        start, _sep, end = text.partition("-")
+        self.start.setText(start)
+        self.end.setText(end)
+
+
+def _form(parent: QWidget) -> QFormLayout:
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    pal = label.palette()
+    pal.setColor(label.foregroundRole(), theme.overdue_text())
+    label.setPalette(pal)
+    label.hide()
+    return label
+
+
+def _plain(exc: BaseException) -> str:
+    """A parser's complaint as a sentence: "must be between 1 and 65535" -> "Must be …"."""
+    text = exc.message if isinstance(exc, InkasoError) else str(exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _spaced(iban: str) -> str:
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
