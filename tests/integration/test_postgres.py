@@ -97,3 +97,65 @@ def test_reopening_postgres_does_not_migrate_again(pg_url: str) -> None:
     first.dispose()
     second = open_database(pg_url)
     second.dispose()
+
+
+def test_dunning_on_postgres_two_pcs_at_once_send_each_message_once(
+    cli: Cli, pg_url: str, tmp_path: Path
+) -> None:
+    """The multi-seat case: two processes (two office PCs) run the cycle on one PostgreSQL
+    database at the same moment; the lease and the outbox key let each reminder out once."""
+    import os
+    import subprocess
+    import sys
+    from collections import Counter
+
+    from tests.integration.dunning_env import dunning_env
+
+    def on_pg(*args: str, db: Path | str | None = None) -> object:
+        return cli(*args, db=pg_url)
+
+    database = open_database(pg_url)
+    try:
+        with dunning_env(database, tmp_path / "unused.db", on_pg) as env:  # type: ignore[arg-type]
+            env.configure("gentle-email")
+            for n in range(1, 7):
+                env.ok("contractor", "add", "--name", f"Dłużnik {n}",
+                       "--email", f"d{n}@debtor.example.com")  # fmt: skip
+                env.ok("invoice", "add", "--contractor", str(n), "--number", f"FV/{n}",
+                       "--issued", "2026-03-02", "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+            days = ["2026-03-13", "2026-03-16", "2026-03-19"]
+            root = Path(__file__).resolve().parents[2]
+            for day in days:
+                procs = [
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "desktop_app",
+                            "--db",
+                            pg_url,
+                            "dunning",
+                            "run",
+                            "--today",
+                            day,
+                        ],
+                        cwd=root,
+                        env=os.environ.copy(),
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                    for _ in range(2)
+                ]
+                codes = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+                # one of the two may find the other holding the lease (exit 3); none fails
+                assert all(code in (0, 3) for code, _err in codes), codes
+                # whatever the busy one left is sent by a plain later run
+                env.ok("dunning", "run", "--today", day)
+            ids = Counter(str(m.parsed()["Message-ID"]) for m in env.mail.messages)
+            assert len(ids) == 6 * len(days)
+            assert max(ids.values()) == 1
+            statuses = {r["status"] for r in env.ok("outbox", "list", "--json")}
+            assert statuses == {"sent"}
+    finally:
+        database.dispose()
