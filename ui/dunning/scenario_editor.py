@@ -459,7 +459,7 @@ class ScenarioEditor(QDialog):
         self._problems: list[str] = []
         self._pending_select: str | None = None
 
-        self.setWindowTitle(_("Dunning scenarios"))
+        self.setWindowTitle(_("Dunning scenarios") + "[*]")
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -9,6 +9,7 @@ the ``sms.transliterate`` setting switches for every SMS.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -177,7 +178,7 @@ class TemplateEditor(QDialog):
         self.transliterate_setting = True
         self._pending: tuple[str, str] | None = None
 
-        self.setWindowTitle(_("Message templates"))
+        self.setWindowTitle(_("Message templates") + "[*]")
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -302,7 +303,7 @@ class TemplateEditor(QDialog):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._search_contractors)
+        self._search_timer.timeout.connect(self._timed_search)
         self.contractor_search.textChanged.connect(lambda _t: self._search_timer.start())
         self.preview_subject = QLabel()
         self.preview_subject.setWordWrap(True)
@@ -375,7 +376,7 @@ class TemplateEditor(QDialog):
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
-        self._preview_timer.timeout.connect(self.refresh_preview)
+        self._preview_timer.timeout.connect(self._timed_preview)
         self.subject_edit.textChanged.connect(self._edited)
         self.text_edit.textChanged.connect(self._edited)
         self.html_edit.textChanged.connect(self._edited)
@@ -545,6 +546,8 @@ class TemplateEditor(QDialog):
     def _edited(self, *_args: Any) -> None:
         if self._filling:
             return
+        # until the new preview arrives the counter measures what is typed, not the old render
+        self._rendered = None
         self._update_buttons()
         self._preview_timer.start()
         if self._loaded is not None and template_kind(self._loaded.name) == "sms":
@@ -570,6 +573,10 @@ class TemplateEditor(QDialog):
         self.setWindowModified(dirty)
 
     # -- preview -------------------------------------------------------------------------------
+
+    def _timed_preview(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the operations are shutting down
+            self.refresh_preview()
 
     def refresh_preview(self) -> None:
         self._preview_timer.stop()
@@ -671,6 +678,10 @@ class TemplateEditor(QDialog):
         )
 
     # -- contractor picker ---------------------------------------------------------------------
+
+    def _timed_search(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the operations are shutting down
+            self._search_contractors()
 
     def _search_contractors(self) -> None:
         text = self.contractor_search.text()

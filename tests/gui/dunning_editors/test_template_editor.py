@@ -1,0 +1,124 @@
+"""The template editor: a live preview against real data, line-numbered errors, the SMS counter."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from db.uow import Database
+from desktop_app.services.dunning import templates_store
+from desktop_app.settings import get_value
+from tests.gui.dunning_editors.conftest import OFFSCREEN_NOISE, Ledger
+from ui.dunning import editors_menu
+from ui.dunning.template_editor import TemplateEditor
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+def _open(qtbot: QtBot, window: MainWindow, name: str, language: str) -> TemplateEditor:
+    editor = editors_menu.open_templates(window)
+    qtbot.waitUntil(lambda: editor.template_list.topLevelItemCount() > 0)
+    editor.select_template(name, language)
+    qtbot.waitUntil(
+        lambda: (
+            editor._loaded is not None
+            and (editor._loaded.name, editor._loaded.language) == (name, language)
+        )
+    )
+    qtbot.waitUntil(lambda: bool(editor.preview_plain_text()))
+    return editor
+
+
+def test_the_preview_follows_typing_and_shows_the_chosen_contractor(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    editor = _open(qtbot, window, "sms-classic/sms_overdue", "pl")
+    assert "sample contractor" in editor.preview_note.text()
+    editor.contractor_search.setText("nowak")
+    qtbot.waitUntil(lambda: editor.contractor_combo.currentData() == ledger.nowak)
+    editor.text_edit.setPlainText("Dla {{ contractor.name }}: {{ items[0].number }}")
+    qtbot.waitUntil(
+        lambda: editor.preview_plain_text() == "Dla Nowak Budownictwo Sp. z o.o.: FV/11/2026"
+    )
+    assert "Nowak Budownictwo" in editor.preview_note.text()
+    assert editor.save_button.isEnabled()
+
+
+def test_bad_syntax_is_shown_with_its_line_and_save_is_refused(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    editor = _open(qtbot, window, "gentle-email/email_overdue", "en")
+    assert editor.subject_edit.isVisible() and editor.parts.isTabVisible(1)
+    editor.text_edit.setPlainText("Dear client,\n\n{% if items %}\nYou owe {{ totals|money }}\n")
+    qtbot.waitUntil(lambda: bool(editor.problems()))
+    problems = editor.problems()
+    assert len(problems) == 1 and problems[0].startswith("Text: Line 4: syntax error")
+    assert editor.problems_label.text() == problems[0]
+    assert not editor.save_button.isEnabled()
+    editor.text_edit.setPlainText("Dear client, you owe {{ totals|money }}.\n{{ contractor.nmae }}")
+    qtbot.waitUntil(lambda: editor.problems() != problems)
+    assert editor.problems() == ["Text: Line 2: Party has no field nmae"]
+    assert not editor.save_button.isEnabled()
+
+
+def test_the_sms_counter_switches_encoding_and_transliteration_wins_it_back(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    editor = _open(qtbot, window, "sms-classic/sms_due_today", "pl")
+    assert editor.sms_box.isVisible()
+    qtbot.waitUntil(lambda: editor.transliterate.isChecked())  # the setting's default
+    editor.transliterate.setChecked(False)
+    qtbot.waitUntil(lambda: get_value(db, "sms.transliterate") is False)
+    editor.text_edit.setPlainText("Prosimy o wplate")
+    qtbot.waitUntil(lambda: editor.preview_plain_text() == "Prosimy o wplate")
+    assert editor.sms_counter.text() == "16 characters, 1 segment (GSM-7)"
+    editor.text_edit.setPlainText("Prosimy o wpłatę")
+    assert editor.sms_counter.text() == "16 characters, 1 segment (UCS-2)"
+    qtbot.waitUntil(lambda: editor.preview_plain_text() == "Prosimy o wpłatę")
+    assert editor.sms_counter.text() == "16 characters, 1 segment (UCS-2)"
+    assert editor.sms_effect.text() == "with transliteration: 16 characters, 1 segment (GSM-7)"
+    assert "ł" in editor.sms_counter.toolTip()
+    editor.transliterate.setChecked(True)
+    assert editor.sms_counter.text() == "16 characters, 1 segment (GSM-7)"
+    assert editor.sms_effect.text().startswith("without transliteration:")
+    qtbot.waitUntil(lambda: get_value(db, "sms.transliterate") is True)
+    long_text = "Faktura zaległa. " * 5
+    editor.text_edit.setPlainText(long_text)
+    qtbot.waitUntil(lambda: editor.preview_plain_text() == long_text.strip())
+    assert editor.sms_counter.text() == "84 characters, 1 segment (GSM-7)"
+    assert editor.sms_effect.text() == "without transliteration: 84 characters, 2 segments (UCS-2)"
+
+
+def test_saved_wording_is_marked_and_can_go_back_to_the_built_in_one(
+    qtbot: QtBot, window: MainWindow, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = _open(qtbot, window, "sms-classic/sms_thanks", "en")
+    assert not editor.revert_button.isEnabled()
+    editor.text_edit.setPlainText("Thank you, {{ contractor.name }}!")
+    qtbot.waitUntil(lambda: editor.save_button.isEnabled())
+    editor.save_button.click()
+    qtbot.waitUntil(lambda: editor.state_label.text() == "The firm's own wording")
+    stored = templates_store.get_template(db, "sms-classic/sms_thanks", "en")
+    assert stored.text == "Thank you, {{ contractor.name }}!"
+    qtbot.waitUntil(
+        lambda: (
+            (item := editor.template_list.currentItem()) is not None
+            and item.text(2) == "Customised"
+        )
+    )
+    item = editor.template_list.currentItem()
+    assert item is not None and item.text(0) == "sms-classic/sms_thanks" and item.font(0).bold()
+    assert editor.revert_button.isEnabled()
+
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    editor.revert_button.click()
+    qtbot.waitUntil(lambda: editor.state_label.text() == "The wording Inkaso ships")
+    assert "Thank you, {{ contractor.name }}!" not in editor.text_edit.toPlainText()
+    assert not any(
+        i.customised
+        for i in templates_store.list_templates(db)
+        if i.name == "sms-classic/sms_thanks"
+    )
