@@ -1,0 +1,152 @@
+"""The outbox window over messages written and sent by real dunning runs."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.uow import Database
+from desktop_app.services.dunning import outbox
+from tests.gui.dunning_sending.conftest import OFFSCREEN_NOISE, add_debtors
+from tests.integration.dunning_env import DunningEnv
+from ui.dunning.outbox_model import COLUMN
+from ui.dunning.outbox_view import OutboxWindow
+from ui.operations import Operations
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+@pytest.fixture
+def messages(env: DunningEnv) -> DunningEnv:
+    """d1 and d3: interrupted while sending (uncertain); d2: refused by the server (failed)."""
+    env.configure("gentle-email")
+    add_debtors(env)
+    env.mail.refuse_rcpt["d2@debtor.example.com"] = "550 5.1.1 Mailbox unavailable"
+    env.run("2026-03-16")
+    # a sender that died between handing d1's and d3's reminders to the server and recording it
+    con = sqlite3.connect(env.db_path)
+    with con:
+        con.execute(
+            "UPDATE outbox SET status = 'sending', holder = 'dead' "
+            "WHERE recipients LIKE '%d1@%' OR recipients LIKE '%d3@%'"
+        )
+    con.close()
+    env.run("2026-03-16")  # the next run finds them and marks them uncertain
+    return env
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, ops: Operations, messages: DunningEnv) -> OutboxWindow:
+    opened: list[int] = []
+    view = OutboxWindow(db, ops, open_card=opened.append)
+    view.opened = opened  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: not view.loading)
+    return view
+
+
+def _statuses(view: OutboxWindow) -> dict[str, str]:
+    model = view.model
+    return {
+        model.index(r, COLUMN["recipient"]).data(): model.index(r, COLUMN["status"]).data()
+        for r in range(model.rowCount())
+    }
+
+
+def _select(view: OutboxWindow, address: str) -> None:
+    for row in range(view.model.rowCount()):
+        message = view.model.message(row)
+        if address in message.recipients:
+            assert view.select_message(message.id)
+            return
+    raise AssertionError(f"no row for {address}")
+
+
+def test_rows_counts_and_preview(window: OutboxWindow, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    qtmodeltester.check(window.model)
+    assert _statuses(window) == {
+        "d1@debtor.example.com": "Uncertain",
+        "d2@debtor.example.com": "Failed",
+        "d3@debtor.example.com": "Uncertain",
+    }
+    counts = window.counts.text()
+    assert counts.startswith("3 messages")
+    assert "Uncertain: 2" in counts and "Failed: 1" in counts
+    assert window.status_filter.itemText(0) == "All statuses (3)"
+    _select(window, "d2@debtor.example.com")
+    row = window.table.currentIndex().row()
+    assert window.model.index(row, COLUMN["contractor"]).data() == "Dłużnik 2 Sp. z o.o."
+    assert "Mailbox unavailable" in window.model.index(row, COLUMN["error"]).data()
+    assert window.model.index(row, COLUMN["subject"]).data()
+    preview = window.preview.toPlainText()
+    assert "FV/2/2026" in preview and "Mailbox unavailable" in preview
+    assert window.retry_button.isEnabled()
+    assert not window.sent_button.isEnabled() and not window.resend_button.isEnabled()
+
+
+def test_filters_by_status_channel_and_text(qtbot: QtBot, window: OutboxWindow) -> None:
+    with qtbot.waitSignal(window.loaded):
+        window.status_filter.setCurrentIndex(window.status_filter.findData("uncertain"))
+    assert set(_statuses(window)) == {"d1@debtor.example.com", "d3@debtor.example.com"}
+    with qtbot.waitSignal(window.loaded):
+        qtbot.keyClicks(window.search, "D3@DEBTOR")  # a recipient, any case
+    assert set(_statuses(window)) == {"d3@debtor.example.com"}
+    with qtbot.waitSignal(window.loaded):
+        window.search.setText("dłużnik 1")  # a contractor's name
+    assert set(_statuses(window)) == {"d1@debtor.example.com"}
+    with qtbot.waitSignal(window.loaded):
+        window.search.setText("Dłużnik 3")
+    assert set(_statuses(window)) == {"d3@debtor.example.com"}
+    with qtbot.waitSignal(window.loaded):
+        window.channel_filter.setCurrentIndex(window.channel_filter.findData("sms"))
+    assert window.model.rowCount() == 0
+    assert window.empty.isVisible()
+    assert window.empty.text() == "No message matches the filters."
+
+
+def test_retry_and_both_answers_for_uncertain_change_the_rows(
+    qtbot: QtBot, window: OutboxWindow, db: Database
+) -> None:
+    _select(window, "d2@debtor.example.com")
+    with qtbot.waitSignal(window.loaded):
+        window.retry_button.click()
+    assert _statuses(window)["d2@debtor.example.com"] == "Waiting"
+
+    _select(window, "d1@debtor.example.com")
+    assert window.sent_button.isEnabled() and window.resend_button.isEnabled()
+    with qtbot.waitSignal(window.loaded):
+        window.sent_button.click()
+    assert _statuses(window)["d1@debtor.example.com"] == "Sent"
+
+    _select(window, "d3@debtor.example.com")
+    with qtbot.waitSignal(window.loaded):
+        window.resend_button.click()
+    assert _statuses(window)["d3@debtor.example.com"] == "Waiting"
+    assert outbox.counts(db)["pending"] == 2
+    assert outbox.counts(db)["uncertain"] == 0
+
+
+def test_cancel_and_double_click_opens_the_card(qtbot: QtBot, window: OutboxWindow) -> None:
+    _select(window, "d2@debtor.example.com")
+    assert not window.cancel_button.isEnabled()  # failed for good: nothing left to cancel
+    with qtbot.waitSignal(window.loaded):
+        window.retry_button.click()
+    _select(window, "d2@debtor.example.com")
+    assert window.cancel_button.isEnabled()
+    with qtbot.waitSignal(window.loaded):
+        window.cancel_now([window.selected_messages()[0].id])
+    assert _statuses(window)["d2@debtor.example.com"] == "Cancelled"
+    _select(window, "d3@debtor.example.com")  # uncertain: cancelling it means "never send"
+    with qtbot.waitSignal(window.loaded):
+        window.cancel_now([window.selected_messages()[0].id])
+    assert _statuses(window)["d3@debtor.example.com"] == "Cancelled"
+    _select(window, "d1@debtor.example.com")
+    index = window.table.currentIndex()
+    rect = window.table.visualRect(window.model.index(index.row(), COLUMN["contractor"]))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.opened == [window.model.message(index.row()).contractor_id]  # type: ignore[attr-defined]
