@@ -29,6 +29,8 @@ from desktop_app.paths import data_dir
 from desktop_app.services import demo, firm, views
 from desktop_app.services.database import open_database
 from resources import resource_path
+from ui.dunning.scheduler_bridge import SchedulerBridge
+from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
 from ui.main_window import MainWindow
 from ui.operations import Operations
@@ -45,6 +47,8 @@ class Options:
     lang: str | None = None
     today: dt.date | None = None
     demo: bool = False
+    #: run the dunning scheduler (and its tray icon) inside the GUI
+    scheduler: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,21 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         metavar="YYYY-MM-DD",
         help=_("show amounts as of this date instead of today"),
     )
+    parser.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help=_("do not send reminders from this window (no tray icon); Run now still works"),
+    )
     parser.add_argument("--version", action="version", version=f"Inkaso {__version__}")
     known, rest = parser.parse_known_args(list(argv))
-    return Options(db=known.db, lang=known.lang, today=known.today, demo=known.demo), rest
+    options = Options(
+        db=known.db,
+        lang=known.lang,
+        today=known.today,
+        demo=known.demo,
+        scheduler=not known.no_scheduler,
+    )
+    return options, rest
 
 
 def setup_application(app: QApplication, lang: str) -> list[QTranslator]:
@@ -133,6 +149,8 @@ class Launcher(QObject):
         self.options = options
         self.ops = Operations(self)
         self.window: MainWindow | None = None
+        self.scheduler: SchedulerBridge | None = None
+        self.tray: SendingTray | None = None
         self.error_box: QMessageBox | None = None
         self.progress: QProgressDialog | None = None
         self.db: Database | None = None
@@ -141,6 +159,13 @@ class Launcher(QObject):
 
     def today(self) -> dt.date:
         return self._fixed_today or dt.date.today()
+
+    def now(self) -> dt.datetime:
+        """The scheduler's clock: now, or the time of day now on the day given with --today."""
+        moment = dt.datetime.now().astimezone()
+        if self._fixed_today is None:
+            return moment
+        return dt.datetime.combine(self._fixed_today, moment.timetz())
 
     def start(self) -> None:
         target: str | Path | None = self.options.db
@@ -193,12 +218,39 @@ class Launcher(QObject):
         )
 
     def _show_window(self, opened: _Opened) -> None:
+        if self.options.scheduler:
+            self.scheduler = SchedulerBridge(opened.db, self.ops, clock=self.now, parent=self)
         window = MainWindow(
-            opened.db, self.ops, currency=opened.currency, today=self.today, db_label=opened.label
+            opened.db,
+            self.ops,
+            currency=opened.currency,
+            today=self.today,
+            db_label=opened.label,
+            scheduler=self.scheduler,
         )
         window.show()
         self.window = window
         self._close_progress()
+        if self.scheduler is not None:
+            self._start_sending(window, self.scheduler)
+
+    def _start_sending(self, window: MainWindow, scheduler: SchedulerBridge) -> None:
+        """The scheduler in this process, and the tray icon that outlives the window."""
+        tray = SendingTray(window.sending, parent=self)
+        self.tray = tray
+        tray.open_requested.connect(self.show_window)
+        tray.quit_requested.connect(self.app.quit)
+        if tray.available:
+            tray.show()
+            window.tray = tray
+            self.app.setQuitOnLastWindowClosed(False)
+        scheduler.start()
+
+    def show_window(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -231,6 +283,10 @@ class Launcher(QObject):
 
     def shutdown(self) -> None:
         """Let running work finish before the database goes away."""
+        if self.tray is not None:
+            self.tray.hide()
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
         self.ops.shutdown()
         if self.db is not None:
             self.db.dispose()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
 from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QTimer, Signal
@@ -21,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,9 +45,14 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dunning import editors_menu, sending_menu
+from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
+from ui.dunning.sending import SendingController
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from ui.dunning.tray import SendingTray
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +105,21 @@ class MainWindow(QMainWindow):
         currency: str,
         today: Callable[[], dt.date],
         db_label: str,
+        scheduler: SchedulerBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._ops = ops
         self._today = today
+        #: set by the application when a tray icon keeps Inkaso running with the window closed
+        self.tray: SendingTray | None = None
+        own_scheduler = scheduler is None
+        #: without a scheduler from the application: runs only on "Run now", nothing scheduled
+        self.scheduler = scheduler or SchedulerBridge(db, ops, parent=self)
+        self.sending = SendingController(
+            db, ops, bridge=self.scheduler, today=today, open_card=self.open_card, window=self
+        )
         self._cards: dict[int, ContractorCardWindow] = {}
         self._selected_id: int | None = None
         self._first_load = True
@@ -149,8 +166,13 @@ class MainWindow(QMainWindow):
         pal = self.database.palette()
         pal.setColor(self.database.foregroundRole(), theme.muted_text())
         self.database.setPalette(pal)
+        # what automatic sending is doing; a link opens what fixes a problem
+        self.sending_state = QLabel()
+        self.sending_state.setTextFormat(Qt.TextFormat.RichText)
+        self.sending_state.linkActivated.connect(self._sending_link)
         status = self.statusBar()
         status.addWidget(self.summary, 1)
+        status.addPermanentWidget(self.sending_state)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.database)
         self._busy_timer = QTimer(self)
@@ -169,6 +191,10 @@ class MainWindow(QMainWindow):
         self.model.loading_changed.connect(self._loading_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         ops.busy_changed.connect(self._ops_busy)
+        self.scheduler.state_changed.connect(self._show_sending_state)
+        self._show_sending_state()
+        if own_scheduler:
+            self.scheduler.refresh()
 
         self.resize(theme.fitting_size(QSize(1360, 840)))
         self._update_as_of()
@@ -246,7 +272,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu(_("&File"))
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
         file_menu.addAction(quit_action)
 
         view_menu = menu.addMenu(_("&View"))
@@ -429,10 +455,42 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def _show_sending_state(self) -> None:
+        bridge = self.scheduler
+        status = bridge.status
+        text = html.escape(self.sending.state_text())
+        link = ""
+        if bridge.mode is Mode.NO_FIRM:
+            link = "settings"
+        elif status is not None and (status.failed or status.uncertain):
+            link = "outbox"
+        if link:
+            colour = theme.overdue_text().name()
+            text = f'<a href="{link}" style="color:{colour}">{text}</a>'
+        self.sending_state.setText(text)
+        self.sending_state.setToolTip(
+            _("Automatic sending: {state}").format(state=self.sending.state_text())
+        )
+
+    def _sending_link(self, link: str) -> None:
+        if link == "settings":
+            self.sending.open_settings("firm")
+        else:
+            self.sending.open_outbox()
+
+    def quit(self) -> None:
+        """File > Quit: really quit, even when the tray would keep Inkaso running."""
+        if self.tray is not None and self.tray.keeps_app_running:
+            QApplication.quit()
+        else:
+            self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for card in list(self._cards.values()):
             card.close()
         super().closeEvent(event)
+        if self.tray is not None and self.tray.keeps_app_running:
+            self.tray.show_close_hint_once()
 
 
 def _copy(text: str) -> None:

@@ -1,0 +1,210 @@
+"""Sending as the user drives it: the actions shared by the Dunning menu, the tray and the status bar.
+
+One :class:`SendingController` per main window holds the actions (Outbox…, Tasks…, Run now, Pause
+sending, Settings…), opens the outbox, tasks and settings windows (one of each), and puts the
+scheduler's state into words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from db.uow import Database
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import _, ngettext
+from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
+from ui.operations import Operations
+
+log = logging.getLogger(__name__)
+
+
+class SendingController(QObject):
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        *,
+        bridge: SchedulerBridge,
+        today: Callable[[], dt.date],
+        open_card: Callable[[int], object],
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.db = db
+        self.ops = ops
+        self.bridge = bridge
+        self.today = today
+        self.open_card = open_card
+        self.window = window
+        self.outbox_window: QWidget | None = None
+        self.tasks_window: QWidget | None = None
+        self.settings_dialog: QWidget | None = None
+
+        self.outbox_action = QAction(_("&Outbox…"), self)
+        self.outbox_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.outbox_action.setToolTip(_("Messages waiting, sent, failed or uncertain"))
+        self.outbox_action.triggered.connect(self.open_outbox)
+        self.tasks_action = QAction(_("&Tasks…"), self)
+        self.tasks_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.tasks_action.triggered.connect(self.open_tasks)
+        self.run_action = QAction(_("&Run now"), self)
+        self.run_action.setToolTip(_("Plan and send what is due now, without waiting"))
+        self.run_action.triggered.connect(self.run_now)
+        self.pause_action = QAction(_("&Pause sending"), self)
+        self.pause_action.setCheckable(True)
+        self.pause_action.setToolTip(
+            _("No reminder goes out until sending is resumed (for everyone using this database)")
+        )
+        self.pause_action.toggled.connect(self._pause_toggled)
+        self.settings_action = QAction(_("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(lambda: self.open_settings())
+        self.firm_action = QAction(_("Enter your firm's details…"), self)
+        self.firm_action.triggered.connect(lambda: self.open_settings("firm"))
+        self.firm_action.setVisible(False)
+
+        bridge.state_changed.connect(self._state_changed)
+        bridge.run_finished.connect(self._run_finished)
+        self._state_changed()
+
+    # -- windows -------------------------------------------------------------------------------
+
+    def open_outbox(self) -> QWidget:
+        from ui.dunning.outbox_view import OutboxWindow
+
+        if self.outbox_window is None:
+            window = OutboxWindow(self.db, self.ops, open_card=self.open_card, parent=self.window)
+            self.bridge.run_finished.connect(window.refresh_if_shown)
+            window.changed.connect(self.bridge.refresh)
+            self.outbox_window = window
+        else:
+            self.outbox_window.refresh()  # type: ignore[attr-defined]
+        _bring_up(self.outbox_window)
+        return self.outbox_window
+
+    def open_tasks(self) -> QWidget:
+        from ui.dunning.tasks_view import TasksWindow
+
+        if self.tasks_window is None:
+            window = TasksWindow(
+                self.db, self.ops, today=self.today, open_card=self.open_card, parent=self.window
+            )
+            self.bridge.run_finished.connect(window.refresh_if_shown)
+            self.tasks_window = window
+        else:
+            self.tasks_window.refresh()  # type: ignore[attr-defined]
+        _bring_up(self.tasks_window)
+        return self.tasks_window
+
+    def open_settings(self, tab: str | None = None) -> QWidget:
+        from ui.dunning.settings_dialog import SettingsDialog
+
+        dialog = self.settings_dialog
+        if dialog is None or not dialog.isVisible():
+            dialog = SettingsDialog(self.db, self.ops, parent=self.window)
+            dialog.saved.connect(self.bridge.refresh)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.destroyed.connect(self._settings_gone)
+            self.settings_dialog = dialog
+        if tab is not None:
+            dialog.show_tab(tab)
+        _bring_up(dialog)
+        return dialog
+
+    def _settings_gone(self) -> None:
+        self.settings_dialog = None
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def run_now(self) -> None:
+        if not self.bridge.run_now():
+            log.info("run now: a run is already going")
+
+    def _pause_toggled(self, paused: bool) -> None:
+        status = self.bridge.status
+        if status is not None and status.paused == paused:
+            return  # the action follows the stored state; nothing to write
+        self.bridge.set_paused(paused)
+
+    def _run_finished(self, _report: object) -> None:
+        pass  # the windows refresh themselves; the tray notifies
+
+    def _state_changed(self) -> None:
+        bridge = self.bridge
+        status = bridge.status
+        blocked = self.pause_action.blockSignals(True)
+        self.pause_action.setChecked(bool(status and status.paused))
+        self.pause_action.blockSignals(blocked)
+        self.pause_action.setEnabled(status is not None)
+        self.firm_action.setVisible(bridge.mode is Mode.NO_FIRM)
+        can_run = bridge.mode in (Mode.RUNNING, Mode.ELSEWHERE) and not bridge.running_now
+        self.run_action.setEnabled(can_run)
+        if bridge.running_now:
+            self.run_action.setText(_("Running…"))
+        else:
+            self.run_action.setText(_("&Run now"))
+
+    # -- words ---------------------------------------------------------------------------------
+
+    def state_text(self) -> str:
+        """One line for the tray tooltip and the status bar: running, paused, problems."""
+        bridge = self.bridge
+        mode = bridge.mode
+        if mode is Mode.STARTING:
+            base = _("starting…")
+        elif mode is Mode.ELSEWHERE:
+            base = _("sending is done by another Inkaso process")
+        elif mode is Mode.NO_FIRM:
+            base = _("reminders wait for your firm's details (Settings)")
+        elif mode is Mode.PAUSED:
+            base = _("sending paused")
+        elif mode is Mode.STOPPED:
+            base = _("sending stopped")
+        elif bridge.running_now:
+            base = _("sending reminders now…")
+        else:
+            base = _("sending reminders automatically")
+        status = bridge.status
+        problems = []
+        if status is not None and mode is not Mode.ELSEWHERE:
+            if status.failed:
+                problems.append(self.failed_text(status.failed))
+            if status.uncertain:
+                problems.append(self.uncertain_text(status.uncertain))
+        if problems and mode is Mode.RUNNING and not bridge.running_now:
+            return "; ".join(problems)
+        return "; ".join([base, *problems])
+
+    @staticmethod
+    def failed_text(count: int) -> str:
+        return ngettext("{count} message failed", "{count} messages failed", count).format(
+            count=count
+        )
+
+    @staticmethod
+    def uncertain_text(count: int) -> str:
+        return ngettext(
+            "{count} message may not have been sent",
+            "{count} messages may not have been sent",
+            count,
+        ).format(count=count)
+
+    @staticmethod
+    def error_text(error: BaseException) -> str:
+        if isinstance(error, InkasoError):
+            return error.message
+        return _("An unexpected error stopped the run; the log file has the details.")
+
+
+def _bring_up(widget: QWidget) -> None:
+    widget.show()
+    widget.showNormal()
+    widget.raise_()
+    widget.activateWindow()
