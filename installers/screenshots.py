@@ -7,6 +7,12 @@ database in a temporary data folder), sorts the list by overdue debt, and saves
 resources/screenshots/main_window.png; then opens the card of a debtor with overdue invoices,
 a partial payment and some history and saves resources/screenshots/contractor_card.png.
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
+
+With ``--only sending`` it takes the sending screenshots instead: a demo database made with
+``inkaso demo --contractors 300 --invoices 5000 --seed 7 --today 2026-11-22``, e-mail pointed at a
+local aiosmtpd that accepts most mail and refuses some (so the outbox shows failures), one
+``inkaso dunning run --today 2026-11-23``; then resources/screenshots/outbox.png, settings.png
+and tray_menu.png.
 """
 
 from __future__ import annotations
@@ -28,7 +34,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--lang", default="pl", choices=("pl", "en", "ru"))
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--all-tabs", action="store_true", help="also save the card's other tabs")
+    parser.add_argument("--only", default="main,card", help="comma-separated: main, card, sending")
     args = parser.parse_args(argv)
+    only = {part.strip() for part in args.only.split(",")}
+    if "sending" in only:  # its own database after a dunning run: outbox, settings, tray menu
+        return sending_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
@@ -178,6 +188,184 @@ def main(argv: list[str]) -> int:
     sys.stdout.write(
         f"saved {args.out / 'main_window.png'} and {args.out / 'contractor_card.png'}\n"
     )
+    return 0
+
+
+SENDING_DAY = dt.date(2026, 11, 23)
+
+
+def sending_shots(lang: str, out: Path) -> int:
+    """Outbox, settings and tray menu over a demo database after one real dunning run."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    sys.path.insert(0, str(ROOT))
+    import contextlib
+    import io
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from desktop_app.cli.main import main as cli
+
+    class Handler:
+        """Accepts mail, but answers a few addresses as a busy or unknown mailbox would."""
+
+        count = 0
+
+        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+            Handler.count += 1
+            if Handler.count % 41 == 0:
+                return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+            if Handler.count % 29 == 0:
+                return "451 4.2.0 Mailbox busy, try again later"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            return "250 2.0.0 Ok: queued"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(Handler(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    folder = Path(tempfile.mkdtemp(prefix="inkaso-shots-"))
+    db_path = folder / "shots.db"
+
+    def run(*words: str) -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli(["--db", str(db_path), *words])
+        if code != 0:
+            raise SystemExit(f"inkaso {' '.join(words)} failed with {code}")
+
+    try:
+        run("demo", "--contractors", "300", "--invoices", "5000", "--seed", "7",
+            "--today", "2026-11-22")  # fmt: skip
+        for key, value in (
+            ("smtp.host", "127.0.0.1"),
+            ("smtp.port", str(port)),
+            ("smtp.security", "plain"),
+            ("smtp.from", "windykacja@elmax.example.com"),
+            ("notice.recipients", "zarzad@elmax.example.com"),
+        ):
+            run("config", "set", key, value)
+        run("dunning", "run", "--today", SENDING_DAY.isoformat())
+    finally:
+        smtp.stop()
+
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.services.dunning.outbox import STATUSES
+    from ui.app import Options, launch
+    from ui.dunning.outbox_view import OutboxWindow
+    from ui.dunning.settings_dialog import SettingsDialog
+    from ui.dunning.tray import SendingTray
+
+    app = QApplication([sys.argv[0]])
+    options = Options(db=str(db_path), lang=lang, today=SENDING_DAY, scheduler=False)
+    launcher = launch(options, app)
+    out.mkdir(parents=True, exist_ok=True)
+    state: dict[str, object] = {}
+    failures: list[str] = []
+
+    def window_ready() -> bool:
+        return launcher.window is not None and not launcher.window.model.loading
+
+    def open_outbox() -> bool:
+        assert launcher.window is not None
+        state["outbox"] = launcher.window.sending.open_outbox()
+        return True
+
+    def outbox_ready() -> bool:
+        view = state["outbox"]
+        assert isinstance(view, OutboxWindow)
+        return not view.loading and view.model.rowCount() > 0
+
+    def shoot_outbox() -> bool:
+        view = state["outbox"]
+        assert isinstance(view, OutboxWindow)
+        # a failed message chosen, so the preview shows the server's answer beside the text
+        for row in range(view.model.rowCount()):
+            if view.model.message(row).status in ("failed_permanently", "failed"):
+                view.select_message(view.model.message(row).id)
+                break
+        view.table.scrollTo(view.table.currentIndex())
+        app.processEvents()
+        view.grab().save(str(out / "outbox.png"))
+        counts = {s: 0 for s in STATUSES}
+        for row in range(view.model.rowCount()):
+            counts[view.model.message(row).status] += 1
+        sys.stdout.write(f"outbox: {counts}\n")
+        view.close()
+        return True
+
+    def open_settings() -> bool:
+        assert launcher.window is not None
+        dialog = launcher.window.sending.open_settings("email")
+        state["settings"] = dialog
+        return True
+
+    def shoot_settings() -> bool:
+        dialog = state["settings"]
+        assert isinstance(dialog, SettingsDialog)
+        if not dialog.ready:
+            return False
+        dialog.test_result_email.setText("")
+        app.processEvents()
+        dialog.grab().save(str(out / "settings.png"))
+        dialog.reject()
+        return True
+
+    def open_tray_menu() -> bool:
+        assert launcher.window is not None
+        tray = SendingTray(launcher.window.sending, parent=launcher.window)
+        state["tray"] = tray
+        launcher.window.scheduler.refresh()
+        return True
+
+    def shoot_tray_menu() -> bool:
+        tray = state["tray"]
+        assert isinstance(tray, SendingTray)
+        if tray.controller.bridge.status is None:
+            return False
+        tray.update_state()
+        tray.menu.popup(QPoint(200, 200))
+        app.processEvents()
+        tray.menu.grab().save(str(out / "tray_menu.png"))
+        tray.menu.hide()
+        return True
+
+    steps = [
+        window_ready,
+        open_outbox,
+        outbox_ready,
+        shoot_outbox,
+        open_settings,
+        shoot_settings,
+        open_tray_menu,
+        shoot_tray_menu,
+    ]
+
+    def run_steps() -> None:
+        if launcher.error_box is not None:
+            failures.append(launcher.error_box.text())
+            app.quit()
+            return
+        while steps and steps[0]():
+            steps.pop(0)
+        if steps:
+            QTimer.singleShot(50, run_steps)
+        else:
+            QTimer.singleShot(200, app.quit)
+
+    QTimer.singleShot(50, run_steps)
+    QTimer.singleShot(300_000, app.quit)
+    app.exec()
+    if failures or steps:
+        sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved outbox.png, settings.png and tray_menu.png in {out}\n")
     return 0
 
 

@@ -12,6 +12,7 @@ import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -240,13 +241,15 @@ class OutboxWindow(QWidget):
         def fit(*samples: str) -> int:
             return max(metrics.horizontalAdvance(s) for s in samples) + pad
 
+        # the last error takes what is left; long names and subjects elide (full text in the
+        # tooltip and the preview)
         widths = {
             "created": fit("22.11.2026, 23:59", "22/11/2026, 23:59"),
             "status": fit(status_label("failed"), status_label("uncertain")),
             "channel": fit(channel_label("voice"), channel_label("email")),
-            "contractor": fit("Przedsiębiorstwo Handlowe Kowalski"),
-            "recipient": fit("ksiegowosc@przyklad-firmy.pl"),
-            "subject": fit("Przypomnienie o płatności: FV/2026/11/0001"),
+            "contractor": fit("Przedsiębiorstwo Handlowe Kowal"),
+            "recipient": fit("ksiegowosc@przyklad.pl"),
+            "subject": fit("Przypomnienie o płatności: FV/2026"),
             "attempts": header.fontMetrics().horizontalAdvance(_("Attempts")) + pad,
         }
         for name, width in widths.items():
@@ -480,11 +483,10 @@ def preview_html(message: OutboxView) -> str:
     if message.items:
         lines = "".join(
             "<tr><td style='padding-right:12px'>{}</td><td style='padding-right:12px'>{}</td>"
-            "<td align='right'>{} {}</td></tr>".format(
+            "<td align='right'>{}</td></tr>".format(
                 e(str(item.get("number", ""))),
                 e(_due(item.get("due_date"))),
-                e(str(item.get("open", ""))),
-                e(str(item.get("currency", ""))),
+                e(_amount(item.get("open"), item.get("currency"))),
             )
             for item in message.items
         )
@@ -494,6 +496,15 @@ def preview_html(message: OutboxView) -> str:
         f"<table>{head}</table>{items}<hr/>"
         f'<pre style="white-space:pre-wrap; font-family:sans-serif">{body}</pre>'
     )
+
+
+def _amount(value: object, currency: object) -> str:
+    """An item's open amount (a decimal string in the outbox) as money reads on screen."""
+    try:
+        minor = int((Decimal(str(value)) * 100).to_integral_value())
+    except (InvalidOperation, ValueError):
+        return f"{value or ''} {currency or ''}".strip()
+    return formatting.money(minor, str(currency or "PLN"))
 
 
 def _due(value: object) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -210,8 +210,7 @@ class SettingsDialog(QDialog):
         bottom.addWidget(self.problem, 1)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
-        self.resize(theme.fitting_size(self.sizeHint().expandedTo(self.minimumSizeHint())))
-        self.setMinimumWidth(640)
+        self.resize(theme.fitting_size(self.sizeHint().expandedTo(QSize(780, 520))))
         self._ops.read(lambda: load(db), on_success=self._loaded, owner=self, label="settings")
 
     # -- building ------------------------------------------------------------------------------
