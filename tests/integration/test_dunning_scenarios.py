@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import yaml
@@ -102,3 +103,20 @@ def test_tasks_quote_the_reminders_that_really_went_out(env: DunningEnv) -> None
     )
     assert "No reminder has been sent about these invoices yet." in tasks["handover"]["body"]
     assert "SMS reminders" not in tasks["handover"]["body"]
+
+
+def test_generic_http_gateway_from_the_settings_sends_sms(env: DunningEnv) -> None:
+    """The provider the settings call "generic" is the templated-request adapter."""
+    env.configure(
+        "sms-classic",
+        sms__provider="generic",
+        sms__api_url=env.sms.base_url + "/sms.do",
+        sms__http_format="form",
+        sms__http_body="to={to}&message={text}&from={sender}",
+    )
+    env.ok("contractor", "add", "--name", "Kowalski", "--phone", "501234567")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    report = env.run("2026-03-02")
+    assert [m["status"] for m in report["messages"]] == ["sent"]
+    assert env.sent_on("sms") == [(dt.date(2026, 3, 2), "+48501234567")]

@@ -11,6 +11,7 @@ from desktop_app.secrets import get_secret
 from desktop_app.settings import Snapshot
 
 SecretReader = Callable[[str], str | None]
+SETTING_TO_FACTORY = {"generic": "http"}
 
 
 class ConfiguredChannels:
@@ -52,7 +53,8 @@ class ConfiguredChannels:
                 "timeout": float(s["smtp.timeout"]),
             }
             return build_channel("email", "smtp", values, self._secret("smtp.password"))
-        provider = str(s[f"{kind}.provider"])
+        # the settings call the templated-request gateway "generic"; the factory "http"
+        provider = SETTING_TO_FACTORY.get(str(s[f"{kind}.provider"]), str(s[f"{kind}.provider"]))
         values = {"sender": s[f"{kind}.sender"]}
         if s[f"{kind}.api_url"] and provider != "http":
             values["base_url"] = s[f"{kind}.api_url"]
