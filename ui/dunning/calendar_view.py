@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from babel.dates import format_date
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -142,12 +142,18 @@ class CalendarWindow(QDialog):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(CONTRACTOR, QHeaderView.ResizeMode.Stretch)
         metrics = self.tree.fontMetrics()
+        bold_metrics = QFontMetrics(theme.scaled_font(self.tree.font(), 1.0, bold=True))
         widths = {
-            WHEN: metrics.horizontalAdvance("Wednesday, 30 November 2026 ") + 40,
+            WHEN: bold_metrics.horizontalAdvance(_day_text(dt.date(2026, 9, 30), dt.date.min))
+            + bold_metrics.horizontalAdvance(_("Today, {date}").format(date=""))
+            + 48,
             STEP: metrics.horizontalAdvance("2 days before the due date") + 24,
             CHANNEL: metrics.horizontalAdvance("Notice") + 40,
             ITEMS: metrics.horizontalAdvance(_("Invoices")) + 28,
-            AMOUNT: metrics.horizontalAdvance(formatting.money(9_999_999_99, "PLN")) + 28,
+            AMOUNT: bold_metrics.horizontalAdvance(
+                money_totals({"EUR": 9_999_99, "PLN": 999_999_99})
+            )
+            + 28,
         }
         for column, width in widths.items():
             header.resizeSection(column, width)

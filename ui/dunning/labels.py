@@ -50,3 +50,7 @@ def channel(code: str, *, short: bool = False) -> str:
 
 def status(code: str) -> str:
     return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
+
+
+def language(code: str) -> str:
+    return _(LANGUAGE_LABELS[code]) if code in LANGUAGE_LABELS else code

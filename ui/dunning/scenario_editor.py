@@ -552,6 +552,7 @@ class ScenarioEditor(QDialog):
         self.step_list = QListWidget()
         self.step_list.setAccessibleName(_("Steps"))
         self.step_list.setSpacing(2)
+        self.step_list.setWordWrap(True)
         self.step_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.step_list.currentRowChanged.connect(self._step_selected)
         self.add_step_button = QPushButton(_("&Add step"))
@@ -585,8 +586,8 @@ class ScenarioEditor(QDialog):
         steps = QSplitter(Qt.Orientation.Horizontal)
         steps.addWidget(steps_left)
         steps.addWidget(form_scroll)
-        steps.setStretchFactor(0, 2)
-        steps.setStretchFactor(1, 3)
+        steps.setStretchFactor(0, 1)
+        steps.setStretchFactor(1, 1)
         steps.setChildrenCollapsible(False)
 
         # -- after payment, hand-over ----------------------------------------------------------
@@ -645,7 +646,7 @@ class ScenarioEditor(QDialog):
         # -- problems and buttons ---------------------------------------------------------------
         self.problems_list = QListWidget()
         self.problems_list.setAccessibleName(_("Problems"))
-        self.problems_list.setMaximumHeight(96)
+        self.problems_list.setMaximumHeight(76)
         self.problems_list.itemActivated.connect(self._problem_clicked)
         self.problems_list.itemClicked.connect(self._problem_clicked)
         self.state_label = QLabel()

@@ -195,7 +195,7 @@ class TemplateEditor(QDialog):
         self.template_list.setAlternatingRowColors(True)
         self.template_list.setUniformRowHeights(True)
         self.template_list.currentItemChanged.connect(self._template_selected)
-        self.template_list.setMinimumWidth(250)
+        self.template_list.setMinimumWidth(300)
         header = self.template_list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -404,6 +404,14 @@ class TemplateEditor(QDialog):
 
     def _list_loaded(self, infos: list[TemplateInfo]) -> None:
         self._infos = infos
+        loaded = self._loaded
+        if loaded is not None:  # the list is the truth about which wording is the firm's own
+            self._customised = any(
+                i.customised
+                for i in infos
+                if (i.name, i.language) == (loaded.name, loaded.language)
+            )
+            self._update_buttons()
         wanted = self._pending
         self._pending = None
         tree = self.template_list
@@ -413,7 +421,7 @@ class TemplateEditor(QDialog):
         bold.setBold(True)
         select_item = None
         for info in infos:
-            language = _(labels.LANGUAGE_LABELS.get(info.language, info.language))
+            language = labels.language(info.language)
             wording = _("Customised") if info.customised else _("Built-in")
             item = QTreeWidgetItem([info.name, language, wording])
             item.setData(0, NameRole, info.name)
@@ -500,11 +508,12 @@ class TemplateEditor(QDialog):
             self.title_label.setText(
                 _("{name} — {language}").format(
                     name=template.name,
-                    language=_(labels.LANGUAGE_LABELS.get(template.language, template.language)),
+                    language=labels.language(template.language),
                 )
             )
             has_subject = template.subject is not None
             self.subject_edit.setText(template.subject or "")
+            self.subject_edit.setCursorPosition(0)
             self.subject_edit.setVisible(has_subject)
             self.subject_label.setVisible(has_subject)
             self.text_edit.setPlainText(template.text)
@@ -606,11 +615,7 @@ class TemplateEditor(QDialog):
             self.preview_note.setText(
                 _("As {contractor} would get it today, in {language}.").format(
                     contractor=result.contractor,
-                    language=_(
-                        labels.LANGUAGE_LABELS.get(
-                            self._loaded.language if self._loaded else "", ""
-                        )
-                    ).lower(),
+                    language=labels.language(self._loaded.language if self._loaded else ""),
                 )
             )
         else:
