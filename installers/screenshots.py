@@ -5,7 +5,10 @@
 Starts Inkaso exactly as ``inkaso-gui --demo --lang pl --today 2026-11-22`` does (a fresh demo
 database in a temporary data folder), sorts the list by overdue debt, and saves
 resources/screenshots/main_window.png; then opens the card of a debtor with overdue invoices,
-a partial payment and some history and saves resources/screenshots/contractor_card.png.
+a partial payment and some history and saves resources/screenshots/contractor_card.png; then the
+dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
+overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
+``--only card,editors`` takes a subset (main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
 With ``--only sending`` it takes the sending screenshots instead: a demo database made with
@@ -24,6 +27,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
@@ -34,7 +38,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--lang", default="pl", choices=("pl", "en", "ru"))
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--all-tabs", action="store_true", help="also save the card's other tabs")
-    parser.add_argument("--only", default="main,card", help="comma-separated: main, card, sending")
+    parser.add_argument(
+        "--only", default="main,card,editors", help="comma-separated: main, card, editors"
+    )
     args = parser.parse_args(argv)
     only = {part.strip() for part in args.only.split(",")}
     if "sending" in only:  # its own database after a dunning run: outbox, settings, tray menu
@@ -87,6 +93,8 @@ def main(argv: list[str]) -> int:
 
     def shoot_main() -> bool:
         assert launcher.window is not None
+        if "main" not in only:
+            return True
         launcher.window.table.setFocus()
         # not the first row: the selection colour would hide the red of the biggest debt
         launcher.window.table.scrollToTop()
@@ -114,7 +122,7 @@ def main(argv: list[str]) -> int:
         return card is not None and card.card is not None and card.isVisible()
 
     def shoot_card() -> bool:
-        if "card" not in state:
+        if "card" not in state or "card" not in only:
             return True
         assert launcher.window is not None
         card = launcher.window.cards()[state["card"]]
@@ -154,6 +162,88 @@ def main(argv: list[str]) -> int:
                 best = (score, contractor_id)
         return best[1] if best else None
 
+    from ui.dunning import editors_menu
+
+    editors: dict[str, Any] = {}
+
+    def open_scenarios() -> bool:
+        assert launcher.window is not None
+        editor = editors_menu.open_scenarios(launcher.window)
+        editor.resize(1280, 860)
+        editors["scenarios"] = editor
+        return True
+
+    def scenarios_ready() -> bool:
+        editor = editors["scenarios"]
+        if editor._loaded is None or editor.scenario_list.count() < 3:
+            return False
+        if editor._loaded.name != "sms-classic":
+            for row in range(editor.scenario_list.count()):
+                item = editor.scenario_list.item(row)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == "sms-classic":
+                    editor.scenario_list.setCurrentRow(row)
+            return False
+        editor.select_step(3)
+        return True
+
+    def shoot_scenarios() -> bool:
+        editor = editors["scenarios"]
+        app.processEvents()
+        editor.grab().save(str(args.out / "scenario_editor.png"))
+        editor.close()
+        return True
+
+    def open_templates() -> bool:
+        assert launcher.window is not None
+        editor = editors_menu.open_templates(launcher.window)
+        editor.resize(1380, 820)
+        editors["templates"] = editor
+        return True
+
+    def templates_ready() -> bool:
+        editor = editors["templates"]
+        if not editor.template_list.topLevelItemCount():
+            return False
+        loaded = editor._loaded
+        wanted = ("escalation/email_overdue", args.lang)
+        if loaded is None or (loaded.name, loaded.language) != wanted:
+            editor.select_template(*wanted)
+            return False
+        if "card" in state and editor._contractor_id != state["card"]:
+            editor.contractor_search.setText(views.get_contractor(launcher.db, state["card"]).name)
+            return False
+        return bool(editor.preview_plain_text()) and "sample" not in editor.preview_note.text()
+
+    def shoot_templates() -> bool:
+        editor = editors["templates"]
+        app.processEvents()
+        editor.grab().save(str(args.out / "template_preview.png"))
+        editor.close()
+        return True
+
+    def open_calendar() -> bool:
+        assert launcher.window is not None
+        calendar = editors_menu.open_calendar(launcher.window)
+        calendar.resize(1240, 780)
+        editors["calendar"] = calendar
+        return True
+
+    def calendar_ready() -> bool:
+        calendar = editors["calendar"]
+        return calendar.result is not None and not calendar.loading
+
+    def shoot_calendar() -> bool:
+        calendar = editors["calendar"]
+        tree = calendar.tree
+        # the first busy day after today, opened, the rest folded: the shape shows at a glance
+        for i in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(i)
+            if item is not None:
+                item.setExpanded(i in (0, 1))
+        app.processEvents()
+        calendar.grab().save(str(args.out / "calendar.png"))
+        return True
+
     state: dict[str, int] = {}
     steps.extend(
         [
@@ -166,6 +256,20 @@ def main(argv: list[str]) -> int:
             shoot_card,
         ]
     )
+    if "editors" in only:
+        steps.extend(
+            [
+                open_scenarios,
+                scenarios_ready,
+                shoot_scenarios,
+                open_templates,
+                templates_ready,
+                shoot_templates,
+                open_calendar,
+                calendar_ready,
+                shoot_calendar,
+            ]
+        )
 
     def run_steps() -> None:
         if launcher.error_box is not None:
@@ -185,9 +289,7 @@ def main(argv: list[str]) -> int:
     if failures or steps:
         sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
         return 1
-    sys.stdout.write(
-        f"saved {args.out / 'main_window.png'} and {args.out / 'contractor_card.png'}\n"
-    )
+    sys.stdout.write(f"saved the screenshots ({', '.join(sorted(only))}) in {args.out}\n")
     return 0
 
 
