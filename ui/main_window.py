@@ -201,6 +201,19 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self.search.setFocus()
 
+    # the database, operations and clock every window opened from here shares
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    @property
+    def ops(self) -> Operations:
+        return self._ops
+
+    @property
+    def today(self) -> Callable[[], dt.date]:
+        return self._today
+
     # -- construction --------------------------------------------------------------------------
 
     def _build_table(self) -> None:

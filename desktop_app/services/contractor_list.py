@@ -40,7 +40,7 @@ class ContractorRow:
     max_days_overdue: int
 
 
-def _filter(text: str) -> ColumnElement[bool] | None:
+def search_condition(text: str) -> ColumnElement[bool] | None:
     text = text.strip()
     if not text:
         return None
@@ -118,7 +118,7 @@ def search(
     open and overdue totals of exactly those rows, from one query."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    condition = _filter(text)
+    condition = search_condition(text)
     matching: list[int] | None = None
     if condition is not None:
         # A search usually matches a handful of contractors: find them first, then add up only

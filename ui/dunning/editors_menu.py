@@ -27,8 +27,7 @@ _OPEN: dict[tuple[int, str], QDialog] = {}
 
 
 def _parts(window: MainWindow) -> tuple[Database, Operations, Callable[[], dt.date]]:
-    # MainWindow keeps these private; the editors need the same ones the card gets
-    return window._db, window._ops, window._today
+    return window.db, window.ops, window.today
 
 
 def _show(window: MainWindow, kind: str, build: Callable[[], QDialog]) -> QDialog:

@@ -10,17 +10,18 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DunningLog, Invoice, OutboxMessage
+from db.models import Contractor, DunningLog, Invoice, OutboxMessage
 from db.uow import Database
 from desktop_app.domain import planner
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.messaging import Item, RenderedMessage
 from desktop_app.secrets import get_secret
 from desktop_app.services import activity, contractors
 from desktop_app.services.dunning import lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
-from desktop_app.services.dunning.compose import Composer, template_items
+from desktop_app.services.dunning.compose import Composer, Recipient, template_items
 from desktop_app.services.dunning.sender import SendReport, naive_utc, send_due
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot
@@ -158,43 +159,15 @@ def send_reminder_now(
     today = local.date()
     utc = naive_utc(now)
     with db.write() as session:
-        contractor = contractors.resolve(session, ref)
-        state = load_state(session, today, contractor_ids=[contractor.id])
-        open_items = [
-            (name, item)
-            for name, item in state.items
-            if item.open_minor > 0 and not item.disputed and not item.handed_over
-        ]
-        if not open_items:
-            raise ValidationError(
-                _("{name} owes nothing that can be reminded about").format(name=contractor.name)
-            )
-        composer = Composer.load(session, settings)
-        composer.recipients(session, [contractor.id])
-        recipient = composer.recipient(contractor.id)
-        to = recipient.emails if channel == "email" else recipient.phones[:1]
+        draft = draft_reminder(session, settings, ref, channel, today)
+        contractor, recipient, composer = draft.contractor, draft.recipient, draft.composer
+        current, items, rendered, to = draft.current, draft.items, draft.rendered, draft.to
         if not to:
             raise ValidationError(
                 _("{name} has no address for {channel}").format(
                     name=contractor.name, channel=channel
                 )
             )
-        current = []
-        template_name = None
-        for name, item in sorted(open_items, key=lambda p: p[1].due_date):
-            entries = planner.timeline(
-                state.scenarios[name], item, state.history_for(name, item.instalment_id), today
-            )
-            entry = entries[-1] if entries else None
-            current.append((name, item, entry))
-            if entry is not None and entry.step != planner.HANDOVER:
-                step = state.scenarios[name].step(entry.step)
-                template_name = step.templates.get(channel) or template_name
-        overdue = any(item.due_date < today for _n, item, _e in current)
-        template_name = template_name or FALLBACK_TEMPLATES[(channel, overdue)]
-        items_by_id = template_items(session, [i.instalment_id for _n, i, _e in current], today)
-        items = [items_by_id[i.instalment_id] for _n, i, _e in current]
-        rendered = composer.render(template_name, recipient, items, today, channel)
         row = OutboxMessage(
             key=f"{MANUAL}/{channel}/c{contractor.id}/{utc.isoformat(timespec='seconds')}",
             contractor_id=contractor.id,
@@ -249,6 +222,62 @@ def send_reminder_now(
         with db.write() as session:
             lease.release(session, holder)
     return ManualResult(outbox_id, report)
+
+
+@dataclass
+class ReminderDraft:
+    """A manual reminder as it would go out now: who, about what, in which words."""
+
+    contractor: Contractor
+    recipient: Recipient
+    composer: Composer
+    #: (scenario, item, its current timeline entry) per open instalment, oldest due first
+    current: list[tuple[str, planner.Item, planner.Entry | None]]
+    template_name: str
+    items: list[Item]
+    rendered: RenderedMessage
+    to: tuple[str, ...]
+
+
+def draft_reminder(
+    session: Session, settings: Snapshot, ref: str | int, channel: str, today: dt.date
+) -> ReminderDraft:
+    """Compose the reminder about everything open: the wording of the items' current step
+    for that channel, or a built-in one when their scenario has none."""
+    contractor = contractors.resolve(session, ref)
+    state = load_state(session, today, contractor_ids=[contractor.id])
+    open_items = [
+        (name, item)
+        for name, item in state.items
+        if item.open_minor > 0 and not item.disputed and not item.handed_over
+    ]
+    if not open_items:
+        raise ValidationError(
+            _("{name} owes nothing that can be reminded about").format(name=contractor.name)
+        )
+    composer = Composer.load(session, settings)
+    composer.recipients(session, [contractor.id])
+    recipient = composer.recipient(contractor.id)
+    current: list[tuple[str, planner.Item, planner.Entry | None]] = []
+    template_name = None
+    for name, item in sorted(open_items, key=lambda p: p[1].due_date):
+        entries = planner.timeline(
+            state.scenarios[name], item, state.history_for(name, item.instalment_id), today
+        )
+        entry = entries[-1] if entries else None
+        current.append((name, item, entry))
+        if entry is not None and entry.step != planner.HANDOVER:
+            step = state.scenarios[name].step(entry.step)
+            template_name = step.templates.get(channel) or template_name
+    overdue = any(item.due_date < today for _n, item, _e in current)
+    template_name = template_name or FALLBACK_TEMPLATES[(channel, overdue)]
+    items_by_id = template_items(session, [i.instalment_id for _n, i, _e in current], today)
+    items = [items_by_id[i.instalment_id] for _n, i, _e in current]
+    rendered = composer.render(template_name, recipient, items, today, channel)
+    to = tuple(recipient.emails if channel == "email" else recipient.phones[:1])
+    return ReminderDraft(
+        contractor, recipient, composer, current, template_name, items, rendered, to
+    )
 
 
 def _mark_manual(

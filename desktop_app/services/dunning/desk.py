@@ -15,20 +15,16 @@ from sqlalchemy.orm import selectinload
 
 from db.models import Contractor, Invoice, Promise, Tag
 from db.uow import Database
-from desktop_app.domain import planner
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.messaging import RenderedMessage, list_defaults
 from desktop_app.secrets import get_secret
 from desktop_app.services import contractors
-from desktop_app.services.contractor_list import _filter as search_condition
-from desktop_app.services.dunning import outbox
-from desktop_app.services.dunning.actions import FALLBACK_TEMPLATES
+from desktop_app.services.contractor_list import search_condition
+from desktop_app.services.dunning import actions, outbox
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
-from desktop_app.services.dunning.compose import Composer, template_items
 from desktop_app.services.dunning.outbox import OutboxView
-from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot
 
 
@@ -119,44 +115,13 @@ def preview_reminder(db: Database, ref: str | int, channel: str, today: dt.date)
         )
     settings = Snapshot.load(db)
     with db.read() as session:
-        contractor = contractors.resolve(session, ref)
-        name = contractor.name
-        state = load_state(session, today, contractor_ids=[contractor.id])
-        open_items = sorted(
-            (
-                (scenario, item)
-                for scenario, item in state.items
-                if item.open_minor > 0 and not item.disputed and not item.handed_over
-            ),
-            key=lambda pair: pair[1].due_date,
-        )
-        if not open_items:
-            raise ValidationError(
-                _("{name} owes nothing that can be reminded about").format(name=name)
-            )
-        composer = Composer.load(session, settings)
-        composer.recipients(session, [contractor.id])
-        recipient = composer.recipient(contractor.id)
-        template_name = None
-        for scenario, item in open_items:
-            entries = planner.timeline(
-                state.scenarios[scenario],
-                item,
-                state.history_for(scenario, item.instalment_id),
-                today,
-            )
-            entry = entries[-1] if entries else None
-            if entry is not None and entry.step != planner.HANDOVER:
-                step = state.scenarios[scenario].step(entry.step)
-                template_name = step.templates.get(channel) or template_name
-        overdue = any(item.due_date < today for _s, item in open_items)
-        template_name = template_name or FALLBACK_TEMPLATES[(channel, overdue)]
-        by_id = template_items(session, [i.instalment_id for _s, i in open_items], today)
-        items = [by_id[i.instalment_id] for _s, i in open_items]
-    message = composer.render(template_name, recipient, items, today, channel)
-    to = recipient.emails if channel == "email" else recipient.phones[:1]
+        draft = actions.draft_reminder(session, settings, ref, channel, today)
     return ReminderPreview(
-        channel, tuple(to), template_name, tuple(i.number for i in items), message
+        channel,
+        draft.to,
+        draft.template_name,
+        tuple(i.number for i in draft.items),
+        draft.rendered,
     )
 
 
