@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import labels
 from desktop_app.i18n import _
 from desktop_app.services.dunning.outbox import OutboxView
 from ui import formatting, theme
-from ui.dunning import labels
 
 IdRole = Qt.ItemDataRole.UserRole
 SortRole = Qt.ItemDataRole.UserRole + 1

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
@@ -52,7 +53,6 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
-from ui.dunning import labels
 from ui.errors import show_error
 from ui.operations import Operations
 

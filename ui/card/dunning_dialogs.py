@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import labels
 from desktop_app.domain.money import parse_amount
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.services.dunning.desk import PromiseView, ReminderPreview
 from ui import formatting, theme
-from ui.dunning import labels
 
 
 def _qdate(value: dt.date) -> QDate:

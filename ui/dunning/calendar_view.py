@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain.scenario import CHANNELS
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.dunning.dry_run import DryRun, DryRunAction, dry_run
 from resources import resource_path
 from ui import formatting, theme
-from ui.dunning import labels
 from ui.operations import Operations
 
 ContractorRole = Qt.ItemDataRole.UserRole

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
+from desktop_app import labels
 from desktop_app.i18n import N_, _
 from desktop_app.services.dunning.outbox import OutboxView
 from ui import formatting, theme
@@ -16,22 +17,8 @@ from ui import formatting, theme
 SortRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 
-STATUS_LABELS = {
-    "pending": N_("Waiting"),
-    "sending": N_("Sending"),
-    "sent": N_("Sent"),
-    "failed": N_("Failed, will retry"),
-    "failed_permanently": N_("Failed"),
-    "uncertain": N_("Uncertain"),
-    "cancelled": N_("Cancelled"),
-}
-CHANNEL_LABELS = {
-    "email": N_("E-mail"),
-    "sms": N_("SMS"),
-    "voice": N_("Voice call"),
-    "notice": N_("Notice"),
-    "letter": N_("Letter"),
-}
+#: the channels an outbox message can have, in filter order
+OUTBOX_CHANNELS = ("email", "sms", "voice", "notice")
 #: statuses a person has to look at
 PROBLEM_STATUSES = ("failed", "failed_permanently", "uncertain")
 
@@ -65,11 +52,11 @@ class OutboxRow:
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS.get(status, status))
+    return labels.status(status)
 
 
 def channel_label(channel: str) -> str:
-    return _(CHANNEL_LABELS.get(channel, channel))
+    return labels.channel(channel, short=True)
 
 
 def first_line(message: OutboxView) -> str:

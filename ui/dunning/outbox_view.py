@@ -46,8 +46,8 @@ from desktop_app.services.dunning.outbox import OutboxView
 from resources import resource_path
 from ui import formatting, theme
 from ui.dunning.outbox_model import (
-    CHANNEL_LABELS,
     COLUMN,
+    OUTBOX_CHANNELS,
     OutboxModel,
     OutboxRow,
     channel_label,
@@ -126,7 +126,7 @@ class OutboxWindow(QWidget):
         self.channel_filter = QComboBox()
         self.channel_filter.setAccessibleName(_("Channel"))
         self.channel_filter.addItem(_("All channels"), None)
-        for channel in CHANNEL_LABELS:
+        for channel in OUTBOX_CHANNELS:
             self.channel_filter.addItem(channel_label(channel), channel)
         self.refresh_button = QPushButton(_("Refresh"))
         self.counts = QLabel()

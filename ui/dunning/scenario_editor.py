@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain import scenario as model
 from desktop_app.domain.money import decimal_str, parse_amount
 from desktop_app.domain.scenario import (
@@ -66,7 +67,6 @@ from desktop_app.services.dunning import desk, scenarios
 from desktop_app.services.dunning.scenarios import ScenarioInfo
 from resources import resource_path
 from ui import theme
-from ui.dunning import labels
 from ui.errors import show_error
 from ui.operations import Operations
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain.sms_text import SmsLength, measure, non_gsm7_characters, transliterate
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
@@ -58,7 +59,6 @@ from desktop_app.services.dunning.templates_store import TemplateInfo
 from desktop_app.settings import get_value, set_value
 from resources import resource_path
 from ui import theme
-from ui.dunning import labels
 from ui.errors import show_error
 from ui.operations import Operations
 

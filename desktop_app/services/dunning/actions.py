@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Contractor, DunningLog, Invoice, OutboxMessage
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain import planner
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
@@ -154,7 +155,9 @@ def send_reminder_now(
     settings = Snapshot.load(db)
     channels = ConfiguredChannels(settings, secret)
     if channel not in channels.configured():
-        raise ValidationError(_("{channel} sending is not set up").format(channel=channel))
+        raise ValidationError(
+            _("{channel}: sending is not set up").format(channel=labels.channel(channel))
+        )
     local = now
     today = local.date()
     utc = naive_utc(now)
@@ -165,7 +168,7 @@ def send_reminder_now(
         if not to:
             raise ValidationError(
                 _("{name} has no address for {channel}").format(
-                    name=contractor.name, channel=channel
+                    name=contractor.name, channel=labels.channel(channel)
                 )
             )
         row = OutboxMessage(

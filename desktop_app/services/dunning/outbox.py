@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from db.models import Contractor, DunningLog, OutboxMessage, utcnow
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
@@ -112,7 +113,7 @@ def retry(db: Database, message_id: int, *, actor: str | None = None) -> None:
         if row.status not in ("failed", "failed_permanently", "cancelled"):
             raise ValidationError(
                 _("Message {id} is {status}; only failed or cancelled ones can be retried").format(
-                    id=message_id, status=row.status
+                    id=message_id, status=labels.status(row.status)
                 )
             )
         row.status = "pending"
@@ -132,7 +133,9 @@ def resolve_uncertain(
     with db.write() as session:
         row = _get(session, message_id)
         if row.status != "uncertain":
-            raise ValidationError(_("Message {id} is not uncertain").format(id=message_id))
+            raise ValidationError(
+                _("Message {id} is not among the uncertain ones").format(id=message_id)
+            )
         if outcome == "sent":
             row.status = "sent"
             row.finished_at = utcnow()

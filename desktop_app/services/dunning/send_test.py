@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.channels.base import CHANNEL_KINDS, ChannelKind, OutgoingMessage, SendStatus
 from desktop_app.domain.identifiers import normalize_email, normalize_phone
 from desktop_app.errors import ValidationError
@@ -64,7 +65,9 @@ def send_test(
     kind: ChannelKind = channel
     channels = ConfiguredChannels(Snapshot.load(db), secret)
     if kind not in channels.configured():
-        raise ValidationError(_("{channel} sending is not set up").format(channel=kind))
+        raise ValidationError(
+            _("{channel}: sending is not set up").format(channel=labels.channel(kind))
+        )
     if not to.strip():
         raise ValidationError(_("Enter where to send the test"), field="to")
     address = normalize_email(to) if kind == "email" else normalize_phone(to)

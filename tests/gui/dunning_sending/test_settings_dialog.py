@@ -210,7 +210,7 @@ def test_send_test_sms_reaches_the_gateway_and_unset_channels_say_so(
     assert "Sent to" in dialog.test_result_sms.text()
     with qtbot.waitSignal(dialog.test_finished, timeout=30_000):
         dialog.send_test("voice", "501 234 567")
-    assert "voice sending is not set up" in dialog.test_result_voice.text()
+    assert "Voice call: sending is not set up" in dialog.test_result_voice.text()
 
 
 def test_cli_send_test_uses_the_same_service(env: DunningEnv, cli: Cli) -> None:
@@ -221,4 +221,4 @@ def test_cli_send_test_uses_the_same_service(env: DunningEnv, cli: Cli) -> None:
     assert [m.rcpt_tos for m in env.mail.messages] == [["cli@example.com"]]
     refused = cli("send-test", "--channel", "voice", "--to", "+48501234567")
     assert refused.code == 3
-    assert "voice sending is not set up" in refused.err
+    assert "Voice call: sending is not set up" in refused.err

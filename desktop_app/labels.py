@@ -1,4 +1,5 @@
-"""Words for the dunning vocabulary shared by the editors, the calendar and the card."""
+"""Words for the dunning vocabulary (channels, statuses, languages…) shared by the CLI, the
+services' messages and every screen."""
 
 from __future__ import annotations
 
