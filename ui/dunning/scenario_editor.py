@@ -69,6 +69,7 @@ from resources import resource_path
 from ui import theme
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.unsaved import ask_to_save
 
 #: conditions' amounts are typed in the item's currency; this one only sets the decimal places
 AMOUNT_CURRENCY = "PLN"
@@ -1066,22 +1067,17 @@ class ScenarioEditor(QDialog):
 
     def _confirm_discard(self, then: Callable[[], None]) -> bool:
         """Ask about unsaved changes; True when the caller may go on now."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Unsaved changes"))
-        box.setText(_("Save the changes to this scenario?"))
-        buttons = QMessageBox.StandardButton
-        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
-        box.setDefaultButton(buttons.Save)
-        if not self.save_button.isEnabled():
-            box.button(buttons.Save).setEnabled(False)
-            box.setInformativeText(_("The scenario has problems and cannot be saved as it is."))
-            box.setDefaultButton(buttons.Cancel)
-        answer = box.exec()
-        if answer == buttons.Save:
+        answer = ask_to_save(
+            self,
+            _("Save the changes to this scenario?"),
+            None
+            if self.save_button.isEnabled()
+            else _("The scenario has problems and cannot be saved as it is."),
+        )
+        if answer == "save":
             self._save(then)
             return False
-        if answer == buttons.Discard:
+        if answer == "discard":
             self._loaded = None
             self._is_new = False
             return True

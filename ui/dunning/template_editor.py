@@ -61,6 +61,7 @@ from resources import resource_path
 from ui import theme
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.unsaved import ask_to_save
 
 PREVIEW_DELAY_MS = 250
 SEARCH_DELAY_MS = 200
@@ -805,22 +806,17 @@ class TemplateEditor(QDialog):
         )
 
     def _confirm_discard(self, then: Callable[[], None]) -> bool:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_("Unsaved changes"))
-        box.setText(_("Save the changes to this template?"))
-        buttons = QMessageBox.StandardButton
-        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
-        box.setDefaultButton(buttons.Save)
-        if not self.save_button.isEnabled():
-            box.button(buttons.Save).setEnabled(False)
-            box.setInformativeText(_("The template has errors and cannot be saved as it is."))
-            box.setDefaultButton(buttons.Cancel)
-        answer = box.exec()
-        if answer == buttons.Save:
+        answer = ask_to_save(
+            self,
+            _("Save the changes to this template?"),
+            None
+            if self.save_button.isEnabled()
+            else _("The template has errors and cannot be saved as it is."),
+        )
+        if answer == "save":
             self._save(then)
             return False
-        if answer == buttons.Discard:
+        if answer == "discard":
             self._loaded = None
             return True
         return False

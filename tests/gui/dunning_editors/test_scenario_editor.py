@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
@@ -169,3 +170,46 @@ def test_a_new_scenario_is_built_step_by_step_and_becomes_the_default(
     editor.default_button.click()
     qtbot.waitUntil(lambda: any(i.is_default and i.name == "office" for i in editor._infos))
     assert not editor.delete_button.isEnabled()
+
+
+def _answer_prompt(button: str, seen: list[tuple[str, bool]]) -> None:
+    """When the unsaved-changes question shows, note it and press ``button``."""
+    buttons = QMessageBox.StandardButton
+
+    def poll() -> None:
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        if not boxes:
+            QTimer.singleShot(20, poll)
+            return
+        seen.append((boxes[0].text(), boxes[0].button(buttons.Save).isEnabled()))
+        boxes[0].button(getattr(buttons, button)).click()
+
+    QTimer.singleShot(0, poll)
+
+
+def test_closing_with_changes_asks_and_cancel_keeps_them(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    editor = _open(qtbot, window, "sms-classic")
+    editor.step_list.setCurrentRow(1)
+    editor.step_form.offset.setValue(-5)
+    assert editor.is_dirty()
+
+    seen: list[tuple[str, bool]] = []
+    _answer_prompt("Cancel", seen)
+    editor.close()
+    assert seen == [("Save the changes to this scenario?", True)]
+    assert editor.isVisible() and editor.is_dirty()
+
+    editor.step_form.code.setText("")  # invalid now: Save is offered disabled
+    editor.step_form.code.textEdited.emit("")
+    assert editor.problems() and not editor.save_button.isEnabled()
+    _answer_prompt("Discard", seen)
+    editor.close()
+    assert seen[-1] == ("Save the changes to this scenario?", False)
+    assert not editor.isVisible()
+    assert scenarios.get(db, "sms-classic").step("before-due").trigger.offset == -2
