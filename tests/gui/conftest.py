@@ -1,15 +1,55 @@
-"""Everything under tests/gui is a Qt test: marked ``gui`` automatically."""
+"""Everything under tests/gui is a Qt test: marked ``gui`` automatically. Shared pieces: the
+operations helper, a database copied from a session-wide template, the main window on it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
+
+from db.uow import Database
+from desktop_app.services.database import open_database
+from ui.main_window import MainWindow
+from ui.operations import Operations
 
 HERE = Path(__file__).resolve().parent
+
+# The offscreen platform cannot resize or raise real windows; Qt says so once per window.
+OFFSCREEN_NOISE = r"This plugin does not support"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def ops(db: Database) -> Iterator[Operations]:
+    """Depends on ``db`` so it shuts down (waits for its threads) before the file is closed."""
+    operations = Operations()
+    yield operations
+    operations.shutdown()
+
+
+def copied_database(template: Path, target: Path) -> Iterator[Database]:
+    """A test's own copy of a template file built once per session through the services."""
+    shutil.copyfile(template, target)
+    database = open_database(target)
+    yield database
+    database.dispose()
+
+
+def shown_main_window(
+    qtbot: QtBot, db: Database, ops: Operations, today: dt.date, rows: int
+) -> MainWindow:
+    main = MainWindow(db, ops, currency="PLN", today=lambda: today, db_label="inkaso.db")
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.model.rowCount() == rows and not main.model.loading)
+    return main

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from desktop_app.services.database import open_database
 from desktop_app.services.dunning import scenarios
 from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.settings import set_value
+from tests.gui.conftest import copied_database, shown_main_window
 from tests.helpers import contractor, invoice
 from ui.main_window import MainWindow
 from ui.operations import Operations
@@ -23,8 +23,6 @@ from ui.operations import Operations
 #: a Sunday; SMS go out on any day in these tests (window.sms.business_days = false)
 TODAY = dt.date(2026, 11, 22)
 D = dt.date
-# The offscreen platform cannot resize or raise real windows; Qt says so once per window.
-OFFSCREEN_NOISE = r"This plugin does not support"
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,7 @@ def ledger_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Led
 
 @pytest.fixture
 def db(db_path: Path, ledger_template: tuple[Path, Ledger]) -> Iterator[Database]:
-    shutil.copyfile(ledger_template[0], db_path)
-    database = open_database(db_path)
-    yield database
-    database.dispose()
+    yield from copied_database(ledger_template[0], db_path)
 
 
 @pytest.fixture
@@ -84,17 +79,5 @@ def ledger(db: Database, ledger_template: tuple[Path, Ledger]) -> Ledger:
 
 
 @pytest.fixture
-def ops(db: Database) -> Iterator[Operations]:
-    operations = Operations()
-    yield operations
-    operations.shutdown()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, db: Database, ledger: Ledger, ops: Operations) -> MainWindow:
-    main = MainWindow(db, ops, currency="PLN", today=lambda: TODAY, db_label="inkaso.db")
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.model.rowCount() == 3 and not main.model.loading)
-    return main
+    return shown_main_window(qtbot, db, ops, TODAY, rows=3)

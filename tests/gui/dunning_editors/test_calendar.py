@@ -6,7 +6,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.money import format_money
-from tests.gui.dunning_editors.conftest import OFFSCREEN_NOISE, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.dunning_editors.conftest import Ledger
 from ui.dunning import editors_menu
 from ui.dunning.calendar_view import AMOUNT, CHANNEL, CONTRACTOR, ITEMS, STEP, WHEN, CalendarWindow
 from ui.main_window import MainWindow

@@ -11,7 +11,8 @@ from db.uow import Database
 from desktop_app.services import views
 from desktop_app.services.dunning import desk
 from desktop_app.settings import set_value
-from tests.gui.dunning_editors.conftest import OFFSCREEN_NOISE, TODAY, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.dunning_editors.conftest import TODAY, Ledger
 from tests.integration.smtp_server import Recorder, smtp_server
 from ui.card.contractor_card import ContractorCardWindow
 from ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from db.uow import Database
 from desktop_app.domain.scenario import Conditions, Repeat, Trigger
 from desktop_app.services.dunning import scenarios
-from tests.gui.dunning_editors.conftest import OFFSCREEN_NOISE
+from tests.gui.conftest import OFFSCREEN_NOISE
 from ui.dunning import editors_menu
 from ui.dunning.scenario_editor import ScenarioEditor
 from ui.main_window import MainWindow

@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 from db.uow import Database
 from desktop_app.services.dunning import templates_store
 from desktop_app.settings import get_value
-from tests.gui.dunning_editors.conftest import OFFSCREEN_NOISE, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.dunning_editors.conftest import Ledger
 from ui.dunning import editors_menu
 from ui.dunning.template_editor import TemplateEditor
 from ui.main_window import MainWindow

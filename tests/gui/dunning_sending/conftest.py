@@ -46,14 +46,6 @@ def env(db: Database, db_path: Path, cli: Cli) -> Iterator[DunningEnv]:
 
 
 @pytest.fixture
-def ops(db: Database) -> Iterator[Operations]:
-    """Depends on ``db`` so it shuts down (waits for its threads) before the file is closed."""
-    operations = Operations()
-    yield operations
-    operations.shutdown()
-
-
-@pytest.fixture
 def bridges(db: Database, ops: Operations) -> Iterator[list[SchedulerBridge]]:
     """Scheduler bridges made by a test; shut down (runs finished, lock released) before ``ops``."""
     made: list[SchedulerBridge] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,15 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.services.database import open_database
+from tests.gui.conftest import copied_database, shown_main_window
 from tests.helpers import contractor, invoice, pay
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
 TODAY = dt.date(2026, 11, 22)
 D = dt.date
-
-# The offscreen platform cannot resize or raise real windows; Qt says so once per window.
-OFFSCREEN_NOISE = r"This plugin does not support"
 
 
 @dataclass(frozen=True)
@@ -78,10 +75,7 @@ def ledger_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Led
 @pytest.fixture
 def db(db_path: Path, ledger_template: tuple[Path, Ledger]) -> Iterator[Database]:
     """The shared ``db`` fixture, but starting from a copy of the ledger instead of empty."""
-    shutil.copyfile(ledger_template[0], db_path)
-    database = open_database(db_path)
-    yield database
-    database.dispose()
+    yield from copied_database(ledger_template[0], db_path)
 
 
 @pytest.fixture
@@ -90,18 +84,5 @@ def ledger(db: Database, ledger_template: tuple[Path, Ledger]) -> Ledger:
 
 
 @pytest.fixture
-def ops(db: Database) -> Iterator[Operations]:
-    """Depends on ``db`` so it shuts down (waits for its threads) before the file is closed."""
-    operations = Operations()
-    yield operations
-    operations.shutdown()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, db: Database, ledger: Ledger, ops: Operations) -> MainWindow:
-    main = MainWindow(db, ops, currency="PLN", today=lambda: TODAY, db_label="inkaso.db")
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.model.rowCount() == 4 and not main.model.loading)
-    return main
+    return shown_main_window(qtbot, db, ops, TODAY, rows=4)

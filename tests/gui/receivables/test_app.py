@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
-from tests.gui.receivables.conftest import OFFSCREEN_NOISE, TODAY, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import app as gui_app
 from ui.app import Launcher, Options, launch
 

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from db.uow import Database
 from desktop_app.domain.money import format_money
 from desktop_app.services import payments
-from tests.gui.receivables.conftest import OFFSCREEN_NOISE, TODAY, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import theme
 from ui.card.contractor_card import ContractorCardWindow
 from ui.main_window import MainWindow

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.domain.money import format_money
-from tests.gui.receivables.conftest import OFFSCREEN_NOISE, TODAY, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import theme
 from ui.models import contractors_model
 from ui.models.contractors_model import COLUMN, ContractorsModel, IdRole, SortRole

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.money import format_money
-from tests.gui.receivables.conftest import OFFSCREEN_NOISE, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import Ledger
 from ui.main_window import MainWindow
 from ui.models.contractors_model import COLUMN
 

@@ -16,7 +16,8 @@ from db.uow import Database
 from desktop_app.errors import InkasoError
 from desktop_app.logging_setup import log_file
 from desktop_app.services import views
-from tests.gui.receivables.conftest import OFFSCREEN_NOISE, TODAY, Ledger
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import errors
 from ui.operations import Operations
 
