@@ -28,7 +28,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from db.models import Contractor, ContractorEmail, Firm, FirmBankAccount, Instalment, Invoice
+from sqlalchemy import select
+
+from db.models import (
+    Contractor,
+    ContractorEmail,
+    Firm,
+    FirmBankAccount,
+    Instalment,
+    Invoice,
+    OutboxMessage,
+)
+from db.uow import Database
+from desktop_app.channels.base import OutgoingMessage
 from desktop_app.channels.email import SmtpSettings
 from desktop_app.domain.planner import Done
 from desktop_app.domain.text import search_key
@@ -38,7 +50,7 @@ from desktop_app.services.dunning.channel_setup import ConfiguredChannels
 from desktop_app.services.dunning.runner import run_cycle
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot, set_value
-from tests.perf.bench_mail import bare_loop, messages
+from tests.perf.bench_mail import bare_loop
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -174,7 +186,7 @@ def bench_outbox(count: int) -> None:
         assert sent == count, report.counts()
         smtp = SmtpSettings(host="127.0.0.1", port=port, security="plain",
                             from_address="biuro@kowalski.example.pl", local_hostname="bench.test")  # fmt: skip
-        bare_s = asyncio.run(bare_loop(smtp, messages(count)))
+        bare_s = asyncio.run(bare_loop(smtp, _sent_messages(db)))
     print(f"mails: {count}, planned and rendered in {planned_s:.2f} s")
     print(
         f"through the outbox (claim, send, record): {count / sent_s:7.0f} mails/s ({sent_s:.2f} s)"
@@ -184,6 +196,29 @@ def bench_outbox(count: int) -> None:
     )
     print(f"ratio outbox/bare: {bare_s / sent_s:.2f}; target >= 200 mails/s: "
           f"{'met' if count / sent_s >= 200 else 'NOT met'}")  # fmt: skip
+
+
+def _sent_messages(db: Database) -> list[OutgoingMessage]:
+    """The very messages the outbox sent (same subject, text, HTML, sender), for the bare loop."""
+    with db.read() as session:
+        return [
+            OutgoingMessage(
+                key=row.key,
+                channel="email",
+                to=tuple(row.recipients),
+                text=row.body_text,
+                subject=row.subject,
+                html=row.body_html,
+                from_name=row.from_name or "",
+                reply_to=row.reply_to,
+                language=row.language,
+            )
+            for row in session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "sent")
+                .order_by(OutboxMessage.id)
+            )
+        ]
 
 
 def main(argv: list[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 import uuid
 from typing import cast
 
@@ -55,12 +56,26 @@ def acquire(session: Session, holder: str, now: dt.datetime, name: str = SENDER)
     return row.holder
 
 
+#: how often a busy sender renews; far below TTL, so nobody can take over a live sender
+RENEW_EVERY = 15.0  # seconds
+_renewed: dict[tuple[str, str], float] = {}
+
+
 def still_mine(session: Session, holder: str, now: dt.datetime, name: str = SENDER) -> bool:
-    """Renew if we still hold it (called before each message): one conditional UPDATE."""
+    """True while we hold the lease (asked before each message). One conditional UPDATE renews
+    it, at most every RENEW_EVERY seconds: until TTL has passed since the last renewal nobody
+    else may take it, so a sender that renewed moments ago still holds it."""
+    key = (name, holder)
+    if time.monotonic() - _renewed.get(key, -RENEW_EVERY) < RENEW_EVERY:
+        return True
     result = session.connection().execute(
         _RENEW, {"lease_name": name, "lease_holder": holder, "expires": now + TTL}
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        _renewed.pop(key, None)
+        return False
+    _renewed[key] = time.monotonic()
+    return True
 
 
 _LEASE = cast(Table, Lease.__table__)
@@ -75,6 +90,7 @@ _RENEW = (
 
 
 def release(session: Session, holder: str, name: str = SENDER) -> None:
+    _renewed.pop((name, holder), None)
     row = session.get(Lease, name)
     if row is not None and row.holder == holder:
         session.delete(row)
