@@ -105,17 +105,27 @@ def problems() -> list[str]:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if lang != "en" and (message.fuzzy or not all(strings)):
                 found.append(f"{lang}: untranslated: {message.id!r}")
-            source = message.id if isinstance(message.id, tuple) else (message.id,)
-            wanted = _placeholders(source[0])
-            for text in strings:
-                if text and _placeholders(text) != wanted:
-                    found.append(f"{lang}: placeholders differ in {message.id!r}")
+            if _placeholders_differ(message.id, strings):
+                found.append(f"{lang}: placeholders differ in {message.id!r}")
         mo = po_path(lang).with_suffix(".mo")
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
         if not mo.exists() or mo.read_bytes() != buffer.getvalue():
             found.append(f"{lang}: {mo.name} is stale; run installers/translations.py compile")
     return found
+
+
+def _placeholders_differ(msgid: str | tuple[str, ...], strings: tuple[str, ...]) -> bool:
+    """A plain entry must keep exactly the msgid's placeholders. A plural entry's forms may each
+    use those of either English form ("every day" / "every {n} days": Polish and Russian need
+    {n} in forms that English writes without it), and one form must carry all of the plural's."""
+    if isinstance(msgid, str):
+        return any(text and _placeholders(text) != _placeholders(msgid) for text in strings)
+    allowed = set().union(*map(_placeholders, msgid))
+    forms = [_placeholders(text) for text in strings if text]
+    return any(not form <= allowed for form in forms) or (
+        bool(forms) and not any(_placeholders(msgid[-1]) <= form for form in forms)
+    )
 
 
 def _placeholders(text: str) -> set[str]:

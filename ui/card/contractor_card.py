@@ -241,7 +241,7 @@ class ContractorCardWindow(QDialog):
         self.pause_button = QPushButton(_("&Pause collection…"))
         self.pause_button.setToolTip(_("No reminders to this contractor until a day you choose"))
         self.pause_button.clicked.connect(self.pause_or_resume)
-        self.promise_button = QPushButton(_("Promise to &pay…"))
+        self.promise_button = QPushButton(_("Promise to pa&y…"))
         self.promise_button.setToolTip(_("Record a promise to pay; reminders wait until its day"))
         self.promise_button.clicked.connect(self.open_promises)
         self.send_button = QPushButton(_("Send &reminder now…"))

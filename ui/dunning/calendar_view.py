@@ -180,7 +180,11 @@ class CalendarWindow(QDialog):
         db, today, days = self._db, self._today(), self.days.value()
         self.loading = True
         self.busy.show()
-        self.status.setText(_("Planning the next {days} days…").format(days=days))
+        self.status.setText(
+            ngettext(
+                "Planning the next {days} day…", "Planning the next {days} days…", days
+            ).format(days=days)
+        )
         self._ops.read(
             lambda: dry_run(db, today, days),
             on_success=self._loaded,

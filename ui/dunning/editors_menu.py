@@ -72,10 +72,10 @@ def open_calendar(window: MainWindow) -> CalendarWindow:
 
 def install(window: MainWindow, menu: QMenu) -> None:
     """Add this module's actions to the window's Dunning menu."""
-    scenarios = QAction(_("&Scenarios…"), window)
+    scenarios = QAction(_("Sce&narios…"), window)
     scenarios.setStatusTip(_("Edit the dunning scenarios: steps, channels, conditions"))
     scenarios.triggered.connect(lambda: open_scenarios(window))
-    templates = QAction(_("&Templates…"), window)
+    templates = QAction(_("Te&mplates…"), window)
     templates.setStatusTip(_("Edit the wording of e-mails, SMS and tasks, with a live preview"))
     templates.triggered.connect(lambda: open_templates(window))
     calendar = QAction(_("Dry-run &calendar…"), window)

@@ -296,7 +296,9 @@ class OutboxWindow(QWidget):
             self.empty.setGeometry(self.table.viewport().rect().adjusted(24, 24, -24, -24))
             self.empty.show()
         if page.truncated:
-            note = _("showing the newest {count}; filter to see older ones").format(count=LIMIT)
+            note = _("only the newest are shown (limit: {count}); filter to see older ones").format(
+                count=LIMIT
+            )
             self.counts.setText(f"{self.counts.text()}&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(note)}")
         self.loading = False
         self.loaded.emit()

@@ -70,7 +70,6 @@ PROVIDER_LABELS = {
     "twilio": N_("Twilio"),
     "generic": N_("Other gateway (generic HTTP)"),
 }
-CHANNEL_NAMES = {"email": N_("e-mail"), "sms": N_("SMS"), "voice": N_("voice")}
 SECRET_OF = {"email": "smtp.password", "sms": "sms.token", "voice": "voice.token"}
 
 
@@ -644,8 +643,10 @@ class SettingsDialog(QDialog):
             prompt = _("Send a test e-mail to:")
             guess = self.fields["firm.email"].text() or self.fields["smtp.from"].text()
         else:
-            prompt = _("Send a test {channel} to the phone number:").format(
-                channel=_(CHANNEL_NAMES[channel])
+            prompt = (
+                _("Send a test SMS to the phone number:")
+                if channel == "sms"
+                else _("Make a test call to the phone number:")
             )
             guess = self.fields["firm.phone"].text()
         to, ok = QInputDialog.getText(

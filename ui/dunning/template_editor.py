@@ -785,7 +785,7 @@ class TemplateEditor(QDialog):
             self,
             _("Revert to built-in"),
             _("Forget the firm's wording of {name} ({language}) and use the shipped one?").format(
-                name=loaded.name, language=loaded.language
+                name=loaded.name, language=labels.language(loaded.language)
             ),
         )
         if answer != QMessageBox.StandardButton.Yes:

@@ -81,7 +81,7 @@ class SendingTray(QObject):
         self.menu.setTitle(_("Inkaso"))
         self.status_action = QAction(self)
         self.status_action.setEnabled(False)
-        self.open_action = QAction(_("&Open Inkaso"), self)
+        self.open_action = QAction(_("Open &Inkaso"), self)
         self.open_action.triggered.connect(self.open_requested)
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.triggered.connect(self.quit_requested)

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 def _open(qtbot: QtBot, window: MainWindow, name: str) -> ScenarioEditor:
     titles = [a.text() for a in window.dunning_menu.actions()]
-    assert {"&Scenarios…", "&Templates…", "Dry-run &calendar…"} <= set(titles)
-    action = next(a for a in window.dunning_menu.actions() if a.text() == "&Scenarios…")
+    assert {"Sce&narios…", "Te&mplates…", "Dry-run &calendar…"} <= set(titles)
+    action = next(a for a in window.dunning_menu.actions() if a.text() == "Sce&narios…")
     action.trigger()
     editor = editors_menu.open_scenarios(window)  # the same window, brought forward
     qtbot.waitUntil(lambda: editor.scenario_list.count() == 3 and editor._loaded is not None)

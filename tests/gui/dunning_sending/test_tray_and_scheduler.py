@@ -65,7 +65,7 @@ def test_tray_menu_has_the_actions_and_pause_toggles_the_scheduler(
     visible = [a.text() for a in tray.menu.actions() if a.isVisible() and not a.isSeparator()]
     assert visible == [
         "sending reminders automatically",
-        "&Open Inkaso",
+        "Open &Inkaso",
         "&Pause sending",
         "&Outbox…",
         "&Run now",
