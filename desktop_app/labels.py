@@ -11,7 +11,7 @@ CHANNEL_LABELS = {
     "voice": N_("Voice call"),
     "letter": N_("Letter"),
     "task": N_("Task for the account manager"),
-    "notice": N_("Line in the manager's notice"),
+    "notice": N_("Line in the owner's notice"),
 }
 SHORT_CHANNEL_LABELS = {
     "email": N_("E-mail"),
@@ -37,7 +37,7 @@ STATUS_LABELS = {
 }
 LANGUAGE_LABELS = {"pl": N_("Polish"), "en": N_("English"), "ru": N_("Russian")}
 PROMISE_LABELS = {
-    "open": N_("Open"),
+    "open": N_("Pending"),
     "kept": N_("Kept"),
     "broken": N_("Broken"),
     "cancelled": N_("Cancelled"),
