@@ -33,6 +33,28 @@ ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 22)
 
 
+def drive(app: Any, launcher: Any, steps: list[Callable[[], bool]], failures: list[str]) -> None:
+    """Run the steps in order on the event loop: each returns True when done (or False to be
+    asked again 50 ms later); stop at the first error dialog, give up after five minutes."""
+    from PySide6.QtCore import QTimer
+
+    def run_steps() -> None:
+        if launcher.error_box is not None:
+            failures.append(launcher.error_box.text())
+            app.quit()
+            return
+        while steps and steps[0]():
+            steps.pop(0)
+        if steps:
+            QTimer.singleShot(50, run_steps)
+        else:
+            QTimer.singleShot(200, app.quit)
+
+    QTimer.singleShot(50, run_steps)
+    QTimer.singleShot(300_000, app.quit)
+    app.exec()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="pl", choices=("pl", "en", "ru"))
@@ -49,7 +71,7 @@ def main(argv: list[str]) -> int:
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
 
-    from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -209,10 +231,14 @@ def main(argv: list[str]) -> int:
         if loaded is None or (loaded.name, loaded.language) != wanted:
             editor.select_template(*wanted)
             return False
-        if "card" in state and editor._contractor_id != state["card"]:
-            editor.contractor_search.setText(views.get_contractor(launcher.db, state["card"]).name)
+        if "card" not in state:
+            return bool(editor.preview_plain_text())
+        name = views.get_contractor(launcher.db, state["card"]).name
+        if editor._contractor_id != state["card"]:
+            editor.contractor_search.setText(name)
             return False
-        return bool(editor.preview_plain_text()) and "sample" not in editor.preview_note.text()
+        # the preview of that very contractor has arrived (not the sample's)
+        return bool(editor.preview_plain_text()) and name in editor.preview_note.text()
 
     def shoot_templates() -> bool:
         editor = editors["templates"]
@@ -271,21 +297,7 @@ def main(argv: list[str]) -> int:
             ]
         )
 
-    def run_steps() -> None:
-        if launcher.error_box is not None:
-            failures.append(launcher.error_box.text())
-            app.quit()
-            return
-        while steps and steps[0]():
-            steps.pop(0)
-        if steps:
-            QTimer.singleShot(50, run_steps)
-        else:
-            QTimer.singleShot(200, app.quit)
-
-    QTimer.singleShot(50, run_steps)
-    QTimer.singleShot(300_000, app.quit)
-    app.exec()
+    drive(app, launcher, steps, failures)
     if failures or steps:
         sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
         return 1
@@ -355,7 +367,7 @@ def sending_shots(lang: str, out: Path) -> int:
     finally:
         smtp.stop()
 
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.services.dunning.outbox import STATUSES
@@ -449,21 +461,7 @@ def sending_shots(lang: str, out: Path) -> int:
         shoot_tray_menu,
     ]
 
-    def run_steps() -> None:
-        if launcher.error_box is not None:
-            failures.append(launcher.error_box.text())
-            app.quit()
-            return
-        while steps and steps[0]():
-            steps.pop(0)
-        if steps:
-            QTimer.singleShot(50, run_steps)
-        else:
-            QTimer.singleShot(200, app.quit)
-
-    QTimer.singleShot(50, run_steps)
-    QTimer.singleShot(300_000, app.quit)
-    app.exec()
+    drive(app, launcher, steps, failures)
     if failures or steps:
         sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
         return 1

@@ -492,7 +492,8 @@ def preview_html(message: OutboxView) -> str:
             )
             for item in message.items
         )
-        items = f"<p><b>{e(_('Invoices in this message'))}</b></p><table>{lines}</table>"
+        title = _("Invoices in this message")  # outside the f-string, where gettext finds it
+        items = f"<p><b>{e(title)}</b></p><table>{lines}</table>"
     body = e(message.body_text)
     return (
         f"<table>{head}</table>{items}<hr/>"
