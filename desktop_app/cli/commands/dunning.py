@@ -6,13 +6,12 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from desktop_app import labels
 from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
 from desktop_app.domain.money import decimal_str
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
-from desktop_app.services.dunning import actions, planning, runner, windows
-from desktop_app.services.dunning.compose import template_items
-from desktop_app.services.dunning.state import load as load_state
+from desktop_app.services.dunning import actions, dry_run, runner, windows
 from desktop_app.services.views import get_contractor
 from desktop_app.settings import Snapshot
 
@@ -43,78 +42,53 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def plan_cmd(ctx: Context) -> int:
-    if not 1 <= ctx.args.days <= 366:
-        raise ValidationError(_("--days must be between 1 and 366"), field="days")
+    if not 1 <= ctx.args.days <= dry_run.MAX_DAYS:
+        raise ValidationError(
+            _("--days must be between 1 and {max}").format(max=dry_run.MAX_DAYS), field="days"
+        )
     today = ctx.today()
-    settings = Snapshot.load(ctx.db)
-    with ctx.db.write() as session:  # write: the presets are stored on first use
-        state = load_state(session, today)
-    plans = planning.calendar(state, today, ctx.args.days, windows.business_only(settings))
-    groups = planning.flatten(plans)
-    with ctx.db.read() as session:
-        ids = sorted({a.item.instalment_id for g in groups for a in g.actions})
-        items = {}
-        for start in range(0, len(ids), 900):
-            items.update(template_items(session, ids[start : start + 900], today))
-    names = _names(ctx, {g.contractor_id for g in groups})
-    rows = [
-        {
-            "date": g.day.isoformat(),
-            "contractor_id": g.contractor_id,
-            "contractor": names.get(g.contractor_id, ""),
-            "scenario": g.scenario,
-            "step": g.step,
-            "kind": g.kind,
-            "channel": g.channel,
-            "key": g.key,
-            "items": [
-                {
-                    "invoice": items[a.item.instalment_id].number,
-                    "due_date": a.item.due_date.isoformat(),
-                    "open": decimal_str(a.item.open_minor, a.item.currency),
-                    "currency": a.item.currency,
-                }
-                for a in g.actions
-            ],
-        }
-        for g in groups
-    ]
+    # the same dry run the GUI's calendar shows
+    run = dry_run.dry_run(ctx.db, today, ctx.args.days)
     if ctx.json:
+        rows = [
+            {
+                "date": a.day.isoformat(),
+                "contractor_id": a.contractor_id,
+                "contractor": a.contractor,
+                "scenario": a.scenario,
+                "step": a.step,
+                "kind": a.kind,
+                "channel": a.channel,
+                "key": a.key,
+                "items": [
+                    {
+                        "invoice": i.invoice,
+                        "due_date": i.due_date.isoformat(),
+                        "open": decimal_str(i.open_minor, i.currency),
+                        "currency": i.currency,
+                    }
+                    for i in a.items
+                ],
+            }
+            for a in run.actions
+        ]
         ctx.emit_json({"today": today.isoformat(), "days": ctx.args.days, "actions": rows})
         return 0
     ctx.table(
         [_("Date"), _("Contractor"), _("Step"), _("Channel"), _("Invoices")],
         [
             (
-                g.day.isoformat(),
-                names.get(g.contractor_id, ""),
-                g.step,
-                g.channel,
-                ", ".join(items[a.item.instalment_id].number for a in g.actions),
+                a.day.isoformat(),
+                a.contractor,
+                a.step_title,
+                labels.channel(a.channel, short=True),
+                ", ".join(i.invoice for i in a.items),
             )
-            for g in groups
+            for a in run.actions
         ],
         right=set(),
     )
     return 0
-
-
-def _names(ctx: Context, ids: set[int]) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from db.models import Contractor
-
-    with ctx.db.read() as session:
-        found: dict[int, str] = {}
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 900):
-            rows = session.execute(
-                select(Contractor.id, Contractor.name).where(
-                    Contractor.id.in_(ordered[start : start + 900])
-                )
-            )
-            found.update({cid: name for cid, name in rows})
-        return found
 
 
 def run_cmd(ctx: Context) -> int:
