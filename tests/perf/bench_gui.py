@@ -113,7 +113,9 @@ def main(argv: list[str]) -> int:
 
     def start() -> None:
         nonlocal launcher
-        launcher = launch(Options(db=str(path), lang="pl", today=TODAY), app, install_hooks=False)
+        launcher = launch(
+            Options(db=str(path), lang="pl", today=TODAY, scheduler=False), app, install_hooks=False
+        )
 
     def window_ready() -> bool:
         if launcher is None or launcher.window is None:
