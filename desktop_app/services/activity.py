@@ -56,6 +56,31 @@ def record(
 _INSERT = insert(cast(Table, Activity.__table__))
 
 
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Several :func:`record` rows in one statement (the sender logs a batch of sent messages);
+    each entry has record's keyword arguments."""
+    if not entries:
+        return
+    session.flush()
+    session.connection().execute(
+        _INSERT,
+        [
+            {
+                "contractor_id": e["contractor_id"],
+                "invoice_id": e.get("invoice_id"),
+                "kind": e["kind"],
+                "channel": e.get("channel"),
+                "summary": e["summary"],
+                "body": e.get("body"),
+                "data": e.get("data"),
+                "actor": e.get("actor") or current_actor(),
+                "at": e.get("at") or utcnow(),
+            }
+            for e in entries
+        ],
+    )
+
+
 #: kinds whose summary is the user's own words, never a catalogue message
 FREE_TEXT_KINDS = frozenset({"note", "call"})
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from desktop_app.services.database import open_database
+from desktop_app.services.dunning import sender
 from tests.conftest import Cli
 from tests.integration.dunning_env import DunningEnv, message_id_for
 from tests.integration.smtp_server import SMTP
@@ -108,6 +109,8 @@ def test_killed_sender_never_duplicates_and_leaves_uncertain(
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         con.close()
         interrupted = {key for key, status in _outbox(trial_db) if status == "sending"}
+        # recorded late, in flight, claimed ahead: a person confirms at most three batches
+        assert len(interrupted) <= 3 * sender.BATCH
         delivered_before = _received_ids(env)
         # the next run: interrupted ones become uncertain and are NOT sent again
         result = cli("dunning", "run", "--today", "2026-03-19", "--json", db=trial_db)

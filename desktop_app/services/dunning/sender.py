@@ -1,6 +1,6 @@
-"""Sending the outbox: claim one message, send it, record the result, then the next.
+"""Sending the outbox: claim a few messages, send them, record the results, and so on.
 
-The claim (status ``sending``) is committed before the message leaves, and the result right
+The claim (status ``sending``) is committed before a message leaves, and the result soon
 after; a crash in between leaves ``sending``, which the next run turns into ``uncertain`` for a
 person to decide. A message that no longer fits (paid, paused, a later step due) is cancelled
 instead of sent.
@@ -113,6 +113,12 @@ async def send_due(
     return report
 
 
+#: messages claimed (and later recorded) per transaction. Fewer transactions and statements per
+#: message; the price is that a crash can leave up to three batches ``sending`` (recorded late,
+#: in flight, claimed ahead) for a person to confirm as ``uncertain``, never a duplicate.
+BATCH = 4
+
+
 async def _pipeline(
     db: Database,
     smtp: ChannelSession,
@@ -123,45 +129,43 @@ async def _pipeline(
     channels: ConfiguredChannels,
     report: SendReport,
 ) -> None:
-    """Send ``ids`` one at a time, doing the bookkeeping while the previous one is on the wire.
+    """Send ``ids`` in order, doing the bookkeeping while the previous batch is on the wire.
 
-    While message N is being sent, a worker thread commits, in one transaction, the result of
-    N-1 and the claim of N+1. So every message is committed as ``sending`` before it leaves, and
-    nothing is ever sent twice; a crash leaves at most three rows uncertain (the one recorded
-    late, the one in flight, the one claimed) instead of one, for a person to confirm.
+    While a batch is being sent, a worker thread commits, in one transaction, the results of the
+    batch before it and the claim of the batch after it. So every message is committed as
+    ``sending`` before it leaves, and nothing is ever sent twice.
     """
-
-    def step(record: tuple[list[Claimed], SendResult] | None, claim: int | None) -> object:
-        with db.write() as session:
-            if record is not None:
-                _record(session, *record, now, report)
-            if claim is None:
-                return None
-            return _claim(session, claim, holder, now, today, channels, report)
-
     queue = list(ids)
 
-    async def claim_next(record: tuple[list[Claimed], SendResult] | None) -> object:
-        """Record ``record`` and claim the next sendable message (skipping cancelled ones)."""
-        while True:
-            claim = queue.pop(0) if queue else None
-            found = await asyncio.to_thread(step, record, claim)
-            record = None
-            if found is LEASE_LOST or claim is None or isinstance(found, tuple):
-                return found
+    def step(records: list[tuple[Claimed, SendResult]], want: int) -> object:
+        """Record ``records``, then claim up to ``want`` sendable messages (skipping the ones
+        that no longer fit); LEASE_LOST once the records are safely written."""
+        with db.write() as session:
+            if records:
+                _record_many(session, records, now, report)
+            claimed: list[tuple[Claimed, OutgoingMessage]] = []
+            while len(claimed) < want and queue:
+                take = queue[: want - len(claimed)]
+                del queue[: len(take)]
+                found = _claim_many(session, take, holder, now, today, channels, report)
+                if found is LEASE_LOST:
+                    return LEASE_LOST
+                claimed.extend(cast(list[tuple[Claimed, OutgoingMessage]], found))
+            return claimed
 
-    current = await claim_next(None)
-    finished: tuple[list[Claimed], SendResult] | None = None
-    while isinstance(current, tuple):
-        claimed, outgoing = current
-        sending = asyncio.ensure_future(smtp.send(outgoing))
-        upcoming = asyncio.ensure_future(claim_next(finished))
-        result = await sending
-        current = await upcoming
-        finished = ([claimed], result)
-    if finished is not None:
-        await asyncio.to_thread(step, finished, None)
-    if current is LEASE_LOST:
+    batch = await asyncio.to_thread(step, [], BATCH)
+    finished: list[tuple[Claimed, SendResult]] = []
+    while isinstance(batch, list) and batch:
+        upcoming = asyncio.ensure_future(asyncio.to_thread(step, finished, BATCH))
+        finished = []
+        try:
+            for claimed, outgoing in batch:
+                finished.append((claimed, await smtp.send(outgoing)))
+        finally:
+            batch = await upcoming
+    if finished:
+        await asyncio.to_thread(step, finished, 0)
+    if batch is LEASE_LOST:
         raise LeaseLostError
 
 
@@ -194,13 +198,28 @@ _CLAIM_COLUMNS = (
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 _LOG = cast(Table, DunningLog.__table__)
 # built once: this runs for every message, and building statements costs more than running them
-_SELECT_CLAIM = select(*_CLAIM_COLUMNS).where(OutboxMessage.id == bindparam("row_id"))
+_SELECT_CLAIMS = (
+    select(*_CLAIM_COLUMNS)
+    .where(OutboxMessage.id.in_(bindparam("row_ids", expanding=True)))
+    .order_by(OutboxMessage.id)
+)
 _MARK_SENDING = (
     update(_OUTBOX)
-    .where(_OUTBOX.c.id == bindparam("row_id"), _OUTBOX.c.status.in_(("pending", "failed")))
+    .where(
+        _OUTBOX.c.id.in_(bindparam("row_ids", expanding=True)),
+        _OUTBOX.c.status.in_(("pending", "failed")),
+    )
     .values(status="sending", holder=bindparam("holder"), sending_at=bindparam("sending_at"),
-            attempts=bindparam("attempts"))
+            attempts=_OUTBOX.c.attempts + 1)
+    .returning(_OUTBOX.c.id)
 )  # fmt: skip
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status="sent", provider_id=bindparam("provider_id"), finished_at=bindparam("done_at"),
+            last_error=None)
+)  # fmt: skip
+_LOG_SENT = update(_LOG).where(_LOG.c.outbox_id == bindparam("row_id")).values(status="sent")
 
 
 @dataclass(frozen=True)
@@ -218,34 +237,49 @@ class Claimed:
     attempts: int
 
 
-def _claim(
+def _claim_many(
     session: Session,
-    row_id: int,
+    row_ids: list[int],
     holder: str,
     now: dt.datetime,
     today: dt.date,
     channels: ConfiguredChannels,
     report: SendReport,
-) -> tuple[Claimed, OutgoingMessage] | object | None:
-    """Mark one message ``sending`` (plain statements: this runs once per message)."""
+) -> list[tuple[Claimed, OutgoingMessage]] | object:
+    """Mark messages ``sending`` in one go: fetch them, cancel the ones that no longer fit,
+    claim the rest with one conditional UPDATE that says which rows it took."""
     utc = naive_utc(now)
     if not lease.still_mine(session, holder, utc):
         return LEASE_LOST
     conn = session.connection()
-    row = conn.execute(_SELECT_CLAIM, {"row_id": row_id}).one_or_none()
-    if row is None or row.status not in ("pending", "failed"):
-        return None
-    reason = stale_reason(session, row, today)
-    if reason is not None:
+    rows = [
+        r
+        for r in conn.execute(_SELECT_CLAIMS, {"row_ids": row_ids})
+        if r.status in ("pending", "failed")
+    ]
+    states = _instalment_states(session, [i for r in rows for i in _watched_instalments(r)])
+    sendable = []
+    for row in rows:
+        reason = _stale(row, states, today)
+        if reason is None:
+            sendable.append(row)
+            continue
         _cancel(session, row.id, _(reason), utc)
         report.rows.append(SentRow(row.key, row.channel, row.recipients, "cancelled", _(reason)))
-        return None
-    claimed = conn.execute(
-        _MARK_SENDING,
-        {"row_id": row_id, "holder": holder, "sending_at": utc, "attempts": row.attempts + 1},
+    if not sendable:
+        return []
+    taken = set(
+        conn.execute(
+            _MARK_SENDING,
+            {"row_ids": [r.id for r in sendable], "holder": holder, "sending_at": utc},
+        ).scalars()
     )
-    if claimed.rowcount != 1:
-        return None
+    return [_claimed(row, channels, today) for row in sendable if row.id in taken]
+
+
+def _claimed(
+    row: Any, channels: ConfiguredChannels, today: dt.date
+) -> tuple[Claimed, OutgoingMessage]:
     message = OutgoingMessage(
         key=row.key,
         channel=cast(ChannelKind, "email" if row.channel == "notice" else row.channel),
@@ -266,30 +300,47 @@ def _claim(
     return snapshot, message
 
 
-def stale_reason(session: Session, row: Any, today: dt.date) -> str | None:
+def _watched_instalments(row: Any) -> list[int]:
+    """The instalments whose state can make a reminder stale (not for manual ones, thank-yous
+    and notices, which stand on their own)."""
+    if row.manual or row.step == THANKS or row.channel == "notice":
+        return []
+    return [int(i["instalment_id"]) for i in row.items if "instalment_id" in i]
+
+
+_STATE_COLUMNS = (
+    Instalment.id,
+    Instalment.open_minor,
+    Invoice.disputed,
+    Invoice.handed_over_on,
+    Invoice.collection_paused_until,
+    Contractor.collection_paused_until,
+)
+_SELECT_STATES = (
+    select(*_STATE_COLUMNS)
+    .join(Invoice, Invoice.id == Instalment.invoice_id)
+    .join(Contractor, Contractor.id == Invoice.contractor_id)
+    .where(Instalment.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _instalment_states(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    if not ids:
+        return {}
+    rows = session.connection().execute(_SELECT_STATES, {"ids": sorted(set(ids))})
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _stale(row: Any, states: dict[int, tuple[Any, ...]], today: dt.date) -> str | None:
     """Why a reminder must not go out any more (an N_() message), or None."""
     if row.valid_until is not None and today >= row.valid_until:
         return N_("a later step is due now")
-    if row.manual or row.step == THANKS or row.channel == "notice":
+    watched = [states[i] for i in _watched_instalments(row) if i in states]
+    if not watched:
         return None
-    ids = [int(i["instalment_id"]) for i in row.items if "instalment_id" in i]
-    if not ids:
-        return None
-    states = session.execute(
-        select(
-            Instalment.open_minor,
-            Invoice.disputed,
-            Invoice.handed_over_on,
-            Invoice.collection_paused_until,
-            Contractor.collection_paused_until,
-        )
-        .join(Invoice, Invoice.id == Instalment.invoice_id)
-        .join(Contractor, Contractor.id == Invoice.contractor_id)
-        .where(Instalment.id.in_(ids))
-    ).all()
-    if all(open_minor == 0 for open_minor, *_rest in states):
+    if all(open_minor == 0 for open_minor, *_rest in watched):
         return N_("everything in it was paid in the meantime")
-    for _open, disputed, handed, inv_pause, con_pause in states:
+    for _open, disputed, handed, inv_pause, con_pause in watched:
         if disputed:
             return N_("the invoice is disputed")
         if handed is not None:
@@ -308,6 +359,30 @@ def _set(session: Session, row_id: int, **values: Any) -> None:
     session.connection().execute(update(_OUTBOX).where(_OUTBOX.c.id == row_id).values(**values))
 
 
+def _record_many(
+    session: Session,
+    records: list[tuple[Claimed, SendResult]],
+    now: dt.datetime,
+    report: SendReport,
+) -> None:
+    """Results of a batch: the sent ones with one statement per table, the rest one by one."""
+    utc = naive_utc(now)
+    sent = [(row, result) for row, result in records if result.ok]
+    if sent:
+        conn = session.connection()
+        params = [
+            {"row_id": r.id, "provider_id": res.provider_id, "done_at": utc} for r, res in sent
+        ]
+        conn.execute(_MARK_SENT, params)
+        conn.execute(_LOG_SENT, [{"row_id": r.id} for r, _res in sent])
+        activity.record_many(session, [_sent_activity(r) for r, _res in sent if r.contractor_id])
+    for row, result in records:
+        if result.ok:
+            report.rows.append(SentRow(row.key, row.channel, row.recipients, "sent", result.detail))
+        else:
+            _record(session, [row], result, now, report)
+
+
 def _record(
     session: Session,
     claims: list[Claimed],
@@ -322,7 +397,8 @@ def _record(
             _set(session, row.id, status=status, provider_id=result.provider_id, finished_at=utc,
                  last_error=None)  # fmt: skip
             _log_status(session, row.id, "sent")
-            _activity_sent(session, row)
+            if row.contractor_id is not None:
+                activity.record_many(session, [_sent_activity(row)])
         elif result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
             status = "failed"
             backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
@@ -357,20 +433,17 @@ def _log_status(session: Session, outbox_id: int, status: str, reason: str | Non
     session.connection().execute(update(_LOG).where(_LOG.c.outbox_id == outbox_id).values(**values))
 
 
-def _activity_sent(session: Session, row: Claimed) -> None:
-    if row.contractor_id is None:
-        return
+def _sent_activity(row: Claimed) -> dict[str, Any]:
     body = row.body_text if row.subject is None else f"{row.subject}\n\n{row.body_text}"
-    activity.record(
-        session,
-        contractor_id=row.contractor_id,
-        kind="message",
-        channel=row.channel,
-        summary=SENT_SUMMARY[row.channel],
-        data={"to": ", ".join(row.recipients), "subject": row.subject or "", "key": row.key},
-        body=body,
-        actor="manual" if row.manual else "scheduler",
-    )
+    return {
+        "contractor_id": row.contractor_id,
+        "kind": "message",
+        "channel": row.channel,
+        "summary": SENT_SUMMARY[row.channel],
+        "data": {"to": ", ".join(row.recipients), "subject": row.subject or "", "key": row.key},
+        "body": body,
+        "actor": "manual" if row.manual else "scheduler",
+    }
 
 
 async def _send_notices(
