@@ -113,10 +113,16 @@ async def send_due(
     return report
 
 
-#: messages claimed (and later recorded) per transaction. Fewer transactions and statements per
-#: message; the price is that a crash can leave up to three batches ``sending`` (recorded late,
-#: in flight, claimed ahead) for a person to confirm as ``uncertain``, never a duplicate.
-BATCH = 4
+#: at most this many messages are claimed (and later recorded) per transaction
+MAX_BATCH = 8
+
+
+def batch_size(count: int) -> int:
+    """Messages per transaction for a run sending ``count``. Batches save transactions and
+    statements, but a crash can leave up to three of them ``sending`` (recorded late, in
+    flight, claimed ahead) for a person to confirm as ``uncertain``, never a duplicate; so an
+    ordinary day's few dozen go one by one (at most 3 to confirm), bulk runs go eight at a time."""
+    return max(1, min(MAX_BATCH, count // 25))
 
 
 async def _pipeline(
@@ -136,6 +142,7 @@ async def _pipeline(
     ``sending`` before it leaves, and nothing is ever sent twice.
     """
     queue = list(ids)
+    size = batch_size(len(ids))
 
     def step(records: list[tuple[Claimed, SendResult]], want: int) -> object:
         """Record ``records``, then claim up to ``want`` sendable messages (skipping the ones
@@ -153,10 +160,10 @@ async def _pipeline(
                 claimed.extend(cast(list[tuple[Claimed, OutgoingMessage]], found))
             return claimed
 
-    batch = await asyncio.to_thread(step, [], BATCH)
+    batch = await asyncio.to_thread(step, [], size)
     finished: list[tuple[Claimed, SendResult]] = []
     while isinstance(batch, list) and batch:
-        upcoming = asyncio.ensure_future(asyncio.to_thread(step, finished, BATCH))
+        upcoming = asyncio.ensure_future(asyncio.to_thread(step, finished, size))
         finished = []
         try:
             for claimed, outgoing in batch:
