@@ -50,6 +50,7 @@ from ui.dunning.sending import SendingController
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
+from ui.widgets.tables import setup_list_table
 
 if TYPE_CHECKING:
     from ui.dunning.tray import SendingTray
@@ -218,30 +219,11 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setTabKeyNavigation(False)
+        header = setup_list_table(table, self.model, name=_("Contractors"))
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.setAccessibleName(_("Contractors"))
-        vertical = table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(table.fontMetrics().height() + 10)
-
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionsMovable(False)
         header.setStretchLastSection(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicator(*self.model.sort_column())
-        header.setSortIndicatorShown(True)
-        header.setSectionsClickable(True)
         table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self._size_columns()

@@ -25,7 +25,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -57,6 +56,7 @@ from ui.dunning.outbox_model import (
 )
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.tables import setup_list_table
 
 log = logging.getLogger(__name__)
 
@@ -217,22 +217,8 @@ class OutboxWindow(QWidget):
 
     def _build_table(self) -> None:
         table = self.table
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setTabKeyNavigation(False)
-        table.setAccessibleName(_("Outbox messages"))
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
+        header = setup_list_table(table, self.model, name=_("Outbox messages"), multi=True)
         header.setStretchLastSection(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         table.setSortingEnabled(True)
         header.setSortIndicator(*self.model.sort_column())
         metrics = table.fontMetrics()
