@@ -22,6 +22,11 @@ os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "xdg-data")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
 os.environ.pop("INKASO_DB", None)
 
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+# Hypothesis keeps what it learns under .ci/ rather than in a new top-level folder.
+set_hypothesis_home_dir(Path(__file__).resolve().parents[1] / ".ci" / "cache" / "hypothesis")
+
 from db.uow import Database  # noqa: E402
 from desktop_app.cli.main import main as cli_main  # noqa: E402
 from desktop_app.i18n import set_language  # noqa: E402
