@@ -387,50 +387,37 @@ def _record_many(
         if result.ok:
             report.rows.append(SentRow(row.key, row.channel, row.recipients, "sent", result.detail))
         else:
-            _record(session, [row], result, now, report)
+            _record_failure(session, row, result, utc, report)
 
 
-def _record(
-    session: Session,
-    claims: list[Claimed],
-    result: SendResult,
-    now: dt.datetime,
-    report: SendReport,
+def _record_failure(
+    session: Session, row: Claimed, result: SendResult, utc: dt.datetime, report: SendReport
 ) -> None:
-    utc = naive_utc(now)
-    for row in claims:
-        if result.ok:
-            status = "sent"
-            _set(session, row.id, status=status, provider_id=result.provider_id, finished_at=utc,
-                 last_error=None)  # fmt: skip
-            _log_status(session, row.id, "sent")
-            if row.contractor_id is not None:
-                activity.record_many(session, [_sent_activity(row)])
-        elif result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
-            status = "failed"
-            backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-            _set(session, row.id, status=status, last_error=result.detail,
-                 next_attempt_at=utc + backoff)  # fmt: skip
-        else:
-            status = "failed_permanently"
-            _set(session, row.id, status=status, last_error=result.detail, finished_at=utc)
-            _log_status(session, row.id, "failed")
-            if row.contractor_id is not None:
-                activity.record(
-                    session,
-                    contractor_id=row.contractor_id,
-                    kind="message",
-                    channel=row.channel,
-                    summary=N_("Could not send the {channel} message to {to}: {error}"),
-                    data={
-                        "channel": row.channel,
-                        "to": ", ".join(row.recipients),
-                        "error": result.detail,
-                    },
-                    body=row.body_text,
-                    actor="scheduler",
-                )
-        report.rows.append(SentRow(row.key, row.channel, row.recipients, status, result.detail))
+    if result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
+        status = "failed"
+        backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
+        _set(session, row.id, status=status, last_error=result.detail,
+             next_attempt_at=utc + backoff)  # fmt: skip
+    else:
+        status = "failed_permanently"
+        _set(session, row.id, status=status, last_error=result.detail, finished_at=utc)
+        _log_status(session, row.id, "failed")
+        if row.contractor_id is not None:
+            activity.record(
+                session,
+                contractor_id=row.contractor_id,
+                kind="message",
+                channel=row.channel,
+                summary=N_("Could not send the {channel} message to {to}: {error}"),
+                data={
+                    "channel": row.channel,
+                    "to": ", ".join(row.recipients),
+                    "error": result.detail,
+                },
+                body=row.body_text,
+                actor="scheduler",
+            )
+    report.rows.append(SentRow(row.key, row.channel, row.recipients, status, result.detail))
 
 
 def _log_status(session: Session, outbox_id: int, status: str, reason: str | None = None) -> None:
@@ -517,4 +504,4 @@ async def _send_notices(
         for row_ids, message in prepared:
             result = await smtp.send(message)
             with db.write() as session:
-                _record(session, row_ids, result, now, report)
+                _record_many(session, [(row, result) for row in row_ids], now, report)
