@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,11 +108,33 @@ def problems() -> list[str]:
             if _placeholders_differ(message.id, strings):
                 found.append(f"{lang}: placeholders differ in {message.id!r}")
         mo = po_path(lang).with_suffix(".mo")
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        if not mo.exists() or mo.read_bytes() != buffer.getvalue():
+        if not mo.exists() or _compiled_entries(mo.read_bytes()) != _source_entries(catalog):
             found.append(f"{lang}: {mo.name} is stale; run installers/translations.py compile")
     return found
+
+
+def _source_entries(catalog: Catalog) -> dict[object, object]:
+    """What the .mo compiled from ``catalog`` must hold (fuzzy entries are left out)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return _compiled_entries(buffer.getvalue())
+
+
+def _compiled_entries(data: bytes) -> dict[object, object]:
+    """A compiled catalogue's messages and plural rule, without the header lines that name the
+    tool that wrote it: a newer Babel writes other bytes for the same translations."""
+    catalog = read_mo(io.BytesIO(data))
+    entries: dict[object, object] = {
+        (message.context, _frozen(message.id)): _frozen(message.string)
+        for message in catalog
+        if message.id
+    }
+    entries["plural-forms"] = catalog.plural_forms
+    return entries
+
+
+def _frozen(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def _placeholders_differ(msgid: str | tuple[str, ...], strings: tuple[str, ...]) -> bool:

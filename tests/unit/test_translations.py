@@ -29,3 +29,28 @@ def test_the_app_speaks_polish_and_russian() -> None:
 
     assert gettext_for("pl", "Receivables") != "Receivables"
     assert gettext_for("ru", "Receivables") != "Receivables"
+
+
+def test_a_catalogue_compiled_by_another_babel_is_not_stale() -> None:
+    """The .mo header names the Babel that wrote it; a fresh machine's newer Babel must still
+    find the committed catalogues up to date, while a changed translation is still caught."""
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    catalog = translations.load("pl")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    compiled = buffer.getvalue()
+    version = next(
+        line.split(b" ", 2)[2]
+        for line in compiled.split(b"\n")
+        if line.startswith(b"Generated-By: Babel ")
+    )
+    other = compiled.replace(b"Generated-By: Babel " + version, b"Generated-By: Babel 9.99.0")
+    assert other != compiled
+    assert translations._compiled_entries(other) == translations._source_entries(catalog)
+
+    message = next(m for m in catalog if m.id and isinstance(m.string, str) and m.string)
+    message.string = message.string + " (zmienione)"
+    assert translations._compiled_entries(compiled) != translations._source_entries(catalog)
