@@ -2,13 +2,14 @@
 # Debian packages Inkaso needs, installed only when missing (a second run costs nothing).
 #   install-deps.sh         what the desktop app needs to open a window (Qt's xcb libraries)
 #   install-deps.sh --test  also what the test suite needs: a PostgreSQL server for the
-#                           multi-seat tests and poppler to read generated PDFs back
+#                           multi-seat tests, poppler to read generated PDFs back and
+#                           desktop-file-utils to validate the Linux .desktop entry
 set -eu
 PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
 libxcb-render-util0 libxcb-image0"
 if [ "${1:-}" = "--test" ]; then
-    PACKAGES="$PACKAGES postgresql poppler-utils"
+    PACKAGES="$PACKAGES postgresql poppler-utils desktop-file-utils"
 fi
 missing=""
 for pkg in $PACKAGES; do
