@@ -256,7 +256,7 @@ def main(argv: list[str]) -> int:
 
     def calendar_ready() -> bool:
         calendar = editors["calendar"]
-        return calendar.result is not None and not calendar.loading
+        return calendar.dry_run is not None and not calendar.loading
 
     def shoot_calendar() -> bool:
         calendar = editors["calendar"]

@@ -96,7 +96,7 @@ class CommunicationView(QWidget):
         tree.setSortingEnabled(False)
         tree.clear()
         self._messages = {m.id: m for m in messages}
-        select_item = None
+        select_item: QTreeWidgetItem | None = None
         for m in messages:
             when = m.finished_at or m.created_at
             item = _Item()

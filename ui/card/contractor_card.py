@@ -347,9 +347,9 @@ class ContractorCardWindow(QDialog):
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload)
         buttons.addButton(refresh, QDialogButtonBox.ButtonRole.ActionRole)
-        for button in buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
+        for any_button in buttons.buttons():
+            if isinstance(any_button, QPushButton):
+                any_button.setAutoDefault(False)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.reload)
         bottom = QHBoxLayout()
         bottom.addWidget(self.as_of_label, 1)

@@ -69,7 +69,7 @@ class CalendarWindow(QDialog):
         self._db = db
         self._ops = ops
         self._today = today
-        self.result: DryRun | None = None
+        self.dry_run: DryRun | None = None
         self.loading = False
         if open_card is not None:
             self.open_requested.connect(open_card)
@@ -203,7 +203,7 @@ class CalendarWindow(QDialog):
         show_error(exc, self)
 
     def _loaded(self, result: DryRun) -> None:
-        self.result = result
+        self.dry_run = result
         self.loading = False
         self.busy.hide()
         self._fill()
@@ -214,7 +214,7 @@ class CalendarWindow(QDialog):
         return {code for code, check in self.channel_checks.items() if check.isChecked()}
 
     def _fill(self) -> None:
-        result = self.result
+        result = self.dry_run
         tree = self.tree
         tree.clear()
         if result is None:

@@ -660,9 +660,9 @@ class ScenarioEditor(QDialog):
         self.save_button.clicked.connect(lambda: self._save())
         self.revert_button.clicked.connect(self._revert)
         self.close_button.clicked.connect(self.close)
-        for button in self.buttons.buttons():
-            if isinstance(button, QPushButton):
-                button.setAutoDefault(False)
+        for any_button in self.buttons.buttons():
+            if isinstance(any_button, QPushButton):
+                any_button.setAutoDefault(False)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self._save())
 
         right = QWidget()
@@ -778,9 +778,10 @@ class ScenarioEditor(QDialog):
             return
         if self.is_dirty() and not self._confirm_discard(lambda: self._select_by_name(name)):
             lst = self.scenario_list
-            blocked = lst.blockSignals(True)
-            lst.setCurrentItem(previous)
-            lst.blockSignals(blocked)
+            if previous is not None:
+                blocked = lst.blockSignals(True)
+                lst.setCurrentItem(previous)
+                lst.blockSignals(blocked)
             return
         self._is_new = False
         self._load(name)
@@ -1029,7 +1030,7 @@ class ScenarioEditor(QDialog):
 
     # -- saving --------------------------------------------------------------------------------
 
-    def _save(self, then: Callable[[], None] | None = None) -> None:
+    def _save(self, then: Callable[[], object] | None = None) -> None:
         if not self.save_button.isEnabled():
             return
         built, problems = self.scenario()
@@ -1065,7 +1066,7 @@ class ScenarioEditor(QDialog):
         if self._loaded is not None:
             self.set_scenario(self._loaded, new=self._is_new)
 
-    def _confirm_discard(self, then: Callable[[], None]) -> bool:
+    def _confirm_discard(self, then: Callable[[], object]) -> bool:
         """Ask about unsaved changes; True when the caller may go on now."""
         answer = ask_to_save(
             self,
@@ -1145,12 +1146,11 @@ class ScenarioEditor(QDialog):
             self.start_new(name, base)
 
     def _run_then_refresh(self, fn: Callable[[], object], label: str, select: str | None) -> None:
-        self._ops.write(
-            fn,
-            on_success=lambda _r: (self.scenarios_changed.emit(), self.refresh_list(select)),
-            owner=self,
-            label=label,
-        )
+        def done(_result: object) -> None:
+            self.scenarios_changed.emit()
+            self.refresh_list(select)
+
+        self._ops.write(fn, on_success=done, owner=self, label=label)
 
     def _delete(self) -> None:
         info = self.current_info()

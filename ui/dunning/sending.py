@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,6 +21,10 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.operations import Operations
+
+if TYPE_CHECKING:
+    # the settings dialog is imported when first opened: most sessions never open it
+    from ui.dunning.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +49,7 @@ class SendingController(QObject):
         self.window = window
         self.outbox_window: QWidget | None = None
         self.tasks_window: QWidget | None = None
-        self.settings_dialog: QWidget | None = None
+        self.settings_dialog: SettingsDialog | None = None
 
         self.outbox_action = QAction(_("&Outbox…"), self)
         self.outbox_action.setShortcut(QKeySequence("Ctrl+Shift+O"))

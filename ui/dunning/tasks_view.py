@@ -274,14 +274,13 @@ class TasksWindow(QWidget):
         return self._tasks.get(items[0].data(0, IdRole))
 
     def task_ids(self) -> list[int]:
-        return [
-            self.tree.topLevelItem(n).data(0, IdRole) for n in range(self.tree.topLevelItemCount())
-        ]
+        items = (self.tree.topLevelItem(n) for n in range(self.tree.topLevelItemCount()))
+        return [item.data(0, IdRole) for item in items if item is not None]
 
     def select_task(self, task_id: int) -> bool:
         for n in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(n)
-            if item.data(0, IdRole) == task_id:
+            if item is not None and item.data(0, IdRole) == task_id:
                 self.tree.setCurrentItem(item)
                 return True
         return False

@@ -479,9 +479,10 @@ class TemplateEditor(QDialog):
             return
         if self.is_dirty() and not self._confirm_discard(lambda: self.select_template(*key)):
             tree = self.template_list
-            blocked = tree.blockSignals(True)
-            tree.setCurrentItem(previous)
-            tree.blockSignals(blocked)
+            if previous is not None:
+                blocked = tree.blockSignals(True)
+                tree.setCurrentItem(previous)
+                tree.blockSignals(blocked)
             return
         self._load(*key)
 
@@ -745,7 +746,7 @@ class TemplateEditor(QDialog):
 
     # -- saving --------------------------------------------------------------------------------
 
-    def _save(self, then: Callable[[], None] | None = None) -> None:
+    def _save(self, then: Callable[[], object] | None = None) -> None:
         template = self.template()
         if template is None or not self.save_button.isEnabled():
             return
@@ -805,7 +806,7 @@ class TemplateEditor(QDialog):
             label="revert template",
         )
 
-    def _confirm_discard(self, then: Callable[[], None]) -> bool:
+    def _confirm_discard(self, then: Callable[[], object]) -> bool:
         answer = ask_to_save(
             self,
             _("Save the changes to this template?"),

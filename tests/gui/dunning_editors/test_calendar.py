@@ -17,8 +17,8 @@ pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
 def _open(qtbot: QtBot, window: MainWindow) -> CalendarWindow:
     calendar = editors_menu.open_calendar(window)
-    assert calendar.busy.isVisibleTo(calendar) or calendar.result is not None
-    qtbot.waitUntil(lambda: calendar.result is not None and not calendar.loading)
+    assert calendar.busy.isVisibleTo(calendar) or calendar.dry_run is not None
+    qtbot.waitUntil(lambda: calendar.dry_run is not None and not calendar.loading)
     assert not calendar.busy.isVisibleTo(calendar)
     return calendar
 
@@ -76,7 +76,7 @@ def test_channel_filter_and_a_longer_range(qtbot: QtBot, window: MainWindow) -> 
     assert calendar.status.text().startswith("0 actions planned")
     calendar.channel_checks["sms"].setChecked(True)
     calendar.days.setValue(30)
-    qtbot.waitUntil(lambda: calendar.result is not None and calendar.result.days == 30)
+    qtbot.waitUntil(lambda: calendar.dry_run is not None and calendar.dry_run.days == 30)
     rows = _rows(calendar)
     assert (
         "Friday, 11 December 2026",
