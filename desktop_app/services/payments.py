@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from db.models import Invoice, Payment
 from db.uow import Database
-from desktop_app.domain.money import decimal_str, normalize_currency
+from desktop_app.domain.dates import check_date
+from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -38,6 +39,8 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
     if data.amount_minor <= 0:
         raise ValidationError(_("The payment amount must be greater than zero"), field="amount")
     currency = normalize_currency(data.currency)
+    check_amount(data.amount_minor, currency)
+    check_date(data.date, "date", _("Payment date"))
     with db.write() as session:
         contractor = contractors.resolve(session, data.contractor)
         if data.source_ref and session.scalar(

@@ -7,9 +7,15 @@ import datetime as dt
 from typing import Any
 
 from desktop_app import labels
-from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
+from desktop_app.cli.context import (
+    Context,
+    json_flag,
+    parse_date,
+    parse_moment,
+    today_flag,
+    whole_number,
+)
 from desktop_app.domain.money import decimal_str
-from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services.dunning import actions, dry_run, runner, windows
 from desktop_app.services.views import get_contractor
@@ -21,7 +27,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     actions_ = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     plan = actions_.add_parser("plan", help=_("dry run: what would be sent in the coming days"))
     today_flag(plan)
-    plan.add_argument("--days", type=int, default=14, metavar="N")
+    plan.add_argument("--days", type=whole_number(1, dry_run.MAX_DAYS), default=14, metavar="N")
     json_flag(plan)
     plan.set_defaults(handler=plan_cmd)
     run = actions_.add_parser("run", help=_("one cycle: plan today and send what is due"))
@@ -42,10 +48,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def plan_cmd(ctx: Context) -> int:
-    if not 1 <= ctx.args.days <= dry_run.MAX_DAYS:
-        raise ValidationError(
-            _("--days must be between 1 and {max}").format(max=dry_run.MAX_DAYS), field="days"
-        )
     today = ctx.today()
     # the same dry run the GUI's calendar shows
     run = dry_run.dry_run(ctx.db, today, ctx.args.days)
@@ -97,14 +99,7 @@ def run_cmd(ctx: Context) -> int:
     zone = windows.firm_zone(settings)
     opened: set[str] | None = None
     if a.now:
-        try:
-            moment = dt.datetime.fromisoformat(a.now)
-        except ValueError as exc:
-            raise ValidationError(
-                _("--now: {value} is not a date and time (use YYYY-MM-DDTHH:MM)").format(
-                    value=a.now
-                )
-            ) from exc
+        moment = parse_moment(a.now, "--now")
         now = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     elif a.today:
         day = parse_date(a.today, "--today")

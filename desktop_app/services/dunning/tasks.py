@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from db.models import Contractor, Task, utcnow
 from db.uow import Database
+from desktop_app.domain.dates import check_date
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
@@ -114,6 +115,7 @@ def add_task(
 ) -> int:
     if not title.strip():
         raise ValidationError(_("The task needs a title"), field="title")
+    check_date(due_on, "due", _("Due date"))
     with db.write() as session:
         task = Task(
             contractor_id=contractor_id,
