@@ -60,7 +60,7 @@ def _check_sqlite_file(path: Path, *, default_location: bool) -> None:
             # created, is (re)initialised: it cannot hold anything a person put there.
             raise DatabaseError(
                 _(
-                    "{path} is an empty file (0 bytes), not an Inkaso database; delete it to "
+                    "{path} is an empty file (0 bytes), not a database; delete it to "
                     "start a new database there, or choose another file"
                 ).format(path=path)
             )

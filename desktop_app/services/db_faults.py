@@ -164,6 +164,10 @@ def busy(url: URL) -> DatabaseBusyError:
 
 
 def damaged(url: URL, detail: str) -> DamagedDatabaseError:
+    # quick_check's report starts "*** in database main ***" and lists one problem per line;
+    # the first problem is enough for the sentence (the log has them all)
+    problems = [p.strip() for p in detail.splitlines() if p.strip() and not p.startswith("***")]
+    detail = problems[0] if problems else detail.strip()
     return DamagedDatabaseError(
         _(
             "The database {target} is damaged ({problem}); Inkaso will not read or change it. "
