@@ -15,11 +15,19 @@ from collections.abc import Sequence
 from desktop_app import __version__
 from desktop_app.cli import commands
 from desktop_app.cli.context import Context
-from desktop_app.errors import InkasoError
+from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import LANGUAGES, _, set_language
 from desktop_app.logging_setup import configure_logging, log_file
 
 log = logging.getLogger("inkaso.cli")
+
+
+#: a message is one line on stderr even when it quotes a value the user typed with a line
+#: break in it (everything str.splitlines() breaks at is shown as its escape instead)
+_LINE_BREAKS_SHOWN = {
+    ord(c): c.encode("unicode_escape").decode("ascii")
+    for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+}
 
 
 def _pre_parse_language(argv: Sequence[str]) -> str | None:
@@ -54,15 +62,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _pre_parse_language(args_list)
     set_language(lang if lang in LANGUAGES else None)
     configure_logging()
+    garbled = next((a for a in args_list if not _is_text(a)), None)
+    if garbled is not None:
+        return _fail(
+            ValidationError(
+                _(
+                    "The argument {value} is not UTF-8 text; set the terminal's encoding to "
+                    "UTF-8 and type it again"
+                ).format(value=_bytes_shown(garbled))
+            )
+        )
     parser = build_parser()
     args = parser.parse_args(args_list)
     ctx = Context(args)
     try:
         return int(args.handler(ctx))
     except InkasoError as exc:
-        log.info("command failed: %s", exc.message)
-        sys.stderr.write(f"inkaso: {exc.message}\n")
-        return exc.exit_code
+        return _fail(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -77,3 +93,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         ctx.close()
+
+
+def _fail(exc: InkasoError) -> int:
+    log.info("command failed: %s", exc.message)
+    sys.stderr.write(f"inkaso: {exc.message.translate(_LINE_BREAKS_SHOWN)}\n")
+    return exc.exit_code
+
+
+def _is_text(arg: str) -> bool:
+    """False for bytes that were not UTF-8 (Python keeps them as lone surrogates): they cannot
+    be stored, logged or printed, so they are refused before anything uses them."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _bytes_shown(arg: str) -> str:
+    return ascii(arg.encode("utf-8", "surrogateescape"))[2:-1]

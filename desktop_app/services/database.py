@@ -45,6 +45,8 @@ def _check_sqlite_file(path: Path, *, default_location: bool) -> None:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
+        if not path.is_file():
+            raise DatabaseError(_("{path} is not a database file").format(path=path))
         if not os.access(path, os.R_OK | os.W_OK):
             raise DatabaseError(
                 _("Cannot open the database {path}: no permission to read and write it").format(

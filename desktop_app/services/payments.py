@@ -41,15 +41,16 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
     currency = normalize_currency(data.currency)
     check_amount(data.amount_minor, currency)
     check_date(data.date, "date", _("Payment date"))
+    source_ref = normalize_reference(data.source_ref)
     with db.write() as session:
         contractor = contractors.resolve(session, data.contractor)
-        if data.source_ref and session.scalar(
+        if source_ref and session.scalar(
             select(Payment.id).where(
-                Payment.source == data.source, Payment.source_ref == data.source_ref
+                Payment.source == data.source, Payment.source_ref == source_ref
             )
         ):
             raise ConflictError(
-                _("This payment was already recorded ({ref})").format(ref=data.source_ref)
+                _("This payment was already recorded ({ref})").format(ref=source_ref)
             )
         invoice_id = None
         if data.invoice_number:
@@ -80,7 +81,7 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
             payer_name=data.payer_name,
             payer_account=data.payer_account,
             source=data.source,
-            source_ref=data.source_ref,
+            source_ref=source_ref,
             unallocated_minor=data.amount_minor,
         )
         session.add(payment)
@@ -102,3 +103,11 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
             actor=actor,
         )
         return payment.id
+
+
+def normalize_reference(ref: str | None) -> str | None:
+    """A bank reference as it is compared and stored: banks and spreadsheets pad references with
+    spaces, and "ABC 1 " is the same transfer as "ABC 1" (migration 0003 trimmed old ones)."""
+    if ref is None:
+        return None
+    return ref.strip() or None

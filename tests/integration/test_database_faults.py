@@ -7,16 +7,20 @@ shortened for these tests (it is read when a connection opens); the lock itself 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 import db.engine
+from db.models import Tag, Task
+from db.uow import Database
 from desktop_app.cli.main import main
-from desktop_app.errors import DamagedDatabaseError
+from desktop_app.errors import ConflictError, DamagedDatabaseError
 from desktop_app.services.database import backup_sqlite, check_integrity
 from tests.conftest import Cli, CliResult
 from tests.integration.db_faults import (
@@ -159,3 +163,18 @@ def test_an_empty_default_database_is_our_interrupted_first_start(
         assert con.execute("SELECT name FROM contractor").fetchall() == [("Pierwszy",)]
     finally:
         con.close()
+
+
+def test_the_unit_of_work_reports_what_the_database_refused_as_a_sentence(
+    db: Database,
+) -> None:
+    """The one place the database's own refusals (here a foreign key, a duplicate) become
+    InkasoErrors: for every service, the CLI, the GUI and the scheduler alike."""
+    with pytest.raises(ConflictError, match="does not exist"), db.write() as session:
+        session.add(Task(contractor_id=999, kind="manual", title="t", due_on=dt.date(2026, 3, 1)))
+    with db.write() as session:
+        session.add(Tag(name="VIP"))
+    with pytest.raises(ConflictError, match="a second time"), db.write() as session:
+        session.add(Tag(name="VIP"))
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0

@@ -16,7 +16,8 @@ from desktop_app.cli.context import (
     whole_number,
 )
 from desktop_app.domain.money import decimal_str
-from desktop_app.i18n import _
+from desktop_app.errors import DeliveryError
+from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import actions, dry_run, runner, windows
 from desktop_app.services.views import get_contractor
 from desktop_app.settings import Snapshot
@@ -98,10 +99,12 @@ def run_cmd(ctx: Context) -> int:
     settings = Snapshot.load(ctx.db)
     zone = windows.firm_zone(settings)
     opened: set[str] | None = None
-    if a.now:
+    if a.now is not None:
         moment = parse_moment(a.now, "--now")
+        # a naive moment is the firm's wall clock; an aware one is converted by run_cycle to the
+        # firm's zone before any send window is looked at
         now = moment if moment.tzinfo else moment.replace(tzinfo=zone)
-    elif a.today:
+    elif a.today is not None:
         day = parse_date(a.today, "--today")
         now = windows.day_opening(settings, day)
         opened = windows.channels_opening_on(settings, day)
@@ -137,7 +140,19 @@ def run_cmd(ctx: Context) -> int:
         )
         for error in report.errors:
             ctx.line("! " + error)
-    return 0 if report.busy_holder is None else 3
+    if report.busy_holder is not None:
+        return 3
+    counts = report.counts()
+    if counts["failed"] and not counts["sent"]:
+        # a script (cron, a monitoring check) must see that nothing got out
+        raise DeliveryError(
+            ngettext(
+                "The only message could not be sent; see: inkaso outbox list --status failed",
+                "None of the {count} messages could be sent; see: inkaso outbox list --status failed",
+                counts["failed"],
+            ).format(count=counts["failed"])
+        )
+    return 0
 
 
 def remind_cmd(ctx: Context) -> int:
