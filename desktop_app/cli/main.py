@@ -29,14 +29,25 @@ _LINE_BREAKS_SHOWN = {
     for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 }
 
+#: global options that take a value (the value is not the command)
+_GLOBAL_WITH_VALUE = ("--db", "--lang")
+
 
 def _pre_parse_language(argv: Sequence[str]) -> str | None:
-    """The language must be set before the parser's help texts are translated."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            return argv[i + 1]
+    """The language must be set before the parser's help texts are translated.
+
+    Only the global ``--lang``, before the command, is the interface's language: after the
+    command, ``contractor add --lang ru`` is the language of that contractor's messages."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--lang":
+            return argv[i + 1] if i + 1 < len(argv) else None
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
+        if not arg.startswith("-") or arg == "--":
+            return None  # the command: what follows is its own
+        i += 2 if arg in _GLOBAL_WITH_VALUE else 1
     return None
 
 
@@ -74,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.lang is not None and args.lang != lang:
+        set_language(args.lang)  # an abbreviated option ("--la ru") that argparse understood
     ctx = Context(args)
     try:
         return int(args.handler(ctx))

@@ -43,11 +43,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help=_("default payment terms"),
     )
     add.add_argument(
-        "--lang",
+        "--language",
+        "--lang",  # kept for scripts written before --language
         dest="contractor_lang",
         choices=("pl", "en", "ru"),
         default="pl",
-        help=_("language of messages to this contractor"),
+        help=_(
+            "language of the reminders and letters sent to this contractor (the language of "
+            "Inkaso's own output is the --lang given before the command)"
+        ),
     )
     add.add_argument("--credit-limit", metavar="AMOUNT")
     add.add_argument("--credit-currency", default="PLN")
