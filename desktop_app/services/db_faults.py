@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import psycopg
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -77,9 +78,12 @@ def sqlite_kind(error: BaseException) -> str | None:
 
 
 def _postgres_kind(error: BaseException) -> str | None:
-    state = getattr(error, "sqlstate", None)
+    if not hasattr(error, "sqlstate"):
+        return None  # not psycopg's
+    state = error.sqlstate
     if not isinstance(state, str):
-        return None
+        # no answer from a server at all (refused, reset, timed out): psycopg has no SQLSTATE
+        return "connection" if isinstance(error, psycopg.OperationalError) else None
     return _PG_KINDS.get(state) or _PG_CLASSES.get(state[:2])
 
 

@@ -72,11 +72,14 @@ class DunningEnv:
         assert result.code == 0, result.err
         return result.json() if "--json" in args else result.out
 
-    def run(self, day: dt.date | str, *extra: str) -> dict[str, Any]:
-        """``dunning run --today day``; remembers which message went out on which day."""
+    def run(self, day: dt.date | str, *extra: str, code: int = 0) -> dict[str, Any]:
+        """``dunning run --today day``; remembers which message went out on which day.
+        ``code`` 3: every message due in this run failed (the run says so with its exit code)."""
         before_mail, before_sms = len(self.mail.messages), len(self.sms.requests)
         when_args = extra if "--now" in extra else ("--today", str(day), *extra)
-        report = self.ok("dunning", "run", "--json", *when_args)
+        result = self.cli("dunning", "run", "--json", *when_args)
+        assert result.code == code, result.err
+        report: dict[str, Any] = result.json()
         assert report["errors"] == [], report["errors"]
         when = dt.date.fromisoformat(str(day))
         for received in self.mail.messages[before_mail:]:

@@ -48,10 +48,12 @@ def test_an_amount_past_the_bound_is_refused_and_the_database_stays_usable(cli: 
 @pytest.mark.parametrize(
     "args",
     [
-        ("payment", "add", "--contractor", "1", "--date", "2026-01-20", "--amount", "1e30"),
+        ("payment", "add", "--contractor", "1", "--date", "2026-01-20", "--amount",
+         "1 000 000 000 000"),
         ("payment", "add", "--contractor", "1", "--date", "2026-01-20", "--amount", "9" * 30),
         ("contractor", "add", "--name", "B", "--credit-limit", "10000000000"),
-        ("contractor", "promise", "1", "--date", "2026-02-01", "--amount", "10000000000"),
+        ("contractor", "promise", "1", "--today", "2026-01-20", "--date", "2026-02-01",
+         "--amount", "10000000000"),
         ("invoice", "add", "--contractor", "1", "--number", "K/1", "--issued", "2026-01-03",
          "--corrects", "FV/1", "--amount", "-10000000000"),
     ],
@@ -59,9 +61,7 @@ def test_an_amount_past_the_bound_is_refused_and_the_database_stays_usable(cli: 
 def test_every_cli_amount_has_the_bound(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli("contractor", "add", "--name", "Alfa").code == 0
     assert _invoice(cli, "FV/1", "100").code == 0
-    result = cli(*args)
-    assert result.code == 3 and "Traceback" not in result.err
-    assert len(result.err.strip().splitlines()) == 1
+    _one_error_line(cli(*args), "too large")
 
 
 def test_services_refuse_amounts_past_the_bound(db: Database) -> None:

@@ -178,3 +178,12 @@ def test_the_unit_of_work_reports_what_the_database_refused_as_a_sentence(
         session.add(Tag(name="VIP"))
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_a_postgresql_server_that_does_not_answer(cli: Cli) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://inkaso@127.0.0.1:{port}/inkaso"
+    result = cli("contractor", "list", db=url)
+    _one_line(result, "Cannot reach the database postgresql+psycopg://inkaso@127.0.0.1")
