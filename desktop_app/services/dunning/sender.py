@@ -390,33 +390,44 @@ def _record_many(
             _record_failure(session, row, result, utc, report)
 
 
+#: what the contractor's history says about a message that did not go out as planned
+FAILURE_SUMMARY = {
+    "failed_permanently": N_("Could not send the {channel} message to {to}: {error}"),
+    "uncertain": N_(
+        "Not known whether the {channel} message to {to} arrived; decide in the outbox: {error}"
+    ),
+}
+
+
 def _record_failure(
     session: Session, row: Claimed, result: SendResult, utc: dt.datetime, report: SendReport
 ) -> None:
+    """A temporary failure waits for its next attempt; a permanent one, or one whose fate is
+    unknown (``uncertain``: never retried, the debtor may have it), waits for a person."""
     if result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
         status = "failed"
         backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
         _set(session, row.id, status=status, last_error=result.detail,
              next_attempt_at=utc + backoff)  # fmt: skip
+    elif result.status == "uncertain":
+        status = "uncertain"
+        _set(session, row.id, status=status, last_error=result.detail)
+        _log_status(session, row.id, "uncertain")
     else:
         status = "failed_permanently"
         _set(session, row.id, status=status, last_error=result.detail, finished_at=utc)
         _log_status(session, row.id, "failed")
-        if row.contractor_id is not None:
-            activity.record(
-                session,
-                contractor_id=row.contractor_id,
-                kind="message",
-                channel=row.channel,
-                summary=N_("Could not send the {channel} message to {to}: {error}"),
-                data={
-                    "channel": row.channel,
-                    "to": ", ".join(row.recipients),
-                    "error": result.detail,
-                },
-                body=row.body_text,
-                actor="scheduler",
-            )
+    if status in FAILURE_SUMMARY and row.contractor_id is not None:
+        activity.record(
+            session,
+            contractor_id=row.contractor_id,
+            kind="message",
+            channel=row.channel,
+            summary=FAILURE_SUMMARY[status],
+            data={"channel": row.channel, "to": ", ".join(row.recipients), "error": result.detail},
+            body=row.body_text,
+            actor="scheduler",
+        )
     report.rows.append(SentRow(row.key, row.channel, row.recipients, status, result.detail))
 
 
