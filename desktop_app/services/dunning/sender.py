@@ -9,6 +9,7 @@ instead of sent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -24,6 +25,7 @@ from db.uow import Database
 from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
 from desktop_app.domain.planner import THANKS
 from desktop_app.i18n import N_, _, ngettext
+from desktop_app.redaction import redact
 from desktop_app.services import activity
 from desktop_app.services.dunning import attachments, lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
@@ -372,8 +374,14 @@ def _record_many(
     now: dt.datetime,
     report: SendReport,
 ) -> None:
-    """Results of a batch: the sent ones with one statement per table, the rest one by one."""
+    """Results of a batch: the sent ones with one statement per table, the rest one by one.
+
+    A result's detail may quote the provider's answer, and a gateway may echo the request with
+    its token: it is stored, reported and logged only with secrets hidden."""
     utc = naive_utc(now)
+    records = [
+        (row, dataclasses.replace(result, detail=redact(result.detail))) for row, result in records
+    ]
     sent = [(row, result) for row, result in records if result.ok]
     if sent:
         conn = session.connection()
