@@ -1,4 +1,8 @@
-"""Passwords and API tokens live only in the system keyring, never in the database or files."""
+"""Passwords and API tokens live only in the system keyring, never in the database or files.
+
+Every value read or stored here is handed to :mod:`desktop_app.redaction`, so the log, the
+outbox's errors and the exports hide it wherever a request or a server's answer repeats it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import logging
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
+from desktop_app import redaction
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 
@@ -26,6 +31,7 @@ def _check(name: str) -> None:
 
 def set_secret(name: str, value: str) -> None:
     _check(name)
+    redaction.remember(value)
     try:
         keyring.set_password(SERVICE, name, value)
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
@@ -41,7 +47,9 @@ def set_secret(name: str, value: str) -> None:
 def get_secret(name: str) -> str | None:
     _check(name)
     try:
-        return keyring.get_password(SERVICE, name)
+        value = keyring.get_password(SERVICE, name)
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
         log.warning("keyring unavailable reading %s: %s", name, exc)
         return None
+    redaction.remember(value)
+    return value

@@ -681,6 +681,11 @@ class SettingsDialog(QDialog):
             if outcome.ok:
                 text = _("Sent to {to}. Check that it arrived.").format(to=outcome.to)
                 colour = theme.credit_text().name()
+            elif outcome.status == "uncertain":
+                text = _(
+                    "Not confirmed: the server may have sent it; check whether it arrived: {detail}"
+                ).format(detail=outcome.detail)
+                colour = theme.overdue_text().name()
             elif outcome.status == "temporary_failure":
                 text = _("Not sent, the server asked to try later: {detail}").format(
                     detail=outcome.detail

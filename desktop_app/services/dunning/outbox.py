@@ -13,6 +13,7 @@ from db.uow import Database
 from desktop_app import labels
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.redaction import redact_optional
 from desktop_app.services import activity
 
 #: "at the next run", whatever that run's clock says (it may simulate another day)
@@ -83,7 +84,7 @@ def list_messages(
                 m.attempts,
                 m.planned_for,
                 m.next_attempt_at,
-                m.last_error,
+                redact_optional(m.last_error),  # also errors stored before they were redacted
                 m.created_at,
                 m.finished_at,
                 m.step,

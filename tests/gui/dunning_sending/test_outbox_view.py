@@ -150,3 +150,27 @@ def test_cancel_and_double_click_opens_the_card(qtbot: QtBot, window: OutboxWind
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.opened == [window.model.message(index.row()).contractor_id]  # type: ignore[attr-defined]
+
+
+def test_a_secret_in_a_stored_error_never_reaches_the_screen(
+    qtbot: QtBot, db: Database, ops: Operations, messages: DunningEnv
+) -> None:
+    """An error stored before errors were redacted: a gateway that echoed the request."""
+    token = "tok-Zq8sK3vN1xW7"
+    con = sqlite3.connect(messages.db_path)
+    with con:
+        con.execute(
+            "UPDATE outbox SET last_error = ? WHERE recipients LIKE '%d2@%'",
+            (f"HTTP 400: you sent Authorization: Bearer {token}",),
+        )
+    con.close()
+    view = OutboxWindow(db, ops, open_card=lambda contractor_id: None)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: not view.loading)
+    _select(view, "d2@debtor.example.com")
+    cell = view.model.index(view.table.currentIndex().row(), COLUMN["error"]).data()
+    preview = view.preview.toPlainText()
+    for shown in (cell, preview):
+        assert "HTTP 400: you sent Authorization:" in shown
+        assert token not in shown and "Bearer" not in shown
