@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush
 
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.domain.identifiers import format_contact
 from desktop_app.i18n import N_, _
 from desktop_app.services.dunning import outbox
 from desktop_app.services.dunning.outbox import OutboxView
@@ -88,7 +89,7 @@ def make_row(message: OutboxView) -> OutboxRow:
         status_label(message.status),
         channel_label(message.channel),
         message.contractor_name or "",
-        ", ".join(message.recipients),
+        ", ".join(format_contact(r) for r in message.recipients),
         first_line(message),
         str(message.attempts) if message.attempts else "",
         (message.last_error or "").replace("\n", " "),

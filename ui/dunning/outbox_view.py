@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.domain.identifiers import format_contact
 from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import outbox
 from desktop_app.services.dunning.outbox import OutboxView
@@ -416,7 +417,7 @@ def preview_html(message: OutboxView) -> str:
     rows = [
         (_("Status"), status_label(message.status)),
         (_("Channel"), channel_label(message.channel)),
-        (_("To"), ", ".join(message.recipients)),
+        (_("To"), ", ".join(format_contact(r) for r in message.recipients)),
         (_("Contractor"), message.contractor_name or ""),
         (_("Planned for"), formatting.date(message.planned_for)),
         (_("Created"), formatting.local_time(message.created_at)),

@@ -10,6 +10,7 @@ the stored one". "Send test message…" saves first, then sends through the same
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app.domain.identifiers import (
+    format_phone,
     normalize_email,
     normalize_iban,
     normalize_nip,
@@ -60,6 +62,7 @@ from resources import resource_path
 from ui import theme
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.date_edit import DateEdit
 
 log = logging.getLogger(__name__)
 
@@ -409,13 +412,25 @@ class SettingsDialog(QDialog):
         )
         paused = QCheckBox(_("Pause automatic sending (for everyone using this database)"))
         self._add(form, "schedule.paused", "", paused)
-        self._line(
-            "dunning.start_date",
+        since = QCheckBox(_("only from this day on"))
+        day = DateEdit(dt.date.today())  # only where the picker opens; unticked means no day
+        day.setEnabled(False)
+        since.toggled.connect(day.setEnabled)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(since)
+        line.addWidget(day)
+        line.addStretch(1)
+        self._add(
             form,
+            "dunning.start_date",
             _("Remind about invoices due from:"),
-            placeholder="YYYY-MM-DD",
-            hint=_("Empty: all unpaid invoices. Useful when starting with old debt."),
+            row,
+            hint=_("Not ticked: all unpaid invoices. Useful when starting with old debt."),
         )
+        error = self.fields["dunning.start_date"].error
+        self.fields["dunning.start_date"] = _DayField("dunning.start_date", since, day, row, error)
         return page
 
     def _test_row(self, channel: str) -> QWidget:
@@ -455,7 +470,7 @@ class SettingsDialog(QDialog):
             "firm.postal_code": (firm.postal_code or "") if firm else "",
             "firm.city": (firm.city or "") if firm else "",
             "firm.email": (firm.email or "") if firm else "",
-            "firm.phone": (firm.phone or "") if firm else "",
+            "firm.phone": format_phone(firm.phone) if firm and firm.phone else "",
             "firm.accounts": "\n".join(_spaced(a) for a in firm.accounts) if firm else "",
         }
         for key, text in firm_texts.items():
@@ -704,6 +719,25 @@ class _WindowField(Field):
         start, _sep, end = text.partition("-")
         self.start.setText(start)
         self.end.setText(end)
+
+
+class _DayField(Field):
+    """An optional day: a tick and a date in the user's form; the registry reads ISO or ""."""
+
+    def __init__(
+        self, key: str, check: QCheckBox, day: DateEdit, row: QWidget, error: QLabel
+    ) -> None:
+        super().__init__(key, row, error)
+        self.check = check
+        self.day = day
+
+    def text(self) -> str:
+        return self.day.value().isoformat() if self.check.isChecked() else ""
+
+    def set_text(self, text: str) -> None:
+        self.check.setChecked(bool(text))
+        if text:
+            self.day.set_value(dt.date.fromisoformat(text))
 
 
 def _form(parent: QWidget) -> QFormLayout:

@@ -163,6 +163,8 @@ def test_the_oldest_of_thousands_is_found_and_scrolling_reaches_it(
     qtbot.waitUntil(lambda: not view.loading and view.model.rowCount() > 0)
     assert view.model.rowCount() == PAGE_SIZE
     assert view.counts.text().startswith(f"{NEWER + 1} messages")
+    sms = next(r for r in range(PAGE_SIZE) if view.model.message(r).channel == "sms")
+    assert view.model.index(sms, COLUMN["recipient"]).data() == "+48 501 000 111"
 
     with qtbot.waitSignal(view.loaded):
         qtbot.keyClicks(view.search, "najstarsze")
