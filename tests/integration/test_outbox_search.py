@@ -1,4 +1,5 @@
-"""The outbox is searched, counted, sorted and paged in SQL: an old message is as findable as a new one."""
+"""The outbox is searched, counted, sorted and paged in SQL: an old message is found as readily
+as a new one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Saving settings is one service call: all keys and the firm in one transaction, then the keyring."""
+"""Saving settings is one service call: the keys and the firm in one transaction, then the
+keyring."""
 
 from __future__ import annotations
 

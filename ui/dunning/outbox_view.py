@@ -2,8 +2,9 @@
 
 Filters (status, channel, text), sorting and the counts per status (of the messages matching the
 channel and the text) are done in SQL, and the list is read a page at a time as it scrolls, so an
-old message is found as readily as today's. Retry, the two answers for an uncertain message and Cancel go through the outbox
-service on the serial writer, then the list is read again. Double-click opens the contractor.
+old message is found as readily as today's. Retry, the two answers for an uncertain message and
+Cancel go through the outbox service on the serial writer, then the list is read again.
+Double-click opens the contractor.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Dates and amounts in dialogs read and are typed as the user's language writes them (Polish here)."""
+"""Dates and amounts in dialogs are read and typed as the user's language writes them (here
+Polish)."""
 
 from __future__ import annotations
 
