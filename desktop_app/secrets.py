@@ -20,7 +20,8 @@ NAMES = ("smtp.password", "sms.token", "voice.token")
 log = logging.getLogger(__name__)
 
 
-def _check(name: str) -> None:
+def check_name(name: str) -> None:
+    """Refuse a name that is not one of the secrets Inkaso knows."""
     if name not in NAMES:
         raise InkasoError(
             _("Unknown secret {name}; use one of: {names}").format(
@@ -30,7 +31,7 @@ def _check(name: str) -> None:
 
 
 def set_secret(name: str, value: str) -> None:
-    _check(name)
+    check_name(name)
     redaction.remember(value)
     try:
         keyring.set_password(SERVICE, name, value)
@@ -45,7 +46,7 @@ def set_secret(name: str, value: str) -> None:
 
 
 def get_secret(name: str) -> str | None:
-    _check(name)
+    check_name(name)
     try:
         value = keyring.get_password(SERVICE, name)
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
