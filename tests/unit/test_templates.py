@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from desktop_app.domain.money import Money
+from desktop_app.domain.presets import PRESETS as PRESET_SCENARIOS
+from desktop_app.domain.scenario import OnPaid
+from desktop_app.domain.scenario import validate as scenario_problems
 from desktop_app.domain.sms_text import measure, transliterate
+from desktop_app.domain.template_names import is_template_name
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import language
 from desktop_app.messaging import (
@@ -256,6 +261,52 @@ def test_defaults_cope_without_optional_data() -> None:
         for lang in LANGS:
             message = render_message(load_default(name, lang), bare)
             assert bare.firm.name in message.text or bare.contractor.name in message.text
+
+
+def test_a_template_name_is_looked_up_never_joined_into_a_path(tmp_path: Path) -> None:
+    stolen = tmp_path / "evil" / "steal.pl.txt"
+    stolen.parent.mkdir()
+    stolen.write_text("SECRET", encoding="utf-8")
+    inside = f"{stolen.parent.name}/../{stolen.parent.parent.name}"
+    for name in (
+        f"x/{stolen.parent / 'steal'}",
+        f"x//{stolen.parent / 'steal'}",
+        f"escalation/../../../{inside}",
+        "escalation/../gentle-email/email_overdue",
+        "gentle-email/./email_overdue",
+        "Gentle-email/email_overdue",
+        "gentle-email/email_overdue.pl",
+        "gentle-email/email_overdue\n",
+    ):
+        assert not is_template_name(name), name
+        with pytest.raises(NotFoundError):
+            load_default(name, "pl")
+    assert all(is_template_name(name) for name in list_defaults())
+
+
+def test_scenarios_name_templates_that_exist() -> None:
+    steps = list(PRESET_SCENARIOS["gentle-email"].steps)
+    steps[2] = dataclasses.replace(steps[2], templates={"email": "x//tmp/evil/steal"})
+    scenario = dataclasses.replace(
+        PRESET_SCENARIOS["gentle-email"],
+        steps=tuple(steps),
+        on_paid=OnPaid(("email",), {"email": "mine/thanks"}),
+    )
+    assert scenario_problems(scenario) == [
+        "Step 3 (overdue): 'x//tmp/evil/steal' is not a template name "
+        "(group/name: lower-case letters, digits, - and _)"
+    ]
+    known = set(list_defaults())
+    assert scenario_problems(scenario, known_templates=known)[1:] == [
+        "Thank-you: there is no template named mine/thanks"
+    ]
+    assert (
+        scenario_problems(
+            dataclasses.replace(scenario, steps=PRESET_SCENARIOS["gentle-email"].steps),
+            known_templates=known | {"mine/thanks"},
+        )
+        == []
+    )
 
 
 def test_unknown_default_is_not_found() -> None:
