@@ -8,7 +8,10 @@ from desktop_app.messaging.context import BankAccount, Item, Party, Person, Temp
 
 
 def sample_context(today: dt.date, *, items: int = 2) -> TemplateContext:
-    """Two overdue invoices (one in EUR) by default; ``items=1`` for the typical single one."""
+    """Two overdue invoices (one in EUR) by default; ``items=1`` for the typical single one.
+
+    More than two adds older PLN invoices, as a large debtor would have.
+    """
     rows = [
         Item.create(
             number="FV/2026/11/0142",
@@ -29,6 +32,18 @@ def sample_context(today: dt.date, *, items: int = 2) -> TemplateContext:
             today=today,
         ),
     ][:items]
+    rows += [
+        Item.create(
+            number=f"FV/2026/{n:04d}",
+            issue_date=today - dt.timedelta(days=60 + n),
+            due_date=today - dt.timedelta(days=46 + n),
+            amount_minor=100_00 + 37 * n,
+            open_minor=100_00 + 37 * n,
+            currency="PLN",
+            today=today,
+        )
+        for n in range(max(items - 2, 0))
+    ]
     return TemplateContext(
         contractor=Party(
             name="Przedsiębiorstwo Handlowe Żuraw Sp. z o.o.",

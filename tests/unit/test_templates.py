@@ -12,7 +12,7 @@ from desktop_app.domain.scenario import OnPaid
 from desktop_app.domain.scenario import validate as scenario_problems
 from desktop_app.domain.sms_text import measure, transliterate
 from desktop_app.domain.template_names import is_template_name
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.errors import NotFoundError, TemplateLimitError, ValidationError
 from desktop_app.i18n import language
 from desktop_app.messaging import (
     Item,
@@ -25,6 +25,7 @@ from desktop_app.messaging import (
     validate,
 )
 from desktop_app.messaging.sample import sample_context
+from desktop_app.messaging.sandbox import Limits
 
 TODAY = dt.date(2026, 11, 23)
 LANGS = ("pl", "en", "ru")
@@ -316,3 +317,105 @@ def test_unknown_default_is_not_found() -> None:
         load_default("escalation/email_overdue", "de")
     with pytest.raises(NotFoundError):
         load_default("../secrets", "pl")
+
+
+# ---- budget: a template cannot hang a run or take the process down ---------------------------
+
+NESTED = (
+    "{% for a in items %}{% for b in items %}{% for c in items %}{% for d in items %}"
+    "{% endfor %}{% endfor %}{% endfor %}{% endfor %}{{ items|length }}"
+)
+RECURSIVE_MACRO = "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\nHi {{ again(1) }}"
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "Template t, line 1: the template repeats its loops more than 1000000 times",
+        ),
+        (
+            RECURSIVE_MACRO,
+            "Template t, line 1: the template calls itself without end (more than 50 levels deep)",
+        ),
+        (
+            "{% for item in items recursive %}{{ loop(items) }}{% endfor %}",
+            "Template t, line 1: the template calls itself without end (more than 50 levels deep)",
+        ),
+        (
+            "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+            "Template t: the template produced more than 500 kB",
+        ),
+        (  # text built inside a macro counts before it is output
+            "{% macro page() %}{% for i in range(1000) %}{{ 'x' * 99999 }}{% endfor %}"
+            "{% endmacro %}{{ page()|length }}",
+            "Template t, line 1: the template produced more than 5000 kB",
+        ),
+    ],
+)
+def test_a_runaway_template_stops_with_a_plain_reason(
+    ctx: TemplateContext, source: str, problem: str
+) -> None:
+    with pytest.raises(TemplateLimitError) as info:
+        render(source, ctx, language="pl", name="t")
+    assert str(info.value) == problem
+
+
+def test_a_slow_template_stops_at_its_time_limit(ctx: TemplateContext) -> None:
+    slow = "{% for i in range(100000) %}{{ range(100000)|sum }}{% endfor %}"
+    with pytest.raises(TemplateLimitError, match=r"line 1: the template took longer than 0.2 s"):
+        render(slow, ctx, language="pl", name="t", limits=Limits(seconds=0.2))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ "%0999999999d" % 1 }}',
+        '{{ "%*d"|format(999999999, 1) }}',
+        "{{ 'x'.center(999999999) }}",
+        "{{ 'x'|center(999999999) }}",
+        "{{ 'a{:>999999999}'.format(1) }}",
+        "{{ ('x' * 99999)|replace('x', 'x' * 99999) }}",
+        "{{ range(100000)|join('x' * 1000) }}",
+        "{{ ('x\\n' * 50000)|indent(1000) }}",
+        "{{ (1).to_bytes(999999999, 'big') }}",
+        "{{ range(10)|batch(999999999, 0)|list }}",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{{ lipsum(100000) }}",
+    ],
+)
+def test_one_expression_cannot_build_a_gigabyte(ctx: TemplateContext, source: str) -> None:
+    with pytest.raises(ValidationError, match=r"line 1: (not allowed|lipsum is not)"):
+        render(source, ctx, language="pl", name="t")
+
+
+def test_the_check_tries_a_large_debtor_so_loops_within_loops_are_found() -> None:
+    small = sample_context(TODAY)
+    assert render(NESTED, small, language="pl") == "2"  # quick on two invoices
+    assert [(p.line, p.message) for p in validate(NESTED)] == [
+        (1, "the template repeats its loops more than 1000000 times")
+    ]
+    assert [(p.line, p.message) for p in validate(RECURSIVE_MACRO)] == [
+        (1, "the template calls itself without end (more than 50 levels deep)")
+    ]
+    # two loops one after the other are fine, and so is a macro used once per invoice
+    assert validate("{% for i in items %}{{ i.number }}{% endfor %}{{ items|length }}") == []
+    assert (
+        validate(
+            "{% macro row(i) %}{{ i.number }} {{ i.open|money }}{% endmacro %}"
+            "{% for i in items %}{{ row(i) }}\n{% endfor %}{% for t in totals %}{{ t|money }}"
+            "{% endfor %}"
+        )
+        == []
+    )
+
+
+def test_the_budget_applies_to_every_render_alone(ctx: TemplateContext) -> None:
+    """A run renders thousands of messages: the limits are per template, not per process."""
+    source = "{% for i in range(400) %}{% for j in range(400) %}{% endfor %}{% endfor %}ok"
+    for _ in range(10):  # 1,600,000 steps in all, 160,000 each
+        assert render(source, ctx, language="pl") == "ok"
