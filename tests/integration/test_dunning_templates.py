@@ -1,4 +1,4 @@
-"""A broken template fails only its own messages: the rest of the run is sent as usual."""
+"""Templates in real runs: each currency with its own account; a broken template fails alone."""
 
 from __future__ import annotations
 
@@ -46,3 +46,39 @@ def test_an_endless_or_recursive_template_fails_only_its_own_message(env: Dunnin
     assert "repeats its loops more than 1000000 times" in said or "took longer than" in said
     assert "Traceback" not in result.err
     json.loads(result.out)
+
+
+PLN_IBAN = "PL61 1090 1014 0000 0712 1981 2874"
+EUR_IBAN = "PL36 1090 1014 0000 0712 1981 5555"
+
+
+def _debtor_in_two_currencies(env: DunningEnv) -> str:
+    """A contractor owing PLN and EUR, both overdue; the text of the one e-mail they get."""
+    env.ok("contractor", "add", "--name", "Kowalski", "--email", "k@kowalski.example.com")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "1000")  # fmt: skip
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/2", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "250", "--currency", "EUR")  # fmt: skip
+    env.run("2026-03-19")
+    [message] = env.emails()
+    parts = [message.get_body((kind,)) for kind in ("plain", "html")]
+    return "\n".join(p.get_content() for p in parts if p is not None).replace("\xa0", " ")
+
+
+def test_each_currency_is_paid_to_the_account_in_that_currency(env: DunningEnv) -> None:
+    env.configure()
+    env.ok("firm", "set", "--account", f"{PLN_IBAN}:PLN", "--account", f"{EUR_IBAN}:EUR")
+    text = _debtor_in_two_currencies(env)
+    assert f"Kwotę 1 000,00 zł prosimy wpłacić na rachunek {PLN_IBAN}" in text
+    assert f"Kwotę 250,00 € prosimy wpłacić na rachunek {EUR_IBAN}" in text
+    html_iban = '<span style="white-space: nowrap;">{}</span>'
+    assert html_iban.format(PLN_IBAN) in text and html_iban.format(EUR_IBAN) in text
+    assert "prosimy o kontakt" not in text.split("W razie pytań")[0]
+
+
+def test_a_currency_without_an_account_says_so_instead_of_naming_another(env: DunningEnv) -> None:
+    env.configure()  # the firm has a PLN account only
+    text = _debtor_in_two_currencies(env)
+    assert f"Kwotę 1 000,00 zł prosimy wpłacić na rachunek {PLN_IBAN}" in text
+    assert "W sprawie rachunku do wpłaty kwoty 250,00 € w EUR prosimy o kontakt." in text
+    assert text.count(PLN_IBAN) == 2  # once in the text, once in the HTML: for PLN only
