@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QTextBlock, QTextTable
 from pytestqt.qtbot import QtBot
@@ -155,16 +153,22 @@ def _line_breaks(block: QTextBlock) -> list[int]:
     ]  # where each line after the first starts
 
 
+@pytest.mark.parametrize(
+    ("language", "columns"),
+    [
+        ("pl", ["Faktura", "Termin płatności", "Do zapłaty"]),
+        ("en", ["Invoice", "Due date", "Outstanding"]),
+        ("ru", ["Счёт", "Срок оплаты", "К оплате"]),
+    ],
+)
 def test_the_html_preview_never_breaks_a_word_in_the_table(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
+    qtbot: QtBot, window: MainWindow, language: str, columns: list[str]
 ) -> None:
     """Headers read "Fa ktu ra" once the table was wider than the preview."""
-    editor = _open(qtbot, window, "gentle-email/email_overdue", "pl")
+    editor = _open(qtbot, window, "gentle-email/email_overdue", language)
     qtbot.waitUntil(lambda: "<table" in editor.preview_html.toHtml())
-    editor.preview_html.setFixedWidth(420)  # narrower than the table
-    qtbot.waitUntil(lambda: editor.preview_html.viewport().width() < 420)
     document = editor.preview_html.document()
-    document.setTextWidth(editor.preview_html.viewport().width())
+    document.setTextWidth(300)  # a preview narrower than the table
     [table] = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
     headers = []
     for row in range(table.rows()):
@@ -175,5 +179,4 @@ def test_the_html_preview_never_breaks_a_word_in_the_table(
                 headers.append(text)
             for start in _line_breaks(block):
                 assert text[start - 1] in " \u2028", f"{text!r} broken at {start}"  # or <br>
-    assert headers[:3] == ["Faktura", "Data wystawienia", "Termin płatności"]
-    editor.preview_html.grab().save(str(tmp_path / "preview.png"))
+    assert headers == columns
