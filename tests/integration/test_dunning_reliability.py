@@ -153,7 +153,7 @@ def test_4xx_is_retried_later_with_backoff(env: DunningEnv) -> None:
         return "451 4.3.0 Mailbox busy, try later" if count == 1 else None
 
     env.mail.on_mail = busy_once  # type: ignore[assignment]
-    env.run("2026-03-19", "--now", "2026-03-19T10:00", code=3)  # nothing got out
+    env.run("2026-03-19", "--now", "2026-03-19T10:00")
     [row] = _rows(env)
     assert (row["status"], row["attempts"]) == ("failed", 1)
     assert "451" in row["last_error"]
@@ -168,7 +168,7 @@ def test_4xx_is_retried_later_with_backoff(env: DunningEnv) -> None:
 def test_5xx_is_a_permanent_failure_the_user_sees(env: DunningEnv) -> None:
     _one_debtor(env)
     env.mail.refuse_rcpt["d1@debtor.example.com"] = "550 5.1.1 No such user"
-    env.run("2026-03-19", code=3)  # nothing got out
+    env.run("2026-03-19")
     [row] = _rows(env, "--status", "failed_permanently")
     assert "550" in row["last_error"]
     card = env.ok("contractor", "show", "1", "--json")
@@ -188,7 +188,7 @@ def test_server_down_loses_nothing(env: DunningEnv, tmp_path: Path) -> None:
     live_port = env.smtp.port
     with socket_closed_port() as dead_port:
         env.ok("config", "set", "smtp.port", str(dead_port))
-        env.run("2026-03-19", "--now", "2026-03-19T10:00", code=3)  # nothing got out
+        env.run("2026-03-19", "--now", "2026-03-19T10:00")
     [row] = _rows(env)
     assert row["status"] == "failed" and row["last_error"]
     env.ok("config", "set", "smtp.port", str(live_port))

@@ -12,6 +12,7 @@ from desktop_app.domain.money import (
     format_money,
     normalize_currency,
     parse_amount,
+    parse_local_amount,
 )
 from desktop_app.errors import ValidationError
 
@@ -88,6 +89,15 @@ def test_amounts_have_an_upper_bound_in_every_currency() -> None:
             parse_amount(text, currency)
     with pytest.raises(ValidationError, match="too large"):
         parse_amount("-10 000 000 000", "PLN", allow_negative=True)
+
+
+def test_the_gui_amount_fields_parse_with_the_same_bound() -> None:
+    """The dialogs read amounts with parse_local_amount, in the user's language."""
+    assert parse_local_amount("9 999 999 999,99 zł", "PLN", "pl") == MAX_AMOUNT_MINOR
+    for text, lang in (("10 000 000 000,00", "pl"), ("10,000,000,000.00", "en"),
+                       ("92 233 720 368 547 758,07", "ru")):  # fmt: skip
+        with pytest.raises(ValidationError, match="too large"):
+            parse_local_amount(text, "PLN", lang)
 
 
 def test_services_check_the_same_bound() -> None:
