@@ -125,4 +125,9 @@ def _is_text(arg: str) -> bool:
 
 
 def _bytes_shown(arg: str) -> str:
-    return ascii(arg.encode("utf-8", "surrogateescape"))[2:-1]
+    """The bytes the terminal sent (b"Za\\xbf..."), or the surrogates escaped when they are
+    not bytes at all (a caller passing broken text)."""
+    try:
+        return ascii(arg.encode("utf-8", "surrogateescape"))[2:-1]
+    except UnicodeEncodeError:
+        return arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")

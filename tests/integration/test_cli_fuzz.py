@@ -65,7 +65,7 @@ COMMANDS = [(p, leaf) for p, leaf in _leaves(build_parser()) if p not in SKIPPED
 @st.composite
 def command_lines(draw: st.DrawFn, db: str, odd_paths: list[str]) -> list[str]:
     path, parser = draw(st.sampled_from(COMMANDS))
-    argv = ["--db", draw(st.sampled_from([db] * 6 + odd_paths))]
+    argv = ["--db", draw(st.sampled_from([db] * 12 + odd_paths))]
     if draw(st.booleans()):
         argv += ["--lang", draw(st.sampled_from(["pl", "en", "ru", "xx"]))]
     argv += list(path)

@@ -71,6 +71,11 @@ def test_dates_at_the_ends_of_the_calendar(cli: Cli, args: tuple[str, ...]) -> N
     _one_line(cli(*args), "outside the dates Inkaso accepts (1900-01-01 to 2199-12-31)")
 
 
+@pytest.mark.parametrize("bounds", ["2147483648", "30,999999999", "9" * 5000, "0", "30,30"])
+def test_aging_buckets_past_the_calendar(cli: Cli, bounds: str) -> None:
+    _one_line(cli("report", "aging", "--buckets", bounds), "is not a rising list of days")
+
+
 def test_an_empty_today_is_a_mistake_not_a_real_run(cli: Cli, db_path: Path) -> None:
     assert cli("firm", "set", "--name", "Hurtownia").code == 0
     assert cli("contractor", "add", "--name", "Alfa", "--email", "a@alfa.example.com").code == 0
@@ -180,4 +185,5 @@ def test_an_argument_that_is_not_utf8(cli: Cli, db_path: Path) -> None:
     be neither stored nor logged (exit 1, and a logging traceback)."""
     garbled = b"Za\xbf\xf3\xb3\xe6".decode("utf-8", "surrogateescape")
     _one_line(cli("contractor", "add", "--name", garbled), "Za\\xbf\\xf3\\xb3\\xe6 is not UTF-8")
+    _one_line(cli("contractor", "add", "--name", "\udd00ł"), "\\udd00\\xc5\\x82 is not UTF-8")
     assert not db_path.exists()
