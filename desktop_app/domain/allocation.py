@@ -1,31 +1,182 @@
-"""How money is spread over open items: pure arithmetic the payment and correction services share."""
+"""How money is set against open instalments: the one definition the ledger service and the
+demo's replay both apply.
+
+- A payment pays the oldest due first (of two due the same day, the older invoice's first); what
+  is left is the contractor's credit in that currency.
+- Credit pays new debt as soon as there is some: the oldest credit first (art. 451 KC: money
+  without an instruction settles the oldest debt).
+- Money counts from the day it was received, or from the invoice's issue date when credit pays
+  an invoice issued later.
+- A correction that lowers an invoice reduces its latest-due instalments first; where that part
+  was already paid, the payment's latest allocations are released from the correction's day and
+  the freed money becomes credit again.
+
+The functions decide and return what to record; the callers (``services/ledger.py`` over the
+database, ``services/demo.py`` in memory) record it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
 class OpenItem:
+    """An instalment that still owes ``open_minor``; ``key`` is the caller's id for it."""
+
     key: int
     open_minor: int
+    due_date: dt.date
+    issued: dt.date
 
 
-def spread(amount_minor: int, items: Sequence[OpenItem]) -> tuple[list[tuple[int, int]], int]:
-    """Fill ``items`` in the given order; returns ([(key, amount)...], remainder).
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Money to set against the item ``key``, counting from ``effective_date``."""
 
-    The caller decides the order (oldest due first for payments, latest first for corrections).
-    """
+    key: int
+    amount_minor: int
+    effective_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A payment (``key``) received on ``received`` with ``amount_minor`` not yet set against
+    anything."""
+
+    key: int
+    received: dt.date
+    amount_minor: int
+
+
+def payment_order(item: OpenItem) -> tuple[dt.date, dt.date, int]:
+    """Oldest due first; then the older invoice; then the order the items were recorded in."""
+    return item.due_date, item.issued, item.key
+
+
+def allocate(
+    amount_minor: int, received: dt.date, items: Iterable[OpenItem]
+) -> tuple[list[Share], int]:
+    """Set money received on ``received`` against ``items``; returns the shares and the rest."""
     if amount_minor < 0:
         raise ValueError("amount must not be negative")
-    parts: list[tuple[int, int]] = []
+    shares: list[Share] = []
     left = amount_minor
-    for item in items:
+    for item in sorted(items, key=payment_order):
         if left == 0:
             break
         take = min(left, item.open_minor)
         if take > 0:
-            parts.append((item.key, take))
+            shares.append(Share(item.key, take, max(received, item.issued)))
             left -= take
-    return parts, left
+    return shares, left
+
+
+def apply_credit(
+    credits: Iterable[Credit], items: Iterable[OpenItem]
+) -> list[tuple[int, list[Share]]]:
+    """Spend credit on open items, oldest credit first; returns (credit key, shares) for every
+    credit that paid something."""
+    still_open = {item.key: item for item in items}
+    spent: list[tuple[int, list[Share]]] = []
+    for credit in sorted(credits, key=lambda c: (c.received, c.key)):
+        if not still_open:
+            break
+        shares, _left = allocate(credit.amount_minor, credit.received, still_open.values())
+        if not shares:
+            continue
+        spent.append((credit.key, shares))
+        for share in shares:
+            item = still_open[share.key]
+            rest = item.open_minor - share.amount_minor
+            if rest > 0:
+                still_open[share.key] = OpenItem(item.key, rest, item.due_date, item.issued)
+            else:
+                del still_open[share.key]
+    return spent
+
+
+@dataclass(frozen=True, slots=True)
+class PaidShare:
+    """An allocation of a payment (``key``) in force on an instalment."""
+
+    key: int
+    amount_minor: int
+    effective_date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectableItem:
+    """An instalment of the corrected invoice as it stands before the correction."""
+
+    key: int
+    seq: int
+    due_date: dt.date
+    amount_minor: int
+    open_minor: int
+    #: already taken off by earlier corrections
+    corrected_minor: int
+    paid: tuple[PaidShare, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Release the allocation ``key``: ``freed_minor`` goes back to its payment as credit and
+    ``kept_minor`` (if any) stays on the instalment as a new allocation from ``kept_from``."""
+
+    key: int
+    freed_minor: int
+    kept_minor: int
+    kept_from: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """Take ``amount_minor`` off the instalment ``key`` from ``effective_date``, after the
+    releases that make room for it."""
+
+    key: int
+    amount_minor: int
+    effective_date: dt.date
+    releases: tuple[Release, ...]
+
+
+def reduce_by_correction(
+    amount_minor: int, corrected_on: dt.date, issued: dt.date, items: Sequence[CorrectableItem]
+) -> list[Reduction]:
+    """A correction issued on ``corrected_on`` lowers an invoice issued on ``issued`` by
+    ``amount_minor``: latest due first, never below what earlier corrections left. A reduction
+    counts from the correction's day (or the invoice's, for a correction dated before it)."""
+    if amount_minor < 0:
+        raise ValueError("amount must not be negative")
+    remaining = amount_minor
+    reductions: list[Reduction] = []
+    for item in sorted(items, key=lambda i: (i.due_date, i.seq), reverse=True):
+        if remaining == 0:
+            break
+        take = min(remaining, item.amount_minor - item.corrected_minor)
+        if take <= 0:
+            continue
+        shortfall = take - item.open_minor
+        releases = _releases(item.paid, shortfall, corrected_on) if shortfall > 0 else ()
+        reductions.append(Reduction(item.key, take, max(corrected_on, issued), releases))
+        remaining -= take
+    return reductions
+
+
+def _releases(paid: Iterable[PaidShare], amount: int, day: dt.date) -> tuple[Release, ...]:
+    """Free ``amount`` of payments from ``day``, the latest allocations first."""
+    releases: list[Release] = []
+    left = amount
+    for share in sorted(paid, key=lambda s: (s.effective_date, s.key), reverse=True):
+        if left == 0:
+            break
+        take = min(left, share.amount_minor)
+        # the kept part counts from the release day; before it the released row still counts
+        releases.append(
+            Release(share.key, take, share.amount_minor - take, max(day, share.effective_date))
+        )
+        left -= take
+    return tuple(releases)
