@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from desktop_app.domain.receivables import Available
+
 
 @dataclass(frozen=True, slots=True)
 class OpenItem:
@@ -43,12 +45,12 @@ class Share:
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """A payment (``key``) received on ``received`` with ``amount_minor`` not yet set against
-    anything."""
+    """A payment (``key``) received on ``received`` with money not yet set against anything,
+    in parts by the day each became free (``receivables.credit_available``)."""
 
     key: int
     received: dt.date
-    amount_minor: int
+    available: tuple[Available, ...]
 
 
 def payment_order(item: OpenItem) -> tuple[dt.date, dt.date, int]:
@@ -56,22 +58,36 @@ def payment_order(item: OpenItem) -> tuple[dt.date, dt.date, int]:
     return item.due_date, item.issued, item.key
 
 
-def allocate(
-    amount_minor: int, received: dt.date, items: Iterable[OpenItem]
-) -> tuple[list[Share], int]:
-    """Set money received on ``received`` against ``items``; returns the shares and the rest."""
-    if amount_minor < 0:
+def allocate(available: Iterable[Available], items: Iterable[OpenItem]) -> tuple[list[Share], int]:
+    """Set money against ``items``; returns the shares and what is left.
+
+    ``available`` is a new payment's amount from its date, or a credit's parts oldest first; a
+    share counts from the day its money was free, or from the invoice's issue date if later.
+    """
+    money = [part for part in available if part.amount_minor != 0]
+    if any(part.amount_minor < 0 for part in money):
         raise ValueError("amount must not be negative")
     shares: list[Share] = []
-    left = amount_minor
+    k = 0  # the part being spent and what is left of it
+    left = money[0].amount_minor if money else 0
     for item in sorted(items, key=payment_order):
-        if left == 0:
-            break
-        take = min(left, item.open_minor)
-        if take > 0:
-            shares.append(Share(item.key, take, max(received, item.issued)))
+        need = item.open_minor
+        while need > 0 and k < len(money):
+            take = min(need, left)
+            effective = max(money[k].since, item.issued)
+            last = shares[-1] if shares else None
+            if last is not None and (last.key, last.effective_date) == (item.key, effective):
+                shares[-1] = Share(item.key, last.amount_minor + take, effective)
+            else:
+                shares.append(Share(item.key, take, effective))
+            need -= take
             left -= take
-    return shares, left
+            if left == 0:
+                k += 1
+                left = money[k].amount_minor if k < len(money) else 0
+        if k == len(money):
+            break
+    return shares, left + sum(part.amount_minor for part in money[k + 1 :])
 
 
 def apply_credit(
@@ -84,7 +100,7 @@ def apply_credit(
     for credit in sorted(credits, key=lambda c: (c.received, c.key)):
         if not still_open:
             break
-        shares, _left = allocate(credit.amount_minor, credit.received, still_open.values())
+        shares, _left = allocate(credit.available, still_open.values())
         if not shares:
             continue
         spent.append((credit.key, shares))

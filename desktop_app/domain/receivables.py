@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Protocol
 
 from desktop_app.domain.aging import days_overdue
@@ -81,6 +82,42 @@ def credit_as_of(
     if received > as_of:
         return 0
     return max(0, amount_minor - _covered(allocations, as_of))
+
+
+@dataclass(frozen=True, slots=True)
+class Available:
+    """Credit of ``amount_minor`` that is free from ``since`` on."""
+
+    since: dt.date
+    amount_minor: int
+
+
+def credit_available(
+    amount_minor: int, allocations: Iterable[Allocated], *, received: dt.date
+) -> tuple[Available, ...]:
+    """A payment's credit split by the day each part became free for good (received, or
+    released by a correction), oldest first; the parts add up to its credit as of LATEST.
+
+    Money set against a new debt counts from the day it became free, never earlier: before
+    that day it still counted against what it had paid, and would be counted twice.
+    """
+    allocations = list(allocations)
+    days = sorted(
+        {received}
+        | {a.effective_date for a in allocations if a.effective_date > received}
+        | {a.released_on for a in allocations if a.released_on and a.released_on > received}
+    )
+    # credit is constant from one of these days to the next; what may be spent from a day on
+    # is the least credit on any day after it
+    credit = [credit_as_of(amount_minor, allocations, day, received=received) for day in days]
+    least_after = list(accumulate(reversed(credit), min))[::-1]
+    parts: list[Available] = []
+    spendable = 0
+    for day, free in zip(days, least_after, strict=True):
+        if free > spendable:
+            parts.append(Available(day, free - spendable))
+            spendable = free
+    return tuple(parts)
 
 
 def settled_on(

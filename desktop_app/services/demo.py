@@ -52,7 +52,13 @@ from db.models import (
 )
 from db.uow import Database
 from desktop_app.domain import allocation as rules
-from desktop_app.domain.receivables import LATEST, open_as_of, settled_on
+from desktop_app.domain.receivables import (
+    LATEST,
+    Available,
+    credit_available,
+    open_as_of,
+    settled_on,
+)
 from desktop_app.domain.text import search_key
 from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.i18n import N_, _
@@ -429,8 +435,15 @@ class _Ledger:
             self.refresh(inst)
             pay.unallocated -= share.amount_minor
 
+    def _available(self, pay: _Pay) -> tuple[Available, ...]:
+        # only a payment already partly spent has allocations to look up (credit is rare)
+        allocs = (
+            [a for a in self.allocations if a.pay is pay] if pay.unallocated < pay.amount else ()
+        )
+        return credit_available(pay.amount, allocs, received=pay.date)
+
     def allocate_payment(self, pay: _Pay, targets: list[_Inst]) -> None:
-        shares, _left = rules.allocate(pay.unallocated, pay.date, map(_open_item, targets))
+        shares, _left = rules.allocate(self._available(pay), map(_open_item, targets))
         self._record(pay, shares, {i.id: i for i in targets})
 
     def apply_credit(self, currency: str) -> None:
@@ -443,7 +456,7 @@ class _Ledger:
             return
         by_id = {i.id: i for i in targets}
         spent = rules.apply_credit(
-            [rules.Credit(p.id, p.date, p.unallocated) for p in credits.values()],
+            [rules.Credit(p.id, p.date, self._available(p)) for p in credits.values()],
             map(_open_item, targets),
         )
         for key, shares in spent:

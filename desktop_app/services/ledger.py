@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session, contains_eager
 
 from db.models import Allocation, Instalment, Invoice, Payment
 from desktop_app.domain import allocation as rules
-from desktop_app.domain.receivables import LATEST, open_as_of, settled_on
+from desktop_app.domain.receivables import (
+    LATEST,
+    Available,
+    credit_available,
+    open_as_of,
+    settled_on,
+)
 
 
 def refresh(instalment: Instalment) -> None:
@@ -69,12 +75,14 @@ def _record(
     return total
 
 
+def _available(payment: Payment) -> tuple[Available, ...]:
+    return credit_available(payment.amount_minor, payment.allocations, received=payment.date)
+
+
 def allocate_payment(session: Session, payment: Payment, targets: Iterable[Instalment]) -> int:
     """Set the payment's unallocated money against ``targets``; returns what was allocated."""
     by_id = {i.id: i for i in targets}
-    shares, _left = rules.allocate(
-        payment.unallocated_minor, payment.date, [_open_item(i) for i in by_id.values()]
-    )
+    shares, _left = rules.allocate(_available(payment), [_open_item(i) for i in by_id.values()])
     return _record(session, payment, shares, by_id)
 
 
@@ -94,7 +102,7 @@ def apply_credit(session: Session, contractor_id: int, currency: str) -> int:
         return 0
     by_id = {i.id: i for i in open_instalments(session, contractor_id, currency)}
     spent = rules.apply_credit(
-        [rules.Credit(p.id, p.date, p.unallocated_minor) for p in credits.values()],
+        [rules.Credit(p.id, p.date, _available(p)) for p in credits.values()],
         [_open_item(i) for i in by_id.values()],
     )
     return sum(_record(session, credits[key], shares, by_id) for key, shares in spent)

@@ -227,3 +227,38 @@ def test_card_as_of_a_day_before_a_correction_shows_the_allocation_unreleased(
         (100_000, D(2026, 10, 1)),
         (70_000, None),
     ]
+
+
+def test_money_freed_by_a_correction_pays_other_debt_only_from_the_correction_day(
+    db: Database,
+) -> None:
+    """Before the correction the payment was all on FV/1; counting the freed part against FV/2
+    from the payment's own date would count that money twice in every earlier balance."""
+    cid = contractor(db)
+    invoice(db, cid, "FV/1", D(2026, 1, 1), (D(2026, 1, 15), 100_00))
+    invoice(db, cid, "FV/2", D(2026, 1, 2), (D(2026, 1, 20), 50_00))
+    pay(db, cid, D(2026, 1, 5), 100_00, invoice_number="FV/1")
+    invoices.add_invoice(
+        db,
+        invoices.InvoiceInput(
+            contractor=cid,
+            number="KOR/1",
+            issue_date=D(2026, 1, 20),
+            currency="PLN",
+            instalments=[],
+            kind="correction",
+            corrects="FV/1",
+            gross_minor=-30_00,
+        ),
+    )
+    assert _open(db, cid, D(2026, 1, 10)) == {"FV/1": [0], "FV/2": [50_00]}
+    assert aging_report(db, D(2026, 1, 10)).currencies["PLN"].totals.open == 50_00
+    assert _open(db, cid, D(2026, 1, 20)) == {"KOR/1": [], "FV/1": [0], "FV/2": [20_00]}
+    assert aging_report(db, D(2026, 1, 20)).currencies["PLN"].totals.open == 20_00
+    (payment,) = views.contractor_card(db, cid, D(2026, 2, 1)).payments
+    assert [(a.invoice_number, a.amount_minor, a.effective_date) for a in payment.allocations] == [
+        ("FV/1", 100_00, D(2026, 1, 5)),
+        ("FV/1", 70_00, D(2026, 1, 20)),
+        ("FV/2", 30_00, D(2026, 1, 20)),
+    ]
+    assert_ledger_consistent(db)

@@ -24,11 +24,13 @@ from desktop_app.domain.allocation import (
 from desktop_app.domain.receivables import (
     LATEST,
     AllocationFact,
+    Available,
     Balance,
     CreditItem,
     OwedItem,
     balances_as_of,
     credit_as_of,
+    credit_available,
     open_as_of,
     released_as_of,
     settled_on,
@@ -45,21 +47,34 @@ def test_allocate_pays_oldest_due_first_and_returns_the_rest() -> None:
         OpenItem(1, 1000, D(2026, 1, 15), D(2026, 1, 1)),
         OpenItem(2, 300, D(2026, 1, 15), D(2025, 12, 20)),  # same due day, older invoice
     ]
-    shares, left = allocate(1500, D(2026, 1, 20), items)
+    shares, left = allocate([Available(D(2026, 1, 20), 1500)], items)
     assert shares == [
         Share(2, 300, D(2026, 1, 20)),
         Share(1, 1000, D(2026, 1, 20)),
         Share(3, 200, D(2026, 1, 20)),
     ]
     assert left == 0
-    assert allocate(2000, D(2026, 1, 20), items)[1] == 300
+    assert allocate([Available(D(2026, 1, 20), 2000)], items)[1] == 300
 
 
 def test_old_money_counts_from_the_later_invoice_date() -> None:
-    shares, left = allocate(
-        50_00, D(2026, 1, 5), [OpenItem(7, 80_00, D(2026, 2, 15), D(2026, 2, 1))]
-    )
+    item = OpenItem(7, 80_00, D(2026, 2, 15), D(2026, 2, 1))
+    shares, left = allocate([Available(D(2026, 1, 5), 50_00)], [item])
     assert (shares, left) == ([Share(7, 50_00, D(2026, 2, 1))], 0)
+
+
+def test_credit_freed_by_a_correction_counts_from_the_day_it_was_freed() -> None:
+    # 120.00 received on 01-05 paid 100.00; on 01-20 a correction freed 30.00 of it
+    allocations = [
+        AllocationFact(100_00, D(2026, 1, 5), released_on=D(2026, 1, 20)),
+        AllocationFact(70_00, D(2026, 1, 20)),
+    ]
+    available = credit_available(120_00, allocations, received=D(2026, 1, 5))
+    assert available == (Available(D(2026, 1, 5), 20_00), Available(D(2026, 1, 20), 30_00))
+    item = OpenItem(9, 45_00, D(2026, 1, 10), D(2025, 12, 1))
+    shares, left = allocate(available, [item])
+    assert shares == [Share(9, 20_00, D(2026, 1, 5)), Share(9, 25_00, D(2026, 1, 20))]
+    assert left == 5_00
 
 
 open_items = st.lists(
@@ -79,7 +94,7 @@ open_items = st.lists(
 def test_allocate_conserves_money_and_fills_in_payment_order(
     amount: int, received: dt.date, items: list[OpenItem]
 ) -> None:
-    shares, left = allocate(amount, received, items)
+    shares, left = allocate([Available(received, amount)], items)
     assert sum(s.amount_minor for s in shares) + left == amount
     by_key = {i.key: i for i in items}
     assert all(0 < s.amount_minor <= by_key[s.key].open_minor for s in shares)
@@ -99,7 +114,11 @@ def test_allocate_conserves_money_and_fills_in_payment_order(
             Credit,
             key=st.integers(min_value=0, max_value=10**6),
             received=days,
-            amount_minor=st.integers(min_value=1, max_value=10**6),
+            available=st.lists(
+                st.builds(Available, days, st.integers(min_value=1, max_value=10**6)),
+                min_size=1,
+                max_size=3,
+            ).map(lambda parts: tuple(sorted(parts, key=lambda p: p.since))),
         ),
         max_size=6,
         unique_by=lambda c: c.key,
@@ -112,7 +131,7 @@ def test_credit_is_spent_oldest_first_as_successive_payments(
     spent = dict(apply_credit(credits, items))
     remaining = {i.key: i for i in items}
     for credit in sorted(credits, key=lambda c: (c.received, c.key)):
-        shares, _left = allocate(credit.amount_minor, credit.received, remaining.values())
+        shares, _left = allocate(credit.available, remaining.values())
         assert spent.get(credit.key, []) == shares
         for share in shares:
             item = remaining[share.key]
