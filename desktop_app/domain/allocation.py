@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from desktop_app.domain.receivables import Available
+from desktop_app.domain.receivables import Available, covered_as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,26 +115,26 @@ def apply_credit(
 
 
 @dataclass(frozen=True, slots=True)
-class PaidShare:
-    """An allocation of a payment (``key``) in force on an instalment."""
+class Recorded:
+    """An allocation already recorded on an instalment (``key``: the caller's id for it)."""
 
     key: int
     amount_minor: int
     effective_date: dt.date
+    released_on: dt.date | None
+    #: from a payment (only those are released); otherwise from an earlier correction
+    paid: bool
 
 
 @dataclass(frozen=True, slots=True)
 class CorrectableItem:
-    """An instalment of the corrected invoice as it stands before the correction."""
+    """An instalment of the corrected invoice with every allocation recorded on it."""
 
     key: int
     seq: int
     due_date: dt.date
     amount_minor: int
-    open_minor: int
-    #: already taken off by earlier corrections
-    corrected_minor: int
-    paid: tuple[PaidShare, ...]
+    allocations: tuple[Recorded, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,8 +150,8 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Reduction:
-    """Take ``amount_minor`` off the instalment ``key`` from ``effective_date``, after the
-    releases that make room for it."""
+    """Take ``amount_minor`` off the instalment ``key`` from ``effective_date``; the releases
+    that make room for it are released on that day too."""
 
     key: int
     amount_minor: int
@@ -163,8 +163,13 @@ def reduce_by_correction(
     amount_minor: int, corrected_on: dt.date, issued: dt.date, items: Sequence[CorrectableItem]
 ) -> list[Reduction]:
     """A correction issued on ``corrected_on`` lowers an invoice issued on ``issued`` by
-    ``amount_minor``: latest due first, never below what earlier corrections left. A reduction
-    counts from the correction's day (or the invoice's, for a correction dated before it)."""
+    ``amount_minor``: latest due first, never below what earlier corrections left.
+
+    A reduction counts from the correction's day (the invoice's, for a correction dated before
+    it). Only when that is earlier than what it releases had counted since (a correction dated
+    before an earlier one, or before the payment it frees) does it count from the first day
+    with room for it, so that no day ever counts more than the instalment's amount.
+    """
     if amount_minor < 0:
         raise ValueError("amount must not be negative")
     remaining = amount_minor
@@ -172,27 +177,54 @@ def reduce_by_correction(
     for item in sorted(items, key=lambda i: (i.due_date, i.seq), reverse=True):
         if remaining == 0:
             break
-        take = min(remaining, item.amount_minor - item.corrected_minor)
+        active = [a for a in item.allocations if a.released_on is None]
+        corrected = sum(a.amount_minor for a in active if not a.paid)
+        take = min(remaining, item.amount_minor - corrected)
         if take <= 0:
             continue
-        shortfall = take - item.open_minor
-        releases = _releases(item.paid, shortfall, corrected_on) if shortfall > 0 else ()
-        reductions.append(Reduction(item.key, take, max(corrected_on, issued), releases))
+        still_open = item.amount_minor - sum(a.amount_minor for a in active)
+        freed = _freed([a for a in active if a.paid], take - still_open)
+        day = _room_from(item, take, freed, max(corrected_on, issued))
+        releases = tuple(
+            Release(a.key, amount, a.amount_minor - amount, max(day, a.effective_date))
+            for a, amount in freed
+        )
+        reductions.append(Reduction(item.key, take, day, releases))
         remaining -= take
     return reductions
 
 
-def _releases(paid: Iterable[PaidShare], amount: int, day: dt.date) -> tuple[Release, ...]:
-    """Free ``amount`` of payments from ``day``, the latest allocations first."""
-    releases: list[Release] = []
+def _freed(paid: Sequence[Recorded], amount: int) -> list[tuple[Recorded, int]]:
+    """``amount`` of payment allocations to free, the latest first."""
+    freed: list[tuple[Recorded, int]] = []
     left = amount
-    for share in sorted(paid, key=lambda s: (s.effective_date, s.key), reverse=True):
-        if left == 0:
+    for allocation in sorted(paid, key=lambda a: (a.effective_date, a.key), reverse=True):
+        if left <= 0:
             break
-        take = min(left, share.amount_minor)
-        # the kept part counts from the release day; before it the released row still counts
-        releases.append(
-            Release(share.key, take, share.amount_minor - take, max(day, share.effective_date))
-        )
+        take = min(left, allocation.amount_minor)
+        freed.append((allocation, take))
         left -= take
-    return tuple(releases)
+    return freed
+
+
+def _room_from(
+    item: CorrectableItem, take: int, freed: Sequence[tuple[Recorded, int]], earliest: dt.date
+) -> dt.date:
+    """The first day from ``earliest`` on after which ``take`` fits under the amount every day.
+
+    From the release day on, a released allocation counts only its kept part, and only from
+    its own effective date, so what counts on a day D is the same as before less the freed
+    amounts of allocations in force by D.
+    """
+    changes = {earliest}
+    for a in item.allocations:
+        changes |= {d for d in (a.effective_date, a.released_on) if d and d > earliest}
+    day = max(changes)
+    for candidate in sorted(changes, reverse=True):
+        counted = covered_as_of(item.allocations, candidate) - sum(
+            amount for a, amount in freed if a.effective_date <= candidate
+        )
+        if counted + take > item.amount_minor:
+            break
+        day = candidate
+    return day

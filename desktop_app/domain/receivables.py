@@ -55,7 +55,8 @@ def counts_on(allocation: Allocated, as_of: dt.date) -> bool:
     return allocation.effective_date <= as_of and (released is None or released > as_of)
 
 
-def _covered(allocations: Iterable[Allocated], as_of: dt.date) -> int:
+def covered_as_of(allocations: Iterable[Allocated], as_of: dt.date) -> int:
+    """The money of ``allocations`` that counts on ``as_of``."""
     # counts_on, inlined: the demo's replay runs this a million times
     total = 0
     for a in allocations:
@@ -72,7 +73,7 @@ def open_as_of(
     """What an instalment of ``amount_minor`` (its invoice issued on ``issued``) still owes."""
     if issued > as_of:
         return 0
-    return max(0, amount_minor - _covered(allocations, as_of))
+    return max(0, amount_minor - covered_as_of(allocations, as_of))
 
 
 def credit_as_of(
@@ -81,7 +82,7 @@ def credit_as_of(
     """What a payment received on ``received`` has left that is set against nothing."""
     if received > as_of:
         return 0
-    return max(0, amount_minor - _covered(allocations, as_of))
+    return max(0, amount_minor - covered_as_of(allocations, as_of))
 
 
 @dataclass(frozen=True, slots=True)

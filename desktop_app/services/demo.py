@@ -491,30 +491,24 @@ class _Ledger:
                 seq=inst.seq,
                 due_date=inst.due,
                 amount_minor=inst.amount,
-                open_minor=inst.open,
-                corrected_minor=sum(
-                    a.amount_minor
+                allocations=tuple(
+                    rules.Recorded(
+                        a.id, a.amount_minor, a.effective_date, a.released_on, a.pay is not None
+                    )
                     for a in inst.allocs
-                    if a.corr is not None and a.released_on is None
-                ),
-                paid=tuple(
-                    rules.PaidShare(a.id, a.amount_minor, a.effective_date)
-                    for a in inst.allocs
-                    if a.pay is not None and a.released_on is None
                 ),
             )
             for inst in original.insts
         ]
         by_id = {inst.id: inst for inst in original.insts}
         allocs = {a.id: a for inst in original.insts for a in inst.allocs}
-        day = corr.issue
-        for reduction in rules.reduce_by_correction(-corr.gross, day, original.issue, items):
+        for reduction in rules.reduce_by_correction(-corr.gross, corr.issue, original.issue, items):
             inst = by_id[reduction.key]
             for release in reduction.releases:
                 alloc = allocs[release.key]
                 pay = alloc.pay
                 assert pay is not None
-                alloc.released_on = day
+                alloc.released_on = reduction.effective_date
                 if release.kept_minor:
                     self._allocate(pay, inst, release.kept_minor, release.kept_from, None)
                 pay.unallocated += release.freed_minor

@@ -118,29 +118,23 @@ def apply_reducing_correction(session: Session, correction: Invoice, original: I
             seq=i.seq,
             due_date=i.due_date,
             amount_minor=i.amount_minor,
-            open_minor=i.open_minor,
-            corrected_minor=sum(
-                a.amount_minor
+            allocations=tuple(
+                rules.Recorded(
+                    a.id, a.amount_minor, a.effective_date, a.released_on, a.payment_id is not None
+                )
                 for a in i.allocations
-                if a.correction_id is not None and a.released_on is None
-            ),
-            paid=tuple(
-                rules.PaidShare(a.id, a.amount_minor, a.effective_date)
-                for a in i.allocations
-                if a.payment_id is not None and a.released_on is None
             ),
         )
         for i in original.instalments
     ]
     freed = 0
-    day = correction.issue_date
     for reduction in rules.reduce_by_correction(
-        -correction.gross_minor, day, original.issue_date, items
+        -correction.gross_minor, correction.issue_date, original.issue_date, items
     ):
         instalment = instalments[reduction.key]
         for release in reduction.releases:
             released = allocations[release.key]
-            released.released_on = day
+            released.released_on = reduction.effective_date
             payment = released.payment
             assert payment is not None
             if release.kept_minor:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from desktop_app.domain.allocation import (
     CorrectableItem,
     Credit,
     OpenItem,
-    PaidShare,
+    Recorded,
     Reduction,
     Release,
     Share,
@@ -29,6 +29,7 @@ from desktop_app.domain.receivables import (
     CreditItem,
     OwedItem,
     balances_as_of,
+    counts_on,
     credit_as_of,
     credit_available,
     open_as_of,
@@ -142,15 +143,18 @@ def test_credit_is_spent_oldest_first_as_successive_payments(
 
 def test_correction_reduces_latest_due_first_and_releases_latest_payments() -> None:
     items = [
-        CorrectableItem(1, 1, D(2026, 9, 15), 600, 0, 0, (PaidShare(11, 600, D(2026, 9, 14)),)),
+        CorrectableItem(
+            1, 1, D(2026, 9, 15), 600, (Recorded(11, 600, D(2026, 9, 14), None, True),)
+        ),
         CorrectableItem(
             2,
             2,
             D(2026, 10, 15),
             400,
-            100,
-            0,
-            (PaidShare(12, 100, D(2026, 9, 20)), PaidShare(13, 200, D(2026, 9, 25))),
+            (
+                Recorded(12, 100, D(2026, 9, 20), None, True),
+                Recorded(13, 200, D(2026, 9, 25), None, True),
+            ),
         ),
     ]
     reductions = reduce_by_correction(500, D(2026, 10, 1), D(2026, 9, 1), items)
@@ -165,54 +169,111 @@ def test_correction_reduces_latest_due_first_and_releases_latest_payments() -> N
     ]
 
 
+def test_a_correction_dated_before_an_earlier_release_counts_once_there_is_room() -> None:
+    # 100.00 paid on 09-01; a correction of 10-01 took 50.00 off and kept 50.00 of the payment
+    item = CorrectableItem(
+        1,
+        1,
+        D(2026, 9, 15),
+        100_00,
+        (
+            Recorded(1, 100_00, D(2026, 9, 1), D(2026, 10, 1), True),
+            Recorded(2, 50_00, D(2026, 10, 1), None, True),
+            Recorded(3, 50_00, D(2026, 10, 1), None, False),
+        ),
+    )
+    # a correction dated 09-10 cannot take 20.00 off before 10-01: the whole 100.00 counted
+    # until then, and counting the reduction too would count 120.00 of a 100.00 instalment
+    (reduction,) = reduce_by_correction(20_00, D(2026, 9, 10), D(2026, 9, 1), [item])
+    assert reduction == Reduction(
+        1, 20_00, D(2026, 10, 1), (Release(2, 20_00, 30_00, D(2026, 10, 1)),)
+    )
+
+
+def _counted(allocations: list[AllocationFact], day: dt.date) -> int:
+    return sum(a.amount_minor for a in allocations if counts_on(a, day))
+
+
+def _change_days(allocations: list[AllocationFact]) -> set[dt.date]:
+    return {START} | {d for a in allocations for d in (a.effective_date, a.released_on) if d}
+
+
 @st.composite
 def correctable(draw: st.DrawFn) -> CorrectableItem:
-    amount = draw(st.integers(min_value=1, max_value=10_000))
-    corrected = draw(st.integers(min_value=0, max_value=amount))
-    paid_amounts = draw(st.lists(st.integers(min_value=1, max_value=5_000), max_size=3))
-    paid: list[PaidShare] = []
-    room = amount - corrected
-    for n, value in enumerate(paid_amounts):
-        take = min(value, room)
-        if take:
-            paid.append(PaidShare(draw(st.integers(0, 10**6)) * 10 + n, take, draw(days)))
-            room -= take
+    amount = draw(st.integers(min_value=1, max_value=1_000))
+    recorded = draw(
+        st.lists(
+            st.builds(
+                Recorded,
+                key=st.integers(0, 10**6),
+                amount_minor=st.integers(min_value=1, max_value=600),
+                effective_date=days,
+                released_on=st.none() | days,
+                paid=st.booleans(),
+            ),
+            max_size=5,
+            unique_by=lambda a: a.key,
+        )
+    )
+    facts = [AllocationFact(a.amount_minor, a.effective_date, a.released_on) for a in recorded]
+    # a state the ledger can be in: no day counts more than the amount
+    assume(all(_counted(facts, day) <= amount for day in _change_days(facts)))
     return CorrectableItem(
         key=draw(st.integers(min_value=0, max_value=10**6)),
         seq=draw(st.integers(min_value=1, max_value=9)),
         due_date=draw(days),
         amount_minor=amount,
-        open_minor=room,
-        corrected_minor=corrected,
-        paid=tuple(paid),
+        allocations=tuple(recorded),
     )
 
 
 @given(
-    st.integers(min_value=0, max_value=30_000),
+    st.integers(min_value=0, max_value=3_000),
     days,
     days,
-    st.lists(correctable(), max_size=4, unique_by=(lambda i: i.key, lambda i: i.seq)),
+    st.lists(correctable(), max_size=3, unique_by=(lambda i: i.key, lambda i: i.seq)),
 )
-def test_a_correction_never_takes_more_than_is_left_and_frees_exactly_what_was_paid(
+def test_a_correction_takes_only_what_is_left_and_never_counts_money_twice(
     amount: int, day: dt.date, issued: dt.date, items: list[CorrectableItem]
 ) -> None:
     reductions = reduce_by_correction(amount, day, issued, items)
     by_key = {i.key: i for i in items}
+
+    def active(item: CorrectableItem, paid: bool | None = None) -> int:
+        return sum(
+            a.amount_minor
+            for a in item.allocations
+            if a.released_on is None and (paid is None or a.paid == paid)
+        )
+
     assert sum(r.amount_minor for r in reductions) == min(
-        amount, sum(i.amount_minor - i.corrected_minor for i in items)
+        amount, sum(i.amount_minor - active(i, paid=False) for i in items)
     )
     for reduction in reductions:
         item = by_key[reduction.key]
-        assert 0 < reduction.amount_minor <= item.amount_minor - item.corrected_minor
-        assert reduction.effective_date == max(day, issued)
+        assert 0 < reduction.amount_minor <= item.amount_minor - active(item, paid=False)
+        assert reduction.effective_date >= max(day, issued)
         freed = sum(r.freed_minor for r in reduction.releases)
-        assert freed == max(0, reduction.amount_minor - item.open_minor)
-        shares = {p.key: p for p in item.paid}
+        assert freed == max(0, reduction.amount_minor - (item.amount_minor - active(item)))
+        # record it as the ledger does, then count every day again
+        recorded = {a.key: a for a in item.allocations}
+        after = [
+            AllocationFact(a.amount_minor, a.effective_date, a.released_on)
+            for a in item.allocations
+            if a.key not in {r.key for r in reduction.releases}
+        ]
         for release in reduction.releases:
-            share = shares[release.key]
+            share = recorded[release.key]
+            assert share.paid and share.released_on is None
             assert release.freed_minor + release.kept_minor == share.amount_minor
-            assert release.kept_from == max(day, share.effective_date)
+            assert release.kept_from == max(reduction.effective_date, share.effective_date)
+            after.append(
+                AllocationFact(share.amount_minor, share.effective_date, reduction.effective_date)
+            )
+            if release.kept_minor:
+                after.append(AllocationFact(release.kept_minor, release.kept_from))
+        after.append(AllocationFact(reduction.amount_minor, reduction.effective_date))
+        assert all(_counted(after, d) <= item.amount_minor for d in _change_days(after))
 
 
 def test_open_as_of_honours_issue_effective_and_release_dates() -> None:
