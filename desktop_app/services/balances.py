@@ -84,15 +84,17 @@ def contractor_balances(
 
 def contractor_credits(as_of: dt.date, contractor_ids: Sequence[int]) -> Subquery:
     """Per contractor and currency: money received by ``as_of`` and set against nothing then."""
-    spent = (
-        select(func.coalesce(func.sum(Allocation.amount_minor), 0))
-        .where(Allocation.payment_id == Payment.id, _counted(as_of))
-        .scalar_subquery()
-    )
-    credit = (Payment.amount_minor - spent).label("credit")
+    spent = func.coalesce(func.sum(case((_counted(as_of), Allocation.amount_minor), else_=0)), 0)
+    # grouped, so each payment's credit is worked out once (a scalar subquery would run twice)
     per_payment = (
-        select(Payment.contractor_id, Payment.currency, credit)
+        select(
+            Payment.contractor_id,
+            Payment.currency,
+            (Payment.amount_minor - spent).label("credit"),
+        )
+        .outerjoin(Allocation, Allocation.payment_id == Payment.id)
         .where(Payment.contractor_id.in_(list(contractor_ids)), Payment.date <= as_of)
+        .group_by(Payment.id)
         .subquery("payment_credit")
     )
     return (
