@@ -20,12 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 from desktop_app.domain.receivables import Available, covered_as_of
 
+# The values the demo's replay makes a million of are named tuples: as immutable as frozen
+# dataclasses, and three times quicker to make.
 
-@dataclass(frozen=True, slots=True)
-class OpenItem:
+
+class OpenItem(NamedTuple):
     """An instalment that still owes ``open_minor``; ``key`` is the caller's id for it."""
 
     key: int
@@ -34,8 +38,7 @@ class OpenItem:
     issued: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
+class Share(NamedTuple):
     """Money to set against the item ``key``, counting from ``effective_date``."""
 
     key: int
@@ -43,8 +46,7 @@ class Share:
     effective_date: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class Credit:
+class Credit(NamedTuple):
     """A payment (``key``) received on ``received`` with money not yet set against anything,
     in parts by the day each became free (``receivables.credit_available``)."""
 
@@ -53,9 +55,9 @@ class Credit:
     available: tuple[Available, ...]
 
 
-def payment_order(item: OpenItem) -> tuple[dt.date, dt.date, int]:
-    """Oldest due first; then the older invoice; then the order the items were recorded in."""
-    return item.due_date, item.issued, item.key
+#: the order money pays items in: oldest due first; then the older invoice; then the order
+#: the items were recorded in
+payment_order = attrgetter("due_date", "issued", "key")
 
 
 def allocate(available: Iterable[Available], items: Iterable[OpenItem]) -> tuple[list[Share], int]:
@@ -64,19 +66,22 @@ def allocate(available: Iterable[Available], items: Iterable[OpenItem]) -> tuple
     ``available`` is a new payment's amount from its date, or a credit's parts oldest first; a
     share counts from the day its money was free, or from the invoice's issue date if later.
     """
-    money = [part for part in available if part.amount_minor != 0]
+    # written for speed: the demo's replay runs this for half a million payments
+    money = [part for part in available if part.amount_minor]
     if any(part.amount_minor < 0 for part in money):
         raise ValueError("amount must not be negative")
     shares: list[Share] = []
-    k = 0  # the part being spent and what is left of it
-    left = money[0].amount_minor if money else 0
+    if not money:
+        return shares, 0
+    k = 0
+    since, left = money[0]
     for item in sorted(items, key=payment_order):
         need = item.open_minor
-        while need > 0 and k < len(money):
-            take = min(need, left)
-            effective = max(money[k].since, item.issued)
+        while need > 0:
+            take = need if need < left else left
+            effective = item.issued if item.issued > since else since
             last = shares[-1] if shares else None
-            if last is not None and (last.key, last.effective_date) == (item.key, effective):
+            if last is not None and last.key == item.key and last.effective_date == effective:
                 shares[-1] = Share(item.key, last.amount_minor + take, effective)
             else:
                 shares.append(Share(item.key, take, effective))
@@ -84,9 +89,9 @@ def allocate(available: Iterable[Available], items: Iterable[OpenItem]) -> tuple
             left -= take
             if left == 0:
                 k += 1
-                left = money[k].amount_minor if k < len(money) else 0
-        if k == len(money):
-            break
+                if k == len(money):
+                    return shares, 0
+                since, left = money[k]
     return shares, left + sum(part.amount_minor for part in money[k + 1 :])
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from desktop_app.domain.aging import days_overdue
 
@@ -85,8 +85,7 @@ def credit_as_of(
     return max(0, amount_minor - covered_as_of(allocations, as_of))
 
 
-@dataclass(frozen=True, slots=True)
-class Available:
+class Available(NamedTuple):
     """Credit of ``amount_minor`` that is free from ``since`` on."""
 
     since: dt.date
@@ -103,6 +102,8 @@ def credit_available(
     that day it still counted against what it had paid, and would be counted twice.
     """
     allocations = list(allocations)
+    if not allocations:  # a new payment: all of it, from the day it was received
+        return (Available(received, amount_minor),) if amount_minor > 0 else ()
     days = sorted(
         {received}
         | {a.effective_date for a in allocations if a.effective_date > received}
@@ -129,10 +130,14 @@ def settled_on(
     that day or later can skip it."""
     if amount_minor == 0:
         return issued
-    active = [a for a in allocations if a.released_on is None]
-    if sum(a.amount_minor for a in active) < amount_minor:
-        return None
-    return max(a.effective_date for a in active)
+    covered = 0
+    last: dt.date | None = None
+    for a in allocations:
+        if a.released_on is None:
+            covered += a.amount_minor
+            if last is None or a.effective_date > last:
+                last = a.effective_date
+    return last if covered >= amount_minor else None
 
 
 def effective_by(allocation: Allocated, as_of: dt.date) -> bool:

@@ -391,8 +391,9 @@ class _Ids:
         self.activity = 0
 
 
-def _open_item(inst: _Inst) -> rules.OpenItem:
-    return rules.OpenItem(inst.id, inst.open, inst.due, inst.inv.issue)
+def _open_items(insts: list[_Inst]) -> list[rules.OpenItem]:
+    item = rules.OpenItem
+    return [item(i.id, i.open, i.due, i.inv.issue) for i in insts]
 
 
 class _Ledger:
@@ -413,7 +414,10 @@ class _Ledger:
     def refresh(inst: _Inst) -> None:
         issued = inst.inv.issue
         inst.open = open_as_of(inst.amount, inst.allocs, LATEST, issued=issued)
-        inst.settled = settled_on(inst.amount, inst.allocs, issued=issued)
+        # only a settled instalment has a settled day: skip the second pass for the others
+        inst.settled = (
+            settled_on(inst.amount, inst.allocs, issued=issued) if not inst.open else None
+        )
 
     def open_instalments(self, currency: str) -> list[_Inst]:
         items = [i for i in self.unsettled.get(currency, ()) if i.open > 0]
@@ -443,7 +447,7 @@ class _Ledger:
         return credit_available(pay.amount, allocs, received=pay.date)
 
     def allocate_payment(self, pay: _Pay, targets: list[_Inst]) -> None:
-        shares, _left = rules.allocate(self._available(pay), map(_open_item, targets))
+        shares, _left = rules.allocate(self._available(pay), _open_items(targets))
         self._record(pay, shares, {i.id: i for i in targets})
 
     def apply_credit(self, currency: str) -> None:
@@ -457,7 +461,7 @@ class _Ledger:
         by_id = {i.id: i for i in targets}
         spent = rules.apply_credit(
             [rules.Credit(p.id, p.date, self._available(p)) for p in credits.values()],
-            map(_open_item, targets),
+            _open_items(targets),
         )
         for key, shares in spent:
             self._record(credits[key], shares, by_id)
