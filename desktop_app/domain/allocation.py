@@ -9,7 +9,8 @@ demo's replay both apply.
   an invoice issued later.
 - A correction that lowers an invoice reduces its latest-due instalments first; where that part
   was already paid, the payment's latest allocations are released from the correction's day and
-  the freed money becomes credit again.
+  the freed money becomes credit again, which pays other debt only from that day on. (A
+  correction dated before what it frees takes effect from the first day there is room for it.)
 
 The functions decide and return what to record; the callers (``services/ledger.py`` over the
 database, ``services/demo.py`` in memory) record it.
