@@ -51,7 +51,8 @@ class RunReport:
             "planned": self.planned,
             "sent": self.sent.count("sent"),
             "failed": self.sent.count("failed") + self.sent.count("failed_permanently"),
-            "uncertain": self.uncertain_found,
+            # interrupted by a previous sender's death, or sent without a confirmation now
+            "uncertain": self.uncertain_found + self.sent.count("uncertain"),
             "cancelled": self.sent.count("cancelled"),
             "skipped": self.skipped,
             "tasks": self.tasks,

@@ -67,8 +67,8 @@ def test_an_edited_step_saves_and_round_trips_through_the_service(
     form.channels.checks["email"].setChecked(True)
     form.channels.templates["email"].set_value("gentle-email/email_before_due")
     form.channels.templates["email"].editTextChanged.emit("gentle-email/email_before_due")
-    form.min_open.setText("100,50")
-    form.min_open.textEdited.emit("100,50")
+    form.min_open.setText("100.50")  # typed as English writes amounts
+    form.min_open.textEdited.emit("100.50")
     form.tags_none.setText("vip, pause")
     form.rating.setCurrentIndex(form.rating.findData(3))
     form.attach.setChecked(True)
@@ -119,8 +119,8 @@ def test_invalid_input_is_explained_marks_the_step_and_disables_save(
     assert shown == problems
 
     editor.step_list.setCurrentRow(0)
-    editor.step_form.min_open.setText("12,345")
-    editor.step_form.min_open.textEdited.emit("12,345")
+    editor.step_form.min_open.setText("12.345")
+    editor.step_form.min_open.textEdited.emit("12.345")
     assert any(
         p.startswith("Step 1 (before-due): open amount: Too many decimal places")
         for p in editor.problems()
@@ -137,6 +137,26 @@ def test_invalid_input_is_explained_marks_the_step_and_disables_save(
 
     editor.revert_button.click()
     assert editor.problems() == [] and not editor.is_dirty()
+    editor.close()
+
+
+def test_a_step_names_only_templates_that_exist(qtbot: QtBot, window: MainWindow) -> None:
+    editor = _open(qtbot, window, "gentle-email")
+    qtbot.waitUntil(lambda: editor._known_templates is not None)
+    editor.step_list.setCurrentRow(2)
+    combo = editor.step_form.channels.templates["email"]
+    for typed, problem in (
+        ("x//tmp/evil/steal", "'x//tmp/evil/steal' is not a template name"),
+        ("gentle-email/no_such", "there is no template named gentle-email/no_such"),
+    ):
+        combo.set_value(typed)
+        combo.editTextChanged.emit(typed)
+        assert any(p.startswith(f"Step 3 (overdue): {problem}") for p in editor.problems())
+        assert editor.step_has_problem(2) and not editor.save_button.isEnabled()
+    combo.set_value("gentle-email/email_final")
+    combo.editTextChanged.emit("gentle-email/email_final")
+    assert editor.problems() == [] and editor.save_button.isEnabled()
+    editor.revert_button.click()
     editor.close()
 
 
