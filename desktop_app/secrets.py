@@ -1,4 +1,8 @@
-"""Passwords and API tokens live only in the system keyring, never in the database or files."""
+"""Passwords and API tokens live only in the system keyring, never in the database or files.
+
+Every value read or stored here is handed to :mod:`desktop_app.redaction`, so the log, the
+outbox's errors and the exports hide it wherever a request or a server's answer repeats it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import logging
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
+from desktop_app import redaction
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 
@@ -15,7 +20,8 @@ NAMES = ("smtp.password", "sms.token", "voice.token")
 log = logging.getLogger(__name__)
 
 
-def _check(name: str) -> None:
+def check_name(name: str) -> None:
+    """Refuse a name that is not one of the secrets Inkaso knows."""
     if name not in NAMES:
         raise InkasoError(
             _("Unknown secret {name}; use one of: {names}").format(
@@ -25,7 +31,8 @@ def _check(name: str) -> None:
 
 
 def set_secret(name: str, value: str) -> None:
-    _check(name)
+    check_name(name)
+    redaction.remember(value)
     try:
         keyring.set_password(SERVICE, name, value)
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
@@ -39,9 +46,11 @@ def set_secret(name: str, value: str) -> None:
 
 
 def get_secret(name: str) -> str | None:
-    _check(name)
+    check_name(name)
     try:
-        return keyring.get_password(SERVICE, name)
+        value = keyring.get_password(SERVICE, name)
     except (NoKeyringError, KeyringError, RuntimeError) as exc:
         log.warning("keyring unavailable reading %s: %s", name, exc)
         return None
+    redaction.remember(value)
+    return value

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Setting
 from db.uow import Database
@@ -225,12 +226,17 @@ def parse_value(key: str, text: str) -> Any:
 def set_value(db: Database, key: str, text: str) -> Any:
     value = parse_value(key, text)
     with db.write() as session:
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=value))
-        else:
-            row.value = value
+        store_value(session, key, value)
     return value
+
+
+def store_value(session: Session, key: str, value: Any) -> None:
+    """Write an already parsed value in the caller's transaction (see ``parse_value``)."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
 
 
 def get_value(db: Database, key: str) -> Any:

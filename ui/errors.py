@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.logging_setup import log_file
+from desktop_app.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def show_crash(
         + "\n"
         + str(log_file())
     )
-    box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
+    box.setDetailedText(redact("".join(traceback.format_exception(exc_type, exc, tb))))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     keep_going = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
     box.setEscapeButton(keep_going)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 
+from desktop_app.domain.dates import format_day
 from desktop_app.domain.money import format_money
 from desktop_app.i18n import babel_locale
 
@@ -21,9 +21,7 @@ def money(minor: int, currency: str) -> str:
 
 
 def date(value: dt.date | None) -> str:
-    if value is None:
-        return ""
-    return str(babel_format_date(value, "short", locale=babel_locale()))
+    return "" if value is None else format_day(value)
 
 
 def local_time(utc: dt.datetime) -> str:

@@ -1,4 +1,7 @@
-"""The main window: who owes what, searchable as you type, a card on Enter or double-click."""
+"""The main window: who owes what, searchable as you type, a card on Enter or double-click.
+
+Enter in the search box opens the card when one contractor matches and moves into the list
+when several do."""
 
 from __future__ import annotations
 
@@ -124,6 +127,8 @@ class MainWindow(QMainWindow):
         self._cards: dict[int, ContractorCardWindow] = {}
         self._selected_id: int | None = None
         self._first_load = True
+        #: Enter was pressed in the search box before its search came back
+        self._enter_pending = False
 
         # Qt adds the application name ("Receivables — Inkaso")
         self.setWindowTitle(_("Receivables"))
@@ -184,6 +189,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.search.query_changed.connect(self.model.set_filter_text)
         self.search.down_pressed.connect(self._focus_table)
+        self.search.entered.connect(self._search_entered)
+        self.search.textEdited.connect(self._search_edited)
         self.overdue_only.toggled.connect(self.model.set_overdue_only)
         self.table.open_requested.connect(self._open_row)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -365,6 +372,22 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(value))
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
+    def _search_entered(self) -> None:
+        if self.model.loading:
+            self._enter_pending = True  # answered when the search for this text comes back
+        else:
+            self._go_to_results()
+
+    def _search_edited(self, _text: str) -> None:
+        self._enter_pending = False  # typing on after Enter asks a new question
+
+    def _go_to_results(self) -> None:
+        """Enter in the search box: the only match opens, several are handed to the keyboard."""
+        if self.model.rowCount() == 1:
+            self._open_row(0)
+        else:
+            self._focus_table()
+
     def _focus_table(self) -> None:
         if self.model.rowCount() == 0:
             return
@@ -409,6 +432,9 @@ class MainWindow(QMainWindow):
         if self._first_load:
             self._first_load = False
             log.info("contractor list shown: %d rows", summary.count)
+        if self._enter_pending:
+            self._enter_pending = False
+            self._go_to_results()
 
     def _show_summary(self, summary: ListSummary) -> None:
         count = format_decimal(summary.count, locale=babel_locale())

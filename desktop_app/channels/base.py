@@ -7,6 +7,11 @@ at most the message in flight is uncertain, never the whole batch.
 A send never raises for a delivery problem (server down, number refused, quota exhausted); it
 returns a result whose ``detail`` is a plain English technical sentence for the log and the
 outbox row. Programming errors (a malformed message, a wrong argument) still raise.
+
+A result is ``uncertain`` when the provider may have the message but never said so (the
+connection dropped or the answer came too late after the message was handed over): it is never
+retried automatically, since that could remind a debtor twice; a person decides. Only a clear
+refusal, or a failure before anything of the message left, is a temporary or permanent failure.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 ChannelKind = Literal["email", "sms", "voice"]
-SendStatus = Literal["sent", "temporary_failure", "permanent_failure"]
+SendStatus = Literal["sent", "temporary_failure", "permanent_failure", "uncertain"]
 
 CHANNEL_KINDS: tuple[ChannelKind, ...] = ("email", "sms", "voice")
 
@@ -79,6 +84,10 @@ class SendResult:
     @classmethod
     def permanent(cls, detail: str) -> SendResult:
         return cls("permanent_failure", None, detail)
+
+    @classmethod
+    def uncertain(cls, detail: str) -> SendResult:
+        return cls("uncertain", None, detail)
 
 
 class ChannelSession(Protocol):

@@ -1,9 +1,13 @@
 """E-mail over SMTP with aiosmtplib: one connection per batch, every failure mapped to a result.
 
 Mapping (see :meth:`SmtpSession.send`): a 4xx reply is temporary, a 5xx reply permanent; a server
-that is down, slow or drops the connection is temporary. Problems of the *configuration* rather
-than of the message (wrong password, TLS handshake, STARTTLS missing, sender address refused) are
-temporary too: the message itself is fine and must go out once the settings are fixed.
+that is down, slow or drops the connection *before the message's content left* is temporary.
+Once the content is on the wire only the reply to its final dot says what happened: if the
+connection drops or the reply does not come within the timeout, the server may have delivered
+the message, so the result is uncertain and nothing sends it again. Problems of the
+*configuration* rather than of the message (wrong password, TLS handshake, STARTTLS missing,
+sender address refused) are temporary too: the message itself is fine and must go out once the
+settings are fixed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from email.mime.nonmultipart import MIMENonMultipart
 from typing import Literal
 
 import aiosmtplib
+from aiosmtplib.email import flatten_message
 
 from desktop_app.channels.base import (
     Attachment,
@@ -177,6 +182,16 @@ def build_email(message: OutgoingMessage, settings: SmtpSettings, *, now: dt.dat
     return root
 
 
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _content(flat: bytes) -> bytes:
+    """The message with CRLF line ends, as DATA carries it and SIZE counts it."""
+    content = _LINE_END.sub(b"\r\n", flat)
+    return content if content.endswith(b"\r\n") else content + b"\r\n"
+
+
 def _reply(exc: aiosmtplib.SMTPResponseException) -> str:
     return f"{exc.code} {exc.message}".strip()
 
@@ -229,12 +244,17 @@ class SmtpSession:
         recipients: list[str],
         may_retry: bool,
     ) -> SendResult | None:
-        """One attempt on the open connection; None means "reconnect and try once more"."""
-        assert self._smtp is not None
+        """One attempt on the open connection; None means "reconnect and try once more".
+
+        The stages are driven one by one (aiosmtplib's ``sendmail`` reports a drop before and
+        after the content alike) because they mean different things: until the content leaves,
+        the server has nothing and trying again is safe; afterwards only its reply to the final
+        dot tells whether it took the message.
+        """
+        smtp = self._smtp
+        assert smtp is not None
         try:
-            refused, reply = await self._smtp.send_message(
-                mime, sender=sender, recipients=recipients
-            )
+            refused = await self._hand_over(smtp, mime, sender, recipients)
         except aiosmtplib.SMTPServerDisconnected as exc:
             if may_retry:
                 log.info("SMTP connection dropped while sending %s; reconnecting", key)
@@ -248,12 +268,14 @@ class SmtpSession:
                 log.info("SMTP server closed the channel (%s); reconnecting", _reply(exc))
                 self._discard()
                 return None
+            await self._reset()
             if isinstance(exc, aiosmtplib.SMTPSenderRefused):
                 return SendResult.temporary(
                     f"server refused the sender address {exc.sender}: {_reply(exc)}"
                 )
             return _by_code(exc.code, f"server replied {_reply(exc)}")
         except aiosmtplib.SMTPRecipientsRefused as exc:
+            await self._reset()
             detail = "all recipients refused: " + "; ".join(
                 f"{r.recipient}: {_reply(r)}" for r in exc.recipients
             )
@@ -264,20 +286,104 @@ class SmtpSession:
             self._discard()
             return SendResult.temporary(
                 f"no answer from the server within {self._settings.timeout:g} s "
-                f"(the message may have been delivered): {exc}"
+                f"(before the message was sent): {exc}"
             )
         except aiosmtplib.SMTPNotSupported as exc:
+            await self._reset()
             return SendResult.permanent(f"the server cannot take this message: {exc}")
         except (aiosmtplib.SMTPException, OSError) as exc:
             self._discard()
             return SendResult.temporary(f"sending failed: {type(exc).__name__}: {exc}")
-        detail = f"accepted: {reply}".strip()
-        if refused:
-            detail += "; refused: " + "; ".join(
-                f"{address}: {response.code} {response.message}"
-                for address, response in refused.items()
+        return await self._final_reply(smtp, key, str(mime["Message-ID"]), refused, may_retry)
+
+    async def _hand_over(
+        self, smtp: aiosmtplib.SMTP, mime: Message, sender: str, recipients: list[str]
+    ) -> dict[str, aiosmtplib.SMTPRecipientRefused]:
+        """MAIL, RCPT, DATA and, after the server's 354, the content; returns the recipients
+        refused (raises if all were). Whatever fails in here, the server has no message."""
+        utf8 = not (sender + "".join(recipients)).isascii()
+        if utf8 and not smtp.supports_extension("smtputf8"):
+            raise aiosmtplib.SMTPNotSupported(
+                "an address needs SMTPUTF8, which the server does not offer"
             )
-        return SendResult.sent(str(mime["Message-ID"]), detail)
+        eight_bit = smtp.supports_extension("8bitmime")
+        content = _content(
+            flatten_message(mime, utf8=utf8, cte_type="8bit" if eight_bit else "7bit")
+        )
+        options = [f"SIZE={len(content)}"] if smtp.supports_extension("size") else []
+        if eight_bit:
+            options.append("BODY=8BITMIME")
+        if utf8:
+            options.append("SMTPUTF8")
+        encoding = "utf-8" if utf8 else "ascii"
+        await smtp.mail(sender, options=options, encoding=encoding)
+        refused: dict[str, aiosmtplib.SMTPRecipientRefused] = {}
+        for recipient in recipients:
+            try:
+                await smtp.rcpt(recipient, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused[recipient] = exc
+        if len(refused) == len(recipients):
+            raise aiosmtplib.SMTPRecipientsRefused(list(refused.values()))
+        start = await smtp.execute_command(b"DATA")
+        if start.code != aiosmtplib.SMTPStatus.start_input:
+            raise aiosmtplib.SMTPDataError(start.code, start.message)
+        if smtp.protocol is None:
+            raise aiosmtplib.SMTPServerDisconnected("connection lost before the content")
+        # write() raises, sending nothing, if the connection is already closing
+        smtp.protocol.write(_LEADING_DOT.sub(b"..", content) + b".\r\n")
+        return refused
+
+    async def _final_reply(
+        self,
+        smtp: aiosmtplib.SMTP,
+        key: str,
+        message_id: str,
+        refused: dict[str, aiosmtplib.SMTPRecipientRefused],
+        may_retry: bool,
+    ) -> SendResult | None:
+        """The server's answer to the final dot: the only word on whether it took the message."""
+        assert smtp.protocol is not None
+        timeout = self._settings.timeout
+        try:
+            reply = await smtp.protocol.read_response(timeout=timeout)
+        except aiosmtplib.SMTPTimeoutError as exc:
+            self._discard()
+            log.warning("SMTP: no confirmation for %s within %g s; uncertain", key, timeout)
+            return SendResult.uncertain(
+                f"the message was sent but the server did not confirm it within {timeout:g} s; "
+                f"it may have been delivered: {exc}"
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            self._discard()
+            log.warning("SMTP: connection lost before %s was confirmed; uncertain", key)
+            return SendResult.uncertain(
+                "the message was sent but the connection dropped before the server confirmed "
+                f"it; it may have been delivered: {type(exc).__name__}: {exc}"
+            )
+        detail = f"{reply.code} {reply.message}".strip()
+        if reply.code == 421:
+            self._discard()  # the server closes the connection after a 421
+            if may_retry:
+                log.info("SMTP server refused %s and closed (%s); reconnecting", key, detail)
+                return None
+        if 200 <= reply.code < 300:
+            accepted = f"accepted: {reply.message}".strip()
+            if refused:
+                accepted += "; refused: " + "; ".join(
+                    f"{address}: {_reply(response)}" for address, response in refused.items()
+                )
+            return SendResult.sent(message_id, accepted)
+        if 400 <= reply.code < 600:
+            return _by_code(reply.code, f"server replied {detail}")
+        self._discard()
+        return SendResult.uncertain(f"the server answered the message with {detail!r}")
+
+    async def _reset(self) -> None:
+        """RSET after a refusal, so the next message starts a clean envelope."""
+        if self._smtp is not None and self._smtp.is_connected:
+            with suppress(aiosmtplib.SMTPException, OSError):
+                await self._smtp.rset()
 
     async def _ensure_connected(self) -> SendResult | None:
         if self._smtp is not None and self._smtp.is_connected:
@@ -299,6 +405,7 @@ class SmtpSession:
         where = f"{s.host}:{s.effective_port}"
         try:
             await smtp.connect()
+            await self._greet(smtp)
         except aiosmtplib.SMTPAuthenticationError as exc:
             problem = f"the server at {where} rejected the user name or password: {_reply(exc)}"
         except aiosmtplib.SMTPTimeoutError as exc:
@@ -320,6 +427,19 @@ class SmtpSession:
         log.warning("SMTP: %s", problem)
         self._broken = problem
         return SendResult.temporary(problem)
+
+    @staticmethod
+    async def _greet(smtp: aiosmtplib.SMTP) -> None:
+        """EHLO (HELO for an old server) unless connecting did it: the options of MAIL
+        depend on the extensions the server announces."""
+        if not smtp.is_ehlo_or_helo_needed:
+            return
+        try:
+            await smtp.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            if not smtp.is_connected:
+                raise
+            await smtp.helo()
 
     def _discard(self) -> None:
         if self._smtp is not None:

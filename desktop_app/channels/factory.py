@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from desktop_app import redaction
 from desktop_app.channels.base import CHANNEL_KINDS, Channel, ChannelKind
 from desktop_app.channels.email import EmailChannel, SmtpSettings
 from desktop_app.channels.generic_http import GenericHttpChannel, GenericHttpSettings
@@ -40,6 +41,8 @@ def _settings(cls: type[T], provider: str, values: Mapping[str, Any], secret: st
         )
     kwargs = dict(values)
     if secret is not None:
+        # whichever way the secret came (keyring or a caller), what echoes it must hide it
+        redaction.remember(secret)
         kwargs[_SECRET_FIELD[provider]] = secret
     required = [
         f.name

@@ -1,8 +1,10 @@
 """What the SMS and voice adapters share: one httpx client per batch and the status mapping.
 
-HTTP 2xx is sent (unless the provider says otherwise in the body), 408/429/5xx and network
-errors are temporary, 401/403 are temporary too (the credentials are wrong, not the message;
-it must go out once they are fixed), any other 4xx is permanent.
+HTTP 2xx is sent (unless the provider says otherwise in the body), 408/429/5xx are temporary,
+401/403 are temporary too (the credentials are wrong, not the message; it must go out once they
+are fixed), any other 4xx is permanent. A network failure before the request left (no
+connection) is temporary; once the request may have reached the gateway, a missing answer (a
+timeout, a dropped connection) is uncertain: the gateway may have sent the message.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ from desktop_app.channels.base import ChannelKind, OutgoingMessage, SendResult
 log = logging.getLogger(__name__)
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+#: failures that happen before any byte of the request leaves; every other one may come after
+_NOT_SENT = (
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
 _SNIPPET = 300
 
 
@@ -128,15 +137,20 @@ class HttpSession:
             )
         except httpx.ConnectTimeout as exc:
             return SendResult.temporary(f"server down: no connection within the timeout ({exc})")
-        except httpx.TimeoutException as exc:
-            return SendResult.temporary(
-                f"no answer within {channel.timeout:g} s (the message may have been sent): "
-                f"{type(exc).__name__}"
-            )
         except httpx.ConnectError as exc:
             return SendResult.temporary(f"server down: cannot connect: {exc}")
+        except _NOT_SENT as exc:
+            return SendResult.temporary(f"not sent: {type(exc).__name__}: {exc}")
+        except httpx.TimeoutException as exc:
+            return SendResult.uncertain(
+                f"no answer within {channel.timeout:g} s after the request was sent "
+                f"(the message may have been sent): {type(exc).__name__}"
+            )
         except httpx.HTTPError as exc:
-            return SendResult.temporary(f"network error: {type(exc).__name__}: {exc}")
+            return SendResult.uncertain(
+                "the connection failed after the request was sent (the message may have "
+                f"been sent): {type(exc).__name__}: {exc}"
+            )
         log.debug(
             "%s %s answered HTTP %d for %s",
             channel.provider,

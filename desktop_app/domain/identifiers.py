@@ -72,6 +72,14 @@ def format_phone(e164: str) -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
+def format_contact(value: str) -> str:
+    """A recipient as people read it: a stored phone number spaced ("+48 501 234 567"), an
+    e-mail address (or anything else) unchanged."""
+    if value.startswith("+") and value[1:].isdigit():
+        return format_phone(value)
+    return value
+
+
 def normalize_iban(value: str) -> str:
     """Polish accounts may be typed as 26 digits (NRB); they are stored as PL + 26 digits."""
     compact = stdnum_iban.compact(value)

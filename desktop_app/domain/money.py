@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    list_currencies,
+)
 
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _, babel_locale
@@ -73,6 +81,77 @@ def parse_amount(text: str, currency: str, *, allow_negative: bool = False) -> i
             _("The amount must not be negative: {text}").format(text=text), field="amount"
         )
     return minor
+
+
+#: spaces people type between thousands in any language (and the apostrophe of Swiss books)
+_GROUP_SPACES = " \u00a0\u202f'"
+_MINUS = "-\u2212"
+
+
+def parse_local_amount(
+    text: str, currency: str, lang: str | None = None, *, allow_negative: bool = False
+) -> int:
+    """An amount as a person types it in the active (or given) UI language, in minor units.
+
+    The language's decimal sign is the decimal mark: "1 234,56" in Polish and Russian,
+    "1,234.56" in English. Its group sign and spaces separate thousands in threes. Where the
+    group sign is a space, a "." also marks decimals (the numeric keypad's key); where it is
+    ",", "1234,56" is refused rather than read as 123,456. The currency's code or symbol may
+    stand before or after the number.
+    """
+    loc = babel_locale(lang)
+    decimal_sign = get_decimal_symbol(loc)
+    group_sign = get_group_symbol(loc)
+    decimal_marks = {decimal_sign}
+    if group_sign not in ".,":
+        decimal_marks |= {".", ","} - {group_sign}
+    groups = set(_GROUP_SPACES) | ({group_sign} - decimal_marks)
+    raw = _without_currency(text.strip(), currency, loc)
+    if not raw:
+        raise ValidationError(_("Enter an amount"), field="amount")
+    sign = ""
+    if raw[0] in _MINUS or raw[0] == "+":
+        sign = "-" if raw[0] in _MINUS else ""
+        raw = raw[1:].lstrip()
+    group_class = "".join(re.escape(g) for g in sorted(groups))
+    mark_class = "".join(re.escape(m) for m in sorted(decimal_marks))
+    match = re.fullmatch(
+        rf"(?P<int>\d{{1,3}}(?:[{group_class}]\d{{3}})+|\d+)(?:[{mark_class}](?P<dec>\d+))?", raw
+    )
+    if match is None:
+        raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
+    decimals = match.group("dec") or ""
+    if len(decimals) > exponent(currency):
+        raise ValidationError(
+            _("Too many decimal places in {text} for {currency}").format(
+                text=text, currency=currency
+            ),
+            field="amount",
+        )
+    if sign and not allow_negative:
+        raise ValidationError(
+            _("The amount must not be negative: {text}").format(text=text), field="amount"
+        )
+    digits = re.sub(r"\D", "", match.group("int"))
+    canonical = f"{sign}{digits}.{decimals}" if decimals else f"{sign}{digits}"
+    return parse_amount(canonical, currency, allow_negative=allow_negative)
+
+
+def _without_currency(text: str, currency: str, loc: str) -> str:
+    """ "1 234,56 zł" or "PLN 1,234.56" -> the number alone (only the currency's own marks)."""
+    for mark in sorted({currency, get_currency_symbol(currency, loc)}, key=len, reverse=True):
+        if text.upper().endswith(mark.upper()):
+            return text[: -len(mark)].strip()
+        if text.upper().startswith(mark.upper()):
+            return text[len(mark) :].strip()
+    return text
+
+
+def format_amount(minor: int, currency: str, lang: str | None = None) -> str:
+    """An amount for a person to read or edit, without the currency: "1 234,56", "1,234.56"."""
+    digits = exponent(currency)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(to_decimal(minor, currency), pattern, locale=babel_locale(lang)))
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

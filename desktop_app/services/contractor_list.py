@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from db.models import Contractor, ContractorEmail, ContractorPhone
 from db.uow import Database
@@ -40,15 +41,21 @@ class ContractorRow:
     max_days_overdue: int
 
 
-def search_condition(text: str) -> ColumnElement[bool] | None:
+def search_condition(session: Session, text: str) -> ColumnElement[bool] | None:
+    """Every word of ``text`` in the name, the city, an e-mail, the NIP or a phone number.
+
+    Names and cities match without regard to case or Polish letters ("plock" finds Płock).
+    """
     text = text.strip()
     if not text:
         return None
     if _NUMBER_AS_TYPED.fullmatch(text) and len(re.sub(r"\D", "", text)) >= 3:
         # "22 765 43 21" or "526 025 02 74": one phone number or NIP, not four words
         text = re.sub(r"\D", "", text)
+    words = search_key(text).split()
+    cities = _cities_containing(session, words)
     conditions: list[ColumnElement[bool]] = []
-    for word in search_key(text).split():
+    for word in words:
         like = f"%{_escape(word)}%"
         word_conditions: list[ColumnElement[bool]] = [
             Contractor.search_name.like(like, escape="\\"),
@@ -57,6 +64,8 @@ def search_condition(text: str) -> ColumnElement[bool] | None:
                 func.lower(ContractorEmail.email).like(like, escape="\\"),
             ),
         ]
+        if cities[word]:
+            word_conditions.append(Contractor.city.in_(cities[word]))
         digits = re.sub(r"\D", "", word)
         if len(digits) >= 3:
             word_conditions.append(Contractor.nip.like(f"%{digits}%"))
@@ -68,6 +77,18 @@ def search_condition(text: str) -> ColumnElement[bool] | None:
             )
         conditions.append(or_(*word_conditions))
     return and_(*conditions)
+
+
+def _cities_containing(session: Session, words: Sequence[str]) -> dict[str, list[str]]:
+    """The stored spellings of the cities whose search key contains each word.
+
+    A city is folded by the same ``search_key`` as the name, in Python: SQL has no portable
+    way to drop diacritics (SQLite's lower() leaves "Ł" alone), and a firm's contractors live
+    in far fewer towns than there are contractors, so this needs no extra column.
+    """
+    stored = session.scalars(select(Contractor.city).where(Contractor.city.is_not(None)).distinct())
+    keyed = [(city, search_key(city)) for city in stored if city]
+    return {word: [city for city, key in keyed if word in key] for word in words}
 
 
 def _escape(text: str) -> str:
@@ -114,16 +135,18 @@ def search(
     overdue_only: bool = False,
     limit: int | None = None,
 ) -> ListResult:
-    """Contractors matching ``text`` (name, NIP, e-mail, phone) in the requested order, with the
-    open and overdue totals of exactly those rows, from one query."""
+    """Contractors matching ``text`` (name, city, NIP, e-mail, phone) in the requested order,
+    with the open and overdue totals of exactly those rows, from one query."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
-    condition = search_condition(text)
+    condition: ColumnElement[bool] | None = None
     matching: list[int] | None = None
-    if condition is not None:
+    if text.strip():
         # A search usually matches a handful of contractors: find them first, then add up only
         # their invoices instead of the whole ledger (tens of ms instead of a third of a second).
         with db.read() as session:
+            condition = search_condition(session, text)
+            assert condition is not None  # only an empty text has no condition
             found = list(session.scalars(select(Contractor.id).where(condition).limit(_FEW + 1)))
         if len(found) <= _FEW:
             if not found:
@@ -167,7 +190,7 @@ def search_ids(
     overdue_only: bool = False,
     limit: int | None = None,
 ) -> list[int]:
-    """Contractor ids matching ``text`` (name, NIP, e-mail, phone), in the requested order."""
+    """Contractor ids matching ``text`` (name, city, NIP, e-mail, phone), in the requested order."""
     return search(
         db,
         today=today,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Firm, FirmBankAccount
 from db.uow import Database
@@ -73,31 +74,47 @@ def home_currency(db: Database) -> str:
 
 def save_firm(db: Database, data: FirmInput) -> None:
     """Create or update the firm's details (everything a letter and a reminder sign with)."""
+    checked = check_firm(data)
+    with db.write() as session:
+        write_firm(session, checked)
+
+
+def check_firm(data: FirmInput) -> FirmInput:
+    """The details normalised, or a ValidationError naming the field; writes nothing."""
     name = data.name.strip()
     if not name:
         raise ValidationError(_("The firm's name is empty"), field="name")
-    nip = normalize_nip(data.nip) if data.nip else None
-    email = normalize_email(data.email) if data.email else None
-    phone = normalize_phone(data.phone) if data.phone else None
-    accounts = [(normalize_iban(iban), normalize_currency(cur)) for iban, cur in data.accounts]
-    with db.write() as session:
-        firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
-        if firm is None:
-            firm = Firm(name=name, home_currency=DEFAULT_CURRENCY)
-            session.add(firm)
-        firm.name = name
-        firm.nip = nip
-        firm.street = data.street or None
-        firm.postal_code = data.postal_code or None
-        firm.city = data.city or None
-        firm.email = email
-        firm.phone = phone
-        if accounts:
-            rows = []
-            seen: set[str] = set()
-            for iban, currency in accounts:
-                rows.append(
-                    FirmBankAccount(iban=iban, currency=currency, is_default=currency not in seen)
-                )
-                seen.add(currency)
-            firm.accounts = rows
+    return FirmInput(
+        name=name,
+        nip=normalize_nip(data.nip) if data.nip else None,
+        street=data.street or None,
+        postal_code=data.postal_code or None,
+        city=data.city or None,
+        email=normalize_email(data.email) if data.email else None,
+        phone=normalize_phone(data.phone) if data.phone else None,
+        accounts=[(normalize_iban(iban), normalize_currency(cur)) for iban, cur in data.accounts],
+    )
+
+
+def write_firm(session: Session, data: FirmInput) -> None:
+    """Store details already passed through ``check_firm``, in the caller's transaction."""
+    firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
+    if firm is None:
+        firm = Firm(name=data.name, home_currency=DEFAULT_CURRENCY)
+        session.add(firm)
+    firm.name = data.name
+    firm.nip = data.nip
+    firm.street = data.street
+    firm.postal_code = data.postal_code
+    firm.city = data.city
+    firm.email = data.email
+    firm.phone = data.phone
+    if data.accounts:
+        rows = []
+        seen: set[str] = set()
+        for iban, currency in data.accounts:
+            rows.append(
+                FirmBankAccount(iban=iban, currency=currency, is_default=currency not in seen)
+            )
+            seen.add(currency)
+        firm.accounts = rows

@@ -33,6 +33,8 @@ class Answer:
     status: int = 200
     body: Any = None  # dict/list -> JSON, str -> text
     delay: float = 0.0
+    #: close the connection without answering, after reading the request (and the delay)
+    drop: bool = False
 
 
 Responder = Callable[[Request], Answer]
@@ -84,6 +86,9 @@ def running_gateway(responder: Responder | None = None) -> Iterator[FakeGateway]
             answer = state.responder(request)
             if answer.delay:
                 time.sleep(answer.delay)
+            if answer.drop:
+                self.close_connection = True
+                return
             payload = (
                 answer.body.encode()
                 if isinstance(answer.body, str)

@@ -40,6 +40,16 @@ class Recorder:
     on_mail: Hook | None = None
     refuse_rcpt: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
+    #: how many times a client sent the DATA command, and how many message contents arrived
+    data_command_count: int = 0
+    data_count: int = 0
+    #: called on each DATA command before the 354 with (server, count): a returned string is
+    #: the reply (the content is then never sent); the hook may also drop the connection
+    on_data_command: Hook | None = None
+    #: called once a message's content has arrived, before the reply, with (server, count);
+    #: a returned string is the reply. The hook may drop the connection or answer late: the
+    #: server then has the message and the client cannot know
+    on_data: Hook | None = None
 
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -62,11 +72,34 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.data_count += 1
         if self.data_reply is not None:
             return self.data_reply
+        if self.on_data is not None:
+            reply = await self.on_data(server, self.data_count)
+            if reply is not None:
+                return reply
         data = envelope.original_content or b""
         self.messages.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), data))
         return "250 2.0.0 Ok: queued"
+
+
+class _Server(SMTP):
+    """aiosmtpd's server with a hook between the DATA command and its 354 reply, where
+    aiosmtpd offers none."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        handler = self.event_handler
+        if isinstance(handler, Recorder) and self.envelope and self.envelope.rcpt_tos:
+            handler.data_command_count += 1
+            if handler.on_data_command is not None:
+                reply = await handler.on_data_command(self, handler.data_command_count)
+                if reply is not None:
+                    await self.push(reply)
+                    return
+                if self.transport is None or self.transport.is_closing():
+                    return
+        await super().smtp_DATA(arg)
 
 
 class LoopbackController(Controller):
@@ -84,7 +117,7 @@ class LoopbackController(Controller):
 
     def factory(self) -> SMTP:
         self.connections += 1
-        return super().factory()
+        return _Server(self.handler, **self.SMTP_kwargs)
 
     def start(self) -> None:
         super().start()

@@ -62,3 +62,21 @@ def test_a_phone_or_nip_typed_with_spaces_is_one_number(db: Database) -> None:
     assert found("526 025 02 74") == [alfa]
     assert found("774-000-14-54") == [beta]
     assert found("765 99") == []
+
+
+def test_the_city_is_searched_like_the_name(db: Database) -> None:
+    lodz = contractor(db, "Delta Sp. z o.o.", city="Łódź")
+    bielsko = contractor(db, "Epsilon S.A.", city="Bielsko-Biała")
+    krakow = contractor(db, "Łódzka Hurtownia", city="KRAKÓW")
+    contractor(db, "Zeta s.c.")  # no city at all
+
+    def found(text: str) -> set[int]:
+        return set(contractor_list.search_ids(db, today=TODAY, currency="PLN", text=text))
+
+    assert found("łódź") == {lodz, krakow}  # the city of one, the name of the other
+    assert found("LODZ delta") == {lodz}  # every word must match somewhere
+    assert found("biala") == {bielsko}
+    assert found("Bielsko-BIAŁA") == {bielsko}
+    assert found("kraków") == {krakow}
+    assert found("krakow łódzka") == {krakow}
+    assert found("gdańsk") == set()

@@ -22,6 +22,7 @@ from desktop_app.services.database import open_database
 from desktop_app.services.dunning import sender
 from tests.conftest import Cli
 from tests.integration.dunning_env import DunningEnv, message_id_for
+from tests.integration.http_gateway import Answer
 from tests.integration.smtp_server import SMTP
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,3 +231,110 @@ def test_a_run_waits_for_another_pcs_lease(env: DunningEnv) -> None:
     assert result.code == 3
     assert "otherpc" in result.json()["errors"][0]
     assert not env.mail.messages
+
+
+# ---- unclear results: "uncertain" waits for a person; only a clear refusal is retried -------
+
+#: a run, the retries' moments (5 min, 15 min, 1 h... later) and the next days
+MOMENTS = (
+    "2026-03-19T10:00",
+    "2026-03-19T10:06",
+    "2026-03-19T10:30",
+    "2026-03-19T13:00",
+    "2026-03-20T10:00",
+    "2026-03-21T10:00",
+)
+
+
+def _runs(env: DunningEnv, moments: tuple[str, ...] = MOMENTS) -> list[dict[str, Any]]:
+    return [env.run(moment[:10], "--now", moment) for moment in moments]
+
+
+def _waits_for_a_person(env: DunningEnv, reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run reports the message uncertain; no later run touches it."""
+    assert reports[0]["counts"]["uncertain"] == 1
+    assert [m["status"] for m in reports[0]["messages"]] == ["uncertain"]
+    assert [r["messages"] for r in reports[1:]] == [[]] * (len(reports) - 1)
+    [row] = _rows(env)
+    assert (row["status"], row["attempts"]) == ("uncertain", 1)
+    assert row["last_error"]
+    assert env.sql("SELECT status FROM dunning_log WHERE outbox_id = ?", row["id"]) == [
+        ("uncertain",)
+    ]
+    card = env.ok("contractor", "show", "1", "--json")
+    assert any("decide in the outbox" in a["summary"] for a in card["activity"])
+    return row
+
+
+@pytest.mark.parametrize("how", ["dropped after DATA", "250 after the timeout"])
+def test_an_unclear_smtp_result_is_uncertain_and_goes_out_once(env: DunningEnv, how: str) -> None:
+    _one_debtor(env)
+    if how == "250 after the timeout":
+        env.ok("config", "set", "smtp.timeout", "5")
+
+    async def unclear(server: SMTP, count: int) -> None:
+        if how == "dropped after DATA":
+            assert server.transport is not None
+            server.transport.abort()  # the server has the message; the reply never comes
+        else:
+            await asyncio.sleep(6)
+
+    env.mail.on_data = unclear  # type: ignore[assignment]
+    reports = _runs(env)
+    assert env.mail.data_count == 1
+    row = _waits_for_a_person(env, reports)
+    # "It was not sent – send again": a person's decision sends it once more
+    env.mail.on_data = None
+    env.ok("outbox", "resolve", str(row["id"]), "--as", "resend")
+    env.run("2026-03-21", "--now", "2026-03-21T11:00")
+    assert env.mail.data_count == 2
+    assert _rows(env)[0]["status"] == "sent"
+
+
+@pytest.mark.parametrize("reply", ["421 4.7.0 Closing, try again later", "451 4.3.0 Try later"])
+def test_a_4xx_before_data_is_retried_and_goes_out_once(env: DunningEnv, reply: str) -> None:
+    _one_debtor(env)
+
+    async def refuse_twice(server: SMTP, count: int) -> str | None:
+        return reply if count <= 2 else None
+
+    env.mail.on_mail = refuse_twice  # type: ignore[assignment]
+    reports = _runs(env)
+    assert reports[0]["messages"][0]["status"] == "failed"
+    assert env.mail.data_count == 1 and len(env.mail.messages) == 1
+    [row] = _rows(env)
+    assert row["status"] == "sent"
+
+
+@pytest.mark.parametrize(
+    ("reply", "final", "transmitted", "delivered"),
+    [
+        ("451 4.3.0 Try later", "sent", 2, 1),
+        ("550 5.7.1 Message refused", "failed_permanently", 1, 0),
+    ],
+)
+def test_a_refusal_after_the_final_dot_is_clear(
+    env: DunningEnv, reply: str, final: str, transmitted: int, delivered: int
+) -> None:
+    _one_debtor(env)
+
+    async def refuse_first(server: SMTP, count: int) -> str | None:
+        return reply if count == 1 else None
+
+    env.mail.on_data = refuse_first  # type: ignore[assignment]
+    _runs(env)
+    [row] = _rows(env)
+    assert row["status"] == final
+    assert reply[:3] in (row["last_error"] or reply)
+    assert (env.mail.data_count, len(env.mail.messages)) == (transmitted, delivered)
+
+
+def test_an_sms_gateway_closing_after_the_request_gets_it_once(env: DunningEnv) -> None:
+    env.configure("sms-classic")
+    env.ok("contractor", "add", "--name", "Kowalski", "--phone", "501234567")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    env.sms.responder = lambda request: Answer(drop=True)
+    reports = _runs(env, tuple(m.replace("03-19", "03-02") for m in MOMENTS[:4]))
+    assert len(env.sms.requests) == 1
+    _waits_for_a_person(env, reports)

@@ -412,6 +412,82 @@ def test_connection_dropped_mid_batch_reconnects_and_retries_once(
     assert len(ids) == len(set(ids)) == 20
 
 
+def test_drop_after_the_content_was_sent_is_uncertain_and_never_sent_again(
+    plain_server: LoopbackController, recorder: Recorder
+) -> None:
+    """The server has the message but the "250" never comes: resending would duplicate it."""
+
+    async def drop_second(server: SMTP, count: int) -> str | None:
+        if count == 2:
+            assert server.transport is not None
+            server.transport.abort()
+        return None
+
+    recorder.on_data = drop_second
+    results = send_all(channel(settings_for(plain_server)), [mail("a"), mail("b"), mail("c")])
+    assert [r.status for r in results] == ["sent", "uncertain", "sent"]
+    assert "may have been delivered" in results[1].detail
+    assert recorder.data_count == 3  # "b" went over the wire once
+    assert plain_server.connections == 2  # "c" on a new connection
+
+
+def test_a_late_reply_after_the_timeout_is_uncertain(
+    plain_server: LoopbackController, recorder: Recorder
+) -> None:
+    async def slow(server: SMTP, count: int) -> None:
+        await asyncio.sleep(1.0)  # "250 OK" after the client stopped waiting
+
+    recorder.on_data = slow  # type: ignore[assignment]
+    started = time.monotonic()
+    [result] = send_all(channel(settings_for(plain_server, timeout=0.3)), [mail()])
+    assert result.status == "uncertain"
+    assert "0.3 s" in result.detail
+    assert recorder.data_count == 1
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize("how", ["drop", "421"])
+def test_drop_or_421_at_the_data_command_is_sent_again_on_a_new_connection(
+    plain_server: LoopbackController, recorder: Recorder, how: str
+) -> None:
+    """Before the 354 the server has nothing of the message: trying again is safe."""
+
+    async def misbehave(server: SMTP, count: int) -> str | None:
+        if count != 1:
+            return None
+        if how == "drop":
+            assert server.transport is not None
+            server.transport.abort()
+            return None
+        return "421 4.7.0 Try again later, closing connection"
+
+    recorder.on_data_command = misbehave
+    [result] = send_all(channel(settings_for(plain_server)), [mail()])
+    assert result.status == "sent"
+    assert recorder.data_command_count == 2
+    assert recorder.data_count == 1
+    assert plain_server.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [("451 4.3.0 Try later", "temporary_failure"), ("550 5.7.1 Refused", "permanent_failure")],
+)
+def test_a_refusal_of_the_data_command_is_clear(
+    plain_server: LoopbackController, recorder: Recorder, reply: str, status: str
+) -> None:
+    async def refuse(server: SMTP, count: int) -> str:
+        return reply
+
+    recorder.on_data_command = refuse
+    email_channel = channel(settings_for(plain_server))
+    first, second = send_all(email_channel, [mail("a"), mail("b")])
+    assert (first.status, second.status) == (status, status)
+    assert reply[:3] in first.detail
+    assert recorder.data_count == 0
+    assert plain_server.connections == 1  # the session reset the envelope and went on
+
+
 def test_factory_builds_the_smtp_channel_from_plain_values(
     plain_server: LoopbackController, recorder: Recorder
 ) -> None:

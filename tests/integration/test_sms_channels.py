@@ -309,13 +309,27 @@ def test_generic_settings_are_checked() -> None:
 # ---- common behaviour --------------------------------------------------------------------
 
 
-def test_timeout_is_temporary(gateway: FakeGateway) -> None:
+def test_no_answer_after_the_request_is_uncertain(gateway: FakeGateway) -> None:
+    """The gateway has the request; whether it sent the SMS nobody knows, so no retry."""
     gateway.responder = lambda r: Answer(200, {"count": 1, "list": [{"id": "late"}]}, delay=1.5)
     started = time.monotonic()
     [result] = send(smsapi(gateway, timeout=0.3), message())
-    assert result.status == "temporary_failure"
+    assert result.status == "uncertain"
     assert "may have been sent" in result.detail
     assert time.monotonic() - started < 1.4
+    assert len(gateway.requests) == 1
+
+
+@pytest.mark.parametrize("provider", ["smsapi", "twilio", "http"])
+def test_connection_closed_after_the_request_is_uncertain(
+    gateway: FakeGateway, provider: str
+) -> None:
+    gateway.responder = lambda r: Answer(drop=True)
+    build = {"smsapi": smsapi, "twilio": twilio, "http": generic}[provider]
+    first, second = send(build(gateway), message(key="a"), message(key="b"))
+    assert (first.status, second.status) == ("uncertain", "uncertain")
+    assert "may have been sent" in first.detail
+    assert len(gateway.requests) == 2  # each went out once, neither again
 
 
 def test_server_down_is_temporary() -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.domain.identifiers import (
+    format_contact,
     format_phone,
     normalize_email,
     normalize_iban,
@@ -40,6 +41,13 @@ def test_phone_to_e164() -> None:
     assert format_phone("+48501234567") == "+48 501 234 567"
     with pytest.raises(ValidationError):
         normalize_phone("12")
+
+
+def test_a_recipient_reads_as_a_phone_number_or_an_address() -> None:
+    assert format_contact("+48501234567") == "+48 501 234 567"
+    assert format_contact("+74951234567") == "+7 495 123-45-67"
+    assert format_contact("biuro@firma.pl") == "biuro@firma.pl"
+    assert format_contact("+48 nonsense") == "+48 nonsense"
 
 
 def test_email() -> None:

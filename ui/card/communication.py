@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import labels
+from desktop_app.domain.identifiers import format_contact
 from desktop_app.i18n import _
 from desktop_app.services.dunning.outbox import OutboxView
 from ui import formatting, theme
@@ -115,7 +116,7 @@ class CommunicationView(QWidget):
                 item.setForeground(STATUS, QBrush(colour))
             first_line = (m.body_text.strip().splitlines() or [""])[0]
             item.setText(SUBJECT, m.subject or first_line)
-            item.setText(TO, ", ".join(m.recipients))
+            item.setText(TO, ", ".join(format_contact(r) for r in m.recipients))
             tree.addTopLevelItem(item)
             if m.id == selected:
                 select_item = item
@@ -145,7 +146,7 @@ class CommunicationView(QWidget):
             return
         esc = html.escape
         head = [
-            _("<b>To:</b> {to}").format(to=esc(", ".join(m.recipients))),
+            _("<b>To:</b> {to}").format(to=esc(", ".join(format_contact(r) for r in m.recipients))),
             _("<b>Status:</b> {status}").format(status=esc(labels.status(m.status))),
         ]
         if m.step:

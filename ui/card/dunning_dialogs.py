@@ -10,13 +10,12 @@ import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,19 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import labels
-from desktop_app.domain.money import parse_amount
+from desktop_app.domain.identifiers import format_contact
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.services.dunning.desk import PromiseView, ReminderPreview
 from ui import formatting, theme
-
-
-def _qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
+from ui.widgets.amount_edit import AmountEdit
+from ui.widgets.date_edit import DateEdit
 
 
 class ReasonDialog(QDialog):
@@ -66,16 +59,14 @@ class ReasonDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.until_edit: QDateEdit | None = None
+        self.until_edit: DateEdit | None = None
         form = QFormLayout()
         intro = QLabel(prompt)
         intro.setWordWrap(True)
         if until is not None:
-            self.until_edit = QDateEdit(_qdate(until))
-            self.until_edit.setCalendarPopup(True)
-            self.until_edit.setDisplayFormat("yyyy-MM-dd")
+            self.until_edit = DateEdit(until)
             if minimum is not None:
-                self.until_edit.setMinimumDate(_qdate(minimum))
+                self.until_edit.set_minimum(minimum)
             form.addRow(_("&Until:"), self.until_edit)
         self.reason_edit = QLineEdit(reason)
         self.reason_edit.setMinimumWidth(360)
@@ -100,7 +91,7 @@ class ReasonDialog(QDialog):
         return self.reason_edit.text().strip()
 
     def until(self) -> dt.date | None:
-        return None if self.until_edit is None else _pydate(self.until_edit.date())
+        return None if self.until_edit is None else self.until_edit.value()
 
 
 class PromiseDialog(QDialog):
@@ -140,14 +131,11 @@ class PromiseDialog(QDialog):
         existing_layout.addWidget(self.promises, 1)
         existing_layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        self.date_edit = QDateEdit(_qdate(today + dt.timedelta(days=7)))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setMinimumDate(_qdate(today))
-        self.amount_edit = QLineEdit()
-        self.amount_edit.setPlaceholderText("1 234,56")
+        self.date_edit = DateEdit(today + dt.timedelta(days=7))
+        self.date_edit.set_minimum(today)
         self.currency = QComboBox()
         self.currency.addItems(list(currencies) or ["PLN"])
+        self.amount_edit = AmountEdit(self.currency.currentText())
         self.currency.currentTextChanged.connect(self._suggest)
         self.note_edit = QLineEdit()
         self.error = QLabel()
@@ -186,11 +174,10 @@ class PromiseDialog(QDialog):
         self._check()
 
     def _suggest(self, currency: str) -> None:
+        self.amount_edit.set_currency(currency)
         minor = self._suggested.get(currency)
         if minor and not self.amount_edit.text():
-            from desktop_app.domain.money import decimal_str
-
-            self.amount_edit.setText(decimal_str(minor, currency))
+            self.amount_edit.set_minor(minor)
 
     def set_promises(self, promises: Sequence[PromiseView]) -> None:
         tree = self.promises
@@ -232,7 +219,7 @@ class PromiseDialog(QDialog):
     def _add(self) -> None:
         currency = self.currency.currentText()
         try:
-            minor = parse_amount(self.amount_edit.text(), currency)
+            minor = self.amount_edit.minor()
         except InkasoError as exc:
             self.error.setText(exc.message)
             return
@@ -240,7 +227,7 @@ class PromiseDialog(QDialog):
             self.error.setText(_("The promised amount must be greater than zero"))
             return
         self.promise_requested.emit(
-            _pydate(self.date_edit.date()), minor, currency, self.note_edit.text().strip()
+            self.date_edit.value(), minor, currency, self.note_edit.text().strip()
         )
 
     def recorded(self) -> None:
@@ -322,7 +309,9 @@ class SendNowDialog(QDialog):
     def show_preview(self, preview: ReminderPreview) -> None:
         esc = html.escape
         lines = [
-            _("<b>To:</b> {to}").format(to=esc(", ".join(preview.to)) or "—"),
+            _("<b>To:</b> {to}").format(
+                to=esc(", ".join(format_contact(t) for t in preview.to)) or "—"
+            ),
             _("<b>Invoices:</b> {numbers}").format(numbers=esc(", ".join(preview.invoices))),
             _("<b>Template:</b> {name}").format(name=esc(preview.template)),
         ]

@@ -1,8 +1,10 @@
 """The outbox window: every message Inkaso wrote, what happened to it, and what to do about it.
 
-Filters (status, channel, text) are applied on the worker thread; the counts per status are the
-whole outbox's. Retry, the two answers for an uncertain message and Cancel go through the outbox
-service on the serial writer, then the list is read again. Double-click opens the contractor.
+Filters (status, channel, text), sorting and the counts per status (of the messages matching the
+channel and the text) are done in SQL, and the list is read a page at a time as it scrolls, so an
+old message is found as readily as today's. Retry, the two answers for an uncertain message and
+Cancel go through the outbox service on the serial writer, then the list is read again.
+Double-click opens the contractor.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import (
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.domain.identifiers import format_contact
 from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import outbox
 from desktop_app.services.dunning.outbox import OutboxView
@@ -48,10 +50,8 @@ from ui.dunning.outbox_model import (
     COLUMN,
     OUTBOX_CHANNELS,
     OutboxModel,
-    OutboxRow,
+    OutboxPage,
     channel_label,
-    make_row,
-    matches,
     status_label,
 )
 from ui.errors import show_error
@@ -60,35 +60,11 @@ from ui.widgets.tables import setup_list_table
 
 log = logging.getLogger(__name__)
 
-#: rows read at most; the status and channel filters narrow the list in SQL first
-LIMIT = 2000
 TYPING_DELAY_MS = 250
 #: the order statuses are offered in the filter (what needs a person first)
-STATUS_ORDER = (
-    "uncertain",
-    "failed_permanently",
-    "failed",
-    "pending",
-    "sending",
-    "sent",
-    "cancelled",
-)
+STATUS_ORDER = outbox.ATTENTION_ORDER
 RETRYABLE = ("failed", "failed_permanently", "cancelled")
 CANCELLABLE = ("pending", "failed")
-
-
-@dataclass(frozen=True)
-class OutboxPage:
-    rows: list[OutboxRow]
-    counts: dict[str, int]
-    truncated: bool
-
-
-def load_page(db: Database, status: str | None, channel: str | None, text: str) -> OutboxPage:
-    """Runs on a worker: the filtered messages with their cell texts, and the counts."""
-    messages = outbox.list_messages(db, status=status, channel=channel, limit=LIMIT)
-    found = [make_row(m) for m in messages if matches(m, text.strip())]
-    return OutboxPage(found, outbox.counts(db), len(messages) >= LIMIT)
 
 
 class OutboxWindow(QWidget):
@@ -110,7 +86,6 @@ class OutboxWindow(QWidget):
         self._ops = ops
         self._open_card = open_card
         self._selected_ids: list[int] = []
-        self.loading = False
         self.setWindowTitle(_("Outbox"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
 
@@ -132,7 +107,7 @@ class OutboxWindow(QWidget):
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
 
-        self.model = OutboxModel(self)
+        self.model = OutboxModel(db, ops, self)
         self.table = QTableView()
         self._build_table()
         self.preview = QTextBrowser()
@@ -205,6 +180,7 @@ class OutboxWindow(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.reloaded.connect(self._loaded)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
@@ -244,27 +220,30 @@ class OutboxWindow(QWidget):
 
     # -- reading -------------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        return self.model.loading
+
     def refresh(self) -> None:
-        db = self._db
+        """Read the list again; new filters start at the top, the same ones keep the place."""
         status = self.status_filter.currentData()
         channel = self.channel_filter.currentData()
-        text = self.search.text()
-        self.loading = True
-        self._ops.read(
-            lambda: load_page(db, status, channel, text),
-            on_success=self._loaded,
-            key=f"outbox-{id(self)}",
-            owner=self,
-            label="outbox list",
-        )
+        query = self.model.query
+        if (status, channel, self.search.text().strip()) != (
+            query.status,
+            query.channel,
+            query.text,
+        ):
+            self.model.set_filters(status, channel, self.search.text())
+        else:
+            self.model.refresh()
 
     def refresh_if_shown(self, *_args: object) -> None:
         if self.isVisible():
             self.refresh()
 
     def _loaded(self, page: OutboxPage) -> None:
-        self.model.set_rows(page.rows)
-        self._show_counts(page.counts)
+        self._show_counts(page.counts or {})
         self._restore_selection()
         if page.rows:
             self.empty.hide()
@@ -281,12 +260,6 @@ class OutboxWindow(QWidget):
             )
             self.empty.setGeometry(self.table.viewport().rect().adjusted(24, 24, -24, -24))
             self.empty.show()
-        if page.truncated:
-            note = _("only the newest are shown (limit: {count}); filter to see older ones").format(
-                count=LIMIT
-            )
-            self.counts.setText(f"{self.counts.text()}&nbsp;&nbsp;·&nbsp;&nbsp;{html.escape(note)}")
-        self.loading = False
         self.loaded.emit()
 
     def _show_counts(self, counts: dict[str, int]) -> None:
@@ -445,7 +418,7 @@ def preview_html(message: OutboxView) -> str:
     rows = [
         (_("Status"), status_label(message.status)),
         (_("Channel"), channel_label(message.channel)),
-        (_("To"), ", ".join(message.recipients)),
+        (_("To"), ", ".join(format_contact(r) for r in message.recipients)),
         (_("Contractor"), message.contractor_name or ""),
         (_("Planned for"), formatting.date(message.planned_for)),
         (_("Created"), formatting.local_time(message.created_at)),

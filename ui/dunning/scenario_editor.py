@@ -48,7 +48,6 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.domain import scenario as model
-from desktop_app.domain.money import decimal_str, parse_amount
 from desktop_app.domain.scenario import (
     ANCHORS,
     CHANNELS,
@@ -69,6 +68,7 @@ from resources import resource_path
 from ui import theme
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.amount_edit import AmountEdit
 from ui.widgets.unsaved import ask_to_save
 
 #: conditions' amounts are typed in the item's currency; this one only sets the decimal places
@@ -288,11 +288,9 @@ class StepForm(QWidget):
         channels_layout.addWidget(self.attach)
 
         conditions = QGroupBox(_("Only when"))
-        self.min_open = QLineEdit()
-        self.min_open.setPlaceholderText(_("any amount"))
+        self.min_open = AmountEdit(AMOUNT_CURRENCY, placeholder=_("any amount"))
         self.min_open.setToolTip(_("Skip items with less open than this (in the item's currency)"))
-        self.min_invoice = QLineEdit()
-        self.min_invoice.setPlaceholderText(_("any amount"))
+        self.min_invoice = AmountEdit(AMOUNT_CURRENCY, placeholder=_("any amount"))
         self.min_invoice.setToolTip(_("Skip invoices smaller than this (in their currency)"))
         self.tags_any = QLineEdit()
         self.tags_any.setPlaceholderText(_("any contractor"))
@@ -375,8 +373,8 @@ class StepForm(QWidget):
             self.channels.set_value(step.channels, dict(step.templates))
             self.attach.setChecked(step.attach_invoice_list)
             c = step.conditions
-            self.min_open.setText(_amount_text(c.min_open_minor))
-            self.min_invoice.setText(_amount_text(c.min_invoice_minor))
+            self.min_open.set_minor(c.min_open_minor)
+            self.min_invoice.set_minor(c.min_invoice_minor)
             self.tags_any.setText(", ".join(c.tags_any))
             self.tags_none.setText(", ".join(c.tags_none))
             self.rating.setCurrentIndex(max(self.rating.findData(c.max_rating), 0))
@@ -394,8 +392,8 @@ class StepForm(QWidget):
                 every=self.every.value(),
                 times=self.times.value() if self.limited.isChecked() else None,
             )
-        min_open = _parse_amount(self.min_open.text(), _("open amount"), problems)
-        min_invoice = _parse_amount(self.min_invoice.text(), _("invoice amount"), problems)
+        min_open = _amount(self.min_open, _("open amount"), problems)
+        min_invoice = _amount(self.min_invoice, _("invoice amount"), problems)
         step = Step(
             code=self.code.text().strip(),
             name=self.name.text().strip(),
@@ -417,15 +415,9 @@ class StepForm(QWidget):
         return step, problems
 
 
-def _amount_text(minor: int | None) -> str:
-    return "" if minor is None else decimal_str(minor, AMOUNT_CURRENCY)
-
-
-def _parse_amount(text: str, what: str, problems: list[str]) -> int | None:
-    if not text.strip():
-        return None
+def _amount(edit: AmountEdit, what: str, problems: list[str]) -> int | None:
     try:
-        return parse_amount(text, AMOUNT_CURRENCY)
+        return edit.minor_or_none()
     except InkasoError as exc:
         problems.append(_("{what}: {problem}").format(what=what, problem=exc.message))
         return None

@@ -2,18 +2,19 @@
 
 Every field is checked with the parser the settings registry (and the firm service) itself uses,
 and a problem is written under the field in plain words; nothing is saved until every field is
-right. Passwords and tokens go to the system keyring and are never shown back: an empty password
-field means "keep the stored one". "Send test message…" saves first, then sends through the same
-service as ``inkaso send-test``, off the GUI thread, and says what the server answered.
+right, and then one service call (``settings_store.save_settings``) saves it all. Passwords and
+tokens go to the system keyring and are never shown back: an empty password field means "keep
+the stored one". "Send test message…" saves first, then sends through the same service as
+``inkaso send-test``, off the GUI thread, and says what the server answered.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app.domain.identifiers import (
+    format_phone,
     normalize_email,
     normalize_iban,
     normalize_nip,
@@ -46,15 +48,21 @@ from desktop_app.domain.identifiers import (
 from desktop_app.domain.money import normalize_currency
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.secrets import get_secret, set_secret
-from desktop_app.services import firm as firm_service
 from desktop_app.services.dunning.send_test import SendTestResult, send_test
-from desktop_app.services.firm import FirmInput, FirmView
-from desktop_app.settings import KEYS, all_values, set_value
+from desktop_app.services.firm import FirmInput
+from desktop_app.services.settings_store import (
+    SecretsNotSavedError,
+    SettingsChanges,
+    StoredSettings,
+    load_settings,
+    save_settings,
+)
+from desktop_app.settings import KEYS
 from resources import resource_path
 from ui import theme
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.date_edit import DateEdit
 
 log = logging.getLogger(__name__)
 
@@ -71,38 +79,6 @@ PROVIDER_LABELS = {
     "generic": N_("Other gateway (generic HTTP)"),
 }
 SECRET_OF = {"email": "smtp.password", "sms": "sms.token", "voice": "voice.token"}
-
-
-@dataclass(frozen=True)
-class Loaded:
-    values: dict[str, Any]
-    firm: FirmView | None
-    stored_secrets: dict[str, bool]
-
-
-def load(db: Database) -> Loaded:
-    """Runs on a worker: settings, the firm and which secrets the keyring holds."""
-    stored = {name: bool(get_secret(name)) for name in SECRET_OF.values()}
-    return Loaded(all_values(db), firm_service.get_firm(db), stored)
-
-
-@dataclass
-class Changes:
-    """Everything a Save writes, validated on the GUI thread before anything is written."""
-
-    settings: dict[str, str] = field(default_factory=dict)
-    firm: FirmInput | None = None
-    secrets: dict[str, str] = field(default_factory=dict)
-
-
-def save(db: Database, changes: Changes) -> None:
-    """Runs on the serial writer: settings, then the firm, then the keyring."""
-    for key, text in changes.settings.items():
-        set_value(db, key, text)
-    if changes.firm is not None:
-        firm_service.save_firm(db, changes.firm)
-    for name, value in changes.secrets.items():
-        set_secret(name, value)
 
 
 def setting_text(value: Any) -> str:
@@ -210,7 +186,9 @@ class SettingsDialog(QDialog):
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
         self.resize(theme.fitting_size(self.sizeHint().expandedTo(QSize(780, 520))))
-        self._ops.read(lambda: load(db), on_success=self._loaded, owner=self, label="settings")
+        self._ops.read(
+            lambda: load_settings(db), on_success=self._loaded, owner=self, label="settings"
+        )
 
     # -- building ------------------------------------------------------------------------------
 
@@ -434,13 +412,25 @@ class SettingsDialog(QDialog):
         )
         paused = QCheckBox(_("Pause automatic sending (for everyone using this database)"))
         self._add(form, "schedule.paused", "", paused)
-        self._line(
-            "dunning.start_date",
+        since = QCheckBox(_("only from this day on"))
+        day = DateEdit(dt.date.today())  # only where the picker opens; unticked means no day
+        day.setEnabled(False)
+        since.toggled.connect(day.setEnabled)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(since)
+        line.addWidget(day)
+        line.addStretch(1)
+        self._add(
             form,
+            "dunning.start_date",
             _("Remind about invoices due from:"),
-            placeholder="YYYY-MM-DD",
-            hint=_("Empty: all unpaid invoices. Useful when starting with old debt."),
+            row,
+            hint=_("Not ticked: all unpaid invoices. Useful when starting with old debt."),
         )
+        error = self.fields["dunning.start_date"].error
+        self.fields["dunning.start_date"] = _DayField("dunning.start_date", since, day, row, error)
         return page
 
     def _test_row(self, channel: str) -> QWidget:
@@ -466,7 +456,7 @@ class SettingsDialog(QDialog):
 
     # -- loading -------------------------------------------------------------------------------
 
-    def _loaded(self, data: Loaded) -> None:
+    def _loaded(self, data: StoredSettings) -> None:
         for key, f in self.fields.items():
             if key in KEYS:
                 text = setting_text(data.values[key])
@@ -480,7 +470,7 @@ class SettingsDialog(QDialog):
             "firm.postal_code": (firm.postal_code or "") if firm else "",
             "firm.city": (firm.city or "") if firm else "",
             "firm.email": (firm.email or "") if firm else "",
-            "firm.phone": (firm.phone or "") if firm else "",
+            "firm.phone": format_phone(firm.phone) if firm and firm.phone else "",
             "firm.accounts": "\n".join(_spaced(a) for a in firm.accounts) if firm else "",
         }
         for key, text in firm_texts.items():
@@ -508,10 +498,11 @@ class SettingsDialog(QDialog):
         if tab in TABS:
             self.tabs.setCurrentIndex(TABS.index(tab))
 
-    def collect(self) -> Changes | None:
+    def collect(self) -> SettingsChanges | None:
         """Check every field; on any problem show it by the field and return None."""
         problems: list[str] = []
-        changes = Changes()
+        settings: dict[str, str] = {}
+        secrets: dict[str, str] = {}
         for f in self.fields.values():
             f.show_error("")
         for key, f in self.fields.items():
@@ -527,14 +518,12 @@ class SettingsDialog(QDialog):
                 problems.append(key)
                 continue
             if text != self._original.get(key, ""):
-                changes.settings[key] = text
+                settings[key] = text
         firm = self._collect_firm(problems)
-        if firm is not None:
-            changes.firm = firm
         for name in SECRET_OF.values():
             value = self.fields[f"secret.{name}"].text()
             if value:
-                changes.secrets[name] = value
+                secrets[name] = value
         if problems:
             first = problems[0]
             self.tabs.setCurrentIndex(self._tab_of[first])
@@ -543,7 +532,7 @@ class SettingsDialog(QDialog):
             self.problem.show()
             return None
         self.problem.hide()
-        return changes
+        return SettingsChanges(settings, firm, secrets)
 
     def _collect_firm(self, problems: list[str]) -> FirmInput | None:
         texts = {k: self.fields[k].text() for k in self._original_firm}
@@ -583,7 +572,8 @@ class SettingsDialog(QDialog):
     # -- saving --------------------------------------------------------------------------------
 
     def save(self, then: Callable[[], None] | None = None) -> bool:
-        """Check, then write on the serial writer; closes the dialog unless ``then`` is given."""
+        """Check, then save everything in one service call on the serial writer; closes the
+        dialog unless ``then`` is given."""
         if not self.ready or self.saving:
             return False
         changes = self.collect()
@@ -594,23 +584,7 @@ class SettingsDialog(QDialog):
         self.save_button.setEnabled(False)
 
         def done(_result: object) -> None:
-            self.saving = False
-            self.save_button.setEnabled(True)
-            self._original.update(changes.settings)
-            self._original_firm = {k: self.fields[k].text() for k in self._original_firm}
-            for name in changes.secrets:
-                self.stored_secrets[name] = True
-                edit = self.fields[f"secret.{name}"].editor
-                assert isinstance(edit, QLineEdit)
-                edit.clear()
-                edit.setPlaceholderText(_("stored in the system keyring; type to replace"))
-            log.info(
-                "settings saved: %s%s%s",
-                ", ".join(sorted(changes.settings)) or "no settings",
-                "; firm" if changes.firm else "",
-                "; secrets " + ", ".join(sorted(changes.secrets)) if changes.secrets else "",
-            )
-            self.saved.emit()
+            self._committed(changes, tuple(changes.secrets))
             if then is not None:
                 then()
             else:
@@ -619,6 +593,9 @@ class SettingsDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.saving = False
             self.save_button.setEnabled(True)
+            if isinstance(exc, SecretsNotSavedError):
+                # the settings and the firm are stored: only the refused secret is left to save
+                self._committed(changes, exc.saved)
             field_name = getattr(exc, "field", None)
             target = self.fields.get(f"firm.{field_name}") or self.fields.get(field_name or "")
             if isinstance(exc, InkasoError) and target is not None:
@@ -628,13 +605,33 @@ class SettingsDialog(QDialog):
                 show_error(exc, self)
 
         self._ops.write(
-            lambda: save(db, changes),
+            lambda: save_settings(db, changes),
             on_success=done,
             on_failure=failed,
             owner=self,
             label="save settings",
         )
         return True
+
+    def _committed(self, changes: SettingsChanges, secrets: tuple[str, ...]) -> None:
+        """What was written is the new starting point; a refused secret stays typed."""
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self._original.update(changes.settings)
+        self._original_firm = {k: self.fields[k].text() for k in self._original_firm}
+        for name in secrets:
+            self.stored_secrets[name] = True
+            edit = self.fields[f"secret.{name}"].editor
+            assert isinstance(edit, QLineEdit)
+            edit.clear()
+            edit.setPlaceholderText(_("stored in the system keyring; type to replace"))
+        log.info(
+            "settings saved: %s%s%s",
+            ", ".join(sorted(changes.settings)) or "no settings",
+            "; firm" if changes.firm else "",
+            "; secrets " + ", ".join(sorted(secrets)) if secrets else "",
+        )
+        self.saved.emit()
 
     # -- test messages -------------------------------------------------------------------------
 
@@ -681,6 +678,11 @@ class SettingsDialog(QDialog):
             if outcome.ok:
                 text = _("Sent to {to}. Check that it arrived.").format(to=outcome.to)
                 colour = theme.credit_text().name()
+            elif outcome.status == "uncertain":
+                text = _(
+                    "Not confirmed: the server may have sent it; check whether it arrived: {detail}"
+                ).format(detail=outcome.detail)
+                colour = theme.overdue_text().name()
             elif outcome.status == "temporary_failure":
                 text = _("Not sent, the server asked to try later: {detail}").format(
                     detail=outcome.detail
@@ -722,6 +724,25 @@ class _WindowField(Field):
         start, _sep, end = text.partition("-")
         self.start.setText(start)
         self.end.setText(end)
+
+
+class _DayField(Field):
+    """An optional day: a tick and a date in the user's form; the registry reads ISO or ""."""
+
+    def __init__(
+        self, key: str, check: QCheckBox, day: DateEdit, row: QWidget, error: QLabel
+    ) -> None:
+        super().__init__(key, row, error)
+        self.check = check
+        self.day = day
+
+    def text(self) -> str:
+        return self.day.value().isoformat() if self.check.isChecked() else ""
+
+    def set_text(self, text: str) -> None:
+        self.check.setChecked(bool(text))
+        if text:
+            self.day.set_value(dt.date.fromisoformat(text))
 
 
 def _form(parent: QWidget) -> QFormLayout:

@@ -8,13 +8,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -42,6 +41,7 @@ from desktop_app.services.users import UserView
 from resources import resource_path
 from ui import formatting, theme
 from ui.operations import Operations
+from ui.widgets.date_edit import DateEdit
 
 log = logging.getLogger(__name__)
 
@@ -412,8 +412,7 @@ class NewTaskDialog(QDialog):
         self.setWindowTitle(_("New task"))
         self.title = QLineEdit()
         self.title.setPlaceholderText(_("For example: call about invoice FV/12/2026"))
-        self.due = QDateEdit(QDate(today.year, today.month, today.day))
-        self.due.setCalendarPopup(True)
+        self.due = DateEdit(today)
         self.assignee = QComboBox()
         self.assignee.addItem(_("No one"), None)
         for person in people:
@@ -462,10 +461,9 @@ class NewTaskDialog(QDialog):
         self.accept()
 
     def values(self) -> tuple[str, dt.date, int | None, int | None, str]:
-        due = self.due.date()
         return (
             self.title.text().strip(),
-            dt.date(due.year(), due.month(), due.day()),
+            self.due.value(),
             self._contractor_id if self.about.isChecked() else None,
             self.assignee.currentData(),
             self.body.toPlainText().strip(),

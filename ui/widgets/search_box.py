@@ -14,15 +14,17 @@ DEBOUNCE_MS = 180
 
 
 class SearchBox(QLineEdit):
-    """Emits :attr:`query_changed` once typing pauses; Enter searches at once, Esc clears,
-    Down hands the keyboard to the list below."""
+    """Emits :attr:`query_changed` once typing pauses; Enter searches at once (and says so with
+    :attr:`entered`), Esc clears, Down hands the keyboard to the list below."""
 
     query_changed = Signal(str)
     down_pressed = Signal()
+    #: Enter was pressed; the search for the text typed so far has been asked for
+    entered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText(_("Search by name, NIP, e-mail or phone  (Ctrl+F)"))
+        self.setPlaceholderText(_("Search by name, city, NIP, e-mail or phone  (Ctrl+F)"))
         self.setClearButtonEnabled(True)
         self.addAction(
             QIcon(str(resource_path("icons", "search.svg"))),
@@ -35,7 +37,7 @@ class SearchBox(QLineEdit):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._emit)
         self.textChanged.connect(lambda _text: self._timer.start())
-        self.returnPressed.connect(self._emit)
+        self.returnPressed.connect(self._enter)
 
     def _emit(self) -> None:
         self._timer.stop()
@@ -43,6 +45,10 @@ class SearchBox(QLineEdit):
         if text != self._last:
             self._last = text
             self.query_changed.emit(text)
+
+    def _enter(self) -> None:
+        self._emit()
+        self.entered.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():

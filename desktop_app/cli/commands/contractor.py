@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     lst = actions.add_parser("list", help=_("list contractors with their balances"))
     lst.add_argument("--overdue", action="store_true", help=_("only contractors with overdue debt"))
-    lst.add_argument("--search", default="", help=_("name, NIP, e-mail or phone fragment"))
+    lst.add_argument("--search", default="", help=_("name, city, NIP, e-mail or phone fragment"))
     lst.add_argument("--sort", choices=contractor_list.SORT_KEYS, default=None)
     lst.add_argument("--limit", type=int)
     lst.add_argument("--currency", help=_("currency of the balances (default: the firm's)"))

@@ -137,18 +137,19 @@ class ContractorHit:
 
 
 def find_contractors(db: Database, text: str, *, limit: int = 20) -> list[ContractorHit]:
-    """Contractors matching ``text`` as the main list's search does (name, NIP, e-mail, phone)."""
+    """Contractors matching ``text`` as the main list's search does (name, city, NIP, e-mail,
+    phone)."""
     query = (
         select(Contractor)
         .options(selectinload(Contractor.emails))
         .order_by(Contractor.search_name, Contractor.id)
         .limit(limit)
     )
-    # the main list's matching rules (name words, NIP, e-mail, phone): both searches agree
-    condition = search_condition(text)
-    if condition is not None:
-        query = query.where(condition)
     with db.read() as session:
+        # the main list's matching rules (name, city, NIP, e-mail, phone): both searches agree
+        condition = search_condition(session, text)
+        if condition is not None:
+            query = query.where(condition)
         return [
             ContractorHit(c.id, c.name, c.nip, c.emails[0].email if c.emails else None)
             for c in session.scalars(query)

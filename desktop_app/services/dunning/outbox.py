@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, String, case, cast, func, or_, select, update
 
 from db.models import Contractor, DunningLog, OutboxMessage, utcnow
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.domain.text import search_key
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.redaction import redact_optional
 from desktop_app.services import activity
 
 #: "at the next run", whatever that run's clock says (it may simulate another day)
@@ -43,18 +46,57 @@ class OutboxView:
     items: tuple[dict[str, Any], ...]
 
 
+#: the order statuses are sorted and offered in (what needs a person first)
+ATTENTION_ORDER = (
+    "uncertain",
+    "failed_permanently",
+    "failed",
+    "pending",
+    "sending",
+    "sent",
+    "cancelled",
+)
+SORT_KEYS = (
+    "created",
+    "status",
+    "channel",
+    "contractor",
+    "recipient",
+    "subject",
+    "attempts",
+    "error",
+)
+#: digits with the separators people type in phone numbers, and nothing else
+_NUMBER_AS_TYPED = re.compile(r"\+?[\d\s\-()/.]+")
+
+
 def list_messages(
     db: Database,
     *,
     status: str | None = None,
     channel: str | None = None,
     contractor_id: int | None = None,
+    text: str = "",
+    sort: str = "created",
+    descending: bool = True,
+    offset: int = 0,
     limit: int = 2000,
 ) -> list[OutboxView]:
+    """One page of the messages matching every filter, in the requested order (all in SQL).
+
+    ``text`` is looked for in the contractor's name (without regard to case or Polish letters),
+    the recipients, the subject, the text, the last error and the key.
+    """
     if status is not None and status not in STATUSES:
         raise ValidationError(
             _("Unknown status {status}; use one of: {all}").format(
                 status=status, all=", ".join(STATUSES)
+            )
+        )
+    if sort not in SORT_KEYS:
+        raise ValidationError(
+            _("Unknown sort key {key}; use one of: {all}").format(
+                key=sort, all=", ".join(SORT_KEYS)
             )
         )
     query = select(OutboxMessage, Contractor.name).outerjoin(
@@ -62,11 +104,14 @@ def list_messages(
     )
     if status:
         query = query.where(OutboxMessage.status == status)
-    if channel:
-        query = query.where(OutboxMessage.channel == channel)
-    if contractor_id is not None:
-        query = query.where(OutboxMessage.contractor_id == contractor_id)
-    query = query.order_by(OutboxMessage.id.desc()).limit(limit)
+    for condition in _conditions(channel, contractor_id, text):
+        query = query.where(condition)
+    key = _sort_column(sort)
+    if descending:
+        query = query.order_by(key.desc(), OutboxMessage.id.desc())
+    else:
+        query = query.order_by(key.asc(), OutboxMessage.id.asc())
+    query = query.offset(offset).limit(limit)
     with db.read() as session:
         return [
             OutboxView(
@@ -83,7 +128,7 @@ def list_messages(
                 m.attempts,
                 m.planned_for,
                 m.next_attempt_at,
-                m.last_error,
+                redact_optional(m.last_error),  # also errors stored before they were redacted
                 m.created_at,
                 m.finished_at,
                 m.step,
@@ -94,16 +139,96 @@ def list_messages(
         ]
 
 
-def counts(db: Database) -> dict[str, int]:
+def counts(
+    db: Database,
+    *,
+    channel: str | None = None,
+    contractor_id: int | None = None,
+    text: str = "",
+) -> dict[str, int]:
+    """Messages per status among those matching the other filters (all of them by default)."""
+    query = select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+        OutboxMessage.status
+    )
+    conditions = _conditions(channel, contractor_id, text)
+    if text.strip():
+        query = query.outerjoin(Contractor, Contractor.id == OutboxMessage.contractor_id)
+    for condition in conditions:
+        query = query.where(condition)
     with db.read() as session:
-        rows = session.execute(
-            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
-                OutboxMessage.status
-            )
-        ).all()
+        rows = session.execute(query).all()
     result = dict.fromkeys(STATUSES, 0)
     result.update({status: int(n) for status, n in rows})
     return result
+
+
+def _conditions(
+    channel: str | None, contractor_id: int | None, text: str
+) -> list[ColumnElement[bool]]:
+    """The filters besides the status; the text one needs ``Contractor`` joined."""
+    conditions: list[ColumnElement[bool]] = []
+    if channel:
+        conditions.append(OutboxMessage.channel == channel)
+    if contractor_id is not None:
+        conditions.append(OutboxMessage.contractor_id == contractor_id)
+    needle = text.strip()
+    if needle:
+        recipients: ColumnElement[str] = cast(OutboxMessage.recipients, String)
+        found = [Contractor.search_name.contains(search_key(needle), autoescape=True)]
+        columns: tuple[ColumnElement[Any], ...] = (
+            recipients,
+            OutboxMessage.subject.expression,
+            OutboxMessage.body_text.expression,
+            OutboxMessage.last_error.expression,
+            OutboxMessage.key.expression,
+        )
+        for column in columns:
+            found.extend(_contains_any_case(column, needle))
+        digits = re.sub(r"\D", "", needle)
+        if _NUMBER_AS_TYPED.fullmatch(needle) and len(digits) >= 3:
+            # "501 234 567" finds "+48501234567": phone numbers are stored without separators
+            found.append(recipients.contains(digits, autoescape=True))
+        conditions.append(or_(*found))
+    return conditions
+
+
+def _contains_any_case(column: ColumnElement[Any], needle: str) -> list[ColumnElement[bool]]:
+    """``column`` contains ``needle`` in any letter case.
+
+    ILIKE folds every letter on PostgreSQL but only A-Z on SQLite, so a needle with other
+    letters is also tried the ways people write words: "łódź", "ŁÓDŹ", "Łódź".
+    """
+    spellings = dict.fromkeys((needle, needle.lower(), needle.upper(), needle.capitalize()))
+    if needle.isascii():
+        spellings = {needle: None}
+    return [column.ilike(f"%{_escape_like(spelling)}%", escape="\\") for spelling in spellings]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _sort_column(sort: str) -> ColumnElement[Any]:
+    match sort:
+        case "status":
+            return case(
+                {status: rank for rank, status in enumerate(ATTENTION_ORDER)},
+                value=OutboxMessage.status,
+                else_=len(ATTENTION_ORDER),
+            )
+        case "channel":
+            return OutboxMessage.channel.expression
+        case "contractor":
+            return func.coalesce(Contractor.search_name, "")
+        case "recipient":
+            return cast(OutboxMessage.recipients, String)
+        case "subject":
+            return func.coalesce(OutboxMessage.subject, OutboxMessage.body_text)
+        case "attempts":
+            return OutboxMessage.attempts.expression
+        case "error":
+            return func.coalesce(OutboxMessage.last_error, "")
+    return OutboxMessage.created_at.expression
 
 
 def retry(db: Database, message_id: int, *, actor: str | None = None) -> None:

@@ -57,7 +57,8 @@ class RunReport:
             "failed": self.sent.count("failed")
             + self.sent.count("failed_permanently")
             + self.render_failed,
-            "uncertain": self.uncertain_found,
+            # interrupted by a previous sender's death, or sent without a confirmation now
+            "uncertain": self.uncertain_found + self.sent.count("uncertain"),
             "cancelled": self.sent.count("cancelled"),
             "skipped": self.skipped,
             "tasks": self.tasks,

@@ -20,6 +20,7 @@ from desktop_app.channels.base import CHANNEL_KINDS, ChannelKind, OutgoingMessag
 from desktop_app.domain.identifiers import normalize_email, normalize_phone
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
+from desktop_app.redaction import redact
 from desktop_app.secrets import get_secret
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.settings import Snapshot
@@ -76,7 +77,8 @@ def send_test(
     async def send() -> SendTestResult:
         async with channels.channel(kind).session() as session:
             result = await session.send(message)
-        return SendTestResult(kind, address, result.status, result.provider_id, result.detail)
+        detail = redact(result.detail)  # the provider's answer may echo the token
+        return SendTestResult(kind, address, result.status, result.provider_id, detail)
 
     outcome = asyncio.run(send())
     log.info("test %s to %s: %s %s", kind, address, outcome.status, outcome.detail)

@@ -9,6 +9,7 @@ instead of sent.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -26,6 +27,7 @@ from desktop_app.domain import planner
 from desktop_app.domain.planner import THANKS
 from desktop_app.domain.reminder_rule import CLOSED, HELD, item_reasons
 from desktop_app.i18n import N_, _, ngettext
+from desktop_app.redaction import redact
 from desktop_app.services import activity
 from desktop_app.services.dunning import attachments, lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
@@ -352,8 +354,14 @@ def _record_many(
     now: dt.datetime,
     report: SendReport,
 ) -> None:
-    """Results of a batch: the sent ones with one statement per table, the rest one by one."""
+    """Results of a batch: the sent ones with one statement per table, the rest one by one.
+
+    A result's detail may quote the provider's answer, and a gateway may echo the request with
+    its token: it is stored, reported and logged only with secrets hidden."""
     utc = naive_utc(now)
+    records = [
+        (row, dataclasses.replace(result, detail=redact(result.detail))) for row, result in records
+    ]
     sent = [(row, result) for row, result in records if result.ok]
     if sent:
         conn = session.connection()
@@ -370,33 +378,44 @@ def _record_many(
             _record_failure(session, row, result, utc, report)
 
 
+#: what the contractor's history says about a message that did not go out as planned
+FAILURE_SUMMARY = {
+    "failed_permanently": N_("Could not send the {channel} message to {to}: {error}"),
+    "uncertain": N_(
+        "Not known whether the {channel} message to {to} arrived; decide in the outbox: {error}"
+    ),
+}
+
+
 def _record_failure(
     session: Session, row: Claimed, result: SendResult, utc: dt.datetime, report: SendReport
 ) -> None:
+    """A temporary failure waits for its next attempt; a permanent one, or one whose fate is
+    unknown (``uncertain``: never retried, the debtor may have it), waits for a person."""
     if result.status == "temporary_failure" and row.attempts < MAX_ATTEMPTS:
         status = "failed"
         backoff = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
         _set(session, row.id, status=status, last_error=result.detail,
              next_attempt_at=utc + backoff)  # fmt: skip
+    elif result.status == "uncertain":
+        status = "uncertain"
+        _set(session, row.id, status=status, last_error=result.detail)
+        _log_status(session, row.id, "uncertain")
     else:
         status = "failed_permanently"
         _set(session, row.id, status=status, last_error=result.detail, finished_at=utc)
         _log_status(session, row.id, "failed")
-        if row.contractor_id is not None:
-            activity.record(
-                session,
-                contractor_id=row.contractor_id,
-                kind="message",
-                channel=row.channel,
-                summary=N_("Could not send the {channel} message to {to}: {error}"),
-                data={
-                    "channel": row.channel,
-                    "to": ", ".join(row.recipients),
-                    "error": result.detail,
-                },
-                body=row.body_text,
-                actor="scheduler",
-            )
+    if status in FAILURE_SUMMARY and row.contractor_id is not None:
+        activity.record(
+            session,
+            contractor_id=row.contractor_id,
+            kind="message",
+            channel=row.channel,
+            summary=FAILURE_SUMMARY[status],
+            data={"channel": row.channel, "to": ", ".join(row.recipients), "error": result.detail},
+            body=row.body_text,
+            actor="scheduler",
+        )
     report.rows.append(SentRow(row.key, row.channel, row.recipients, status, result.detail))
 
 

@@ -67,8 +67,8 @@ def test_an_edited_step_saves_and_round_trips_through_the_service(
     form.channels.checks["email"].setChecked(True)
     form.channels.templates["email"].set_value("gentle-email/email_before_due")
     form.channels.templates["email"].editTextChanged.emit("gentle-email/email_before_due")
-    form.min_open.setText("100,50")
-    form.min_open.textEdited.emit("100,50")
+    form.min_open.setText("100.50")  # typed as English writes amounts
+    form.min_open.textEdited.emit("100.50")
     form.tags_none.setText("vip, pause")
     form.rating.setCurrentIndex(form.rating.findData(3))
     form.attach.setChecked(True)
@@ -119,8 +119,8 @@ def test_invalid_input_is_explained_marks_the_step_and_disables_save(
     assert shown == problems
 
     editor.step_list.setCurrentRow(0)
-    editor.step_form.min_open.setText("12,345")
-    editor.step_form.min_open.textEdited.emit("12,345")
+    editor.step_form.min_open.setText("12.345")
+    editor.step_form.min_open.textEdited.emit("12.345")
     assert any(
         p.startswith("Step 1 (before-due): open amount: Too many decimal places")
         for p in editor.problems()

@@ -12,7 +12,8 @@ from db.uow import Database
 from desktop_app.services.dunning import outbox
 from tests.gui.dunning_sending.conftest import OFFSCREEN_NOISE, add_debtors
 from tests.integration.dunning_env import DunningEnv
-from ui.dunning.outbox_model import COLUMN
+from tests.integration.outbox_crowd import NEWER, crowded_outbox
+from ui.dunning.outbox_model import COLUMN, PAGE_SIZE
 from ui.dunning.outbox_view import OutboxWindow
 from ui.operations import Operations
 
@@ -150,3 +151,66 @@ def test_cancel_and_double_click_opens_the_card(qtbot: QtBot, window: OutboxWind
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.opened == [window.model.message(index.row()).contractor_id]  # type: ignore[attr-defined]
+
+
+def test_a_secret_in_a_stored_error_never_reaches_the_screen(
+    qtbot: QtBot, db: Database, ops: Operations, messages: DunningEnv
+) -> None:
+    """An error stored before errors were redacted: a gateway that echoed the request."""
+    token = "tok-Zq8sK3vN1xW7"
+    con = sqlite3.connect(messages.db_path)
+    with con:
+        con.execute(
+            "UPDATE outbox SET last_error = ? WHERE recipients LIKE '%d2@%'",
+            (f"HTTP 400: you sent Authorization: Bearer {token}",),
+        )
+    con.close()
+    view = OutboxWindow(db, ops, open_card=lambda contractor_id: None)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: not view.loading)
+    _select(view, "d2@debtor.example.com")
+    cell = view.model.index(view.table.currentIndex().row(), COLUMN["error"]).data()
+    preview = view.preview.toPlainText()
+    for shown in (cell, preview):
+        assert "HTTP 400: you sent Authorization:" in shown
+        assert token not in shown and "Bearer" not in shown
+
+
+def test_the_oldest_of_thousands_is_found_and_scrolling_reaches_it(
+    qtbot: QtBot, db: Database, ops: Operations, env: DunningEnv
+) -> None:
+    oldest = crowded_outbox(env)
+    view = OutboxWindow(db, ops, open_card=lambda _id: None)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: not view.loading and view.model.rowCount() > 0)
+    assert view.model.rowCount() == PAGE_SIZE
+    assert view.counts.text().startswith(f"{NEWER + 1} messages")
+    sms = next(r for r in range(PAGE_SIZE) if view.model.message(r).channel == "sms")
+    assert view.model.index(sms, COLUMN["recipient"]).data() == "+48 501 000 111"
+
+    with qtbot.waitSignal(view.loaded):
+        qtbot.keyClicks(view.search, "najstarsze")
+    assert [view.model.message(r).id for r in range(view.model.rowCount())] == [oldest]
+    assert view.status_filter.itemText(0) == "All statuses (1)"
+    assert view.counts.text() == "1 message&nbsp;&nbsp;·&nbsp;&nbsp;Sent: 1"
+
+    with qtbot.waitSignal(view.loaded):
+        view.search.clear()
+    assert view.model.rowCount() == PAGE_SIZE
+    for _page in range(NEWER // PAGE_SIZE + 1):  # the view asks for more at the bottom
+        if view.model.rowCount() == NEWER + 1:
+            break
+        shown = view.model.rowCount()
+        view.table.scrollToBottom()
+        qtbot.waitUntil(lambda shown=shown: view.model.rowCount() > shown)
+    assert view.model.rowCount() == NEWER + 1
+    assert view.model.message(NEWER).id == oldest
+    assert not view.model.canFetchMore(view.model.index(-1, -1))
+
+    assert view.select_message(oldest)
+    with qtbot.waitSignal(view.loaded):
+        view.refresh()  # data changed elsewhere: the place and the choice are kept
+    assert view.model.rowCount() == NEWER + 1
+    assert [m.id for m in view.selected_messages()] == [oldest]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 
 import keyring
+import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from db.uow import Database
 from desktop_app.secrets import SERVICE
@@ -131,6 +133,60 @@ def test_the_firm_is_checked_nip_and_iban_and_then_saved(
     )
     assert firm.accounts == ("PL61109010140000071219812874", "DE89370400440532013000")
     assert not dialog.fields["firm.nip"].error.isVisible()
+
+
+def test_settings_firm_and_password_are_saved_by_one_transaction(
+    qtbot: QtBot, dialog: SettingsDialog, db: Database
+) -> None:
+    commits: list[object] = []
+
+    def committed(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        _type(qtbot, dialog, "smtp.host", "smtp.example.com")
+        _type(qtbot, dialog, "smtp.port", "465")
+        _type(qtbot, dialog, "firm.name", "Hurtownia Pol-Mak")
+        _type(qtbot, dialog, "firm.nip", "7740001454")
+        _type(qtbot, dialog, "secret.smtp.password", "s3cret!")
+        dialog.fields["window.email"].set_text("07:00-19:00")
+        with qtbot.waitSignal(dialog.saved):
+            assert dialog.save()
+    finally:
+        event.remove(db.engine, "commit", committed)
+    assert len(commits) == 1
+    assert (get_value(db, "smtp.host"), get_value(db, "smtp.port")) == ("smtp.example.com", 465)
+    assert get_value(db, "window.email") == "07:00-19:00"
+    firm = get_firm(db)
+    assert firm is not None and firm.nip == "7740001454"
+    assert keyring.get_password(SERVICE, "smtp.password") == "s3cret!"
+
+
+def test_a_refused_secret_is_shown_by_its_field_and_saved_on_the_next_try(
+    qtbot: QtBot, dialog: SettingsDialog, db: Database
+) -> None:
+    working = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        dialog.show_tab("sms")
+        _type(qtbot, dialog, "sms.sender", "PolMak")
+        _type(qtbot, dialog, "secret.sms.token", "token-1")
+        with qtbot.waitSignal(dialog.saved):
+            assert dialog.save()
+        qtbot.waitUntil(lambda: not dialog.saving)
+    finally:
+        keyring.set_keyring(working)
+    token = dialog.fields["secret.sms.token"]
+    assert token.error.isVisible()
+    assert "The settings were saved, but not the password or token" in token.error.text()
+    assert dialog.isVisible()
+    assert get_value(db, "sms.sender") == "PolMak"  # the rest is stored
+    assert token.text() == "token-1"  # still typed, to save again
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert keyring.get_password(SERVICE, "sms.token") == "token-1"
 
 
 def test_a_bad_sending_window_is_explained_by_its_row(

@@ -35,6 +35,8 @@ def _search(qtbot: QtBot, window: MainWindow, text: str) -> None:
         ("gamma-trans.com", ["Gamma Transport s.c."]),  # an e-mail fragment
         ("765 43", ["Gamma Transport s.c."]),  # a phone fragment as printed
         ("501234", ["Alfa Sp. z o.o."]),
+        ("plock", ["Beta Budownictwo S.A."]),  # the city Płock, without Polish letters
+        ("WARSZ", ["Alfa Sp. z o.o."]),  # a city, any case
         ("nobody", []),
     ],
 )
@@ -131,3 +133,44 @@ def test_right_click_copies_the_nip(qtbot: QtBot, window: MainWindow, ledger: Le
     copy.trigger()
     menu.close()
     assert QApplication.clipboard().text() == "7740001454"
+
+
+def test_enter_in_the_search_box_opens_the_only_match(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "plock")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # before the typing pause ran the search
+    qtbot.waitUntil(
+        lambda: ledger.beta in window.cards() and window.cards()[ledger.beta].isVisible()
+    )
+    assert list(window.cards()) == [ledger.beta]
+    card = window.cards()[ledger.beta]
+    qtbot.waitUntil(lambda: card.card is not None)
+    card.close()
+
+
+def test_enter_with_several_matches_moves_into_the_list(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "sp. z o.o.")
+    qtbot.waitUntil(lambda: not window.model.loading and window.model.rowCount() == 2)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.table.hasFocus()
+    assert window.table.currentIndex().row() == 0
+    assert window.cards() == {}
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    second = window.model.contractor_id(1)
+    qtbot.waitUntil(lambda: second in window.cards() and window.cards()[second].isVisible())
+    window.cards()[second].close()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.search.setFocus()
+    _search(qtbot, window, "nobody")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.model.loading and window.model.rowCount() == 0)
+    assert window.search.hasFocus()  # nothing to move to: the search stays to be corrected
