@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from desktop_app.domain.calendar import add_days, effective_due
+from desktop_app.domain.calendar import add_days, effective_due, is_business_day
 from desktop_app.domain.reminder_rule import (
     CLOSED,
     DUE_STATES,
@@ -227,10 +227,16 @@ def plan_item(
     cache: TimelineCache | None = None,
     *,
     configured: Collection[str] = MESSAGE_CHANNELS,
+    business_days_only: Collection[str] = (),
 ) -> list[Action]:
     """What to do for one item today, as if the contractor had nothing else open."""
     return plan_contractor(
-        [(scenario, item, history)], today, open_channels, configured=configured, cache=cache
+        [(scenario, item, history)],
+        today,
+        open_channels,
+        configured=configured,
+        business_days_only=business_days_only,
+        cache=cache,
     )
 
 
@@ -244,8 +250,15 @@ class _Candidate:
     pending: list[str]
     next_day: dt.date | None
     superseded: list[Action]
-    scheduled: dict[tuple[str, int], dt.date]
+    #: the item's timeline up to today (when each of its steps was planned)
+    entries: Sequence[Entry]
     deliverable: list[str] = field(default_factory=list)
+
+    def planned(self, step: str, occurrence: int) -> dt.date | None:
+        for entry in self.entries:
+            if entry.step == step and entry.occurrence == occurrence:
+                return entry.day
+        return None
 
     def urgency(self, today: dt.date) -> tuple[int, int, int, int, int]:
         """Overdue before due today before not yet due; then the later step, the later
@@ -265,12 +278,14 @@ def plan_contractor(
     open_channels: Collection[str],
     *,
     configured: Collection[str] = MESSAGE_CHANNELS,
+    business_days_only: Collection[str] = (),
     cache: TimelineCache | None = None,
 ) -> list[Action]:
     """What to do today for one contractor's items (each with its scenario and history).
 
     ``open_channels``: message channels whose send window is open now; ``configured``: message
-    channels set up for sending. Internal channels (tasks, letters, notices) are always open.
+    channels set up for sending; ``business_days_only``: channels that send on business days
+    only. Internal channels (tasks, letters, notices) are always open.
     Pass one ``cache`` for all the contractors of a run (its horizon must lie beyond every
     ``today`` it is used for).
     """
@@ -279,55 +294,55 @@ def plan_contractor(
     actions: list[Action] = []
     #: the conversation: the contractor, or one invoice of a per-invoice scenario
     candidates: dict[int | None, list[_Candidate]] = defaultdict(list)
-    reminded: dict[int | None, list[tuple[dt.date, int, str, int]]] = defaultdict(list)
+    histories: dict[int | None, list[tuple[Item, Collection[Done]]]] = defaultdict(list)
     paid: list[tuple[Scenario, Item, Collection[Done]]] = []
-    overdue_open = False
     for scenario, item, history in units:
         conversation = item.invoice_id if scenario.per_invoice else None
-        reminded[conversation].extend(
-            (h.day, item.instalment_id, h.step, h.occurrence)
-            for h in history
-            if h.status in REMINDED_STATUSES
-            and h.channel in MESSAGE_CHANNELS
-            and h.step not in (HANDOVER, THANKS)
-        )
+        histories[conversation].append((item, history))
         if item.open_minor <= 0:
             paid.append((scenario, item, history))
             continue
-        stops = item_reasons(item, today)
-        if any(r.kind == CLOSED for r in stops):
-            continue
-        overdue_open = overdue_open or due_state(item.due_date, today) == OVERDUE
-        if stops:  # held by a pause or a promise
-            continue
+        if item_reasons(item, today):
+            continue  # stopped (disputed, handed over) or held (paused, promised)
         found = _current(scenario, item, history, today, cache)
         if found is None:
             continue
         entries, upto = found
         current = entries[upto - 1]
         done = {(h.step, h.occurrence, h.channel) for h in history}
-        earlier = entries[: upto - 1]
         if current.step == HANDOVER:
-            actions.extend(_superseded(item, earlier, done, current, internal_too=True))
+            actions.extend(
+                _superseded(item, entry, channel, current)
+                for entry in entries[: upto - 1]
+                for channel in entry.channels
+                if (entry.step, entry.occurrence, channel) not in done
+            )
             if (HANDOVER, 0, "task") not in done:
                 actions.append(Action("handover", item, HANDOVER, 0, "task", current.day))
             continue
         # Tasks, letters and notices are work inside the firm: one that was missed (downtime,
         # a pause) is still done late, never superseded away, and no gap rule applies to them.
-        for entry in (*earlier, current):
+        superseded: list[Action] = []
+        for entry in entries[: upto - 1]:
             for channel in entry.channels:
-                if channel not in MESSAGE_CHANNELS and (
-                    (entry.step, entry.occurrence, channel) not in done
-                ):
+                if (entry.step, entry.occurrence, channel) in done:
+                    continue
+                if channel in MESSAGE_CHANNELS:
+                    superseded.append(_superseded(item, entry, channel, current))
+                else:
                     actions.append(
                         Action("send", item, entry.step, entry.occurrence, channel, entry.day)
                     )
-        superseded = _superseded(item, earlier, done, current, internal_too=False)
-        pending = [
-            c
-            for c in current.channels
-            if c in MESSAGE_CHANNELS and (current.step, current.occurrence, c) not in done
-        ]
+        pending = []
+        for channel in current.channels:
+            if (current.step, current.occurrence, channel) in done:
+                continue
+            if channel in MESSAGE_CHANNELS:
+                pending.append(channel)
+            else:
+                actions.append(
+                    Action("send", item, current.step, current.occurrence, channel, current.day)
+                )
         if not pending:
             actions.extend(superseded)
             continue
@@ -339,15 +354,34 @@ def plan_contractor(
                 pending,
                 entries[upto].day if upto < len(entries) else None,
                 superseded,
-                {(e.step, e.occurrence): e.day for e in entries[:upto]},
+                entries[:upto],
             )
         )
     for conversation, due in candidates.items():
-        actions.extend(_conversation(due, reminded[conversation], today, open_channels, configured))
-    if not overdue_open:
+        reminded = [
+            (h.day, item.instalment_id, h.step, h.occurrence, h.channel)
+            for item, history in histories[conversation]
+            for h in history
+            if h.status in REMINDED_STATUSES
+            and h.channel in MESSAGE_CHANNELS
+            and h.step not in (HANDOVER, THANKS)
+        ]
+        actions.extend(
+            _conversation(due, reminded, today, open_channels, configured, business_days_only)
+        )
+    if paid and not any(_reminded_overdue(item, today) for _s, item, _h in units):
         for scenario, item, history in paid:
             actions.extend(_thanks(scenario, item, history, today, open_channels, configured))
     return actions
+
+
+def _reminded_overdue(item: Item, today: dt.date) -> bool:
+    """Still owed after its term, and still being reminded about (even if held for now)."""
+    return (
+        item.open_minor > 0
+        and due_state(item.due_date, today) == OVERDUE
+        and not any(r.kind == CLOSED for r in item_reasons(item, today))
+    )
 
 
 def _current(
@@ -359,44 +393,31 @@ def _current(
     return (entries, upto) if upto else None
 
 
-def _superseded(
-    item: Item, earlier: Sequence[Entry], done: set[tuple[str, int, str]], current: Entry,
-    *, internal_too: bool,
-) -> list[Action]:  # fmt: skip
-    return [
-        Action(
-            "skip",
-            item,
-            entry.step,
-            entry.occurrence,
-            channel,
-            entry.day,
-            reason=N_("superseded by a later step ({step})"),
-            reason_data={"step": current.step},
-            reason_code="superseded",
-        )
-        for entry in earlier
-        for channel in entry.channels
-        if (internal_too or channel in MESSAGE_CHANNELS)
-        and (entry.step, entry.occurrence, channel) not in done
-    ]
+def _superseded(item: Item, entry: Entry, channel: str, current: Entry) -> Action:
+    return Action(
+        "skip", item, entry.step, entry.occurrence, channel, entry.day,
+        reason=N_("superseded by a later step ({step})"),
+        reason_data={"step": current.step},
+        reason_code="superseded",
+    )  # fmt: skip
 
 
 def _conversation(
     found: list[_Candidate],
-    reminded: list[tuple[dt.date, int, str, int]],
+    reminded: list[_Reminded],
     today: dt.date,
     open_channels: Collection[str],
     configured: Collection[str],
+    business_days_only: Collection[str],
 ) -> list[Action]:
     """One reminder for a contractor today: the most urgent due step's channels and wording,
     listing every item due; or nothing while that step waits for its send window; or, when the
     contractor was reminded too recently, the due entries skipped with the reason."""
     actions: list[Action] = []
+    setup = {c: ChannelNow(configured=c in configured) for c in MESSAGE_CHANNELS}
     for candidate in found:
         for channel in candidate.pending:
-            now = ChannelNow(configured=channel in configured)
-            waiting = delivery_reasons(candidate.item, channel, today, now)
+            waiting = delivery_reasons(candidate.item, channel, today, setup[channel])
             if waiting:
                 first = waiting[0]
                 actions.append(
@@ -415,12 +436,13 @@ def _conversation(
     carriers = urgent.deliverable
     if any(channel not in open_channels for channel in carriers):
         return actions  # the day's reminder goes when its window opens, all items in it
+    latest = _latest_days(reminded)
     verdicts = {
         id(c): reminder_allowed(
             c.item,
             c.deliverable[0],
             today,
-            last_reminder=_last_reminder(c, reminded),
+            last_reminder=_last_reminder(c, latest, business_days_only),
             min_gap_days=c.scenario.min_gap_days,
         )
         for c in ready
@@ -452,27 +474,54 @@ def _conversation(
     return actions
 
 
+#: (day, instalment, step, occurrence, channel) of a reminder that went (or is going) out
+_Reminded = tuple[dt.date, int, str, int, str]
+
+
+def _latest_days(reminded: list[_Reminded]) -> list[list[_Reminded]]:
+    """The reminder records grouped by day, the latest day first."""
+    by_day: dict[dt.date, list[_Reminded]] = defaultdict(list)
+    for record in reminded:
+        by_day[record[0]].append(record)
+    return [by_day[day] for day in sorted(by_day, reverse=True)]
+
+
 def _last_reminder(
-    candidate: _Candidate, reminded: list[tuple[dt.date, int, str, int]]
+    candidate: _Candidate, latest: list[list[_Reminded]], business_days_only: Collection[str]
 ) -> dt.date | None:
     """The day the contractor was last reminded, as the gap rule counts it for this entry.
 
-    The entry's own other channels do not count. When that last reminder settled one of this
-    item's own earlier steps, its scheduled day counts: a step moved by a holiday or a weekend
-    to the day before the next one must not swallow the next one.
+    The entry's own other channels do not count. When that last reminder carried one of this
+    item's own earlier steps which the send window had moved (it waited over days on which its
+    channel does not send: a holiday, a weekend), the step's planned day counts: a step moved
+    next to the following one must not swallow it. A step sent late for any other reason (the
+    PC was off) counts from the day it went.
     """
     own = candidate.item.instalment_id
     current = (candidate.entry.step, candidate.entry.occurrence)
-    others = [r for r in reminded if not (r[1] == own and (r[2], r[3]) == current)]
-    if not others:
-        return None
-    last = max(day for day, *_rest in others)
-    mine = [
-        candidate.scheduled.get((step, occurrence), day)
-        for day, instalment, step, occurrence in others
-        if day == last and instalment == own
-    ]
-    return max(mine) if mine else last
+    for records in latest:
+        others = [r for r in records if not (r[1] == own and (r[2], r[3]) == current)]
+        if not others:
+            continue
+        last = others[0][0]
+        moved = [
+            planned
+            for _day, instalment, step, occurrence, channel in others
+            if instalment == own
+            and (planned := candidate.planned(step, occurrence)) is not None
+            and _moved_by_window(planned, last, channel, business_days_only)
+        ]
+        return max(moved) if moved else last
+    return None
+
+
+def _moved_by_window(
+    planned: dt.date, sent: dt.date, channel: str, business_days_only: Collection[str]
+) -> bool:
+    if planned >= sent or channel not in business_days_only:
+        return False
+    days = (sent - planned).days
+    return all(not is_business_day(planned + dt.timedelta(days=n)) for n in range(days))
 
 
 def has_pending(

@@ -162,6 +162,15 @@ def pause_in_force(until: dt.date | None, today: dt.date) -> bool:
 
 def item_reasons(item: Item, today: dt.date) -> tuple[Reason, ...]:
     """What about the item itself stops or holds reminders today, whatever the channel."""
+    if not (
+        item.open_minor <= 0
+        or item.disputed
+        or item.handed_over
+        or item.contractor_paused_until
+        or item.invoice_paused_until
+        or item.promise
+    ):
+        return ()  # the common case, asked for every item of every run: nothing to build
     reasons: list[Reason] = []
     if item.open_minor <= 0:
         reasons.append(Reason("paid", CLOSED, N_("everything in it was paid")))

@@ -197,12 +197,34 @@ def test_a_step_moved_by_a_holiday_does_not_swallow_the_next() -> None:
     # due Friday 13 Nov 2026; two days before is 11 Nov, a holiday: the SMS goes on the 12th
     it = item(issued=D(2026, 11, 2), due=D(2026, 11, 13))
     history = [Done("issued", 0, "sms", D(2026, 11, 2), "sent")]
-    assert plan_item(SMS_CLASSIC, it, history, D(2026, 11, 11), set()) == []
-    actions = plan_item(SMS_CLASSIC, it, history, D(2026, 11, 12), ALL)
+    only = {"sms"}  # SMS go on business days only
+    assert (
+        plan_item(SMS_CLASSIC, it, history, D(2026, 11, 11), set(), business_days_only=only) == []
+    )
+    actions = plan_item(SMS_CLASSIC, it, history, D(2026, 11, 12), ALL, business_days_only=only)
     assert [(a.kind, a.step) for a in actions] == [("send", "before-due")]
     history.append(Done("before-due", 0, "sms", D(2026, 11, 12), "sent"))
-    actions = plan_item(SMS_CLASSIC, it, history, D(2026, 11, 13), ALL)
+    actions = plan_item(SMS_CLASSIC, it, history, D(2026, 11, 13), ALL, business_days_only=only)
     assert [(a.kind, a.step) for a in actions] == [("send", "due")]
+    # the same lateness without a closed day to explain it (the PC was off): the gap holds
+    actions = plan_item(SMS_CLASSIC, it, history, D(2026, 11, 13), ALL)
+    assert [(a.kind, a.step, a.reason_code) for a in actions] == [
+        ("skip", "due", "reminded_recently")
+    ]
+
+
+def test_a_catch_up_message_keeps_the_gap_for_the_next_entry() -> None:
+    # first run on the 18th: the due-date e-mail of the 16th is caught up (3 days before the
+    # weekly overdue one of the 19th); the 19th must not bring a second e-mail in two days
+    it = item()
+    history = [
+        Done("before-due", 0, "email", D(2026, 3, 18), "skipped"),
+        Done("due", 0, "email", D(2026, 3, 18), "sent"),
+    ]
+    actions = plan_item(GENTLE_EMAIL, it, history, D(2026, 3, 19), ALL, business_days_only=ALL)
+    assert [(a.kind, a.step, a.reason_code) for a in actions] == [
+        ("skip", "overdue", "reminded_recently")
+    ]
 
 
 def test_tasks_are_never_superseded_nor_spaced_out() -> None:

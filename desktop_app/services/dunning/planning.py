@@ -87,6 +87,7 @@ def plan_day(
     open_channels: Collection[str],
     *,
     configured: Collection[str] = MESSAGE_CHANNELS,
+    business_days_only: Collection[str] = (),
     extra_history: dict[tuple[int, str], list[planner.Done]] | None = None,
     cache: planner.TimelineCache | None = None,
     items: list[tuple[str, planner.Item]] | None = None,
@@ -103,12 +104,18 @@ def plan_day(
         names = {}
         for name, item in owned:
             history = state.history_for(name, item.instalment_id)
-            if extra_history:
-                history = history + extra_history.get((item.instalment_id, name), [])
+            extra = extra_history.get((item.instalment_id, name)) if extra_history else None
+            if extra:
+                history = history + extra
             units.append((state.scenarios[name], item, history))
             names[item.instalment_id] = name
         for action in planner.plan_contractor(
-            units, today, open_channels, configured=configured, cache=cache
+            units,
+            today,
+            open_channels,
+            configured=configured,
+            business_days_only=business_days_only,
+            cache=cache,
         ):
             name = names[action.item.instalment_id]
             if action.kind in ("skip", "wait"):
@@ -119,17 +126,19 @@ def plan_day(
             key = (action.kind, scenario or name, step, channel, action.item.contractor_id, owner)
             buckets[key].append((name, action))
     # every channel of one reminder names every item of it
-    listed: dict[tuple[str, str, int, int | None], set[planner.Item]] = defaultdict(set)
+    listed: dict[tuple[str, str, int, int | None], dict[int, planner.Item]] = defaultdict(dict)
     for (kind, name, step, _channel, cid, owner), pairs in buckets.items():
         if kind == "send":
-            listed[(name, step, cid, owner)].update(a.item for _n, a in pairs)
+            listed[(name, step, cid, owner)].update(
+                (a.item.instalment_id, a.item) for _n, a in pairs
+            )
     groups = []
     for (kind, name, step, channel, cid, owner), pairs in sorted(
         buckets.items(), key=_bucket_order
     ):
         pairs.sort(key=lambda pair: _order(pair[1]))
         shown = (
-            tuple(sorted(listed[(name, step, cid, owner)], key=_item_order))
+            tuple(sorted(listed[(name, step, cid, owner)].values(), key=_item_order))
             if kind == "send" and channel in MESSAGE_CHANNELS
             else ()
         )
@@ -185,7 +194,10 @@ def calendar(
     cache = planner.TimelineCache(last + planner.FAR)
     # Only items with something to do today, or an entry coming inside the window, can appear;
     # the rest (long settled into their last step) are left out of the daily loop.
-    first = plan_day(state, today, channels_for_day(today, business_only), cache=cache)
+    only = {channel for channel, flag in business_only.items() if flag}
+    first = plan_day(
+        state, today, channels_for_day(today, business_only), business_days_only=only, cache=cache
+    )
     busy = {a.item.contractor_id for g in first.groups for a in g.actions}
     busy |= {s.action.item.contractor_id for s in first.skips}
     busy |= {
@@ -202,7 +214,7 @@ def calendar(
             first
             if offset == 0
             else plan_day(
-                state, day, channels_for_day(day, business_only),
+                state, day, channels_for_day(day, business_only), business_days_only=only,
                 extra_history=simulated, cache=cache, items=moving,
             )
         )  # fmt: skip

@@ -179,7 +179,10 @@ def _plan_and_apply(
             contractor_ids=contractor_ids,
             start_date=dt.date.fromisoformat(start) if start else None,
         )
-        plan = plan_day(state, today, opened, configured=channels.configured())
+        only = {c for c, flag in windows.business_only(settings).items() if flag}
+        plan = plan_day(
+            state, today, opened, configured=channels.configured(), business_days_only=only
+        )
         composer = Composer.load(session, settings)
         prepared = execute.prepare(
             session,
