@@ -285,3 +285,25 @@ def test_without_a_tray_closing_the_window_quits_as_before(
     assert launcher.tray is not None and not launcher.tray.available
     assert launcher.window is not None and launcher.window.tray is None
     assert qapp.quitOnLastWindowClosed()
+
+
+def test_the_status_bar_says_nothing_is_sent_until_e_mail_is_set_up(
+    qtbot: QtBot,
+    env: DunningEnv,
+    db: Database,
+    db_path: Path,
+    qapp: QApplication,
+    launched: list[Launcher],
+) -> None:
+    env.configure("gentle-email", smtp__host="")
+    launcher = launch(Options(db=str(db_path), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.scheduler is not None)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: "not set up" in window.sending_state.text())
+    assert window.sending_state.text().startswith('<a href="setup"')
+    assert "E-mail is not set up: no reminders are being sent" in window.sending_state.text()
+    window.sending_state.linkActivated.emit("setup")
+    dialog = window.sending.settings_dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("email")
