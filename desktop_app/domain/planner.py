@@ -321,7 +321,8 @@ def plan_contractor(
                 actions.append(Action("handover", item, HANDOVER, 0, "task", current.day))
             continue
         # Tasks, letters and notices are work inside the firm: one that was missed (downtime,
-        # a pause) is still done late, never superseded away, and no gap rule applies to them.
+        # a pause) is still done late, never superseded by a later step (only the hand-over,
+        # which ends the case, does), and no gap rule applies to them.
         superseded: list[Action] = []
         for entry in entries[: upto - 1]:
             for channel in entry.channels:
