@@ -36,3 +36,7 @@ class DatabaseError(InkasoError):
 
 class ConflictError(InkasoError):
     """The change would duplicate or contradict data that already exists."""
+
+
+class TemplateLimitError(ValidationError):
+    """A template needs more time, text or depth than one message may take (a loop without end)."""

@@ -7,10 +7,11 @@ is the one place that knows its shape and validates it with plain, translated me
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from desktop_app.domain.template_names import is_template_name
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 
@@ -113,8 +114,26 @@ class Scenario:
 # --- validation ------------------------------------------------------------------------------
 
 
-def validate(scenario: Scenario) -> list[str]:
-    """Every problem as a plain sentence (empty when the scenario is usable)."""
+def _template_problems(names: Iterable[str], known: Collection[str] | None) -> list[str]:
+    problems = []
+    for name in dict.fromkeys(n for n in names if n):
+        if not is_template_name(name):
+            problems.append(
+                _(
+                    "{name!r} is not a template name (group/name: lower-case letters, digits, - and _)"
+                ).format(name=name)
+            )
+        elif known is not None and name not in known:
+            problems.append(_("there is no template named {name}").format(name=name))
+    return problems
+
+
+def validate(scenario: Scenario, *, known_templates: Collection[str] | None = None) -> list[str]:
+    """Every problem as a plain sentence (empty when the scenario is usable).
+
+    Template names are always checked to be names; with ``known_templates`` (the shipped ones and
+    the firm's own) also that each names a template that exists.
+    """
     problems: list[str] = []
     if not _CODE_RE.match(scenario.name):
         problems.append(
@@ -159,6 +178,9 @@ def validate(scenario: Scenario) -> list[str]:
                 problems.append(
                     where + ": " + _("no template chosen for {channel}").format(channel=channel)
                 )
+        problems += (
+            where + ": " + p for p in _template_problems(step.templates.values(), known_templates)
+        )
         if step.repeat is not None:
             if step.repeat.every < 1:
                 problems.append(where + ": " + _("a repeat must be at least every 1 day"))
@@ -177,17 +199,26 @@ def validate(scenario: Scenario) -> list[str]:
             problems.append(
                 _("Thank-you: no template chosen for {channel}").format(channel=channel)
             )
+    problems += (
+        _("Thank-you: {problem}").format(problem=p)
+        for p in _template_problems(scenario.on_paid.templates.values(), known_templates)
+    )
     if scenario.on_paid.within_days < 0:
         problems.append(_("Thank-you: the number of days cannot be negative"))
     if scenario.handover is not None and scenario.handover.after_days < 1:
         problems.append(_("Hand-over must come at least 1 day after the due date"))
+    if scenario.handover is not None:
+        problems += (
+            _("Hand-over: {problem}").format(problem=p)
+            for p in _template_problems([scenario.handover.task_template], known_templates)
+        )
     if scenario.min_gap_days < 0:
         problems.append(_("The minimum gap between reminders cannot be negative"))
     return problems
 
 
-def ensure_valid(scenario: Scenario) -> Scenario:
-    problems = validate(scenario)
+def ensure_valid(scenario: Scenario, *, known_templates: Collection[str] | None = None) -> Scenario:
+    problems = validate(scenario, known_templates=known_templates)
     if problems:
         raise ValidationError("; ".join(problems), field="scenario")
     return scenario

@@ -2,6 +2,7 @@
 
 from desktop_app.messaging.context import (
     BankAccount,
+    CurrencyDue,
     Item,
     Party,
     Person,
@@ -20,6 +21,7 @@ from desktop_app.messaging.templates import TemplateProblem, render, validate
 
 __all__ = [
     "BankAccount",
+    "CurrencyDue",
     "Item",
     "MessageTemplate",
     "Party",

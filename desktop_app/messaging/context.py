@@ -67,6 +67,21 @@ class Item:
         """Days left until the due date (0 on the day and after)."""
         return max(0, -self.days_overdue)
 
+    # A message can list items in different states (one reminder a day covers all that is due),
+    # so templates word each item's due date by its own state, never by the step's.
+
+    @property
+    def before_due(self) -> bool:
+        return self.days_overdue < 0
+
+    @property
+    def due_today(self) -> bool:
+        return self.days_overdue == 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
     @classmethod
     def create(
         cls,
@@ -97,6 +112,16 @@ class SentReminder:
     date: dt.date
 
 
+@dataclass(frozen=True, slots=True)
+class CurrencyDue:
+    """What the contractor owes in one currency and the firm's account for it (None: no account
+    in that currency, and a template must say so rather than name an account in another)."""
+
+    currency: str
+    total: Money
+    account: BankAccount | None
+
+
 def totals_by_currency(items: Iterable[Item]) -> tuple[Money, ...]:
     """Open amount per currency, in alphabetical order of the code (never summed across)."""
     sums: dict[str, int] = {}
@@ -111,7 +136,8 @@ class TemplateContext:
     items: tuple[Item, ...]
     firm: Party
     today: dt.date
-    bank_account: BankAccount | None = None
+    #: the firm's accounts for payments, at most one per currency
+    accounts: tuple[BankAccount, ...] = ()
     account_manager: Person | None = None
     #: statutory interest and compensation; filled once the letters work lands
     interest: object | None = None
@@ -128,6 +154,24 @@ class TemplateContext:
     def max_days_overdue(self) -> int:
         return max((item.days_overdue for item in self.items), default=0)
 
+    def account_for(self, currency: str) -> BankAccount | None:
+        return next((a for a in self.accounts if a.currency == currency), None)
+
+    @property
+    def by_currency(self) -> tuple[CurrencyDue, ...]:
+        """Each currency's total beside the account to pay it to, in the order of ``totals``."""
+        return tuple(CurrencyDue(t.currency, t, self.account_for(t.currency)) for t in self.totals)
+
+    @property
+    def bank_account(self) -> BankAccount | None:
+        """The one account for a message in one currency (older templates print only this).
+
+        Empty when the items are in several currencies or the firm has no account in theirs:
+        an EUR debt must never be shown the PLN account.
+        """
+        currencies = {total.currency for total in self.totals}
+        return self.account_for(currencies.pop()) if len(currencies) == 1 else None
+
     def variables(self, language: str) -> dict[str, object]:
         """The top-level names a template sees."""
         return {
@@ -136,6 +180,7 @@ class TemplateContext:
             "totals": self.totals,
             "firm": self.firm,
             "bank_account": self.bank_account,
+            "by_currency": self.by_currency,
             "account_manager": self.account_manager,
             "today": self.today,
             "interest": self.interest,
@@ -153,6 +198,7 @@ TOP_LEVEL_NAMES = frozenset(
         "totals",
         "firm",
         "bank_account",
+        "by_currency",
         "account_manager",
         "today",
         "interest",

@@ -8,9 +8,11 @@ script, task, or the plain part of an e-mail), ``<name>.<lang>.subject.txt`` (e-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.domain.template_names import is_template_name
 from desktop_app.errors import NotFoundError
 from desktop_app.i18n import LANGUAGES, _
 from desktop_app.messaging.context import TemplateContext
@@ -36,37 +38,42 @@ class RenderedMessage:
     html: str | None = None
 
 
-def _read(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+#: the file name of each part of a template, after ``<name>.<lang>``
+_PARTS = {"txt": "text", "subject.txt": "subject", "html": "html"}
+
+
+@functools.cache
+def _shipped() -> dict[tuple[str, str], dict[str, Path]]:
+    """(name, language) -> {part: file} for every file under resources/templates.
+
+    Names are looked up here, never joined into a path, so no name can reach a file outside the
+    folder; files whose name is not ``<template name>.<lang>.<part>`` are not templates.
+    """
+    found: dict[tuple[str, str], dict[str, Path]] = {}
+    for path in TEMPLATE_DIR.glob("*/*"):
+        base, _dot, rest = path.name.partition(".")
+        language, _dot, suffix = rest.partition(".")
+        name = f"{path.parent.name}/{base}"
+        if suffix in _PARTS and language in LANGUAGES and is_template_name(name) and path.is_file():
+            found.setdefault((name, language), {})[_PARTS[suffix]] = path
+    return {key: parts for key, parts in found.items() if "text" in parts}
 
 
 def list_defaults() -> list[str]:
     """Every shipped template name, sorted ("escalation/email_overdue", ...)."""
-    names = {
-        f"{path.parent.name}/{path.name.split('.', 1)[0]}" for path in TEMPLATE_DIR.glob("*/*.txt")
-    }
-    return sorted(names)
+    return sorted({name for name, _language in _shipped()})
 
 
 def load_default(name: str, language: str) -> MessageTemplate:
-    preset, _sep, base = name.partition("/")
-    if language not in LANGUAGES or not preset or not base or ".." in name:
+    parts = _shipped().get((name, language))
+    if parts is None:
         raise NotFoundError(
             _("No built-in template {name} in language {language}").format(
                 name=name, language=language
             )
         )
-    folder = TEMPLATE_DIR / preset
-    text = _read(folder / f"{base}.{language}.txt")
-    if text is None:
-        raise NotFoundError(
-            _("No built-in template {name} in language {language}").format(
-                name=name, language=language
-            )
-        )
-    subject = _read(folder / f"{base}.{language}.subject.txt")
-    html = _read(folder / f"{base}.{language}.html")
-    return MessageTemplate(name, language, text, subject, html)
+    text = {part: path.read_text(encoding="utf-8") for part, path in parts.items()}
+    return MessageTemplate(name, language, text["text"], text.get("subject"), text.get("html"))
 
 
 def render_message(template: MessageTemplate, context: TemplateContext) -> RenderedMessage:

@@ -4,7 +4,8 @@ Templates are written by the firm's staff in the app's editor. The immutable san
 attribute tricks (``''.__class__``) and changes to the data; ``StrictUndefined`` turns a typo into
 an error naming the line instead of an empty gap in a letter to a client; HTML templates are
 autoescaped, so a contractor called ``<script>`` stays text. Amounts, dates and day counts come
-out in the *message's* language (the contractor's), not the language of the app's window.
+out in the *message's* language (the contractor's), not the language of the app's window. Every
+render runs on a budget of time, text and depth (``sandbox``), so a template cannot hang a run.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -33,20 +33,28 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
 from desktop_app.domain.money import Money, format_money
-from desktop_app.errors import ValidationError
+from desktop_app.errors import TemplateLimitError, ValidationError
 from desktop_app.i18n import LANGUAGES, _, babel_locale
 from desktop_app.messaging.context import TOP_LEVEL_NAMES, TemplateContext
 from desktop_app.messaging.sample import sample_context
+from desktop_app.messaging.sandbox import (
+    Limits,
+    OverBudgetError,
+    Sandbox,
+    budget,
+    instrument,
+    too_deep,
+    too_long,
+)
+
+DEFAULT_LIMITS = Limits()
+#: invoices of the contractor the check renders a template for to find loops that grow too fast
+STRESS_ITEMS = 120
 
 log = logging.getLogger(__name__)
-
-#: a template cannot build strings or lists longer than this, nor raise to a higher power
-_MAX_SIZE = 100_000
-_MAX_EXPONENT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +66,6 @@ class TemplateProblem:
         if self.line is None:
             return self.message
         return _("Line {line}: {problem}").format(line=self.line, problem=self.message)
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, plus limits on ``*`` and ``**`` so a template cannot hang the app."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
-        if op == "**":
-            if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
-                raise SecurityError(_("the exponent is too large"))
-            return operator.pow(left, right)
-        for sequence, count in ((left, right), (right, left)):
-            if (
-                isinstance(sequence, str | list | tuple)
-                and isinstance(count, int)
-                and len(sequence) * count > _MAX_SIZE
-            ):
-                raise SecurityError(_("the result would be too long"))
-        return operator.mul(left, right)
 
 
 class _Undefined(StrictUndefined):
@@ -145,8 +133,8 @@ FILTERS = {"money": money_filter, "date": date_filter, "days": days_filter}
 
 
 @functools.cache
-def environment(html: bool) -> ImmutableSandboxedEnvironment:
-    env = _Sandbox(
+def environment(html: bool) -> Sandbox:
+    env = Sandbox(
         undefined=_Undefined,
         autoescape=html,
         trim_blocks=True,
@@ -160,8 +148,22 @@ def environment(html: bool) -> ImmutableSandboxedEnvironment:
 @functools.lru_cache(maxsize=512)
 def _compile(html: bool, name: str, source: str) -> Template:
     env = environment(html)
-    code = env.compile(source, name=name, filename=name)
+    ast = instrument(env.parse(source, name=name, filename=name))
+    code = env.compile(ast, name=name, filename=name)
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _run(template: Template, variables: dict[str, object], limits: Limits) -> str:
+    """The template's text, streamed so that a runaway is cut off at the size limit."""
+    parts: list[str] = []
+    size = 0
+    with budget(limits):
+        for chunk in template.generate(variables):
+            size += len(chunk.encode("utf-8"))
+            if size > limits.output_bytes:
+                raise too_long(limits.output_bytes)
+            parts.append(chunk)
+    return "".join(parts)
 
 
 def _template_line(tb: TracebackType | None, name: str) -> int | None:
@@ -174,7 +176,13 @@ def _template_line(tb: TracebackType | None, name: str) -> int | None:
     return line
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, limits: Limits) -> str:
+    if isinstance(exc, OverBudgetError):
+        return exc.reason
+    if isinstance(exc, RecursionError):
+        return too_deep(limits).reason
+    if isinstance(exc, MemoryError):
+        return too_long(limits.built_chars).reason
     if isinstance(exc, TemplateSyntaxError):
         return _("syntax error: {detail}").format(detail=exc.message)
     if isinstance(exc, SecurityError):
@@ -184,12 +192,14 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _problem(exc: BaseException, name: str) -> TemplateProblem:
+def _problem(exc: BaseException, name: str, limits: Limits = DEFAULT_LIMITS) -> TemplateProblem:
     line = exc.lineno if isinstance(exc, TemplateSyntaxError) else None
-    return TemplateProblem(line or _template_line(exc.__traceback__, name), _describe(exc))
+    return TemplateProblem(line or _template_line(exc.__traceback__, name), _describe(exc, limits))
 
 
 _RENDER_ERRORS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError)
+#: a template over its budget; RecursionError and MemoryError are what escapes the counting
+_BUDGET_ERRORS = (OverBudgetError, RecursionError, MemoryError)
 
 
 def render(
@@ -199,25 +209,30 @@ def render(
     language: str,
     html: bool = False,
     name: str = "template",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> str:
     """Render ``source`` for one contractor in ``language`` ("pl", "en" or "ru").
 
     Any problem in the template (syntax, unknown name, forbidden access) is a ValidationError
-    naming the template and the line.
+    naming the template and the line; going over ``limits`` is a TemplateLimitError.
     """
     if language not in LANGUAGES:
         raise ValueError(f"unsupported message language {language!r}")
     try:
-        return _compile(html, name, source).render(context.variables(language))
-    except _RENDER_ERRORS as exc:
-        problem = _problem(exc, name)
+        return _run(_compile(html, name, source), context.variables(language), limits)
+    except (*_RENDER_ERRORS, *_BUDGET_ERRORS) as exc:
+        problem = _problem(exc, name, limits)
         log.info("template %s failed: %s", name, problem)
-        raise ValidationError(
-            _("Template {name}, line {line}: {problem}").format(
-                name=name, line=problem.line or "?", problem=problem.message
-            ),
-            field=name,
-        ) from exc
+        error = TemplateLimitError if isinstance(exc, _BUDGET_ERRORS) else ValidationError
+        raise error(_where(name, problem), field=name) from exc
+
+
+def _where(name: str, problem: TemplateProblem) -> str:
+    if problem.line is None:
+        return _("Template {name}: {problem}").format(name=name, problem=problem.message)
+    return _("Template {name}, line {line}: {problem}").format(
+        name=name, line=problem.line, problem=problem.message
+    )
 
 
 def _name_lines(ast: nodes.Template) -> dict[str, int]:
@@ -228,6 +243,18 @@ def _name_lines(ast: nodes.Template) -> dict[str, int]:
     return lines
 
 
+def _may_grow_faster_than_its_data(ast: nodes.Template) -> bool:
+    """One loop does work in step with the number of invoices, which the sample already shows;
+    loops within loops, macros and recursive loops can grow with its square, cube, ... and are
+    tried on a large debtor too (skipping it for the rest keeps the editor's check quick)."""
+    loops = list(ast.find_all(nodes.For))
+    return (
+        len(loops) > 1
+        or any(loop.recursive for loop in loops)
+        or any(True for _node in ast.find_all((nodes.Macro, nodes.CallBlock)))
+    )
+
+
 def validate(
     source: str,
     *,
@@ -235,12 +262,14 @@ def validate(
     sample: TemplateContext | None = None,
     language: str = "pl",
     name: str = "template",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> list[TemplateProblem]:
     """Problems the editor shows under the template, each with its line; empty when fine.
 
-    Checks the syntax, names the template may not use, then renders it once against ``sample``
-    (by default a made-up contractor with two invoices) to catch misspelt fields like
-    ``contractor.nmae``.
+    Checks the syntax, names the template may not use, then renders it against ``sample`` (by
+    default a made-up contractor with two invoices) to catch misspelt fields like
+    ``contractor.nmae``, and against a contractor with many invoices, so that loops within loops
+    that are quick on two invoices and endless on hundreds are found before a run meets them.
     """
     env = environment(html)
     try:
@@ -257,10 +286,13 @@ def validate(
     problems.sort(key=lambda p: p.line or 0)
     if problems:
         return problems
-    try:
-        _compile(html, name, source).render(
-            (sample or sample_context(dt.date(2026, 11, 23))).variables(language)
-        )
-    except _RENDER_ERRORS as exc:
-        return [_problem(exc, name)]
+    today = dt.date(2026, 11, 23)
+    contexts = [sample or sample_context(today)]
+    if _may_grow_faster_than_its_data(ast):
+        contexts.append(sample_context(today, items=STRESS_ITEMS))
+    for context in contexts:
+        try:
+            _run(_compile(html, name, source), context.variables(language), limits)
+        except (*_RENDER_ERRORS, *_BUDGET_ERRORS) as exc:
+            return [_problem(exc, name, limits)]
     return []

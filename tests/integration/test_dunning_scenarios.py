@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from desktop_app.messaging import MessageTemplate
+from desktop_app.services.dunning import templates_store
 from tests.integration.dunning_env import DunningEnv
 
 
@@ -120,3 +125,56 @@ def test_generic_http_gateway_from_the_settings_sends_sms(env: DunningEnv) -> No
     report = env.run("2026-03-02")
     assert [m["status"] for m in report["messages"]] == ["sent"]
     assert env.sent_on("sms") == [(dt.date(2026, 3, 2), "+48501234567")]
+
+
+def test_a_template_name_is_an_identifier_never_a_path(env: DunningEnv, tmp_path: Path) -> None:
+    """A scenario naming ``x//tmp/evil/steal`` must not mail /tmp/evil/steal.pl.txt to a debtor."""
+    env.configure()
+    stolen = tmp_path / "evil" / "steal.pl.txt"
+    stolen.parent.mkdir()
+    stolen.write_text("SECRET of the firm\n", encoding="utf-8")
+    data = yaml.safe_load(env.ok("scenario", "export", "gentle-email", "--format", "yaml"))
+    data["name"] = "stealing"
+
+    def imported(template: str) -> Any:
+        data["steps"][2]["templates"]["email"] = template
+        path = tmp_path / "scenario.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return env.cli("scenario", "import", str(path))
+
+    for bad in (f"x/{stolen.parent / 'steal'}", "gentle-email/../evil", "gentle-email/no_such"):
+        result = imported(bad)
+        assert result.code == 3, bad
+        assert bad in result.err and "overdue" in result.err  # names the template and its step
+        assert len(result.err.strip().splitlines()) == 1
+    assert "stealing" not in [s["name"] for s in env.ok("scenario", "list", "--json")]
+
+    # the firm's own templates are known names as well as the shipped ones
+    templates_store.save_template(
+        env.db, MessageTemplate("mine/email_overdue", "pl", "Dzień dobry, {{ contractor.name }}")
+    )
+    assert imported("mine/email_overdue").code == 0
+    shown = env.ok("scenario", "show", "stealing", "--json")
+    assert shown["steps"][2]["templates"]["email"] == "mine/email_overdue"
+
+
+def test_a_stored_path_like_template_name_reads_no_file(env: DunningEnv, tmp_path: Path) -> None:
+    """Defence in depth: a definition written into the database by hand still reads nothing."""
+    env.configure()
+    stolen = tmp_path / "evil" / "steal.pl.txt"
+    stolen.parent.mkdir()
+    stolen.write_text("SECRET of the firm\n", encoding="utf-8")
+    data = yaml.safe_load(env.ok("scenario", "export", "gentle-email", "--format", "json"))
+    for step in data["steps"]:
+        step["templates"]["email"] = f"x/{stolen.parent / 'steal'}"
+    with sqlite3.connect(env.db_path) as con:
+        con.execute(
+            "UPDATE scenario SET definition = ? WHERE name = 'gentle-email'", (json.dumps(data),)
+        )
+    env.ok("contractor", "add", "--name", "Kowalski", "--email", "k@kowalski.example.com")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    result = env.cli("dunning", "run", "--today", "2026-03-17")
+    assert result.code == 3 and "steal" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert env.mail.messages == []

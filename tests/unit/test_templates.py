@@ -2,13 +2,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from desktop_app.domain.money import Money
+from desktop_app.domain.presets import PRESETS as PRESET_SCENARIOS
+from desktop_app.domain.scenario import OnPaid
+from desktop_app.domain.scenario import validate as scenario_problems
 from desktop_app.domain.sms_text import measure, transliterate
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.i18n import language
+from desktop_app.domain.template_names import is_template_name
+from desktop_app.errors import NotFoundError, TemplateLimitError, ValidationError
+from desktop_app.i18n import babel_locale, language
 from desktop_app.messaging import (
     Item,
     Party,
@@ -20,6 +28,7 @@ from desktop_app.messaging import (
     validate,
 )
 from desktop_app.messaging.sample import sample_context
+from desktop_app.messaging.sandbox import Limits
 
 TODAY = dt.date(2026, 11, 23)
 LANGS = ("pl", "en", "ru")
@@ -138,7 +147,7 @@ def test_undefined_variable_names_the_template_and_line(ctx: TemplateContext) ->
 
 
 def test_empty_optional_value_is_explained(ctx: TemplateContext) -> None:
-    bare = dataclasses.replace(ctx, bank_account=None)
+    bare = dataclasses.replace(ctx, accounts=())
     with pytest.raises(ValidationError, match="iban cannot be read because the value before"):
         render("{{ bank_account.iban }}", bare, language="pl")
     assert render("{% if bank_account %}x{% endif %}", bare, language="pl") == ""
@@ -251,11 +260,57 @@ def test_sms_fit_two_gsm7_parts_for_a_typical_invoice(name: str, lang: str) -> N
 
 
 def test_defaults_cope_without_optional_data() -> None:
-    bare = dataclasses.replace(sample_context(TODAY), bank_account=None, account_manager=None)
+    bare = dataclasses.replace(sample_context(TODAY), accounts=(), account_manager=None)
     for name in ALL:
         for lang in LANGS:
             message = render_message(load_default(name, lang), bare)
             assert bare.firm.name in message.text or bare.contractor.name in message.text
+
+
+def test_a_template_name_is_looked_up_never_joined_into_a_path(tmp_path: Path) -> None:
+    stolen = tmp_path / "evil" / "steal.pl.txt"
+    stolen.parent.mkdir()
+    stolen.write_text("SECRET", encoding="utf-8")
+    inside = f"{stolen.parent.name}/../{stolen.parent.parent.name}"
+    for name in (
+        f"x/{stolen.parent / 'steal'}",
+        f"x//{stolen.parent / 'steal'}",
+        f"escalation/../../../{inside}",
+        "escalation/../gentle-email/email_overdue",
+        "gentle-email/./email_overdue",
+        "Gentle-email/email_overdue",
+        "gentle-email/email_overdue.pl",
+        "gentle-email/email_overdue\n",
+    ):
+        assert not is_template_name(name), name
+        with pytest.raises(NotFoundError):
+            load_default(name, "pl")
+    assert all(is_template_name(name) for name in list_defaults())
+
+
+def test_scenarios_name_templates_that_exist() -> None:
+    steps = list(PRESET_SCENARIOS["gentle-email"].steps)
+    steps[2] = dataclasses.replace(steps[2], templates={"email": "x//tmp/evil/steal"})
+    scenario = dataclasses.replace(
+        PRESET_SCENARIOS["gentle-email"],
+        steps=tuple(steps),
+        on_paid=OnPaid(("email",), {"email": "mine/thanks"}),
+    )
+    assert scenario_problems(scenario) == [
+        "Step 3 (overdue): 'x//tmp/evil/steal' is not a template name "
+        "(group/name: lower-case letters, digits, - and _)"
+    ]
+    known = set(list_defaults())
+    assert scenario_problems(scenario, known_templates=known)[1:] == [
+        "Thank-you: there is no template named mine/thanks"
+    ]
+    assert (
+        scenario_problems(
+            dataclasses.replace(scenario, steps=PRESET_SCENARIOS["gentle-email"].steps),
+            known_templates=known | {"mine/thanks"},
+        )
+        == []
+    )
 
 
 def test_unknown_default_is_not_found() -> None:
@@ -265,3 +320,264 @@ def test_unknown_default_is_not_found() -> None:
         load_default("escalation/email_overdue", "de")
     with pytest.raises(NotFoundError):
         load_default("../secrets", "pl")
+
+
+# ---- budget: a template cannot hang a run or take the process down ---------------------------
+
+NESTED = (
+    "{% for a in items %}{% for b in items %}{% for c in items %}{% for d in items %}"
+    "{% endfor %}{% endfor %}{% endfor %}{% endfor %}{{ items|length }}"
+)
+RECURSIVE_MACRO = "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\nHi {{ again(1) }}"
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "Template t, line 1: the template repeats its loops more than 1000000 times",
+        ),
+        (
+            RECURSIVE_MACRO,
+            "Template t, line 1: the template calls itself without end (more than 50 levels deep)",
+        ),
+        (
+            "{% for item in items recursive %}{{ loop(items) }}{% endfor %}",
+            "Template t, line 1: the template calls itself without end (more than 50 levels deep)",
+        ),
+        (
+            "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+            "Template t: the template produced more than 500 kB",
+        ),
+        (  # text built inside a macro counts before it is output
+            "{% macro page() %}{% for i in range(1000) %}{{ 'x' * 99999 }}{% endfor %}"
+            "{% endmacro %}{{ page()|length }}",
+            "Template t, line 1: the template produced more than 5000 kB",
+        ),
+    ],
+)
+def test_a_runaway_template_stops_with_a_plain_reason(
+    ctx: TemplateContext, source: str, problem: str
+) -> None:
+    with pytest.raises(TemplateLimitError) as info:
+        render(source, ctx, language="pl", name="t")
+    assert str(info.value) == problem
+
+
+def test_a_slow_template_stops_at_its_time_limit(ctx: TemplateContext) -> None:
+    slow = "{% for i in range(100000) %}{{ range(100000)|sum }}{% endfor %}"
+    with pytest.raises(TemplateLimitError, match=r"line 1: the template took longer than 0.2 s"):
+        render(slow, ctx, language="pl", name="t", limits=Limits(seconds=0.2))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ "%0999999999d" % 1 }}',
+        '{{ "%*d"|format(999999999, 1) }}',
+        "{{ 'x'.center(999999999) }}",
+        "{{ 'x'|center(999999999) }}",
+        "{{ 'a{:>999999999}'.format(1) }}",
+        "{{ ('x' * 99999)|replace('x', 'x' * 99999) }}",
+        "{{ range(100000)|join('x' * 1000) }}",
+        "{{ ('x\\n' * 50000)|indent(1000) }}",
+        "{{ (1).to_bytes(999999999, 'big') }}",
+        "{{ range(10)|batch(999999999, 0)|list }}",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+        "{{ lipsum(100000) }}",
+    ],
+)
+def test_one_expression_cannot_build_a_gigabyte(ctx: TemplateContext, source: str) -> None:
+    with pytest.raises(ValidationError, match=r"line 1: (not allowed|lipsum is not)"):
+        render(source, ctx, language="pl", name="t")
+
+
+def test_the_check_tries_a_large_debtor_so_loops_within_loops_are_found() -> None:
+    small = sample_context(TODAY)
+    assert render(NESTED, small, language="pl") == "2"  # quick on two invoices
+    assert [(p.line, p.message) for p in validate(NESTED)] == [
+        (1, "the template repeats its loops more than 1000000 times")
+    ]
+    assert [(p.line, p.message) for p in validate(RECURSIVE_MACRO)] == [
+        (1, "the template calls itself without end (more than 50 levels deep)")
+    ]
+    # two loops one after the other are fine, and so is a macro used once per invoice
+    assert validate("{% for i in items %}{{ i.number }}{% endfor %}{{ items|length }}") == []
+    assert (
+        validate(
+            "{% macro row(i) %}{{ i.number }} {{ i.open|money }}{% endmacro %}"
+            "{% for i in items %}{{ row(i) }}\n{% endfor %}{% for t in totals %}{{ t|money }}"
+            "{% endfor %}"
+        )
+        == []
+    )
+
+
+def test_the_budget_applies_to_every_render_alone(ctx: TemplateContext) -> None:
+    """A run renders thousands of messages: the limits are per template, not per process."""
+    source = "{% for i in range(400) %}{% for j in range(400) %}{% endfor %}{% endfor %}ok"
+    for _ in range(10):  # 1,600,000 steps in all, 160,000 each
+        assert render(source, ctx, language="pl") == "ok"
+
+
+# ---- what each date means, and how each item's state is worded ------------------------------
+
+DUE_TODAY = dt.date(2026, 10, 15)
+
+
+def _item(number: str, issued: dt.date, due: dt.date, currency: str = "PLN") -> Item:
+    return Item.create(
+        number=number,
+        issue_date=issued,
+        due_date=due,
+        amount_minor=123_45,
+        open_minor=123_45,
+        currency=currency,
+        today=DUE_TODAY,
+    )
+
+
+#: every issue date differs from every due date, so a printed date tells which one it is
+BY_STATE = {
+    "before_due": _item("FV/10/7", dt.date(2026, 10, 10), dt.date(2026, 10, 24)),
+    "due_today": _item("FV/10/1", dt.date(2026, 10, 1), DUE_TODAY),
+    "overdue": _item("FV/09/2", dt.date(2026, 9, 2), dt.date(2026, 9, 16)),
+}
+ISSUE_LABELS = {"pl": ("z dnia ", "z "), "en": ("of ", "issued "), "ru": ("от ",)}
+DUE_LABELS = {
+    "pl": ("termin płatności ", "termin ", "mija ", "minął "),
+    "en": ("due on ", "due "),
+    "ru": ("срок оплаты ", "срок ", "истекает ", "истёк "),
+}
+ISSUE_HEADERS = {"pl": "Data wystawienia", "en": "Issue date", "ru": "Дата выставления"}
+DUE_HEADERS = {"pl": "Termin płatności", "en": "Due date", "ru": "Срок оплаты"}
+#: what a message may say only about an item in that state
+CLAIMS = {
+    "pl": {
+        "overdue": r"minął|minęło|po terminie",
+        "due_today": r"dziś mija|mija dziś|\(dziś\)|termin dziś",
+        "before_due": r"zbliża|zbliżając|mija \d|za \d+ d",
+    },
+    "en": {
+        "overdue": r"\boverdue\b|was due|became due",
+        "due_today": r"due today|due for payment today|\(today\)",
+        "before_due": r"upcoming|due soon|\bin \d+ days?\b|is due on",
+    },
+    "ru": {
+        "overdue": r"просрочк|просрочен|истёк",
+        "due_today": r"сегодня истекает|истекает сегодня|\(сегодня\)|срок сегодня",
+        "before_due": r"приближ|через \d|истекает \d",
+    },
+}
+
+
+def _context(items: list[Item]) -> TemplateContext:
+    base = sample_context(DUE_TODAY)
+    return dataclasses.replace(base, items=tuple(items), totals=(), today=DUE_TODAY)
+
+
+class _Cells(HTMLParser):
+    """The header of the column each table cell is in, and the text outside tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers: list[str] = []
+        self.cells: list[tuple[str, str]] = []  # (header, text)
+        self.outside: list[str] = []
+        self._cell: list[str] | None = None
+        self._column = 0
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self._column = 0
+        if tag in ("th", "td"):
+            self._cell, self._tag = [], tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell).strip()
+            if tag == "th":
+                self.headers.append(text)
+            else:
+                header = self.headers[self._column] if self._column < len(self.headers) else ""
+                self.cells.append((header, text))
+            self._column += 1
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        (self._cell if self._cell is not None else self.outside).append(data)
+
+
+def _dates_in(text: str, lang: str, items: list[Item]) -> list[tuple[int, str, Item]]:
+    found = []
+    for item in items:
+        for kind, day in (("issue", item.issue_date), ("due", item.due_date)):
+            shown = format_date(day, "short", locale=babel_locale(lang))
+            found += [(m.start(), kind, item) for m in re.finditer(re.escape(shown), text)]
+    return sorted(found, key=lambda f: f[0])
+
+
+def _check_labels(text: str, lang: str, items: list[Item], where: str) -> set[tuple[str, str]]:
+    seen = set()
+    for start, kind, item in _dates_in(text, lang, items):
+        before = text[:start]
+        labels = ISSUE_LABELS[lang] if kind == "issue" else DUE_LABELS[lang]
+        assert before.endswith(labels), (
+            f"{where}: {kind} date of {item.number} after {before[-30:]!r}"
+        )
+        seen.add((kind, item.number))
+    return seen
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_date_printed_is_the_one_its_words_say(name: str, lang: str) -> None:
+    """The due-today e-mail printed "termin płatności 1.10.2026" for an invoice due 15.10.2026."""
+    items = list(BY_STATE.values())
+    for some in [[item] for item in items] + [items]:
+        message = render_message(load_default(name, lang), _context(some))
+        parts = [_check_labels(message.text, lang, some, f"{name}.{lang}.txt")]
+        if message.html is not None:
+            cells = _Cells()
+            cells.feed(message.html)
+            seen = _check_labels(" ".join(cells.outside), lang, some, f"{name}.{lang}.html")
+            for header, text in cells.cells:
+                dated = _dates_in(text, lang, some)
+                if header not in (ISSUE_HEADERS[lang], DUE_HEADERS[lang]):  # labelled in the cell
+                    seen |= _check_labels(text, lang, some, f"{name}.{lang}.html {header}")
+                    continue
+                for _start, kind, item in dated:
+                    wanted = ISSUE_HEADERS[lang] if kind == "issue" else DUE_HEADERS[lang]
+                    assert header == wanted, f"{name}.{lang}.html: {kind} date under {header}"
+                    seen.add((kind, item.number))
+            parts.append(seen)
+        if "thanks" not in name:  # a reminder that dates an invoice gives its due date
+            for seen in parts:
+                for _kind, number in seen:
+                    assert ("due", number) in seen, f"{name}.{lang}: no due date for {number}"
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if "thanks" not in n])
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("state", list(BY_STATE))
+def test_wording_follows_each_items_state(name: str, lang: str, state: str) -> None:
+    """A preview said a due date "minął 5.01.2027", a date in the future."""
+    item = BY_STATE[state]
+    twin = dataclasses.replace(item, number=item.number + "-2")
+    for items in ([item], [item, twin]):
+        message = render_message(load_default(name, lang), _context(items))
+        said = " ".join(p for p in (message.subject, message.text, message.html) if p)
+        for other, claim in CLAIMS[lang].items():
+            if other != state:
+                assert not re.search(claim, said), f"{name}.{lang} says {claim!r} of {state}"
+    if "before_due" in name:  # the step's own wording when the items are in its state
+        ahead = render_message(load_default(name, lang), _context([BY_STATE["before_due"]]))
+        assert re.search(CLAIMS[lang]["before_due"], ahead.text)
+    if "due_today" in name:
+        today = render_message(load_default(name, lang), _context([BY_STATE["due_today"]]))
+        assert re.search(CLAIMS[lang]["due_today"], today.text)

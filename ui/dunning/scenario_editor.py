@@ -135,7 +135,7 @@ def new_step(existing: list[Step]) -> Step:
 
 
 class _TemplateCombo(QComboBox):
-    """An editable combo of template names (a name can be typed before the template exists)."""
+    """An editable combo of template names; a typed name must be one of them to be saved."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -450,6 +450,8 @@ class ScenarioEditor(QDialog):
         self._filling = False
         self._step_problems: dict[int, list[str]] = {}
         self._problems: list[str] = []
+        #: shipped and the firm's own template names, once read (steps may name only these)
+        self._known_templates: frozenset[str] | None = None
         self._pending_select: str | None = None
 
         self.setWindowTitle(_("Dunning scenarios") + "[*]")
@@ -746,10 +748,12 @@ class ScenarioEditor(QDialog):
 
     def _names_loaded(self, result: tuple[list[str], list[str]]) -> None:
         templates, tags = result
+        self._known_templates = frozenset(templates)
         self.step_form.set_template_names(templates)
         self.thanks_channels.set_names(templates)
         self.handover_template.set_names(templates)
         self.step_form.set_tag_names(tags)
+        self._revalidate()
 
     def current_name(self) -> str | None:
         item = self.scenario_list.currentItem()
@@ -885,7 +889,7 @@ class ScenarioEditor(QDialog):
             self._update_buttons()
             return
         built, problems = self.scenario()
-        problems += model.validate(built)
+        problems += model.validate(built, known_templates=self._known_templates)
         self._problems = problems
         self.problems_list.clear()
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -1026,7 +1030,7 @@ class ScenarioEditor(QDialog):
         if not self.save_button.isEnabled():
             return
         built, problems = self.scenario()
-        if problems or model.validate(built):
+        if problems or model.validate(built, known_templates=self._known_templates):
             return
         db, new = self._db, self._is_new
         self.save_button.setEnabled(False)

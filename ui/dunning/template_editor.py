@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont, QIcon, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import (
+    QBrush,
+    QCloseEvent,
+    QFont,
+    QIcon,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -53,7 +62,7 @@ from desktop_app.messaging import (
     render_message,
     validate,
 )
-from desktop_app.messaging.sample import sample_context
+from desktop_app.messaging.sample import sample_context, state_for
 from desktop_app.services.dunning import desk, templates_store
 from desktop_app.services.dunning.templates_store import TemplateInfo
 from desktop_app.settings import get_value, set_value
@@ -141,7 +150,8 @@ def run_preview(
         return result
     try:
         if contractor_id is None:
-            result.message = render_message(template, sample_context(today))
+            sample = sample_context(today, state=state_for(template.name))
+            result.message = render_message(template, sample)
             result.contractor = _("sample contractor")
         else:
             result.contractor = desk.contractor_name(db, contractor_id)
@@ -312,6 +322,9 @@ class TemplateEditor(QDialog):
         self.preview_subject.setFont(theme.scaled_font(self.font(), 1.0, bold=True))
         self.preview_html = QTextBrowser()
         self.preview_html.setOpenLinks(False)
+        # as mail clients do: a narrow table column wraps between words, never inside one
+        # (Qt's default breaks "Faktura" into "Fa ktu ra" once the table is wider than the pane)
+        self.preview_html.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.preview_html.setAccessibleName(_("HTML preview"))
         self.preview_text = QPlainTextEdit()
         self.preview_text.setReadOnly(True)

@@ -111,13 +111,14 @@ class Composer:
         today: dt.date,
         reminders: Sequence[SentReminder] = (),
     ) -> TemplateContext:
-        currency = items[0].currency if items else "PLN"
+        currencies = {item.currency for item in items}
         return TemplateContext(
             contractor=recipient.party,
             items=tuple(items),
             firm=self.firm,
             today=today,
-            bank_account=self.accounts.get(currency) or next(iter(self.accounts.values()), None),
+            # each currency's own account; none for a currency the firm has no account in
+            accounts=tuple(a for c, a in sorted(self.accounts.items()) if c in currencies),
             account_manager=recipient.manager,
             reminders=tuple(reminders),
         )

@@ -16,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, Invoice
+from db.models import MessageTemplate as TemplateRow
 from db.models import Scenario as ScenarioRow
 from db.uow import Database
 from desktop_app.domain import scenario as model
 from desktop_app.domain.presets import DEFAULT_PRESET, PRESETS
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.messaging import list_defaults
 from desktop_app.services import activity, contractors
 
 
@@ -120,9 +122,16 @@ def get(db: Database, name: str) -> model.Scenario:
         return load(row_by_name(session, name))
 
 
+def known_templates(session: Session) -> set[str]:
+    """The template names a scenario may use: the shipped ones and the firm's own."""
+    return set(list_defaults()) | set(session.scalars(select(TemplateRow.name).distinct()))
+
+
 def save(db: Database, scenario: model.Scenario, *, replace: bool = True) -> int:
     """Create or (with ``replace``) overwrite a scenario after validating it."""
-    model.ensure_valid(scenario)
+    with db.read() as session:
+        known = known_templates(session)
+    model.ensure_valid(scenario, known_templates=known)
     with db.write() as session:
         row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == scenario.name))
         if row is not None and not replace:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from db.models import MessageTemplate as TemplateRow
 from db.models import utcnow
 from db.uow import Database
+from desktop_app.domain.template_names import is_template_name
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import LANGUAGES, _
 from desktop_app.messaging import (
@@ -63,8 +64,13 @@ def check(template: MessageTemplate) -> list[TemplateProblem]:
 def save_template(db: Database, template: MessageTemplate) -> None:
     if template.language not in LANGUAGES:
         raise ValidationError(_("Unsupported language {lang}").format(lang=template.language))
-    if not template.name.strip() or "/" not in template.name:
-        raise ValidationError(_("A template name looks like group/name, e.g. my/email_overdue"))
+    if not is_template_name(template.name):
+        raise ValidationError(
+            _(
+                "A template name looks like group/name in lower-case letters, digits, - and _, "
+                "e.g. my/email_overdue"
+            )
+        )
     problems = check(template)
     if problems:
         raise ValidationError("; ".join(str(p) for p in problems), field="template")

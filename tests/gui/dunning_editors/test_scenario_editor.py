@@ -140,6 +140,26 @@ def test_invalid_input_is_explained_marks_the_step_and_disables_save(
     editor.close()
 
 
+def test_a_step_names_only_templates_that_exist(qtbot: QtBot, window: MainWindow) -> None:
+    editor = _open(qtbot, window, "gentle-email")
+    qtbot.waitUntil(lambda: editor._known_templates is not None)
+    editor.step_list.setCurrentRow(2)
+    combo = editor.step_form.channels.templates["email"]
+    for typed, problem in (
+        ("x//tmp/evil/steal", "'x//tmp/evil/steal' is not a template name"),
+        ("gentle-email/no_such", "there is no template named gentle-email/no_such"),
+    ):
+        combo.set_value(typed)
+        combo.editTextChanged.emit(typed)
+        assert any(p.startswith(f"Step 3 (overdue): {problem}") for p in editor.problems())
+        assert editor.step_has_problem(2) and not editor.save_button.isEnabled()
+    combo.set_value("gentle-email/email_final")
+    combo.editTextChanged.emit("gentle-email/email_final")
+    assert editor.problems() == [] and editor.save_button.isEnabled()
+    editor.revert_button.click()
+    editor.close()
+
+
 def test_a_new_scenario_is_built_step_by_step_and_becomes_the_default(
     qtbot: QtBot, window: MainWindow, db: Database
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QTextBlock, QTextTable
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
@@ -123,3 +124,59 @@ def test_saved_wording_is_marked_and_can_go_back_to_the_built_in_one(
         for i in templates_store.list_templates(db)
         if i.name == "sms-classic/sms_thanks"
     )
+
+
+def test_the_preview_words_each_due_date_by_its_state(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    """A preview said a due date "minął 5.01.2027", a date in the future."""
+    editor = _open(qtbot, window, "sms-classic/sms_overdue", "pl")
+    editor.contractor_search.setText("kowalski")  # FV/10/2026 is due on 30.11, eight days ahead
+    qtbot.waitUntil(lambda: editor.contractor_combo.currentData() == ledger.kowalski)
+    qtbot.waitUntil(lambda: "FV/10/2026" in editor.preview_plain_text())
+    text = editor.preview_plain_text()
+    assert "termin mija 30.11.2026" in text and "minął" not in text
+    # the made-up contractor's invoices are in the state the template is written for
+    editor.contractor_search.setText("")
+    qtbot.waitUntil(lambda: editor.contractor_combo.currentData() is None)
+    editor.select_template("gentle-email/email_before_due", "pl")
+    qtbot.waitUntil(lambda: "Szanowni Państwo" in editor.preview_plain_text())
+    text = editor.preview_plain_text()
+    assert "(za 10 dni)" in text and "po terminie" not in text and "za 0 dni" not in text
+
+
+def _line_breaks(block: QTextBlock) -> list[int]:
+    layout = block.layout()
+    assert layout is not None
+    return [
+        layout.lineAt(i).textStart() for i in range(1, layout.lineCount())
+    ]  # where each line after the first starts
+
+
+@pytest.mark.parametrize(
+    ("language", "columns"),
+    [
+        ("pl", ["Faktura", "Termin płatności", "Do zapłaty"]),
+        ("en", ["Invoice", "Due date", "Outstanding"]),
+        ("ru", ["Счёт", "Срок оплаты", "К оплате"]),
+    ],
+)
+def test_the_html_preview_never_breaks_a_word_in_the_table(
+    qtbot: QtBot, window: MainWindow, language: str, columns: list[str]
+) -> None:
+    """Headers read "Fa ktu ra" once the table was wider than the preview."""
+    editor = _open(qtbot, window, "gentle-email/email_overdue", language)
+    qtbot.waitUntil(lambda: "<table" in editor.preview_html.toHtml())
+    document = editor.preview_html.document()
+    document.setTextWidth(300)  # a preview narrower than the table
+    [table] = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    headers = []
+    for row in range(table.rows()):
+        for column in range(table.columns()):
+            block = table.cellAt(row, column).firstCursorPosition().block()
+            text = block.text()
+            if row == 0:
+                headers.append(text)
+            for start in _line_breaks(block):
+                assert text[start - 1] in " \u2028", f"{text!r} broken at {start}"  # or <br>
+    assert headers == columns
