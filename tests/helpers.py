@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import Instalment, Payment
 from db.uow import Database
-from desktop_app.domain.receivables import AllocationFact, open_as_of
+from desktop_app.domain.receivables import LATEST, credit_as_of, open_as_of, settled_on
 from desktop_app.services import contractors, invoices, payments
 
 D = dt.date
@@ -62,22 +62,25 @@ def pay(
 
 
 def assert_ledger_consistent(db: Database) -> None:
-    """The cached open/settled/unallocated values equal a recomputation from allocations."""
+    """The cached open/settled/unallocated values are the domain's definitions over every
+    allocation recorded so far."""
     with db.read() as session:
         for inst in session.scalars(select(Instalment)):
+            issued = inst.invoice.issue_date
             active = [a for a in inst.allocations if a.released_on is None]
             expected_open = max(0, inst.amount_minor - sum(a.amount_minor for a in active))
             assert inst.open_minor == expected_open, inst.id
+            assert open_as_of(inst.amount_minor, inst.allocations, LATEST, issued=issued) == (
+                expected_open
+            )
             if expected_open == 0 and active:
                 assert inst.settled_on == max(a.effective_date for a in active)
             if expected_open:
                 assert inst.settled_on is None
-            far_future = D(9999, 1, 1)
-            facts = [
-                AllocationFact(a.amount_minor, a.effective_date, a.released_on)
-                for a in inst.allocations
-            ]
-            assert open_as_of(inst.amount_minor, facts, far_future) == expected_open
+            assert inst.settled_on == settled_on(inst.amount_minor, inst.allocations, issued=issued)
         for payment in session.scalars(select(Payment)):
             used = sum(a.amount_minor for a in payment.allocations if a.released_on is None)
             assert payment.unallocated_minor == payment.amount_minor - used, payment.id
+            assert payment.unallocated_minor == credit_as_of(
+                payment.amount_minor, payment.allocations, LATEST, received=payment.date
+            )

@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from babel.dates import format_datetime as babel_format_datetime
 
 from desktop_app.domain.dates import format_day
-from desktop_app.domain.money import format_money
+from desktop_app.domain.money import format_amounts, format_money
 from desktop_app.i18n import babel_locale
 
 
 def money(minor: int, currency: str) -> str:
     return format_money(minor, currency)
+
+
+def amounts(owed: Iterable[tuple[int, str]], home: str) -> str:
+    """Amounts in several currencies side by side ("1 234,56 zł + 268,92 €"), 0 in ``home``
+    when there are none."""
+    return format_amounts(owed, home)
 
 
 def date(value: dt.date | None) -> str:

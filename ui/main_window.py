@@ -249,7 +249,8 @@ class MainWindow(QMainWindow):
         def title(column: str) -> str:
             return _(COLUMNS[COLUMN[column]].title)
 
-        money_sample = formatting.money(99_999_999_99, currency)
+        # a złoty amount with a euro one beside it fits without eliding
+        money_sample = formatting.amounts([(9_999_999_99, currency), (99_999_99, "EUR")], currency)
         widths = {
             "nip": fit("0000000000", title("nip")),
             "city": fit("Bielsko-Biała"),
@@ -442,12 +443,10 @@ class MainWindow(QMainWindow):
             ngettext("{count} contractor", "{count} contractors", summary.count).format(
                 count=count
             ),
-            _("open: {amount}").format(
-                amount=formatting.money(summary.open_minor, summary.currency)
-            ),
+            _("open: {amount}").format(amount=html.escape(_totals(summary, "open_minor"))),
         ]
-        overdue = formatting.money(summary.overdue_minor, summary.currency)
-        if summary.overdue_minor:
+        overdue = html.escape(_totals(summary, "overdue_minor"))
+        if any(t.overdue_minor for t in summary.totals):
             colour = theme.overdue_text().name()
             overdue = f'<span style="color:{colour}; font-weight:600">{overdue}</span>'
         parts.append(_("overdue: {amount}").format(amount=overdue))
@@ -516,6 +515,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if self.tray is not None and self.tray.keeps_app_running:
             self.tray.show_close_hint_once()
+
+
+def _totals(summary: ListSummary, amount: str) -> str:
+    return formatting.amounts(
+        ((getattr(t, amount), t.currency) for t in summary.totals), summary.currency
+    )
 
 
 def _copy(text: str) -> None:

@@ -132,7 +132,10 @@ def card(view: ContractorCard) -> dict[str, Any]:
 
 
 def contractor_row(row: ContractorRow) -> dict[str, Any]:
+    """``currency``, ``open``, ``overdue``: the home currency's (the list's order); ``balances``:
+    every currency owed or credited, as in ``contractor show``."""
     cur = row.currency
+    home = row.balance(cur)
     return {
         "id": row.id,
         "name": row.name,
@@ -141,9 +144,10 @@ def contractor_row(row: ContractorRow) -> dict[str, Any]:
         "email": row.email,
         "phone": row.phone,
         "currency": cur,
-        "open": decimal_str(row.open_minor, cur),
-        "overdue": decimal_str(row.overdue_minor, cur),
+        "open": decimal_str(home.open_minor, cur),
+        "overdue": decimal_str(home.overdue_minor, cur),
         "max_days_overdue": row.max_days_overdue,
+        "balances": {b.currency: balance(b) for b in row.balances},
     }
 
 

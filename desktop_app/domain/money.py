@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -170,6 +171,13 @@ def format_money(minor: int, currency: str, lang: str | None = None) -> str:
     loc = babel_locale(lang)
     text = format_currency(to_decimal(minor, currency), currency, locale=loc)
     return _apply_currency_spacing(text, currency, loc)
+
+
+def format_amounts(amounts: Iterable[tuple[int, str]], home: str, lang: str | None = None) -> str:
+    """Amounts in several currencies side by side, never added up: "1 234,56 zł + 268,92 €";
+    zero amounts are left out, and nothing at all reads 0 in the ``home`` currency."""
+    texts = [format_money(minor, currency, lang) for minor, currency in amounts if minor]
+    return " + ".join(texts) if texts else format_money(0, home, lang)
 
 
 def _apply_currency_spacing(text: str, currency: str, loc: str) -> str:

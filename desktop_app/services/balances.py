@@ -1,8 +1,11 @@
 """What is open "as of" a date, as SQL the reports, lists and the GUI build on.
 
-Open as of D = instalment amount − allocations effective on or before D that were not released
-on or before D, counting only invoices issued by D. ``settled_on`` prunes instalments that were
-already settled by D, so a report for today reads only the few open items, not the history.
+The SQL twin of ``domain.receivables`` (open_as_of, credit_as_of, balances_as_of), kept equal to
+it by a property test over random histories (tests/integration/test_balances_twin.py):
+open as of D = instalment amount − allocations effective on or before D that were not released
+on or before D, counting only invoices issued by D; credit as of D = a payment received by D
+minus its allocations counted the same way. ``settled_on`` prunes instalments that were already
+settled by D, so a report for today reads only the few open items, not the history.
 """
 
 from __future__ import annotations
@@ -10,20 +13,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Subquery, case, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Subquery, and_, case, func, or_, select
 
-from db.models import Allocation, Instalment, Invoice
+from db.models import Allocation, Instalment, Invoice, Payment
 
 
-def allocated_as_of(as_of: dt.date):  # type: ignore[no-untyped-def]
+def _counted(as_of: dt.date) -> ColumnElement[bool]:
+    """An allocation counts on ``as_of`` (``domain.receivables.counts_on``)."""
+    return and_(
+        Allocation.effective_date <= as_of,
+        or_(Allocation.released_on.is_(None), Allocation.released_on > as_of),
+    )
+
+
+def allocated_as_of(as_of: dt.date) -> ScalarSelect[int]:
     """Scalar subquery: money set against the current instalment row as of ``as_of``."""
     return (
         select(func.coalesce(func.sum(Allocation.amount_minor), 0))
-        .where(
-            Allocation.instalment_id == Instalment.id,
-            Allocation.effective_date <= as_of,
-            or_(Allocation.released_on.is_(None), Allocation.released_on > as_of),
-        )
+        .where(Allocation.instalment_id == Instalment.id, _counted(as_of))
         .scalar_subquery()
     )
 
@@ -73,3 +80,30 @@ def contractor_balances(
     if currency is not None:
         query = query.where(items.c.currency == currency)
     return query.subquery("balances")
+
+
+def contractor_credits(as_of: dt.date, contractor_ids: Sequence[int]) -> Subquery:
+    """Per contractor and currency: money received by ``as_of`` and set against nothing then."""
+    spent = func.coalesce(func.sum(case((_counted(as_of), Allocation.amount_minor), else_=0)), 0)
+    # grouped, so each payment's credit is worked out once (a scalar subquery would run twice)
+    per_payment = (
+        select(
+            Payment.contractor_id,
+            Payment.currency,
+            (Payment.amount_minor - spent).label("credit"),
+        )
+        .outerjoin(Allocation, Allocation.payment_id == Payment.id)
+        .where(Payment.contractor_id.in_(list(contractor_ids)), Payment.date <= as_of)
+        .group_by(Payment.id)
+        .subquery("payment_credit")
+    )
+    return (
+        select(
+            per_payment.c.contractor_id,
+            per_payment.c.currency,
+            func.sum(per_payment.c.credit).label("credit"),
+        )
+        .where(per_payment.c.credit > 0)
+        .group_by(per_payment.c.contractor_id, per_payment.c.currency)
+        .subquery("credits")
+    )

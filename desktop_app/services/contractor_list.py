@@ -2,6 +2,12 @@
 
 The GUI model and ``contractor list`` both use this, so the list a user sees on screen and the
 one a script gets are the same query.
+
+Every currency a contractor owes in is shown and counted; amounts of different currencies are
+never added up. Sorting by an amount sorts by the home currency's amount, then by the largest
+amount in another currency: Inkaso keeps no exchange rates, and converting at an invented rate
+would order the list by a number nobody sees. So those who owe only euros come after those who
+owe złoty, ordered by their euros, and still before those who owe nothing.
 """
 
 from __future__ import annotations
@@ -10,15 +16,27 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, ContractorEmail, ContractorPhone
 from db.uow import Database
+from desktop_app.domain.receivables import Balance
 from desktop_app.domain.text import search_key
-from desktop_app.services.balances import contractor_balances
+from desktop_app.services.balances import contractor_balances, contractor_credits
 
 SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days")
 #: up to this many matches, a search adds up the balances of just those contractors
@@ -35,10 +53,32 @@ class ContractorRow:
     city: str | None
     email: str | None
     phone: str | None
+    #: the home currency: its balance comes first and orders the list
     currency: str
-    open_minor: int
-    overdue_minor: int
+    #: one per currency with something open or some credit, the home currency first
+    balances: tuple[Balance, ...]
+    #: the oldest overdue instalment's days, whatever its currency
     max_days_overdue: int
+
+    def balance(self, currency: str) -> Balance:
+        return next((b for b in self.balances if b.currency == currency), Balance(currency))
+
+    def sort_key(self, amount: str) -> tuple[int, int]:
+        """What an ``open`` or ``overdue`` column orders this row by (as the SQL does)."""
+        home = getattr(self.balance(self.currency), amount)
+        others = (getattr(b, amount) for b in self.balances if b.currency != self.currency)
+        return home, max(others, default=0)
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    currency: str
+    open_minor: int = 0
+    overdue_minor: int = 0
+
+
+def _home_first(currency: str, home: str) -> tuple[bool, str]:
+    return currency != home, currency
 
 
 def search_condition(session: Session, text: str) -> ColumnElement[bool] | None:
@@ -95,33 +135,40 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _query(
-    today: dt.date, currency: str, contractor_ids: Sequence[int] | None = None
-) -> tuple[Select[int], dict[str, ColumnElement[Any]]]:
-    balances = contractor_balances(today, currency, contractor_ids=contractor_ids)
-    open_col = func.coalesce(balances.c.open, 0)
-    overdue_col = func.coalesce(balances.c.overdue, 0)
-    oldest = balances.c.oldest_overdue_due
-    columns: dict[str, ColumnElement[Any]] = {
-        "name": Contractor.search_name.expression,
-        "nip": Contractor.nip.expression,
-        "city": Contractor.city.expression,
-        "open": open_col,
-        "overdue": overdue_col,
-        # the oldest overdue due date orders by days overdue without date arithmetic in SQL
-        "days": func.coalesce(oldest, today),
-    }
-    query = select(Contractor.id).outerjoin(balances, balances.c.contractor_id == Contractor.id)
-    return query, columns
+def _per_contractor(
+    today: dt.date, home: str, contractor_ids: Sequence[int] | None = None
+) -> Subquery:
+    """Per contractor who owes anything: the sort keys (the home currency's amount, the largest
+    other one), the oldest overdue due date, and the other currencies' amounts as
+    "EUR 26892 26892,USD 100 0" (currency, open, overdue) for the totals of the list."""
+    balances = contractor_balances(today, contractor_ids=contractor_ids)
+    b = balances.c
+    is_home = b.currency == home
+    owed_elsewhere = b.currency + " " + cast(b.open, String) + " " + cast(b.overdue, String)
+    return (
+        select(
+            b.contractor_id,
+            func.sum(case((is_home, b.open), else_=0)).label("open_home"),
+            func.max(case((is_home, 0), else_=b.open)).label("open_other"),
+            func.sum(case((is_home, b.overdue), else_=0)).label("overdue_home"),
+            func.max(case((is_home, 0), else_=b.overdue)).label("overdue_other"),
+            func.min(b.oldest_overdue_due).label("oldest"),
+            func.aggregate_strings(case((is_home, None), else_=owed_elsewhere), ",").label(
+                "elsewhere"
+            ),
+        )
+        .group_by(b.contractor_id)
+        .subquery("per_contractor")
+    )
 
 
 @dataclass(frozen=True)
 class ListResult:
-    """The ordered ids of a list plus what the listed contractors owe (the status line)."""
+    """The ordered ids of a list plus what the listed contractors owe in each currency (the
+    status line): the home currency first, always, then every other one owed."""
 
     ids: list[int]
-    open_minor: int
-    overdue_minor: int
+    totals: tuple[CurrencyTotal, ...]
 
 
 def search(
@@ -136,7 +183,8 @@ def search(
     limit: int | None = None,
 ) -> ListResult:
     """Contractors matching ``text`` (name, city, NIP, e-mail, phone) in the requested order,
-    with the open and overdue totals of exactly those rows, from one query."""
+    with the open and overdue totals of exactly those rows, from one query. ``currency`` is the
+    home currency (see the module's docstring for how amounts sort)."""
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}")
     condition: ColumnElement[bool] | None = None
@@ -150,33 +198,58 @@ def search(
             found = list(session.scalars(select(Contractor.id).where(condition).limit(_FEW + 1)))
         if len(found) <= _FEW:
             if not found:
-                return ListResult([], 0, 0)
+                return ListResult([], (CurrencyTotal(currency),))
             matching = found
-    ids_query, columns = _query(today, currency, matching)
-    query = cast(
-        "Select[int, int, int]", ids_query.add_columns(columns["open"], columns["overdue"])
-    )
+    per_contractor = _per_contractor(today, currency, matching)
+    per = per_contractor.c
+
+    def owed(column: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.coalesce(column, 0)
+
+    keys: dict[str, tuple[ColumnElement[Any], ...]] = {
+        "name": (Contractor.search_name.expression,),
+        "nip": (Contractor.nip.expression,),
+        "city": (Contractor.city.expression,),
+        "open": (owed(per.open_home), owed(per.open_other)),
+        "overdue": (owed(per.overdue_home), owed(per.overdue_other)),
+        # the oldest overdue due date orders by days overdue without date arithmetic in SQL
+        "days": (func.coalesce(per.oldest, today),),
+    }
+    query = select(
+        Contractor.id, owed(per.open_home), owed(per.overdue_home), per.elsewhere
+    ).outerjoin(per_contractor, per.contractor_id == Contractor.id)
     if matching is not None:
         query = query.where(Contractor.id.in_(matching))
     elif condition is not None:
         query = query.where(condition)
     if overdue_only:
-        query = query.where(columns["overdue"] > 0)
-    key = columns[sort]
+        query = query.where(or_(per.overdue_home > 0, per.overdue_other > 0))
     # "days" sorts by the oldest due date, which runs the other way round
     ascending = descending if sort == "days" else not descending
-    order = key.asc() if ascending else key.desc()
-    query = query.order_by(order, Contractor.search_name, Contractor.id)
+    order = [key.asc() if ascending else key.desc() for key in keys[sort]]
+    query = query.order_by(*order, Contractor.search_name, Contractor.id)
     if limit is not None:
         query = query.limit(limit)
     ids: list[int] = []
-    open_total = overdue_total = 0
+    totals: dict[str, list[int]] = {currency: [0, 0]}
+    home = totals[currency]
     with db.read() as session:
-        for contractor_id, open_minor, overdue_minor in session.execute(query):
+        for contractor_id, open_minor, overdue_minor, elsewhere in session.execute(query):
             ids.append(contractor_id)
-            open_total += int(open_minor)
-            overdue_total += int(overdue_minor)
-    return ListResult(ids, open_total, overdue_total)
+            home[0] += int(open_minor)
+            home[1] += int(overdue_minor)
+            for part in elsewhere.split(",") if elsewhere else ():
+                other, open_text, overdue_text = part.split(" ")
+                acc = totals.setdefault(other, [0, 0])
+                acc[0] += int(open_text)
+                acc[1] += int(overdue_text)
+    return ListResult(
+        ids,
+        tuple(
+            CurrencyTotal(cur, *totals[cur])
+            for cur in sorted(totals, key=lambda cur: _home_first(cur, currency))
+        ),
+    )
 
 
 def search_ids(
@@ -206,10 +279,10 @@ def search_ids(
 def fetch_rows(
     db: Database, ids: Sequence[int], *, today: dt.date, currency: str
 ) -> list[ContractorRow]:
-    """Rows for ``ids`` in the same order; used for the visible page of a table."""
+    """Rows for ``ids`` in the same order, with every currency's balance and credit; used for
+    the visible page of a table. ``currency`` is the home currency, shown first."""
     if not ids:
         return []
-    balances = contractor_balances(today, currency, contractor_ids=ids)
     first_email = (
         select(ContractorEmail.email)
         .where(ContractorEmail.contractor_id == Contractor.id)
@@ -224,35 +297,49 @@ def fetch_rows(
         .limit(1)
         .scalar_subquery()
     )
-    query = (
-        select(
-            Contractor.id,
-            Contractor.name,
-            Contractor.nip,
-            Contractor.city,
-            first_email,
-            first_phone,
-            func.coalesce(balances.c.open, 0),
-            func.coalesce(balances.c.overdue, 0),
-            balances.c.oldest_overdue_due,
-        )
-        .outerjoin(balances, balances.c.contractor_id == Contractor.id)
-        .where(Contractor.id.in_(list(ids)))
-    )
+    people = select(
+        Contractor.id,
+        Contractor.name,
+        Contractor.nip,
+        Contractor.city,
+        first_email,
+        first_phone,
+    ).where(Contractor.id.in_(list(ids)))
+    # per contractor and currency: [open, overdue, days of the oldest overdue, credit]
+    sums: dict[int, dict[str, list[int]]] = {}
     with db.read() as session:
-        found = {
-            row[0]: ContractorRow(
-                id=row[0],
-                name=row[1],
-                nip=row[2],
-                city=row[3],
-                email=row[4],
-                phone=row[5],
+        found = {row[0]: row for row in session.execute(people)}
+        for row in session.execute(select(contractor_balances(today, contractor_ids=ids))):
+            oldest = row.oldest_overdue_due
+            sums.setdefault(row.contractor_id, {})[row.currency] = [
+                int(row.open),
+                int(row.overdue),
+                (today - oldest).days if oldest else 0,
+                0,
+            ]
+        for row in session.execute(select(contractor_credits(today, ids))):
+            by_currency = sums.setdefault(row.contractor_id, {})
+            by_currency.setdefault(row.currency, [0, 0, 0, 0])[3] = int(row.credit)
+    rows: list[ContractorRow] = []
+    for contractor_id in ids:
+        if contractor_id not in found:
+            continue
+        _id, name, nip, city, email, phone = found[contractor_id]
+        owed = sums.get(contractor_id, {})
+        balances = tuple(
+            Balance(cur, *owed[cur]) for cur in sorted(owed, key=lambda c: _home_first(c, currency))
+        )
+        rows.append(
+            ContractorRow(
+                id=contractor_id,
+                name=name,
+                nip=nip,
+                city=city,
+                email=email,
+                phone=phone,
                 currency=currency,
-                open_minor=int(row[6]),
-                overdue_minor=int(row[7]),
-                max_days_overdue=(today - row[8]).days if row[8] else 0,
+                balances=balances,
+                max_days_overdue=max((b.max_days_overdue for b in balances), default=0),
             )
-            for row in session.execute(query)
-        }
-    return [found[i] for i in ids if i in found]
+        )
+    return rows

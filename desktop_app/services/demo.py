@@ -8,9 +8,9 @@ recorded:
    within each month, like an invoicing program's;
 3. per contractor, a chronological stream of events (invoice issued, correction issued, payment
    received) runs through :class:`_Ledger`, an in-memory replay of ``services/ledger.py``
-   (the same rules, the same order of open items, ``domain.allocation.spread`` for the
-   arithmetic), so every allocation, cache column and credit equals what recording the same
-   events through ``add_invoice`` / ``add_payment`` in that order would have produced;
+   that records what the same ``domain.allocation`` and ``domain.receivables`` functions
+   decide, so every allocation, cache column and credit equals what recording the same events
+   through ``add_invoice`` / ``add_payment`` in that order would have produced;
 4. rows are written with executemany in batches, ids assigned here, in one transaction.
 
 Everything random comes from one ``random.Random(seed)`` and every timestamp is derived from
@@ -51,7 +51,14 @@ from db.models import (
     contractor_tag,
 )
 from db.uow import Database
-from desktop_app.domain.allocation import OpenItem, spread
+from desktop_app.domain import allocation as rules
+from desktop_app.domain.receivables import (
+    LATEST,
+    Available,
+    credit_available,
+    open_as_of,
+    settled_on,
+)
 from desktop_app.domain.text import search_key
 from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.i18n import N_, _
@@ -211,17 +218,25 @@ def _ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", search_key(text)).strip("-")
 
 
-class _BoundDays(dict[int, Any]):
-    """Day ordinal -> the value the driver receives for that date, made on first use."""
+class _Dates(dict[int, dt.date]):
+    """Day ordinal -> date, made on first use: the generator counts in ordinals, the ledger
+    rules take dates, and a few thousand days serve a million events."""
+
+    def __missing__(self, ordinal: int) -> dt.date:
+        value = self[ordinal] = dt.date.fromordinal(ordinal)
+        return value
+
+
+class _BoundDays(dict[dt.date, Any]):
+    """Date -> the value the driver receives for it, made on first use."""
 
     def __init__(self, process: Callable[[Any], Any] | None) -> None:
         super().__init__()
         self._process = process
 
-    def __missing__(self, ordinal: int) -> Any:
-        value = dt.date.fromordinal(ordinal)
-        bound = self._process(value) if self._process else value
-        self[ordinal] = bound
+    def __missing__(self, day: dt.date) -> Any:
+        bound = self._process(day) if self._process else day
+        self[day] = bound
         return bound
 
 
@@ -240,7 +255,7 @@ class _Values:
         self._stamps: dict[int, Any] = {}
 
     def day(self, ordinal: int) -> Any:
-        return self.days[ordinal]
+        return self.days[dt.date.fromordinal(ordinal)]
 
     def stamp(self, ordinal: int, minute: int) -> Any:
         key = ordinal * 1440 + minute
@@ -307,7 +322,7 @@ class _Inv:
     __slots__ = ("corrects", "currency", "gross", "id", "insts", "issue", "number", "sale")
 
     def __init__(
-        self, id: int, number: str, issue: int, sale: int, currency: str, gross: int
+        self, id: int, number: str, issue: dt.date, sale: dt.date, currency: str, gross: int
     ) -> None:
         self.id = id
         self.number = number
@@ -322,21 +337,21 @@ class _Inv:
 class _Inst:
     __slots__ = ("allocs", "amount", "due", "id", "inv", "open", "seq", "settled")
 
-    def __init__(self, id: int, inv: _Inv, seq: int, due: int, amount: int) -> None:
+    def __init__(self, id: int, inv: _Inv, seq: int, due: dt.date, amount: int) -> None:
         self.id = id
         self.inv = inv
         self.seq = seq
         self.due = due
         self.amount = amount
         self.open = amount
-        self.settled: int | None = None
+        self.settled: dt.date | None = None
         self.allocs: list[_Alloc] = []
 
 
 class _Pay:
     __slots__ = ("amount", "currency", "date", "id", "title", "unallocated")
 
-    def __init__(self, id: int, date: int, amount: int, currency: str, title: str) -> None:
+    def __init__(self, id: int, date: dt.date, amount: int, currency: str, title: str) -> None:
         self.id = id
         self.date = date
         self.amount = amount
@@ -346,18 +361,26 @@ class _Pay:
 
 
 class _Alloc:
-    __slots__ = ("amount", "corr", "eff", "id", "inst", "pay", "released")
+    """An allocation row; its field names are the ones ``domain.receivables`` reads."""
+
+    __slots__ = ("amount_minor", "corr", "effective_date", "id", "inst", "pay", "released_on")
 
     def __init__(
-        self, id: int, inst: _Inst, pay: _Pay | None, corr: _Inv | None, amount: int, eff: int
+        self,
+        id: int,
+        inst: _Inst,
+        pay: _Pay | None,
+        corr: _Inv | None,
+        amount: int,
+        effective: dt.date,
     ) -> None:
         self.id = id
         self.inst = inst
         self.pay = pay
         self.corr = corr
-        self.amount = amount
-        self.eff = eff
-        self.released: int | None = None
+        self.amount_minor = amount
+        self.effective_date = effective
+        self.released_on: dt.date | None = None
 
 
 class _Ids:
@@ -368,10 +391,16 @@ class _Ids:
         self.activity = 0
 
 
-class _Ledger:
-    """One contractor's ledger in memory, kept by the rules of ``services/ledger.py``.
+def _open_items(insts: list[_Inst]) -> list[rules.OpenItem]:
+    item = rules.OpenItem
+    return [item(i.id, i.open, i.due, i.inv.issue) for i in insts]
 
-    Method names match the service functions they replay; see there for the why of each rule.
+
+class _Ledger:
+    """One contractor's ledger in memory: ``services/ledger.py`` over plain objects, recording
+    the decisions of the same ``domain.allocation`` and ``domain.receivables`` functions.
+
+    Method names match the service functions they replay.
     """
 
     def __init__(self, ids: _Ids) -> None:
@@ -383,47 +412,59 @@ class _Ledger:
 
     @staticmethod
     def refresh(inst: _Inst) -> None:
-        covered = 0
-        last: int | None = None
-        for a in inst.allocs:
-            if a.released is None:
-                covered += a.amount
-                if last is None or a.eff > last:
-                    last = a.eff
-        inst.open = max(0, inst.amount - covered)
-        inst.settled = last if inst.open == 0 else None
-        if inst.amount == 0:
-            inst.settled = inst.inv.issue
+        issued = inst.inv.issue
+        inst.open = open_as_of(inst.amount, inst.allocs, LATEST, issued=issued)
+        # only a settled instalment has a settled day: skip the second pass for the others
+        inst.settled = (
+            settled_on(inst.amount, inst.allocs, issued=issued) if not inst.open else None
+        )
 
     def open_instalments(self, currency: str) -> list[_Inst]:
         items = [i for i in self.unsettled.get(currency, ()) if i.open > 0]
         self.unsettled[currency] = items
-        return sorted(items, key=lambda i: (i.due, i.inv.issue, i.id))
+        return items
 
-    def _allocate(self, pay: _Pay, inst: _Inst, amount: int, eff: int, corr: _Inv | None) -> None:
+    def _allocate(
+        self, pay: _Pay | None, inst: _Inst, amount: int, eff: dt.date, corr: _Inv | None
+    ) -> None:
         self.ids.allocation += 1
         alloc = _Alloc(self.ids.allocation, inst, pay, corr, amount, eff)
         inst.allocs.append(alloc)
         self.allocations.append(alloc)
 
-    def allocate_payment(self, pay: _Pay, targets: list[_Inst]) -> None:
-        parts, left = spread(pay.unallocated, [OpenItem(k, i.open) for k, i in enumerate(targets)])
-        for k, amount in parts:
-            inst = targets[k]
-            self._allocate(pay, inst, amount, max(pay.date, inst.inv.issue), None)
+    def _record(self, pay: _Pay, shares: list[rules.Share], by_id: dict[int, _Inst]) -> None:
+        for share in shares:
+            inst = by_id[share.key]
+            self._allocate(pay, inst, share.amount_minor, share.effective_date, None)
             self.refresh(inst)
-        pay.unallocated = left
+            pay.unallocated -= share.amount_minor
+
+    def _available(self, pay: _Pay) -> tuple[Available, ...]:
+        # only a payment already partly spent has allocations to look up (credit is rare)
+        allocs = (
+            [a for a in self.allocations if a.pay is pay] if pay.unallocated < pay.amount else ()
+        )
+        return credit_available(pay.amount, allocs, received=pay.date)
+
+    def allocate_payment(self, pay: _Pay, targets: list[_Inst]) -> None:
+        shares, _left = rules.allocate(self._available(pay), _open_items(targets))
+        self._record(pay, shares, {i.id: i for i in targets})
 
     def apply_credit(self, currency: str) -> None:
         self.credits = list(dict.fromkeys(p for p in self.credits if p.unallocated > 0))
-        credits = sorted(
-            (p for p in self.credits if p.currency == currency), key=lambda p: (p.date, p.id)
+        credits = {p.id: p for p in self.credits if p.currency == currency}
+        if not credits:
+            return
+        targets = self.open_instalments(currency)
+        if not targets:
+            return
+        by_id = {i.id: i for i in targets}
+        spent = rules.apply_credit(
+            [rules.Credit(p.id, p.date, self._available(p)) for p in credits.values()],
+            _open_items(targets),
         )
-        for pay in credits:
-            targets = self.open_instalments(currency)
-            if not targets:
-                break
-            self.allocate_payment(pay, targets)
+        for key, shares in spent:
+            self._record(credits[key], shares, by_id)
 
     def add_invoice(self, inv: _Inv) -> None:
         for inst in inv.insts:
@@ -441,7 +482,6 @@ class _Ledger:
     def add_payment(self, pay: _Pay, invoice: _Inv | None) -> None:
         if invoice is not None:
             targets = [i for i in invoice.insts if i.open > 0]
-            targets.sort(key=lambda i: (i.due, i.id))
         else:
             targets = self.open_instalments(pay.currency)
         self.allocate_payment(pay, targets)
@@ -449,46 +489,36 @@ class _Ledger:
             self.credits.append(pay)
 
     def apply_reducing_correction(self, corr: _Inv, original: _Inv) -> None:
-        remaining = -corr.gross
-        day = corr.issue
-        for inst in sorted(original.insts, key=lambda i: (i.due, i.seq), reverse=True):
-            if remaining == 0:
-                break
-            corrected_already = sum(
-                a.amount for a in inst.allocs if a.corr is not None and a.released is None
+        items = [
+            rules.CorrectableItem(
+                key=inst.id,
+                seq=inst.seq,
+                due_date=inst.due,
+                amount_minor=inst.amount,
+                allocations=tuple(
+                    rules.Recorded(
+                        a.id, a.amount_minor, a.effective_date, a.released_on, a.pay is not None
+                    )
+                    for a in inst.allocs
+                ),
             )
-            take = min(remaining, inst.amount - corrected_already)
-            if take <= 0:
-                continue
-            shortfall = take - inst.open
-            if shortfall > 0:
-                self._release_payments(inst, shortfall, day)
-            self.ids.allocation += 1
-            alloc = _Alloc(self.ids.allocation, inst, None, corr, take, max(day, original.issue))
-            inst.allocs.append(alloc)
-            self.allocations.append(alloc)
+            for inst in original.insts
+        ]
+        by_id = {inst.id: inst for inst in original.insts}
+        allocs = {a.id: a for inst in original.insts for a in inst.allocs}
+        for reduction in rules.reduce_by_correction(-corr.gross, corr.issue, original.issue, items):
+            inst = by_id[reduction.key]
+            for release in reduction.releases:
+                alloc = allocs[release.key]
+                pay = alloc.pay
+                assert pay is not None
+                alloc.released_on = reduction.effective_date
+                if release.kept_minor:
+                    self._allocate(pay, inst, release.kept_minor, release.kept_from, None)
+                pay.unallocated += release.freed_minor
+                self.credits.append(pay)
+            self._allocate(None, inst, reduction.amount_minor, reduction.effective_date, corr)
             self.refresh(inst)
-            remaining -= take
-
-    def _release_payments(self, inst: _Inst, amount: int, day: int) -> None:
-        left = amount
-        paid = sorted(
-            (a for a in inst.allocs if a.pay is not None and a.released is None),
-            key=lambda a: (a.eff, a.id),
-            reverse=True,
-        )
-        for alloc in paid:
-            if left == 0:
-                break
-            assert alloc.pay is not None
-            take = min(left, alloc.amount)
-            alloc.released = day
-            keep = alloc.amount - take
-            if keep > 0:
-                self._allocate(alloc.pay, inst, keep, max(day, alloc.eff), None)
-            alloc.pay.unallocated += take
-            self.credits.append(alloc.pay)
-            left -= take
 
 
 # --- profiles --------------------------------------------------------------------------------
@@ -551,6 +581,7 @@ class _Generator:
         self.spec = spec
         self.rng = random.Random(spec.seed)
         self.today = spec.today.toordinal()
+        self.dates = _Dates()
         self.values = _Values(conn)
         self.bulk = _Bulk(conn)
         self.ids = _Ids()
@@ -1220,13 +1251,14 @@ class _Generator:
                 original = docs[orig]
                 share = rng.choice((0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1.0))
                 gross = -max(1, round(original.gross * share))
-                inv = _Inv(invoice_id, number, day, day, original.currency, gross)
+                date = self.dates[day]
+                inv = _Inv(invoice_id, number, date, date, original.currency, gross)
                 inv.corrects = original
                 events.append((day, 1, len(events), 1, inv))
             else:
                 inv = self._invoice(p, invoice_id, number, day)
                 events.append((day, 0, len(events), 0, inv))
-                self._plan(p, inv, events, overpay_last=k == last_regular)
+                self._plan(p, inv, day, events, overpay_last=k == last_regular)
             docs.append(inv)
         events.sort()
         payments = []
@@ -1252,7 +1284,8 @@ class _Generator:
         if rand() < 0.25:
             gross_minor -= gross_minor % 100  # whole złoty / euro
         sale = day - (1 + int(rand() * 5) if rand() < 0.2 else 0)
-        inv = _Inv(invoice_id, number, day, sale, currency, gross_minor)
+        dates = self.dates
+        inv = _Inv(invoice_id, number, dates[day], dates[sale], currency, gross_minor)
         terms = p.terms if rand() < 0.9 else TERMS_DAYS[int(rand() * len(TERMS_DAYS))]
         ids = self.ids
         if rand() < _INSTALMENT_RATE and gross_minor >= 30_000:
@@ -1262,28 +1295,29 @@ class _Generator:
                 ids.instalment += 1
                 amount = share + (rest if seq == 1 else 0)
                 due = day + terms + 30 * (seq - 1)
-                inv.insts.append(_Inst(ids.instalment, inv, seq, due, amount))
+                inv.insts.append(_Inst(ids.instalment, inv, seq, dates[due], amount))
         else:
             ids.instalment += 1
-            inv.insts.append(_Inst(ids.instalment, inv, 1, day + terms, gross_minor))
+            inv.insts.append(_Inst(ids.instalment, inv, 1, dates[day + terms], gross_minor))
         return inv
 
     def _plan(
         self,
         p: _Profile,
         inv: _Inv,
+        issue: int,
         events: list[tuple[int, int, int, int, Any]],
         *,
         overpay_last: bool,
     ) -> None:
-        """Payments this payer will make for ``inv`` (their amounts are settled on the day)."""
+        """Payments this payer will make for ``inv``, issued on day ``issue`` (their amounts
+        are settled on the day)."""
         rand = self.rng.random
         persona = p.persona
-        issue = inv.issue
         planned: list[tuple[int, int, int]] = []  # (day, mode, value)
         mode = _REST if len(inv.insts) == 1 else _INST
         for k, inst in enumerate(inv.insts):
-            due = inst.due
+            due = inst.due.toordinal()
             if persona == ON_TIME:
                 planned.append((max(issue, due - int(rand() * 6)), mode, k))
             elif persona == LATE:
@@ -1359,7 +1393,7 @@ class _Generator:
         else:
             titles = words.PAYMENT_TITLES_GENERAL
             title = titles[int(rand() * len(titles))]
-        pay = _Pay(self.ids.payment, day, amount, inv.currency, title)
+        pay = _Pay(self.ids.payment, self.dates[day], amount, inv.currency, title)
         ledger.add_payment(pay, inv if targeted else None)
         return pay
 
@@ -1387,7 +1421,7 @@ class _Generator:
                     "invoice" if corrected is None else "correction",
                     corrected,
                     SOURCE,
-                    stamp(inv.issue, minutes[inv.id - base]),
+                    stamp(inv.issue.toordinal(), minutes[inv.id - base]),
                 )
             )
             for inst in inv.insts:
@@ -1419,20 +1453,20 @@ class _Generator:
                     SOURCE,
                     f"DEMO-{pay_id:09d}",
                     pay.unallocated,
-                    stamp(pay.date, 9 * 60 + (pay_id % 16) * 29),
+                    stamp(pay.date.toordinal(), 9 * 60 + (pay_id % 16) * 29),
                 )
             )
         rows = self.allocations
         for a in ledger.allocations:
-            released = a.released
+            released = a.released_on
             rows.append(
                 (
                     a.id,
                     a.inst.id,
                     a.pay.id if a.pay is not None else None,
                     a.corr.id if a.corr is not None else None,
-                    a.amount,
-                    days[a.eff],
+                    a.amount_minor,
+                    days[a.effective_date],
                     days[released] if released is not None else None,
                 )
             )
@@ -1462,7 +1496,7 @@ class _Generator:
             return
         for _k in range(rng.randint(1, 3)):
             inv = rng.choice(invoices)
-            day = min(self.today, inv.issue + rng.randint(0, 90))
+            day = min(self.today, inv.issue.toordinal() + rng.randint(0, 90))
             kind, text = rng.choice(words.ACTIVITY_NOTES)
             mentions = "{number}" in text
             self.ids.activity += 1

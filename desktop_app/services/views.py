@@ -15,7 +15,17 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Activity, Allocation, Contractor, Instalment, Invoice, Payment
 from db.uow import Database
 from desktop_app.domain.aging import days_overdue
-from desktop_app.domain.receivables import AllocationFact, open_as_of
+from desktop_app.domain.receivables import (
+    LATEST,
+    CreditItem,
+    OwedItem,
+    balances_as_of,
+    credit_as_of,
+    effective_by,
+    open_as_of,
+    released_as_of,
+)
+from desktop_app.domain.receivables import Balance as Balance  # the card's type, re-exported
 from desktop_app.errors import NotFoundError
 from desktop_app.i18n import _
 from desktop_app.services import contractors
@@ -86,6 +96,8 @@ class AllocationView:
 
 @dataclass(frozen=True)
 class PaymentView:
+    """A payment as of a day: its credit then, and the allocations that had taken effect."""
+
     id: int
     contractor_id: int | None
     date: dt.date
@@ -107,15 +119,6 @@ class ActivityView:
     summary: str
     body: str | None
     invoice_id: int | None
-
-
-@dataclass(frozen=True)
-class Balance:
-    currency: str
-    open_minor: int = 0
-    overdue_minor: int = 0
-    max_days_overdue: int = 0
-    credit_minor: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,17 +167,12 @@ def contractor_view(contractor: Contractor) -> ContractorView:
     )
 
 
-def _facts(instalment: Instalment) -> list[AllocationFact]:
-    return [
-        AllocationFact(a.amount_minor, a.effective_date, a.released_on)
-        for a in instalment.allocations
-    ]
-
-
 def invoice_view(invoice: Invoice, today: dt.date) -> InvoiceView:
     parts = []
     for inst in invoice.instalments:
-        still_open = open_as_of(inst.amount_minor, _facts(inst), today)
+        still_open = open_as_of(
+            inst.amount_minor, inst.allocations, today, issued=invoice.issue_date
+        )
         parts.append(
             InstalmentView(
                 id=inst.id,
@@ -200,7 +198,8 @@ def invoice_view(invoice: Invoice, today: dt.date) -> InvoiceView:
     )
 
 
-def payment_view(payment: Payment) -> PaymentView:
+def payment_view(payment: Payment, as_of: dt.date = LATEST) -> PaymentView:
+    """The payment as of ``as_of`` (by default with everything recorded so far)."""
     return PaymentView(
         id=payment.id,
         contractor_id=payment.contractor_id,
@@ -209,16 +208,19 @@ def payment_view(payment: Payment) -> PaymentView:
         currency=payment.currency,
         title=payment.title,
         payer_name=payment.payer_name,
-        unallocated_minor=payment.unallocated_minor,
+        unallocated_minor=credit_as_of(
+            payment.amount_minor, payment.allocations, as_of, received=payment.date
+        ),
         allocations=tuple(
             AllocationView(
                 invoice_number=a.instalment.invoice.number,
                 instalment_seq=a.instalment.seq,
                 amount_minor=a.amount_minor,
                 effective_date=a.effective_date,
-                released_on=a.released_on,
+                released_on=released_as_of(a, as_of),
             )
             for a in sorted(payment.allocations, key=lambda a: (a.effective_date, a.id))
+            if effective_by(a, as_of)
         ),
     )
 
@@ -289,7 +291,7 @@ def contractor_card(
         )
         entries = _activity(session, contractor.id, activity_limit)
         invoice_views = tuple(invoice_view(i, today) for i in invoices)
-        payment_views = tuple(payment_view(p) for p in payments)
+        payment_views = tuple(payment_view(p, today) for p in payments)
         return ContractorCard(
             today=today,
             contractor=contractor_view(contractor),
@@ -325,18 +327,14 @@ def _activity(session: Session, contractor_id: int, limit: int) -> tuple[Activit
 def _balances(
     invoices: tuple[InvoiceView, ...], payments: tuple[PaymentView, ...], today: dt.date
 ) -> tuple[Balance, ...]:
-    sums: dict[str, list[int]] = {}
-    for invoice in invoices:
-        acc = sums.setdefault(invoice.currency, [0, 0, 0, 0])
-        for inst in invoice.instalments:
-            acc[0] += inst.open_minor
-            if inst.days_overdue > 0:
-                acc[1] += inst.open_minor
-                acc[2] = max(acc[2], inst.days_overdue)
-    for payment in payments:
-        sums.setdefault(payment.currency, [0, 0, 0, 0])[3] += payment.unallocated_minor
-    return tuple(
-        Balance(currency, *values) for currency, values in sorted(sums.items()) if any(values)
+    return balances_as_of(
+        (
+            OwedItem(invoice.currency, part.open_minor, part.due_date)
+            for invoice in invoices
+            for part in invoice.instalments
+        ),
+        (CreditItem(p.currency, p.unallocated_minor) for p in payments),
+        today,
     )
 
 

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from db.uow import Database
+from desktop_app.domain.receivables import Balance
 from desktop_app.services import contractor_list
+from tests.conftest import Cli
 from tests.helpers import contractor, invoice, pay
 
 D = dt.date
@@ -36,17 +38,20 @@ def test_search_returns_order_and_totals_of_exactly_the_listed_rows(
         db, today=TODAY, currency="PLN", sort="overdue", descending=True
     )
     assert everyone.ids == [beta, alfa, gamma]
-    assert (everyone.open_minor, everyone.overdue_minor) == (580_000, 560_000)
+    assert everyone.totals == (contractor_list.CurrencyTotal("PLN", 580_000, 560_000),)
     overdue = contractor_list.search(db, today=TODAY, currency="PLN", overdue_only=True)
     assert overdue.ids == [alfa, beta]
     one = contractor_list.search(db, today=TODAY, currency="PLN", text="gamma")
-    assert (one.ids, one.open_minor, one.overdue_minor) == ([gamma], 20_000, 0)
+    assert (one.ids, one.totals) == ([gamma], (contractor_list.CurrencyTotal("PLN", 20_000, 0),))
     two = contractor_list.search(
         db, today=TODAY, currency="PLN", text="a", sort="open", overdue_only=True
     )
-    assert (two.ids, two.open_minor, two.overdue_minor) == ([alfa, beta], 560_000, 560_000)
+    assert (two.ids, two.totals) == (
+        [alfa, beta],
+        (contractor_list.CurrencyTotal("PLN", 560_000, 560_000),),
+    )
     none = contractor_list.search(db, today=TODAY, currency="PLN", text="zeta")
-    assert none == contractor_list.ListResult([], 0, 0)
+    assert none == contractor_list.ListResult([], (contractor_list.CurrencyTotal("PLN"),))
     assert contractor_list.search_ids(db, today=TODAY, currency="PLN", text="alfa") == [alfa]
 
 
@@ -80,3 +85,93 @@ def test_the_city_is_searched_like_the_name(db: Database) -> None:
     assert found("kraków") == {krakow}
     assert found("krakow łódzka") == {krakow}
     assert found("gdańsk") == set()
+
+
+def _with_euro_debtors(db: Database) -> tuple[int, int, int, int]:
+    alfa, beta, gamma = _ledger(db)
+    euro = contractor(db, "Euro Trade GmbH")
+    invoice(db, euro, "FV/EUR/1", D(2026, 9, 1), (D(2026, 10, 1), 268_92), currency="EUR")
+    # Alfa owes in both currencies, and has a euro overpayment on another euro invoice
+    invoice(db, alfa, "FV/EUR/2", D(2026, 9, 1), (D(2026, 12, 1), 50_00), currency="EUR")
+    pay(db, alfa, D(2026, 11, 1), 60_00, currency="EUR", invoice_number="FV/EUR/2")
+    return alfa, beta, gamma, euro
+
+
+def test_every_currency_shows_in_the_list_its_rows_and_its_totals(db: Database) -> None:
+    """Issue 6 item 6: a contractor owing 268,92 EUR overdue is no longer a 0,00 PLN row."""
+    alfa, beta, gamma, euro = _with_euro_debtors(db)
+    listed = contractor_list.search(db, today=TODAY, currency="PLN", overdue_only=True)
+    assert set(listed.ids) == {alfa, beta, euro}
+    assert listed.totals == (
+        contractor_list.CurrencyTotal("PLN", 560_000, 560_000),
+        contractor_list.CurrencyTotal("EUR", 268_92, 268_92),
+    )
+    rows = {
+        r.id: r for r in contractor_list.fetch_rows(db, listed.ids, today=TODAY, currency="PLN")
+    }
+    assert rows[euro].balances == (Balance("EUR", 268_92, 268_92, 52, 0),)
+    assert rows[euro].max_days_overdue == 52
+    assert rows[alfa].balances == (
+        Balance("PLN", 60_000, 60_000, 68, 0),
+        Balance("EUR", 0, 0, 0, 10_00),
+    )
+    everyone = contractor_list.search(db, today=TODAY, currency="PLN", sort="name")
+    assert everyone.ids == [alfa, beta, euro, gamma]
+    assert everyone.totals == (
+        contractor_list.CurrencyTotal("PLN", 580_000, 560_000),
+        contractor_list.CurrencyTotal("EUR", 268_92, 268_92),
+    )
+    # a search that finds only the euro debtor totals only euros (and no złoty)
+    found = contractor_list.search(db, today=TODAY, currency="PLN", text="euro")
+    assert found.ids == [euro]
+    assert found.totals == (
+        contractor_list.CurrencyTotal("PLN", 0, 0),
+        contractor_list.CurrencyTotal("EUR", 268_92, 268_92),
+    )
+
+
+@pytest.mark.parametrize("few", [2000, 1], ids=["few-matches-first", "whole-ledger"])
+def test_amounts_sort_by_the_home_currency_then_by_the_others(
+    db: Database, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(contractor_list, "_FEW", few)
+    alfa, beta, gamma, euro = _with_euro_debtors(db)
+    text = "a"  # every name has an "a": the search path, not only the whole list
+    by_overdue = contractor_list.search(
+        db, today=TODAY, currency="PLN", text=text, sort="overdue", descending=True
+    )
+    # złoty first; the euro debtor still ranks above those who owe nothing overdue
+    assert by_overdue.ids == [beta, alfa, euro, gamma]
+    by_open = contractor_list.search(db, today=TODAY, currency="PLN", text=text, sort="open")
+    assert by_open.ids == [euro, gamma, alfa, beta]
+    by_days = contractor_list.search(
+        db, today=TODAY, currency="PLN", text=text, sort="days", descending=True
+    )
+    assert by_days.ids == [alfa, beta, euro, gamma]  # beta and euro: 52 days, then by name
+    limited = contractor_list.search(
+        db, today=TODAY, currency="PLN", sort="overdue", descending=True, limit=3
+    )
+    assert limited.ids == [beta, alfa, euro]
+    assert limited.totals[1] == contractor_list.CurrencyTotal("EUR", 268_92, 268_92)
+    euros_first = contractor_list.search(
+        db, today=TODAY, currency="EUR", sort="overdue", descending=True
+    )
+    assert euros_first.ids[:3] == [euro, beta, alfa]
+
+
+def test_cli_list_and_aging_report_every_currency(cli: Cli, db: Database) -> None:
+    alfa, _beta, _gamma, euro = _with_euro_debtors(db)
+    listed = cli("contractor", "list", "--overdue", "--today", "2026-11-22", "--json").json()
+    rows = {r["id"]: r for r in listed}
+    assert {alfa, euro} <= set(rows)
+    assert rows[euro]["balances"] == {
+        "EUR": {"open": "268.92", "overdue": "268.92", "max_days_overdue": 52, "credit": "0.00"}
+    }
+    assert rows[euro]["currency"] == "PLN" and rows[euro]["overdue"] == "0.00"
+    assert rows[alfa]["balances"]["EUR"]["credit"] == "10.00"
+    text = cli("contractor", "list", "--overdue", "--today", "2026-11-22").out
+    euro_line = next(line for line in text.splitlines() if "Euro Trade" in line)
+    assert "268.92" in euro_line.replace("\u00a0", " ")
+    aging = cli("report", "aging", "--as-of", "2026-11-22", "--json").json()
+    assert aging["currencies"]["EUR"]["totals"]["overdue"] == "268.92"
+    assert [r["id"] for r in aging["currencies"]["EUR"]["contractors"]] == [euro]

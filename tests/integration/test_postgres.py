@@ -74,6 +74,10 @@ def _build(cli: Cli, target: str | Path) -> None:
     )
     ok("payment", "add", "--contractor", "1", "--date", "2026-09-01", "--amount", "300")
     ok("payment", "add", "--contractor", "2", "--date", "2026-11-01", "--amount", "1000")
+    ok("invoice", "add", "--contractor", "2", "--number", "FV/E/1", "--issued", "2026-09-01",
+       "--due", "2026-10-01", "--amount", "268.92", "--currency", "EUR")  # fmt: skip
+    ok("payment", "add", "--contractor", "1", "--date", "2026-11-02", "--amount", "10",
+       "--currency", "EUR")  # fmt: skip
 
 
 def test_postgres_matches_sqlite(cli: Cli, pg_url: str, tmp_path: Path) -> None:
@@ -84,6 +88,13 @@ def test_postgres_matches_sqlite(cli: Cli, pg_url: str, tmp_path: Path) -> None:
         on_pg = cli("report", "aging", "--as-of", as_of, "--json", db=pg_url).json()
         on_sqlite = cli("report", "aging", "--as-of", as_of, "--json", db=sqlite_file).json()
         assert on_pg == on_sqlite
+        for extra in ((), ("--overdue", "--sort", "overdue")):
+            args = ("contractor", "list", "--today", as_of, "--json", *extra)
+            assert cli(*args, db=pg_url).json() == cli(*args, db=sqlite_file).json()
+    listed = cli("contractor", "list", "--today", "2026-11-22", "--json", db=pg_url).json()
+    by_id = {row["id"]: row for row in listed}
+    assert by_id[2]["balances"]["EUR"]["overdue"] == "268.92"
+    assert by_id[1]["balances"]["EUR"]["credit"] == "10.00"
     card_pg = cli("contractor", "show", "2", "--today", "2026-11-22", "--json", db=pg_url).json()
     assert card_pg["balances"]["PLN"]["credit"] == "100.00"
     found = cli("contractor", "list", "--search", "lodz", "--json", db=pg_url).json()

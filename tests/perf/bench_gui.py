@@ -183,7 +183,8 @@ def main(argv: list[str]) -> int:
     print(f"database: {path} ({path.stat().st_size / 1e6:.0f} MB), {total} contractors listed")
     if biggest_row is not None:
         print(
-            f"biggest debtor: {biggest_row.name} ({biggest_row.overdue_minor / 100:.2f} overdue), "
+            f"biggest debtor: {biggest_row.name} "
+            f"({biggest_row.balance(biggest_row.currency).overdue_minor / 100:.2f} overdue), "
             f"card: {invoices} invoices, {payments} payments"
         )
     print(f"{'step':58} {'time':>9} {'GUI stall':>10}")

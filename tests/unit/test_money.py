@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from desktop_app.domain.money import (
     Money,
     decimal_str,
+    format_amounts,
     format_money,
     normalize_currency,
     parse_amount,
@@ -63,6 +64,14 @@ def test_format_money_per_language() -> None:
     assert format_money(123456, "PLN", "pl") == f"1{nbsp}234,56{nbsp}zł"
     assert format_money(123456, "PLN", "en") == f"PLN{nbsp}1,234.56"
     assert format_money(123456, "EUR", "ru") == f"1{nbsp}234,56{nbsp}€"
+
+
+def test_amounts_in_several_currencies_stand_side_by_side() -> None:
+    nbsp = "\u00a0"
+    both = format_amounts([(123456, "PLN"), (26892, "EUR"), (0, "USD")], "PLN", "pl")
+    assert both == f"1{nbsp}234,56{nbsp}zł + 268,92{nbsp}€"
+    assert format_amounts([(0, "PLN"), (26892, "EUR")], "PLN", "pl") == f"268,92{nbsp}€"
+    assert format_amounts([], "PLN", "pl") == f"0,00{nbsp}zł"
 
 
 def test_currency_codes() -> None:

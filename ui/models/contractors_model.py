@@ -2,7 +2,8 @@
 
 A search or a sort re-runs one SQL query (``contractor_list.search``) that returns the ordered ids
 and the totals of the list; the first page of rows comes back with it so the table never flashes
-empty. Further pages are fetched when the view first asks for one of their rows, off the GUI thread,
+empty. Amount cells show every currency owed side by side ("1 234,56 zł + 268,92 €"); they
+sort by the home currency's amount, then by the largest other one (see ``contractor_list``). Further pages are fetched when the view first asks for one of their rows, off the GUI thread,
 and kept in a small LRU cache. Every search bumps a generation number, so a page that arrives for an
 older list is thrown away rather than painted into the new one.
 """
@@ -28,9 +29,10 @@ from PySide6.QtGui import QBrush
 
 from db.uow import Database
 from desktop_app.domain.identifiers import format_phone
+from desktop_app.domain.receivables import Balance
 from desktop_app.i18n import N_, _
 from desktop_app.services import contractor_list
-from desktop_app.services.contractor_list import ContractorRow
+from desktop_app.services.contractor_list import ContractorRow, CurrencyTotal
 from ui import formatting, theme
 from ui.errors import show_error
 from ui.operations import Operations
@@ -39,7 +41,8 @@ log = logging.getLogger(__name__)
 
 #: the contractor's database id of a row (any column)
 IdRole = Qt.ItemDataRole.UserRole
-#: the raw value behind a cell: minor units for money, a day count, the plain text otherwise
+#: the raw value behind a cell: for money the SQL's sort key (home currency's minor units, the
+#: largest other currency's), a day count, the plain text otherwise
 SortRole = Qt.ItemDataRole.UserRole + 1
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -82,8 +85,8 @@ COLUMN = {c.name: i for i, c in enumerate(COLUMNS)}
 @dataclass(frozen=True)
 class ListSummary:
     count: int
-    open_minor: int
-    overdue_minor: int
+    #: the home currency's first (always there), then every other currency owed
+    totals: tuple[CurrencyTotal, ...]
     currency: str
 
 
@@ -109,16 +112,28 @@ class _SearchResult:
     first_page: list[_Cached]
 
 
+#: the ContractorRow balance field behind each amount column
+_AMOUNT = {"open": "open_minor", "overdue": "overdue_minor"}
+
+
+def _amounts(row: ContractorRow, column: str) -> str:
+    field = _AMOUNT[column]
+    return formatting.amounts(((getattr(b, field), b.currency) for b in row.balances), row.currency)
+
+
+def _owes(row: ContractorRow, column: str) -> bool:
+    return any(getattr(b, _AMOUNT[column]) for b in row.balances)
+
+
 def _texts(row: ContractorRow) -> tuple[str, ...]:
-    money = formatting.money
     return (
         row.name,
         row.nip or "",
         row.city or "",
         row.email or "",
         format_phone(row.phone) if row.phone else "",
-        money(row.open_minor, row.currency),
-        money(row.overdue_minor, row.currency),
+        _amounts(row, "open"),
+        _amounts(row, "overdue"),
         formatting.days(row.max_days_overdue),
     )
 
@@ -126,6 +141,20 @@ def _texts(row: ContractorRow) -> tuple[str, ...]:
 def _fetch(db: Database, ids: Sequence[int], today: dt.date, currency: str) -> list[_Cached]:
     rows = contractor_list.fetch_rows(db, ids, today=today, currency=currency)
     return [_Cached(row, _texts(row)) for row in rows]
+
+
+def _balance_line(balance: Balance) -> str:
+    money = formatting.money
+    line = _("{currency}: open {open}, overdue {overdue}").format(
+        currency=balance.currency,
+        open=money(balance.open_minor, balance.currency),
+        overdue=money(balance.overdue_minor, balance.currency),
+    )
+    if balance.credit_minor:
+        line += " · " + _("credit {amount}").format(
+            amount=money(balance.credit_minor, balance.currency)
+        )
+    return line
 
 
 class ContractorsModel(QAbstractTableModel):
@@ -159,7 +188,7 @@ class ContractorsModel(QAbstractTableModel):
         self._requested: set[int] = set()
         self._generation = 0
         self._searching = False
-        self._summary = ListSummary(0, 0, 0, currency)
+        self._summary = ListSummary(0, (CurrencyTotal(currency),), currency)
         self._search_key = f"contractors-search-{id(self)}"
 
     # -- what the rest of the window uses ------------------------------------------------------
@@ -330,10 +359,8 @@ class ContractorsModel(QAbstractTableModel):
     @staticmethod
     def _raw(row: ContractorRow, name: str) -> Any:
         match name:
-            case "open":
-                return row.open_minor
-            case "overdue":
-                return row.overdue_minor
+            case "open" | "overdue":
+                return row.sort_key(_AMOUNT[name])
             case "days":
                 return row.max_days_overdue
             case "phone":
@@ -341,16 +368,16 @@ class ContractorsModel(QAbstractTableModel):
         return getattr(row, name) or ""
 
     def _foreground(self, row: ContractorRow, name: str) -> QBrush | None:
-        if name in ("overdue", "days") and row.overdue_minor > 0:
+        if name in ("overdue", "days") and _owes(row, "overdue"):
             return self._red
-        if (name == "open" and row.open_minor == 0) or (
-            name == "overdue" and not row.overdue_minor
-        ):
+        if name in _AMOUNT and not _owes(row, name):
             return self._muted
         return None
 
     @staticmethod
     def _tooltip(row: ContractorRow, name: str) -> str | None:
+        if name in _AMOUNT and row.balances:
+            return "\n".join(_balance_line(b) for b in row.balances)
         if name == "name":
             return ", ".join(filter(None, (row.name, row.city)))
         if name == "days" and row.max_days_overdue:
@@ -374,9 +401,7 @@ class ContractorsModel(QAbstractTableModel):
         if found.first_page:
             self._pages[0] = found.first_page
         self.endResetModel()
-        self._summary = ListSummary(
-            len(self._ids), found.result.open_minor, found.result.overdue_minor, self._currency
-        )
+        self._summary = ListSummary(len(self._ids), found.result.totals, self._currency)
         self.loading_changed.emit(False)
         self.search_finished.emit(self._summary)
 

@@ -8,9 +8,15 @@ from typing import Any
 from desktop_app.cli import serialize
 from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
 from desktop_app.domain.identifiers import format_phone
-from desktop_app.domain.money import format_money, normalize_currency, parse_amount
+from desktop_app.domain.money import (
+    format_amounts,
+    format_money,
+    normalize_currency,
+    parse_amount,
+)
 from desktop_app.i18n import _, ngettext
 from desktop_app.services import contractor_list, contractors, firm, views
+from desktop_app.services.contractor_list import ContractorRow
 from desktop_app.services.dunning import actions, promises
 
 
@@ -56,7 +62,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     lst.add_argument("--search", default="", help=_("name, city, NIP, e-mail or phone fragment"))
     lst.add_argument("--sort", choices=contractor_list.SORT_KEYS, default=None)
     lst.add_argument("--limit", type=int)
-    lst.add_argument("--currency", help=_("currency of the balances (default: the firm's)"))
+    lst.add_argument(
+        "--currency", help=_("currency whose amounts order the list (default: the firm's)")
+    )
     today_flag(lst)
     json_flag(lst)
     lst.set_defaults(handler=list_contractors)
@@ -198,8 +206,8 @@ def list_contractors(ctx: Context) -> int:
                 str(r.id),
                 r.name,
                 r.nip or "",
-                format_money(r.open_minor, r.currency),
-                format_money(r.overdue_minor, r.currency),
+                _amounts(r, "open_minor"),
+                _amounts(r, "overdue_minor"),
                 str(r.max_days_overdue or ""),
             )
             for r in rows
@@ -207,6 +215,10 @@ def list_contractors(ctx: Context) -> int:
         right={0, 3, 4, 5},
     )
     return 0
+
+
+def _amounts(row: ContractorRow, amount: str) -> str:
+    return format_amounts(((getattr(b, amount), b.currency) for b in row.balances), row.currency)
 
 
 def pause_contractor(ctx: Context) -> int:

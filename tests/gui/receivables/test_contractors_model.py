@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.domain.money import format_money
+from desktop_app.services.contractor_list import CurrencyTotal
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import theme
@@ -49,8 +50,9 @@ def test_cells_are_formatted_with_raw_values_behind_them(
     assert row is not None
     overdue = model.index(row, COLUMN["overdue"])
     assert overdue.data() == format_money(90_000, "PLN")
-    assert overdue.data(SortRole) == 90_000
-    assert model.index(row, COLUMN["open"]).data(SortRole) == 120_000
+    # the home currency's amount, then the largest other currency's (none here)
+    assert overdue.data(SortRole) == (90_000, 0)
+    assert model.index(row, COLUMN["open"]).data(SortRole) == (120_000, 0)
     assert (
         model.index(row, COLUMN["days"]).data(SortRole)
         == (TODAY - TODAY.replace(month=9, day=15)).days
@@ -67,8 +69,7 @@ def test_cells_are_formatted_with_raw_values_behind_them(
     gamma_brush = model.index(gamma_row, COLUMN["overdue"]).data(Qt.ItemDataRole.ForegroundRole)
     assert gamma_brush is None or gamma_brush.color() != theme.overdue_text()
     assert model.summary.count == 4
-    assert model.summary.open_minor == 120_000 + 500_000 + 20_000
-    assert model.summary.overdue_minor == 90_000 + 500_000
+    assert model.summary.totals == (CurrencyTotal("PLN", 120_000 + 500_000 + 20_000, 590_000),)
 
 
 def test_sort_and_filter_run_in_sql(
