@@ -17,6 +17,7 @@ from db.uow import Database
 from desktop_app.errors import DatabaseError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
+from desktop_app.services.dunning import scenarios
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,10 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
                 backup_sqlite(path, current)
             log.info("migrating %s from %s to %s", _shown(url), current, head)
             migrate.upgrade(engine)
+        database = Database(engine=engine, url=url)
+        if upgrade:
+            # seeding happens here, once, so that reading the scenarios never writes
+            scenarios.seed_presets(database)
     except DatabaseError:
         engine.dispose()
         raise
@@ -127,7 +132,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
                 target=_shown(url), error=str(exc.orig).strip() if exc.orig else exc
             )
         ) from exc
-    return Database(engine=engine, url=url)
+    return database
 
 
 def _shown(url: URL) -> str:
