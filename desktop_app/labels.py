@@ -35,6 +35,12 @@ STATUS_LABELS = {
     "uncertain": N_("Uncertain"),
     "cancelled": N_("Cancelled"),
 }
+#: a channel that cannot send because nobody entered its server or gateway yet
+NOT_SET_UP_LABELS = {
+    "email": N_("E-mail is not set up"),
+    "sms": N_("SMS sending is not set up"),
+    "voice": N_("Voice calls are not set up"),
+}
 LANGUAGE_LABELS = {"pl": N_("Polish"), "en": N_("English"), "ru": N_("Russian")}
 PROMISE_LABELS = {
     "open": N_("Pending"),
@@ -47,6 +53,10 @@ PROMISE_LABELS = {
 def channel(code: str, *, short: bool = False) -> str:
     table = SHORT_CHANNEL_LABELS if short else CHANNEL_LABELS
     return _(table[code]) if code in table else code
+
+
+def not_set_up(code: str) -> str:
+    return _(NOT_SET_UP_LABELS[code]) if code in NOT_SET_UP_LABELS else code
 
 
 def status(code: str) -> str:

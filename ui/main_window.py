@@ -482,6 +482,8 @@ class MainWindow(QMainWindow):
         link = ""
         if bridge.mode is Mode.NO_FIRM:
             link = "settings"
+        elif status is not None and status.not_set_up:
+            link = "setup"
         elif status is not None and (status.failed or status.uncertain):
             link = "outbox"
         if link:
@@ -495,6 +497,8 @@ class MainWindow(QMainWindow):
     def _sending_link(self, link: str) -> None:
         if link == "settings":
             self.sending.open_settings("firm")
+        elif link == "setup":
+            self.sending.open_settings(self.sending.setup_tab())
         else:
             self.sending.open_outbox()
 

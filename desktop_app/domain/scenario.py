@@ -97,7 +97,8 @@ class Scenario:
     per_invoice: bool = False
     on_paid: OnPaid = field(default_factory=OnPaid)
     handover: Handover | None = None
-    #: no reminder for an item within this many days of the previous one (manual ones included)
+    #: no reminder to a contractor within this many days of the previous one, whichever invoices
+    #: it was about (manual ones included)
     min_gap_days: int = 2
 
     def step(self, code: str) -> Step:

@@ -14,10 +14,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from db import migrate
 from db.engine import busy_timeout_seconds, make_engine, sqlite_path, to_url
 from db.uow import Database
-from desktop_app.errors import DatabaseError
+from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
 from desktop_app.services import column_limits, db_faults
+from desktop_app.services.dunning import scenarios
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,16 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
                 backup_sqlite(path, current)
             log.info("migrating %s from %s to %s", _shown(url), current, head)
             migrate.upgrade(engine)
-    except DatabaseError:
+        database = Database(
+            engine=engine,
+            url=url,
+            explain=explain,
+            flush_checks=(column_limits.check_session,),
+        )
+        if upgrade:
+            # seeding happens here, once, so that reading the scenarios never writes
+            scenarios.seed_presets(database)
+    except InkasoError:  # already the user's sentence (seeding may meet a busy database too)
         engine.dispose()
         raise
     except Exception as exc:
@@ -177,12 +187,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
                 target=_shown(url), error=str(exc.orig).strip() if exc.orig else exc
             )
         ) from exc
-    return Database(
-        engine=engine,
-        url=url,
-        explain=explain,
-        flush_checks=(column_limits.check_session,),
-    )
+    return database
 
 
 def _shown(url: URL) -> str:

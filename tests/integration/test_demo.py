@@ -49,12 +49,14 @@ def _rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
 
 
 def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    # the scenario presets are not demo data: they are stored (and time-stamped) when the
+    # database is created
     tables = [
         name
         for (name,) in _rows(
             path,
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'alembic_version' ORDER BY name",
+            "AND name NOT IN ('alembic_version', 'scenario') ORDER BY name",
         )
     ]
     return {t: _rows(path, f'SELECT * FROM "{t}" ORDER BY 1, 2') for t in tables}

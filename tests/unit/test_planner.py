@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from desktop_app.domain import planner
 from desktop_app.domain.planner import Done, Item, plan_item
 from desktop_app.domain.presets import ESCALATION, GENTLE_EMAIL, PRESETS, SMS_CLASSIC
+from desktop_app.domain.reminder_rule import PromiseTerms
 from desktop_app.domain.scenario import Conditions, Step, Trigger, from_dict, to_dict, validate
 from desktop_app.errors import ValidationError
 
@@ -127,7 +128,7 @@ def test_gap_after_a_manual_reminder() -> None:
         {"handed_over": True},
         {"contractor_paused_until": D(2026, 3, 30)},
         {"invoice_paused_until": D(2026, 3, 20)},
-        {"promise_until": D(2026, 3, 20)},
+        {"promise": PromiseTerms(D(2026, 3, 18), 100_00, "PLN")},
     ],
 )
 def test_blocked_items_get_nothing(blocker: dict[str, object]) -> None:

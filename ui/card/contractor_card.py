@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.domain.identifiers import format_phone
+from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import views
@@ -768,8 +769,7 @@ class ContractorCardWindow(QDialog):
 
     @staticmethod
     def _paused(card: ContractorCard) -> bool:
-        until = card.contractor.paused_until
-        return until is not None and until >= card.today
+        return pause_in_force(card.contractor.paused_until, card.today)
 
     def set_dunning(self, dunning: ContractorDunning) -> None:
         """Messages, promises and invoice flags (disputed, paused, handed over)."""
@@ -928,7 +928,7 @@ class ContractorCardWindow(QDialog):
 
         now = self._now()
 
-        def send(channel: str) -> None:
+        def send(channel: str, force: bool) -> None:
             dialog.sending()
 
             def sent(result: actions.ManualResult) -> None:
@@ -957,7 +957,7 @@ class ContractorCardWindow(QDialog):
                 self.reload()
 
             self._ops.write(
-                lambda: actions.send_reminder_now(db, cid, channel, now=now()),
+                lambda: actions.send_reminder_now(db, cid, channel, now=now(), force=force),
                 on_success=sent,
                 on_failure=failed,
                 owner=self,
@@ -985,7 +985,7 @@ class ContractorCardWindow(QDialog):
         else:
             menu.addAction(_("Dispute…"), lambda: self.set_dispute(number, True))
         today = self.card.today if self.card else self._today()
-        if flags is not None and flags.paused_until and flags.paused_until >= today:
+        if flags is not None and pause_in_force(flags.paused_until, today):
             menu.addAction(
                 _("Resume reminders for this invoice"), lambda: self.pause_invoice(number, False)
             )
@@ -1061,7 +1061,7 @@ def _flag_marks(flags: InvoiceFlags, texts: formatting.Texts, today: dt.date) ->
         marks.append(_("disputed"))
     if flags.handed_over_on is not None:
         marks.append(_("handed over to collection"))
-    if flags.paused_until is not None and flags.paused_until >= today:
+    if flags.paused_until is not None and pause_in_force(flags.paused_until, today):
         marks.append(_("reminders paused until {date}").format(date=texts.date(flags.paused_until)))
     return marks
 

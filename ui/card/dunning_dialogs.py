@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QTreeWidget,
@@ -234,10 +236,14 @@ class PromiseDialog(QDialog):
 
 
 class SendNowDialog(QDialog):
-    """Choose a channel, see exactly what will go out, then send it."""
+    """Choose a channel, see exactly what will go out, then send it.
+
+    While a pause or a promise holds the contractor's reminders the preview says so, and the
+    reminder goes only after a person confirms it (``send_requested`` then carries force).
+    """
 
     preview_requested = Signal(str)
-    send_requested = Signal(str)
+    send_requested = Signal(str, bool)  # channel, the person confirmed sending despite holds
 
     def __init__(self, channels: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -254,6 +260,14 @@ class SendNowDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        pal = self.warning.palette()
+        pal.setColor(self.warning.foregroundRole(), theme.overdue_text())
+        self.warning.setPalette(pal)
+        self.warning.setVisible(False)
+        self.warnings: tuple[str, ...] = ()
+        self.confirm_box: QMessageBox | None = None
         self.body = QTextBrowser()
         self.body.setOpenLinks(False)
         note = QLabel(
@@ -269,7 +283,7 @@ class SendNowDialog(QDialog):
         )
         self.send_button.setEnabled(False)
         self.buttons.rejected.connect(self.reject)
-        self.send_button.clicked.connect(lambda: self.send_requested.emit(self.current_channel()))
+        self.send_button.clicked.connect(self._send_clicked)
         form = QFormLayout()
         form.addRow(_("&Channel:"), self.channel)
         layout = QVBoxLayout(self)
@@ -284,6 +298,7 @@ class SendNowDialog(QDialog):
             layout.addWidget(missing)
         layout.addLayout(form)
         layout.addWidget(self.summary)
+        layout.addWidget(self.warning)
         layout.addWidget(self.body, 1)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
@@ -309,11 +324,51 @@ class SendNowDialog(QDialog):
             self.body.setHtml(preview.message.html)
         else:
             self.body.setPlainText(preview.message.text)
+        self._set_warnings(preview.warnings)
         self.send_button.setEnabled(bool(preview.to))
+
+    def _set_warnings(self, warnings: Sequence[str]) -> None:
+        self.warnings = tuple(warnings)
+        self.warning.setText(
+            _("Reminders to this contractor are on hold: {reasons}.").format(
+                reasons="; ".join(self.warnings)
+            )
+            if self.warnings
+            else ""
+        )
+        self.warning.setVisible(bool(self.warnings))
+        self.send_button.setText(_("&Send anyway…") if self.warnings else _("&Send now"))
+
+    def _send_clicked(self) -> None:
+        channel = self.current_channel()
+        if not self.warnings:
+            self.send_requested.emit(channel, False)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Send the reminder anyway?"),
+            _(
+                "Reminders to this contractor are on hold:\n{reasons}\n\nSend this one anyway?"
+            ).format(reasons="\n".join("• " + w for w in self.warnings)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self.send_requested.emit(channel, True)
+
+        box.buttonClicked.connect(answered)
+        self.confirm_box = box
+        box.open()
 
     def show_problem(self, message: str) -> None:
         self.summary.setText(html.escape(message))
         self.body.clear()
+        self._set_warnings(())
         self.send_button.setEnabled(False)
 
     def sending(self) -> None:

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from db.uow import Database
+from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import InkasoError
 from desktop_app.scheduler import DunningScheduler
-from desktop_app.services.dunning import outbox
+from desktop_app.services.dunning import outbox, scenarios
+from desktop_app.services.dunning.channel_setup import ConfiguredChannels
 from desktop_app.services.dunning.runner import RunReport
 from desktop_app.services.firm import get_firm
-from desktop_app.settings import get_value
+from desktop_app.settings import Snapshot
 from ui.operations import Operations
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ class Mode(enum.Enum):
     PAUSED = "paused"
     #: no firm details yet: the runner refuses to send reminders signed by nobody
     NO_FIRM = "no_firm"
+    #: no channel the scenarios use is set up (no SMTP server, no gateway): nothing is sent
+    NOT_SET_UP = "not_set_up"
     #: the machine lock is held by another Inkaso (say ``inkaso scheduler`` as a service)
     ELSEWHERE = "elsewhere"
     STOPPED = "stopped"
@@ -54,16 +58,26 @@ class SendingStatus:
     failed: int
     uncertain: int
     pending: int
+    #: message channels the scenarios in use send through that are not set up yet
+    not_set_up: tuple[str, ...] = ()
+    #: ... and whether that is every one of them (then no reminder goes out at all)
+    nothing_set_up: bool = False
 
 
 def read_status(db: Database) -> SendingStatus:
     counts = outbox.counts(db)
+    settings = Snapshot.load(db)
+    used = scenarios.channels_in_use(db)
+    # only the settings are read: whether a channel is set up needs no secret
+    missing = used - ConfiguredChannels(settings, lambda _name: None).configured()
     return SendingStatus(
-        paused=bool(get_value(db, "schedule.paused")),
+        paused=bool(settings["schedule.paused"]),
         firm_configured=get_firm(db) is not None,
         failed=counts["failed"] + counts["failed_permanently"],
         uncertain=counts["uncertain"],
         pending=counts["pending"],
+        not_set_up=tuple(c for c in MESSAGE_CHANNELS if c in missing),
+        nothing_set_up=bool(used) and missing == used,
     )
 
 
@@ -257,6 +271,8 @@ class SchedulerBridge(QObject):
             self.mode = Mode.NO_FIRM
         elif status.paused:
             self.mode = Mode.PAUSED
+        elif status.nothing_set_up:
+            self.mode = Mode.NOT_SET_UP
         else:
             self.mode = Mode.RUNNING
         self.state_changed.emit()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
@@ -74,6 +75,10 @@ class SendingController(QObject):
         self.firm_action = QAction(_("Enter your firm's details…"), self)
         self.firm_action.triggered.connect(lambda: self.open_settings("firm"))
         self.firm_action.setVisible(False)
+        self.setup_action = QAction(_("Set up sending…"), self)
+        self.setup_action.setToolTip(_("Enter the e-mail server or the SMS gateway"))
+        self.setup_action.triggered.connect(lambda: self.open_settings(self.setup_tab()))
+        self.setup_action.setVisible(False)
 
         bridge.state_changed.connect(self._state_changed)
         bridge.run_finished.connect(self._run_finished)
@@ -149,12 +154,23 @@ class SendingController(QObject):
         self.pause_action.blockSignals(blocked)
         self.pause_action.setEnabled(status is not None)
         self.firm_action.setVisible(bridge.mode is Mode.NO_FIRM)
-        can_run = bridge.mode in (Mode.RUNNING, Mode.ELSEWHERE) and not bridge.running_now
+        self.setup_action.setVisible(
+            bridge.mode is not Mode.NO_FIRM and bool(status and status.not_set_up)
+        )
+        can_run = (
+            bridge.mode in (Mode.RUNNING, Mode.NOT_SET_UP, Mode.ELSEWHERE)
+            and not bridge.running_now
+        )
         self.run_action.setEnabled(can_run)
         if bridge.running_now:
             self.run_action.setText(_("Running…"))
         else:
             self.run_action.setText(_("&Run now"))
+
+    def setup_tab(self) -> str:
+        """The settings tab of the first channel that is not set up."""
+        status = self.bridge.status
+        return status.not_set_up[0] if status is not None and status.not_set_up else "email"
 
     # -- words ---------------------------------------------------------------------------------
 
@@ -167,7 +183,9 @@ class SendingController(QObject):
         elif mode is Mode.ELSEWHERE:
             base = _("sending is done by another Inkaso process")
         elif mode is Mode.NO_FIRM:
-            base = _("reminders wait for your firm's details (Settings)")
+            base = _("Your firm's details are missing: no reminders are being sent — Settings…")
+        elif mode is Mode.NOT_SET_UP:
+            base = self.not_set_up_text(nothing=True)
         elif mode is Mode.PAUSED:
             base = _("sending paused")
         elif mode is Mode.STOPPED:
@@ -178,6 +196,8 @@ class SendingController(QObject):
             base = _("sending reminders automatically")
         status = bridge.status
         problems = []
+        if status is not None and mode in (Mode.RUNNING, Mode.PAUSED) and status.not_set_up:
+            problems.append(self.not_set_up_text(nothing=False))
         if status is not None and mode is not Mode.ELSEWHERE:
             if status.failed:
                 problems.append(self.failed_text(status.failed))
@@ -186,6 +206,16 @@ class SendingController(QObject):
         if problems and mode is Mode.RUNNING and not bridge.running_now:
             return "; ".join(problems)
         return "; ".join([base, *problems])
+
+    def not_set_up_text(self, *, nothing: bool) -> str:
+        """Which channels are not set up, and that nothing (or only those reminders) goes."""
+        status = self.bridge.status
+        missing = "; ".join(labels.not_set_up(c) for c in (status.not_set_up if status else ()))
+        if nothing:
+            return _("{problem}: no reminders are being sent — Settings…").format(problem=missing)
+        return _("{problem}: those reminders are not being sent — Settings…").format(
+            problem=missing
+        )
 
     @staticmethod
     def failed_text(count: int) -> str:

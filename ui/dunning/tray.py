@@ -1,7 +1,7 @@
 """The tray icon: Inkaso keeps sending reminders while its window is closed.
 
-The icon and its tooltip say whether sending runs, is paused, waits for the firm's details, is done
-by another Inkaso on this computer, or has failed messages; a balloon tells about a run that left
+The icon and its tooltip say whether sending runs, is paused, waits for the firm's details or for
+a channel to be set up, is done by another Inkaso on this computer, or has failed messages; a balloon tells about a run that left
 failed or uncertain messages. The menu opens the window, pauses sending, shows the outbox, runs a
 cycle now and quits. Without a system tray (some Linux desktops) nothing here is shown and closing
 the window quits Inkaso as usual.
@@ -43,7 +43,7 @@ def state_icon(mode: Mode, problems: int) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     centre = QPointF(46, 46)
-    if problems or mode is Mode.NO_FIRM:
+    if problems or mode in (Mode.NO_FIRM, Mode.NOT_SET_UP):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#e65100"))
         painter.drawEllipse(centre, 15, 15)
@@ -87,6 +87,7 @@ class SendingTray(QObject):
         self.quit_action.triggered.connect(self.quit_requested)
         self.menu.addAction(self.status_action)
         self.menu.addAction(controller.firm_action)
+        self.menu.addAction(controller.setup_action)
         self.menu.addSeparator()
         self.menu.addAction(self.open_action)
         self.menu.addAction(controller.pause_action)

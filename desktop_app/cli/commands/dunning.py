@@ -44,6 +44,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     remind = sub.add_parser("remind", help=_("send a reminder to a contractor now"))
     remind.add_argument("--contractor", required=True, metavar="ID|NIP")
     remind.add_argument("--channel", choices=("email", "sms", "voice"), default="email")
+    remind.add_argument(
+        "--force",
+        action="store_true",
+        help=_("send even while a pause or a promise to pay holds the contractor's reminders"),
+    )
     json_flag(remind)
     remind.set_defaults(handler=remind_cmd)
 
@@ -128,6 +133,7 @@ def run_cmd(ctx: Context) -> int:
                     for r in report.sent.rows
                 ],
                 "errors": report.errors,
+                "notes": report.notes,
             }
         )
     else:
@@ -140,6 +146,8 @@ def run_cmd(ctx: Context) -> int:
         )
         for error in report.errors:
             ctx.line("! " + error)
+        for note in report.notes:
+            ctx.line("- " + note)
     if report.busy_holder is not None:
         return 3
     counts = report.counts()
@@ -159,7 +167,14 @@ def remind_cmd(ctx: Context) -> int:
     settings = Snapshot.load(ctx.db)
     now = dt.datetime.now(windows.firm_zone(settings))
     contractor = get_contractor(ctx.db, ctx.args.contractor)
-    result = actions.send_reminder_now(ctx.db, contractor.id, ctx.args.channel, now=now)
+    try:
+        result = actions.send_reminder_now(
+            ctx.db, contractor.id, ctx.args.channel, now=now, force=ctx.args.force
+        )
+    except actions.ReminderHeldError as exc:
+        raise actions.ReminderHeldError(
+            exc.message + " " + _("Add --force to send it anyway.")
+        ) from exc
     rows = result.report.rows
     if ctx.json:
         ctx.emit_json(

@@ -10,11 +10,22 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Contractor, DunningLog, Invoice, OutboxMessage
+from db.models import DunningLog, Invoice, OutboxMessage
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.domain import planner
-from desktop_app.domain.scenario import MESSAGE_CHANNELS
+from desktop_app.domain.reminder_rule import (
+    BEFORE_DUE,
+    CLOSED,
+    DUE_STATES,
+    DUE_TODAY,
+    HELD,
+    OVERDUE,
+    due_state,
+    reminder_allowed,
+    step_state,
+)
+from desktop_app.domain.scenario import MESSAGE_CHANNELS, Scenario, Step
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.messaging import Item, RenderedMessage
@@ -27,16 +38,26 @@ from desktop_app.services.dunning.sender import SendReport, naive_utc, send_due
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot
 
-#: wording used by a manual reminder when the item's scenario has no step for that channel
+#: wording of a manual reminder when the items' scenario has none for the channel and the
+#: state of the most urgent item (before its due date, on it, after it)
 FALLBACK_TEMPLATES = {
-    ("email", True): "gentle-email/email_overdue",
-    ("email", False): "gentle-email/email_before_due",
-    ("sms", True): "sms-classic/sms_overdue",
-    ("sms", False): "sms-classic/sms_before_due",
-    ("voice", True): "escalation/voice_overdue",
-    ("voice", False): "escalation/voice_overdue",
+    ("email", OVERDUE): "gentle-email/email_overdue",
+    ("email", DUE_TODAY): "gentle-email/email_due_today",
+    ("email", BEFORE_DUE): "gentle-email/email_before_due",
+    ("sms", OVERDUE): "sms-classic/sms_overdue",
+    ("sms", DUE_TODAY): "sms-classic/sms_due_today",
+    ("sms", BEFORE_DUE): "sms-classic/sms_before_due",
+    ("voice", OVERDUE): "escalation/voice_overdue",
+    # no spoken wording ships for a term that has not run out: the SMS one reads well aloud
+    ("voice", DUE_TODAY): "sms-classic/sms_due_today",
+    ("voice", BEFORE_DUE): "sms-classic/sms_before_due",
 }
 MANUAL = "manual"
+
+
+class ReminderHeldError(ConflictError):
+    """Reminders to the contractor are held (a pause, a promise to pay): a person who still
+    wants to send one must say so (the card asks; the CLI takes ``--force``)."""
 
 
 def pause_contractor(
@@ -140,6 +161,7 @@ def send_reminder_now(
     channel: str,
     *,
     now: dt.datetime,
+    force: bool = False,
     actor: str | None = None,
     secret: SecretReader = get_secret,
 ) -> ManualResult:
@@ -147,6 +169,8 @@ def send_reminder_now(
 
     The items' current scenario step is marked done on all its channels, and the gap rule
     (``min_gap_days``) keeps the next automatic reminder from following the next morning.
+    While a pause or a promise holds the contractor's reminders, nothing is sent unless
+    ``force`` says that a person saw the warnings and wants it anyway.
     """
     if channel not in MESSAGE_CHANNELS:
         raise ValidationError(
@@ -161,19 +185,26 @@ def send_reminder_now(
     local = now
     today = local.date()
     utc = naive_utc(now)
-    with db.write() as session:
+    with db.read() as session:
         draft = draft_reminder(session, settings, ref, channel, today)
-        contractor, recipient, composer = draft.contractor, draft.recipient, draft.composer
-        current, items, rendered, to = draft.current, draft.items, draft.rendered, draft.to
-        if not to:
-            raise ValidationError(
-                _("{name} has no address for {channel}").format(
-                    name=contractor.name, channel=labels.channel(channel)
-                )
+    recipient, composer = draft.recipient, draft.composer
+    current, items, rendered, to = draft.current, draft.items, draft.rendered, draft.to
+    if not to:
+        raise ValidationError(
+            _("{name} has no address for {channel}").format(
+                name=recipient.name, channel=labels.channel(channel)
             )
+        )
+    if draft.warnings and not force:
+        raise ReminderHeldError(
+            _("Not sent to {name}: {warnings}.").format(
+                name=recipient.name, warnings="; ".join(draft.warnings)
+            )
+        )
+    with db.write() as session:
         row = OutboxMessage(
-            key=f"{MANUAL}/{channel}/c{contractor.id}/{utc.isoformat(timespec='seconds')}",
-            contractor_id=contractor.id,
+            key=f"{MANUAL}/{channel}/c{recipient.id}/{utc.isoformat(timespec='seconds')}",
+            contractor_id=recipient.id,
             step=MANUAL,
             channel=channel,
             recipients=list(to),
@@ -231,7 +262,6 @@ def send_reminder_now(
 class ReminderDraft:
     """A manual reminder as it would go out now: who, about what, in which words."""
 
-    contractor: Contractor
     recipient: Recipient
     composer: Composer
     #: (scenario, item, its current timeline entry) per open instalment, oldest due first
@@ -240,21 +270,36 @@ class ReminderDraft:
     items: list[Item]
     rendered: RenderedMessage
     to: tuple[str, ...]
+    #: what holds the contractor's reminders now (a pause, a promise), in plain sentences;
+    #: a person confirms before such a reminder goes
+    warnings: tuple[str, ...] = ()
+    #: before the due date, on it or after it: the most urgent of the items, which the
+    #: wording follows
+    state: str = OVERDUE
 
 
 def draft_reminder(
     session: Session, settings: Snapshot, ref: str | int, channel: str, today: dt.date
 ) -> ReminderDraft:
-    """Compose the reminder about everything open: the wording of the items' current step
-    for that channel, or a built-in one when their scenario has none."""
+    """Compose the reminder about everything open that may be reminded about.
+
+    The wording follows the most urgent item (overdue before due today before not yet due):
+    its current step's template for the channel when that step is written for that situation,
+    otherwise a built-in one. A pause or promise in force becomes a warning.
+    """
     contractor = contractors.resolve(session, ref)
     state = load_state(session, today, contractor_ids=[contractor.id])
-    open_items = [
-        (name, item)
-        for name, item in state.items
-        if item.open_minor > 0 and not item.disputed and not item.handed_over
-    ]
-    if not open_items:
+    remindable: list[tuple[str, planner.Item]] = []
+    warnings: list[str] = []
+    for name, item in state.items:
+        verdict = reminder_allowed(item, channel, today)
+        if verdict.has(CLOSED):
+            continue
+        remindable.append((name, item))
+        for reason in verdict.of(HELD):
+            if reason.text() not in warnings:
+                warnings.append(reason.text())
+    if not remindable:
         raise ValidationError(
             _("{name} owes nothing that can be reminded about").format(name=contractor.name)
         )
@@ -262,25 +307,45 @@ def draft_reminder(
     composer.recipients(session, [contractor.id])
     recipient = composer.recipient(contractor.id)
     current: list[tuple[str, planner.Item, planner.Entry | None]] = []
-    template_name = None
-    for name, item in sorted(open_items, key=lambda p: p[1].due_date):
+    for name, item in sorted(remindable, key=lambda p: (p[1].due_date, p[1].instalment_id)):
         entries = planner.timeline(
             state.scenarios[name], item, state.history_for(name, item.instalment_id), today
         )
-        entry = entries[-1] if entries else None
-        current.append((name, item, entry))
-        if entry is not None and entry.step != planner.HANDOVER:
-            step = state.scenarios[name].step(entry.step)
-            template_name = step.templates.get(channel) or template_name
-    overdue = any(item.due_date < today for _n, item, _e in current)
-    template_name = template_name or FALLBACK_TEMPLATES[(channel, overdue)]
+        current.append((name, item, entries[-1] if entries else None))
+    urgent = max((due_state(i.due_date, today) for _n, i, _e in current), key=DUE_STATES.index)
+    template_name = _scenario_wording(state.scenarios, current, channel, urgent, today)
+    template_name = template_name or FALLBACK_TEMPLATES[(channel, urgent)]
     items_by_id = template_items(session, [i.instalment_id for _n, i, _e in current], today)
     items = [items_by_id[i.instalment_id] for _n, i, _e in current]
     rendered = composer.render(template_name, recipient, items, today, channel)
     to = tuple(recipient.emails if channel == "email" else recipient.phones[:1])
     return ReminderDraft(
-        contractor, recipient, composer, current, template_name, items, rendered, to
-    )
+        recipient, composer, current, template_name, items, rendered, to,
+        tuple(warnings), urgent,
+    )  # fmt: skip
+
+
+def _scenario_wording(
+    scenarios: dict[str, Scenario],
+    current: list[tuple[str, planner.Item, planner.Entry | None]],
+    channel: str,
+    wanted: str,
+    today: dt.date,
+) -> str | None:
+    """The template of the most advanced current step written for ``wanted`` (say, overdue)
+    among the items in that state, for ``channel``; None when no such step has one."""
+    steps: list[tuple[tuple[int, int, int], Step]] = []
+    for name, item, entry in current:
+        if entry is None or entry.step == planner.HANDOVER:
+            continue
+        if due_state(item.due_date, today) != wanted:
+            continue
+        step = scenarios[name].step(entry.step)
+        if step_state(step) == wanted and step.templates.get(channel):
+            steps.append(((entry.order, entry.occurrence, -item.due_date.toordinal()), step))
+    if not steps:
+        return None
+    return max(steps, key=lambda pair: pair[0])[1].templates[channel]
 
 
 def _mark_manual(

@@ -105,6 +105,8 @@ class ReminderPreview:
     template: str
     invoices: tuple[str, ...]
     message: RenderedMessage
+    #: what holds the contractor's reminders (a pause, a promise): a person confirms first
+    warnings: tuple[str, ...] = ()
 
 
 def preview_reminder(db: Database, ref: str | int, channel: str, today: dt.date) -> ReminderPreview:
@@ -122,6 +124,7 @@ def preview_reminder(db: Database, ref: str | int, channel: str, today: dt.date)
         draft.template_name,
         tuple(i.number for i in draft.items),
         draft.rendered,
+        draft.warnings,
     )
 
 

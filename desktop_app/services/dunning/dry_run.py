@@ -79,11 +79,11 @@ def dry_run(db: Database, today: dt.date, days: int = 14) -> DryRun:
             _("The calendar covers 1 to {max} days").format(max=MAX_DAYS), field="days"
         )
     settings = Snapshot.load(db)
-    with db.write() as session:  # write: the presets are stored on first use
+    with db.read() as session:
         state = load_state(session, today)
     plans = planning.calendar(state, today, days, windows.business_only(settings))
     groups = planning.flatten(plans)
-    ids = sorted({a.item.instalment_id for g in groups for a in g.actions})
+    ids = sorted({i.instalment_id for g in groups for i in g.items})
     contractor_ids = sorted({g.contractor_id for g in groups})
     items = {}
     names: dict[int, str] = {}
@@ -114,12 +114,12 @@ def dry_run(db: Database, today: dt.date, days: int = 14) -> DryRun:
                 key=group.key,
                 items=tuple(
                     DryRunItem(
-                        invoice=items[a.item.instalment_id].number,
-                        due_date=a.item.due_date,
-                        open_minor=a.item.open_minor,
-                        currency=a.item.currency,
+                        invoice=items[i.instalment_id].number,
+                        due_date=i.due_date,
+                        open_minor=i.open_minor,
+                        currency=i.currency,
                     )
-                    for a in group.actions
+                    for i in group.items
                 ),
             )
         )

@@ -241,6 +241,13 @@ def retry(db: Database, message_id: int, *, actor: str | None = None) -> None:
                     id=message_id, status=labels.status(row.status)
                 )
             )
+        if not row.body_text:
+            # its template failed: there is nothing to send; the next reminder uses the fixed one
+            raise ValidationError(
+                _("Message {id} was never written ({error}); fix the template instead").format(
+                    id=message_id, error=row.last_error or ""
+                )
+            )
         row.status = "pending"
         row.next_attempt_at = AT_NEXT_RUN
         row.valid_until = None  # a person chose to send it, whatever the schedule says

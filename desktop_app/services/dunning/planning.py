@@ -1,9 +1,10 @@
-"""Turning the planner's per-item actions into messages, tasks and log rows.
+"""Turning the planner's actions into messages, tasks and log rows.
 
-Actions for one contractor at the same step and channel become one message listing all those
-items (or one per invoice when the scenario says so). Each message gets a key built from what it
-is about; the key and the per-item log rows are unique in the database, which is what makes a
-second run, a second process or a second PC harmless.
+The planner decides per contractor: what is due for one contractor on one day goes as one
+message per channel of the most urgent step, listing every item due (or one per invoice when
+the scenario says so); tasks and notices are grouped per step. Each message gets a key built
+from what it is about; the key and the per-item log rows are unique in the database, which is
+what makes a second run, a second process or a second PC harmless.
 """
 
 from __future__ import annotations
@@ -12,16 +13,22 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop_app.domain import planner
-from desktop_app.domain.calendar import is_business_day
+from desktop_app.domain.reminder_rule import ChannelNow, channel_reasons
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.services.dunning.state import PlanningState
 
 
 @dataclass(frozen=True)
 class Group:
+    """One message or task: the wording of ``scenario``/``step`` on ``channel``.
+
+    ``actions`` are the item entries it settles (one log row each); ``listed`` the items it
+    names, which for a message are all the items of the contractor's reminder that day.
+    """
+
     kind: str  # "send" | "thanks" | "handover"
     scenario: str
     step: str
@@ -30,6 +37,19 @@ class Group:
     invoice_id: int | None
     actions: tuple[planner.Action, ...]
     day: dt.date
+    listed: tuple[planner.Item, ...] = ()
+    #: the scenario each action's item follows (its log row is kept under it)
+    sources: tuple[str, ...] = ()
+
+    @property
+    def items(self) -> tuple[planner.Item, ...]:
+        return self.listed or tuple(a.item for a in self.actions)
+
+    def settled(self) -> list[tuple[str, planner.Action]]:
+        """(the item's own scenario, action) for every entry this group settles."""
+        return list(
+            zip(self.sources or (self.scenario,) * len(self.actions), self.actions, strict=True)
+        )
 
     @property
     def key(self) -> str:
@@ -57,6 +77,8 @@ class Plan:
     day: dt.date
     groups: list[Group]
     skips: list[Skip]
+    #: entries that stay due because their channel cannot carry them yet (set-up, address)
+    waits: list[Skip] = field(default_factory=list)
 
 
 def plan_day(
@@ -64,44 +86,83 @@ def plan_day(
     today: dt.date,
     open_channels: Collection[str],
     *,
+    configured: Collection[str] = MESSAGE_CHANNELS,
+    business_days_only: Collection[str] = (),
     extra_history: dict[tuple[int, str], list[planner.Done]] | None = None,
     cache: planner.TimelineCache | None = None,
     items: list[tuple[str, planner.Item]] | None = None,
 ) -> Plan:
-    buckets: dict[tuple[str, str, str, str, int, int | None], list[planner.Action]] = defaultdict(
-        list
-    )
+    buckets: dict[_Bucket, list[tuple[str, planner.Action]]] = defaultdict(list)
     skips: list[Skip] = []
+    waits: list[Skip] = []
     cache = cache or planner.TimelineCache(today + planner.FAR)
+    by_contractor: dict[int, list[tuple[str, planner.Item]]] = defaultdict(list)
     for name, item in state.items if items is None else items:
-        scenario = state.scenarios[name]
-        history = state.history_for(name, item.instalment_id)
-        if extra_history:
-            history = history + extra_history.get((item.instalment_id, name), [])
-        for action in planner.plan_item(scenario, item, history, today, open_channels, cache):
-            if action.kind == "skip":
-                skips.append(Skip(name, action, today))
+        by_contractor[item.contractor_id].append((name, item))
+    for _cid, owned in sorted(by_contractor.items()):
+        units = []
+        names = {}
+        for name, item in owned:
+            history = state.history_for(name, item.instalment_id)
+            extra = extra_history.get((item.instalment_id, name)) if extra_history else None
+            if extra:
+                history = history + extra
+            units.append((state.scenarios[name], item, history))
+            names[item.instalment_id] = name
+        for action in planner.plan_contractor(
+            units,
+            today,
+            open_channels,
+            configured=configured,
+            business_days_only=business_days_only,
+            cache=cache,
+        ):
+            name = names[action.item.instalment_id]
+            if action.kind in ("skip", "wait"):
+                (skips if action.kind == "skip" else waits).append(Skip(name, action, today))
                 continue
-            owner = item.invoice_id if scenario.per_invoice else None
-            buckets[
-                (action.kind, name, action.step, action.channel, item.contractor_id, owner)
-            ].append(action)
-    groups = [
-        Group(kind, name, step, channel, cid, owner, tuple(sorted(actions, key=_order)), today)
-        for (kind, name, step, channel, cid, owner), actions in sorted(
-            buckets.items(), key=_bucket_order
+            scenario, step, channel = action.carrier
+            owner = action.item.invoice_id if state.scenarios[name].per_invoice else None
+            key = (action.kind, scenario or name, step, channel, action.item.contractor_id, owner)
+            buckets[key].append((name, action))
+    # every channel of one reminder names every item of it
+    listed: dict[tuple[str, str, int, int | None], dict[int, planner.Item]] = defaultdict(dict)
+    for (kind, name, step, _channel, cid, owner), pairs in buckets.items():
+        if kind == "send":
+            listed[(name, step, cid, owner)].update(
+                (a.item.instalment_id, a.item) for _n, a in pairs
+            )
+    groups = []
+    for (kind, name, step, channel, cid, owner), pairs in sorted(
+        buckets.items(), key=_bucket_order
+    ):
+        pairs.sort(key=lambda pair: _order(pair[1]))
+        shown = (
+            tuple(sorted(listed[(name, step, cid, owner)].values(), key=_item_order))
+            if kind == "send" and channel in MESSAGE_CHANNELS
+            else ()
         )
-    ]
-    return Plan(today, groups, skips)
+        groups.append(
+            Group(
+                kind, name, step, channel, cid, owner, tuple(a for _n, a in pairs), today,
+                shown, tuple(n for n, _a in pairs),
+            )
+        )  # fmt: skip
+    return Plan(today, groups, skips, waits)
 
 
 def _order(action: planner.Action) -> tuple[dt.date, int]:
-    return (action.item.due_date, action.item.instalment_id)
+    return _item_order(action.item)
 
 
-def _bucket_order(
-    entry: tuple[tuple[str, str, str, str, int, int | None], object],
-) -> tuple[int, int, str, str]:
+def _item_order(item: planner.Item) -> tuple[dt.date, int]:
+    return (item.due_date, item.instalment_id)
+
+
+_Bucket = tuple[str, str, str, str, int, int | None]
+
+
+def _bucket_order(entry: tuple[_Bucket, object]) -> tuple[int, int, str, str]:
     (_kind, _name, step, channel, cid, owner), _actions = entry
     return (cid, owner or 0, step, channel)
 
@@ -111,7 +172,9 @@ def channels_for_day(day: dt.date, business_only: dict[str, bool]) -> set[str]:
     return {
         channel
         for channel in MESSAGE_CHANNELS
-        if not business_only.get(channel, False) or is_business_day(day)
+        if not channel_reasons(
+            channel, day, ChannelNow(business_days_only=business_only.get(channel, False))
+        )
     }
 
 
@@ -131,13 +194,19 @@ def calendar(
     cache = planner.TimelineCache(last + planner.FAR)
     # Only items with something to do today, or an entry coming inside the window, can appear;
     # the rest (long settled into their last step) are left out of the daily loop.
-    first = plan_day(state, today, channels_for_day(today, business_only), cache=cache)
-    busy = {(g.scenario, a.item.instalment_id) for g in first.groups for a in g.actions}
-    busy |= {(s.scenario, s.action.item.instalment_id) for s in first.skips}
-    moving = [
-        (name, item) for name, item in state.items
-        if (name, item.instalment_id) in busy or _may_act(state, name, item, today, last, cache)
-    ]  # fmt: skip
+    only = {channel for channel, flag in business_only.items() if flag}
+    first = plan_day(
+        state, today, channels_for_day(today, business_only), business_days_only=only, cache=cache
+    )
+    busy = {a.item.contractor_id for g in first.groups for a in g.actions}
+    busy |= {s.action.item.contractor_id for s in first.skips}
+    busy |= {
+        item.contractor_id
+        for name, item in state.items
+        if item.contractor_id not in busy and _may_act(state, name, item, today, last, cache)
+    }
+    # a contractor's items are planned together (one reminder a day, the gap, the thank-you)
+    moving = [(name, item) for name, item in state.items if item.contractor_id in busy]
     plans = []
     for offset in range(days):
         day = today + dt.timedelta(days=offset)
@@ -145,13 +214,13 @@ def calendar(
             first
             if offset == 0
             else plan_day(
-                state, day, channels_for_day(day, business_only),
+                state, day, channels_for_day(day, business_only), business_days_only=only,
                 extra_history=simulated, cache=cache, items=moving,
             )
         )  # fmt: skip
         for group in plan.groups:
-            for action in group.actions:
-                simulated[(action.item.instalment_id, group.scenario)].append(
+            for name, action in group.settled():
+                simulated[(action.item.instalment_id, name)].append(
                     planner.Done(action.step, action.occurrence, action.channel, day, "planned")
                 )
         for skip in plan.skips:

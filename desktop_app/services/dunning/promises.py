@@ -11,10 +11,10 @@ from db.models import Contractor, Payment, Promise, Task
 from db.uow import Database
 from desktop_app.domain.dates import check_date
 from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
+from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors
-from desktop_app.services.dunning.state import PROMISE_GRACE_DAYS
 
 
 def add_promise(

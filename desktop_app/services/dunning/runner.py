@@ -19,10 +19,10 @@ from db.uow import Database
 from desktop_app.errors import ConflictError
 from desktop_app.i18n import _
 from desktop_app.secrets import get_secret
-from desktop_app.services.dunning import lease, promises, windows
+from desktop_app.services.dunning import execute, lease, promises, windows
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.services.dunning.compose import Composer
-from desktop_app.services.dunning.execute import ApplyReport, apply_plan
+from desktop_app.services.dunning.execute import ApplyReport
 from desktop_app.services.dunning.planning import plan_day
 from desktop_app.services.dunning.sender import LeaseLostError, SendReport, send_due
 from desktop_app.services.dunning.state import load as load_state
@@ -40,17 +40,23 @@ class RunReport:
     tasks: int = 0
     skipped: int = 0
     handed_over: int = 0
+    #: messages whose template could not be rendered (failed in the outbox, with the reason)
+    render_failed: int = 0
     uncertain_found: int = 0
     promises_broken: int = 0
     sent: SendReport = field(default_factory=SendReport)
     errors: list[str] = field(default_factory=list)
+    #: what waits and why (a channel not set up, a contractor without an address)
+    notes: list[str] = field(default_factory=list)
     busy_holder: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {
             "planned": self.planned,
             "sent": self.sent.count("sent"),
-            "failed": self.sent.count("failed") + self.sent.count("failed_permanently"),
+            "failed": self.sent.count("failed")
+            + self.sent.count("failed_permanently")
+            + self.render_failed,
             # interrupted by a previous sender's death, or sent without a confirmation now
             "uncertain": self.uncertain_found + self.sent.count("uncertain"),
             "cancelled": self.sent.count("cancelled"),
@@ -101,7 +107,9 @@ def run_cycle(
             report.tasks = len(applied.task_ids)
             report.skipped = applied.skipped
             report.handed_over = applied.handed_over
+            report.render_failed = applied.failed
             report.errors.extend(applied.errors)
+            report.notes.extend(applied.notes)
         report.sent = asyncio.run(
             send_due(db, channels, holder=holder, now=local, today=today, open_channels=opened)
         )
@@ -164,20 +172,26 @@ def _plan_and_apply(
     contractor_ids: Sequence[int] | None,
 ) -> ApplyReport:
     start = settings["dunning.start_date"]
-    with db.write() as session:
+    # Plan and render with a read session: a slow template never holds the write lock, so a
+    # payment recorded meanwhile goes through (the sender checks every message again anyway).
+    with db.read() as session:
         state = load_state(
             session,
             today,
             contractor_ids=contractor_ids,
             start_date=dt.date.fromisoformat(start) if start else None,
         )
-        plan = plan_day(state, today, opened)
+        only = {c for c, flag in windows.business_only(settings).items() if flag}
+        plan = plan_day(
+            state, today, opened, configured=channels.configured(), business_days_only=only
+        )
         composer = Composer.load(session, settings)
-        return apply_plan(
+        prepared = execute.prepare(
             session,
             plan,
             state.scenarios,
             composer,
             now=local.astimezone(dt.UTC).replace(tzinfo=None),
-            configured=channels.configured(),
         )
+    with db.write() as session:
+        return execute.store(session, prepared)

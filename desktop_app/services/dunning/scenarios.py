@@ -1,4 +1,8 @@
-"""Scenarios in the database: presets seeded as editable copies, import/export, defaults."""
+"""Scenarios in the database: presets seeded as editable copies, import/export, defaults.
+
+The presets are stored once, when the database is created or migrated
+(:func:`seed_presets`, called by ``open_database``); reading scenarios never writes.
+"""
 
 from __future__ import annotations
 
@@ -33,21 +37,36 @@ class ScenarioInfo:
     steps: int
 
 
-def ensure_presets(session: Session) -> None:
-    """First use of a database: the presets become editable scenarios, one of them the default."""
-    existing = set(session.scalars(select(ScenarioRow.name)))
-    has_default = session.scalar(select(ScenarioRow.id).where(ScenarioRow.is_default)) is not None
-    for name, preset in PRESETS.items():
-        if name not in existing:
-            session.add(
-                ScenarioRow(
-                    name=name,
-                    title=_(preset.title),
-                    definition=_translated(preset),
-                    is_default=not has_default and name == DEFAULT_PRESET,
+def needs_presets(session: Session) -> bool:
+    """A database that never had its scenarios: no scenario stored at all (the default one
+    cannot be deleted, so a seeded database always keeps at least one)."""
+    return session.scalar(select(ScenarioRow.id).limit(1)) is None
+
+
+def seed_presets(db: Database) -> bool:
+    """Store the presets as editable scenarios, one of them the default, in a database that has
+    none yet; True when it did. Called when the database is created or migrated."""
+    with db.read() as session:
+        if not needs_presets(session):
+            return False
+    try:
+        with db.write() as session:
+            if not needs_presets(session):
+                return False  # another process seeded it meanwhile
+            for name, preset in PRESETS.items():
+                session.add(
+                    ScenarioRow(
+                        name=name,
+                        title=_(preset.title),
+                        definition=_translated(preset),
+                        is_default=name == DEFAULT_PRESET,
+                    )
                 )
-            )
-    session.flush()
+    except ConflictError:
+        # another process (on PostgreSQL) seeded it at the same moment: the unit of work reports
+        # the database's IntegrityError as a ConflictError
+        return False
+    return True
 
 
 def _translated(preset: model.Scenario) -> dict[str, object]:
@@ -61,8 +80,7 @@ def _translated(preset: model.Scenario) -> dict[str, object]:
 
 
 def list_scenarios(db: Database) -> list[ScenarioInfo]:
-    with db.write() as session:
-        ensure_presets(session)
+    with db.read() as session:
         rows = list(session.scalars(select(ScenarioRow).order_by(ScenarioRow.name)))
         return [
             ScenarioInfo(
@@ -70,6 +88,24 @@ def list_scenarios(db: Database) -> list[ScenarioInfo]:
             )
             for r in rows
         ]
+
+
+def channels_in_use(db: Database) -> set[str]:
+    """Message channels the scenarios in use can send through: the default one's and those
+    chosen for a contractor or an invoice (steps and thank-yous)."""
+    with db.read() as session:
+        assigned = select(Contractor.scenario_id).union(select(Invoice.scenario_id))
+        rows = session.scalars(
+            select(ScenarioRow).where(
+                ScenarioRow.is_default | ScenarioRow.id.in_(assigned.scalar_subquery())
+            )
+        )
+        used: set[str] = set()
+        for row in rows:
+            scenario = load(row)
+            used.update(c for step in scenario.steps for c in step.channels)
+            used.update(scenario.on_paid.channels)
+    return used & set(model.MESSAGE_CHANNELS)
 
 
 def row_by_name(session: Session, name: str) -> ScenarioRow:
@@ -84,8 +120,7 @@ def load(row: ScenarioRow) -> model.Scenario:
 
 
 def get(db: Database, name: str) -> model.Scenario:
-    with db.write() as session:
-        ensure_presets(session)
+    with db.read() as session:
         return load(row_by_name(session, name))
 
 
@@ -100,7 +135,6 @@ def save(db: Database, scenario: model.Scenario, *, replace: bool = True) -> int
         known = known_templates(session)
     model.ensure_valid(scenario, known_templates=known)
     with db.write() as session:
-        ensure_presets(session)
         row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == scenario.name))
         if row is not None and not replace:
             raise ConflictError(
@@ -120,7 +154,6 @@ def reset_preset(db: Database, name: str) -> None:
     if name not in PRESETS:
         raise NotFoundError(_("{name} is not a built-in scenario").format(name=name))
     with db.write() as session:
-        ensure_presets(session)
         row = row_by_name(session, name)
         row.definition = _translated(PRESETS[name])
         row.title = _(PRESETS[name].title)
@@ -128,7 +161,6 @@ def reset_preset(db: Database, name: str) -> None:
 
 def set_default(db: Database, name: str) -> None:
     with db.write() as session:
-        ensure_presets(session)
         row = row_by_name(session, name)
         session.execute(update(ScenarioRow).values(is_default=False))
         row.is_default = True
@@ -250,7 +282,6 @@ def assign(
 ) -> None:
     """Override the default for a contractor or a single invoice (None: back to the default)."""
     with db.write() as session:
-        ensure_presets(session)
         scenario_id = row_by_name(session, name).id if name else None
         target: Contractor | Invoice
         if invoice_number is not None:

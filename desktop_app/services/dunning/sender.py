@@ -20,15 +20,18 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Contractor, DunningLog, Instalment, Invoice, OutboxMessage
+from db.models import DunningLog, OutboxMessage
 from db.uow import Database
 from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
+from desktop_app.domain import planner
 from desktop_app.domain.planner import THANKS
+from desktop_app.domain.reminder_rule import CLOSED, HELD, item_reasons
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.redaction import redact
 from desktop_app.services import activity
 from desktop_app.services.dunning import attachments, lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
+from desktop_app.services.dunning.state import items_now
 
 log = logging.getLogger(__name__)
 
@@ -266,15 +269,15 @@ def _claim_many(
         for r in conn.execute(_SELECT_CLAIMS, {"row_ids": row_ids})
         if r.status in ("pending", "failed")
     ]
-    states = _instalment_states(session, [i for r in rows for i in _watched_instalments(r)])
+    states = items_now(session, [i for r in rows for i in _watched_instalments(r)], today)
     sendable = []
     for row in rows:
         reason = _stale(row, states, today)
         if reason is None:
             sendable.append(row)
             continue
-        _cancel(session, row.id, _(reason), utc)
-        report.rows.append(SentRow(row.key, row.channel, row.recipients, "cancelled", _(reason)))
+        _cancel(session, row.id, reason, utc)
+        report.rows.append(SentRow(row.key, row.channel, row.recipients, "cancelled", reason))
     if not sendable:
         return []
     taken = set(
@@ -317,45 +320,22 @@ def _watched_instalments(row: Any) -> list[int]:
     return [int(i["instalment_id"]) for i in row.items if "instalment_id" in i]
 
 
-_STATE_COLUMNS = (
-    Instalment.id,
-    Instalment.open_minor,
-    Invoice.disputed,
-    Invoice.handed_over_on,
-    Invoice.collection_paused_until,
-    Contractor.collection_paused_until,
-)
-_SELECT_STATES = (
-    select(*_STATE_COLUMNS)
-    .join(Invoice, Invoice.id == Instalment.invoice_id)
-    .join(Contractor, Contractor.id == Invoice.contractor_id)
-    .where(Instalment.id.in_(bindparam("ids", expanding=True)))
-)
-
-
-def _instalment_states(session: Session, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-    if not ids:
-        return {}
-    rows = session.connection().execute(_SELECT_STATES, {"ids": sorted(set(ids))})
-    return {row[0]: tuple(row[1:]) for row in rows}
-
-
-def _stale(row: Any, states: dict[int, tuple[Any, ...]], today: dt.date) -> str | None:
-    """Why a reminder must not go out any more (an N_() message), or None."""
+def _stale(row: Any, states: dict[int, planner.Item], today: dt.date) -> str | None:
+    """Why a reminder must not go out any more (a translated sentence), or None: a later step
+    is due, or the reminder rule now stops or holds what it is about (paid, disputed, handed
+    over, paused, promised)."""
     if row.valid_until is not None and today >= row.valid_until:
-        return N_("a later step is due now")
+        return _("a later step is due now")
     watched = [states[i] for i in _watched_instalments(row) if i in states]
     if not watched:
         return None
-    if all(open_minor == 0 for open_minor, *_rest in watched):
-        return N_("everything in it was paid in the meantime")
-    for _open, disputed, handed, inv_pause, con_pause in watched:
-        if disputed:
-            return N_("the invoice is disputed")
-        if handed is not None:
-            return N_("the case was handed over to collection")
-        if (inv_pause and inv_pause >= today) or (con_pause and con_pause >= today):
-            return N_("collection was paused")
+    verdicts = [item_reasons(item, today) for item in watched]
+    if all(any(r.code == "paid" for r in reasons) for reasons in verdicts):
+        return _("everything in it was paid in the meantime")
+    for reasons in verdicts:
+        for reason in reasons:
+            if reason.code != "paid" and reason.kind in (CLOSED, HELD):
+                return reason.text()
     return None
 
 
@@ -468,59 +448,39 @@ async def _send_notices(
     today: dt.date,
     report: SendReport,
 ) -> None:
-    """All notice lines for the same people go out as one e-mail: the owner's notice."""
-    utc = naive_utc(now)
-    with db.write() as session:
-        if not lease.still_mine(session, holder, utc):
-            raise LeaseLostError
-        rows = list(
-            session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(("pending", "failed")))
-                .order_by(OutboxMessage.id)
-            )
-        )
-        batches: dict[tuple[str, ...], list[OutboxMessage]] = defaultdict(list)
-        for row in rows:
-            batches[tuple(row.recipients)].append(row)
-            row.status = "sending"
-            row.holder = holder
-            row.sending_at = utc
-            row.attempts += 1
-        prepared = [
-            (
-                [
-                    Claimed(
-                        r.id,
-                        r.key,
-                        r.contractor_id,
-                        r.channel,
-                        list(r.recipients),
-                        r.subject,
-                        r.body_text,
-                        r.manual,
-                        r.attempts,
-                    )
-                    for r in batch
-                ],
-                OutgoingMessage(
-                    key="notice/" + ",".join(str(r.id) for r in batch),
-                    channel="email",
-                    to=to,
-                    subject=ngettext(
-                        "Inkaso notice for {date}: {count} item",
-                        "Inkaso notice for {date}: {count} items",
-                        len(batch),
-                    ).format(date=today.isoformat(), count=len(batch)),
-                    text="\n\n".join(r.body_text.strip() for r in batch),
-                    from_name=str(channels.settings["smtp.from_name"] or "Inkaso"),
-                    from_address=channels.from_address(),
-                ),
-            )
-            for to, batch in batches.items()
-        ]
+    """All notice lines for the same people go out as one e-mail: the owner's notice. The lines
+    are claimed and recorded the way every other message is."""
+
+    def claim() -> object:
+        with db.write() as session:
+            return _claim_many(session, ids, holder, now, today, channels, report)
+
+    def record(records: list[tuple[Claimed, SendResult]]) -> None:
+        with db.write() as session:
+            _record_many(session, records, now, report)
+
+    found = await asyncio.to_thread(claim)
+    if found is LEASE_LOST:
+        raise LeaseLostError
+    batches: dict[tuple[str, ...], list[Claimed]] = defaultdict(list)
+    for claimed, _outgoing in cast(list[tuple[Claimed, OutgoingMessage]], found):
+        batches[tuple(claimed.recipients)].append(claimed)
+    if not batches:
+        return
     async with channels.channel("email").session() as smtp:
-        for row_ids, message in prepared:
+        for to, lines in batches.items():
+            message = OutgoingMessage(
+                key="notice/" + ",".join(str(line.id) for line in lines),
+                channel="email",
+                to=to,
+                subject=ngettext(
+                    "Inkaso notice for {date}: {count} item",
+                    "Inkaso notice for {date}: {count} items",
+                    len(lines),
+                ).format(date=today.isoformat(), count=len(lines)),
+                text="\n\n".join(line.body_text.strip() for line in lines),
+                from_name=str(channels.settings["smtp.from_name"] or "Inkaso"),
+                from_address=channels.from_address(),
+            )
             result = await smtp.send(message)
-            with db.write() as session:
-                _record_many(session, [(row, result) for row in row_ids], now, report)
+            await asyncio.to_thread(record, [(line, result) for line in lines])

@@ -1,4 +1,7 @@
-"""Reading what the planner needs: items, their scenario, their history. Plain data out."""
+"""Reading what the planner and the reminder rule need: items, their scenario, their history.
+
+Plain data out, read-only: the presets were stored when the database was created or migrated.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    Allocation,
     Contractor,
+    ContractorEmail,
+    ContractorPhone,
     DunningLog,
     Instalment,
     Invoice,
@@ -22,13 +28,12 @@ from db.models import (
 )
 from db.models import Scenario as ScenarioRow
 from desktop_app.domain import planner, rating
+from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import Scenario
 from desktop_app.services.dunning import scenarios
 
 #: how long after payment an item is still looked at (for the thank-you)
 THANKS_LOOKBACK_DAYS = 31
-#: a promise pauses reminders until its day plus the time bank statements take to arrive
-PROMISE_GRACE_DAYS = 2
 
 
 @dataclass
@@ -48,32 +53,14 @@ def load(
     contractor_ids: Sequence[int] | None = None,
     start_date: dt.date | None = None,
 ) -> PlanningState:
-    scenarios.ensure_presets(session)
     rows = list(session.scalars(select(ScenarioRow)))
     by_id = {r.id: r.name for r in rows}
     loaded = {r.name: scenarios.load(r) for r in rows}
     default = next((r.name for r in rows if r.is_default), None)
-    columns: tuple[Any, ...] = (
-        Instalment.id,
-        Instalment.invoice_id,
-        Invoice.contractor_id,
-        Invoice.issue_date,
-        Instalment.due_date,
-        Invoice.currency,
-        Instalment.open_minor,
-        Invoice.gross_minor,
-        Instalment.settled_on,
-        Invoice.scenario_id,
-        Contractor.scenario_id,
-        Contractor.collection_paused_until,
-        Invoice.collection_paused_until,
-        Invoice.disputed,
-        Invoice.handed_over_on,
-    )
 
     def base() -> Select[Any]:
         query: Select[Any] = (
-            select(*columns)
+            select(*_ITEM_COLUMNS, Invoice.scenario_id, Contractor.scenario_id)
             .join(Invoice, Invoice.id == Instalment.invoice_id)
             .join(Contractor, Contractor.id == Invoice.contractor_id)
             .where(Invoice.issue_date <= today)
@@ -97,56 +84,18 @@ def load(
     ).all()
     raw = [*open_rows, *paid_rows]
     contractor_set = {r[2] for r in raw}
-    tags = _tags(session, contractor_set)
-    promises = _promises(session, today, contractor_set)
+    facts = _Facts.read(session, today, contractor_set, [r[0] for r in paid_rows])
     needs_rating = any(
         step.conditions.max_rating is not None for s in loaded.values() for step in s.steps
     )
     ratings = _ratings(session, today, contractor_set) if needs_rating else {}
     items: list[tuple[str, planner.Item]] = []
-    for (
-        inst_id,
-        inv_id,
-        cid,
-        issued,
-        due,
-        currency,
-        open_minor,
-        gross,
-        settled,
-        inv_scenario,
-        con_scenario,
-        con_pause,
-        inv_pause,
-        disputed,
-        handed_over,
-    ) in raw:
+    for row in raw:
+        *fields, inv_scenario, con_scenario = row
         name = _pick(by_id, inv_scenario) or _pick(by_id, con_scenario) or default
         if name is None:
             continue
-        items.append(
-            (
-                name,
-                planner.Item(
-                    instalment_id=inst_id,
-                    invoice_id=inv_id,
-                    contractor_id=cid,
-                    issue_date=issued,
-                    due_date=due,
-                    currency=currency,
-                    open_minor=open_minor,
-                    invoice_gross_minor=gross,
-                    settled_on=settled,
-                    tags=tags.get(cid, frozenset()),
-                    rating=ratings.get(cid),
-                    contractor_paused_until=con_pause,
-                    invoice_paused_until=inv_pause,
-                    promise_until=promises.get((cid, inv_id)) or promises.get((cid, None)),
-                    disputed=bool(disputed),
-                    handed_over=handed_over is not None,
-                ),
-            )
-        )
+        items.append((name, facts.item(tuple(fields), ratings.get(row[2]))))
     history = _history(session, [item.instalment_id for _name, item in items])
     return PlanningState(scenarios=loaded, items=items, history=history)
 
@@ -195,20 +144,172 @@ def _tags(session: Session, contractor_ids: set[int]) -> dict[int, frozenset[str
 
 def _promises(
     session: Session, today: dt.date, contractor_ids: set[int]
-) -> dict[tuple[int, int | None], dt.date]:
-    """(contractor, invoice or None for all) -> the day reminders may resume after."""
-    result: dict[tuple[int, int | None], dt.date] = {}
+) -> dict[tuple[int, int | None], PromiseTerms]:
+    """(contractor, invoice or None for all) -> the open promise that holds reminders longest."""
+    result: dict[tuple[int, int | None], PromiseTerms] = {}
     horizon = today - dt.timedelta(days=PROMISE_GRACE_DAYS)
-    for cid, inv, due_on in session.execute(
-        select(Promise.contractor_id, Promise.invoice_id, Promise.due_on).where(
-            and_(Promise.status == "open", Promise.due_on >= horizon)
-        )
-    ):
-        if cid in contractor_ids:
-            until = due_on + dt.timedelta(days=PROMISE_GRACE_DAYS)
-            key = (cid, inv)
-            result[key] = max(result.get(key, until), until)
+    conn = session.connection()
+    for chunk in _chunks(sorted(contractor_ids)):
+        params = {"horizon": horizon, "ids": list(chunk)}
+        for cid, inv, due_on, amount, currency in conn.execute(_SELECT_PROMISES, params):
+            terms = PromiseTerms(due_on, amount, currency)
+            known = result.get((cid, inv))
+            if known is None or terms.due_on > known.due_on:
+                result[(cid, inv)] = terms
     return result
+
+
+def _reachable(session: Session, contractor_ids: set[int]) -> dict[int, frozenset[str]]:
+    """The message channels each contractor has an address for."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(sorted(contractor_ids)):
+        for (cid,) in session.execute(
+            select(ContractorEmail.contractor_id)
+            .where(ContractorEmail.contractor_id.in_(chunk))
+            .distinct()
+        ):
+            found[cid].add("email")
+        for (cid,) in session.execute(
+            select(ContractorPhone.contractor_id)
+            .where(ContractorPhone.contractor_id.in_(chunk))
+            .distinct()
+        ):
+            found[cid].update(("sms", "voice"))
+    return {cid: frozenset(channels) for cid, channels in found.items()}
+
+
+def _settled_by_payment(session: Session, instalment_ids: Sequence[int]) -> set[int]:
+    """Settled instalments whose last reduction still in force is money received (not a
+    correction): only those earn a thank-you."""
+    last: dict[int, tuple[dt.date, int, bool]] = {}
+    for chunk in _chunks(sorted(set(instalment_ids))):
+        for inst, day, row_id, payment in session.execute(
+            select(
+                Allocation.instalment_id,
+                Allocation.effective_date,
+                Allocation.id,
+                Allocation.payment_id,
+            ).where(Allocation.instalment_id.in_(chunk), Allocation.released_on.is_(None))
+        ):
+            mark = (day, row_id, payment is not None)
+            if inst not in last or mark > last[inst]:
+                last[inst] = mark
+    return {inst for inst, (_day, _id, by_payment) in last.items() if by_payment}
+
+
+#: what the rule and the planner need of an instalment, in the order :meth:`_Facts.item` reads
+_ITEM_COLUMNS: tuple[Any, ...] = (
+    Instalment.id,
+    Instalment.invoice_id,
+    Invoice.contractor_id,
+    Invoice.issue_date,
+    Instalment.due_date,
+    Invoice.currency,
+    Instalment.open_minor,
+    Invoice.gross_minor,
+    Instalment.settled_on,
+    Contractor.collection_paused_until,
+    Contractor.collection_pause_reason,
+    Invoice.collection_paused_until,
+    Invoice.collection_pause_reason,
+    Invoice.disputed,
+    Invoice.handed_over_on,
+    Invoice.number,
+)
+
+
+@dataclass
+class _Facts:
+    """What an item needs beyond its own row: tags, promises, addresses, how it was settled."""
+
+    tags: dict[int, frozenset[str]]
+    promises: dict[tuple[int, int | None], PromiseTerms]
+    reachable: dict[int, frozenset[str]]
+    by_payment: set[int]
+
+    @classmethod
+    def read(
+        cls,
+        session: Session,
+        today: dt.date,
+        contractor_ids: set[int],
+        settled_ids: Sequence[int],
+        *,
+        tags: bool = True,
+    ) -> _Facts:
+        return cls(
+            _tags(session, contractor_ids) if tags else {},
+            _promises(session, today, contractor_ids),
+            _reachable(session, contractor_ids),
+            _settled_by_payment(session, settled_ids),
+        )
+
+    def item(self, row: tuple[Any, ...], stars: int | None = None) -> planner.Item:
+        (
+            inst_id, inv_id, cid, issued, due, currency, open_minor, gross, settled,
+            con_pause, con_reason, inv_pause, inv_reason, disputed, handed_over, number,
+        ) = row  # fmt: skip
+        promises = [
+            p for p in (self.promises.get((cid, inv_id)), self.promises.get((cid, None))) if p
+        ]
+        return planner.Item(
+            instalment_id=inst_id,
+            invoice_id=inv_id,
+            contractor_id=cid,
+            issue_date=issued,
+            due_date=due,
+            currency=currency,
+            open_minor=open_minor,
+            invoice_gross_minor=gross,
+            settled_on=settled,
+            tags=self.tags.get(cid, frozenset()),
+            rating=stars,
+            contractor_paused_until=con_pause,
+            contractor_pause_reason=con_reason,
+            invoice_paused_until=inv_pause,
+            invoice_pause_reason=inv_reason,
+            promise=max(promises, key=lambda p: p.due_on) if promises else None,
+            disputed=bool(disputed),
+            handed_over=handed_over is not None,
+            reachable=self.reachable.get(cid, frozenset()),
+            settled_by_payment=inst_id in self.by_payment,
+            number=number,
+        )
+
+
+# built once: the sender asks this for every batch it claims
+_SELECT_ITEMS_NOW = (
+    select(*_ITEM_COLUMNS)
+    .join(Invoice, Invoice.id == Instalment.invoice_id)
+    .join(Contractor, Contractor.id == Invoice.contractor_id)
+    .where(Instalment.id.in_(bindparam("ids", expanding=True)))
+)
+_SELECT_PROMISES = select(
+    Promise.contractor_id,
+    Promise.invoice_id,
+    Promise.due_on,
+    Promise.amount_minor,
+    Promise.currency,
+).where(
+    Promise.status == "open",
+    Promise.due_on >= bindparam("horizon"),
+    Promise.contractor_id.in_(bindparam("ids", expanding=True)),
+)
+
+
+def items_now(
+    session: Session, instalment_ids: Sequence[int], today: dt.date
+) -> dict[int, planner.Item]:
+    """The instalments as the reminder rule sees them now, with their pauses and promises (the
+    sender's last-moment check; addresses and tags are not looked at)."""
+    conn = session.connection()
+    rows = [
+        row
+        for chunk in _chunks(sorted(set(instalment_ids)))
+        for row in conn.execute(_SELECT_ITEMS_NOW, {"ids": list(chunk)})
+    ]
+    facts = _Facts({}, _promises(session, today, {r[2] for r in rows}), {}, set())
+    return {r[0]: facts.item(tuple(r)) for r in rows}
 
 
 def _ratings(session: Session, today: dt.date, contractor_ids: set[int]) -> dict[int, int]:

@@ -1,11 +1,15 @@
-"""Send windows: which channels may send at a given local time (hours, business days)."""
+"""Send windows: which channels may send at a given local time (hours, business days).
+
+The hours and the business-day rule are the firm's settings; whether a moment falls inside
+them is the reminder rule's (:func:`desktop_app.domain.reminder_rule.channel_reasons`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 
-from desktop_app.domain.calendar import is_business_day
+from desktop_app.domain.reminder_rule import ChannelNow, channel_reasons
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.settings import Snapshot
 
@@ -28,18 +32,25 @@ def business_only(settings: Snapshot) -> dict[str, bool]:
     return {c: bool(settings[f"window.{c}.business_days"]) for c in MESSAGE_CHANNELS}
 
 
-def day_allowed(settings: Snapshot, channel: str, day: dt.date) -> bool:
-    return not settings[f"window.{channel}.business_days"] or is_business_day(day)
+def channel_now(
+    settings: Snapshot, channel: str, at: dt.time | None, *, configured: bool = True
+) -> ChannelNow:
+    """The channel's window as the reminder rule reads it (``at`` None: some time that day)."""
+    return ChannelNow(
+        configured=configured,
+        business_days_only=bool(settings[f"window.{channel}.business_days"]),
+        hours=window(settings, channel),
+        at=at,
+    )
 
 
 def open_channels(settings: Snapshot, local: dt.datetime) -> set[str]:
     """Channels open at the firm's local time ``local``."""
-    result = set()
-    for channel in MESSAGE_CHANNELS:
-        start, end = window(settings, channel)
-        if day_allowed(settings, channel, local.date()) and start <= local.time() < end:
-            result.add(channel)
-    return result
+    return {
+        c
+        for c in MESSAGE_CHANNELS
+        if not channel_reasons(c, local.date(), channel_now(settings, c, local.time()))
+    }
 
 
 def day_opening(settings: Snapshot, day: dt.date) -> dt.datetime:
@@ -49,4 +60,6 @@ def day_opening(settings: Snapshot, day: dt.date) -> dt.datetime:
 
 
 def channels_opening_on(settings: Snapshot, day: dt.date) -> set[str]:
-    return {c for c in MESSAGE_CHANNELS if day_allowed(settings, c, day)}
+    return {
+        c for c in MESSAGE_CHANNELS if not channel_reasons(c, day, channel_now(settings, c, None))
+    }

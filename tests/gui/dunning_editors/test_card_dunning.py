@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.services import views
-from desktop_app.services.dunning import desk
+from desktop_app.services.dunning import desk, promises
 from desktop_app.settings import set_value
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.dunning_editors.conftest import TODAY, Ledger
@@ -141,3 +142,46 @@ def test_send_a_reminder_now_by_email_shows_in_the_timeline(
     assert card.tabs.tabText(3) == "Communication (1)"
     (message,) = desk.contractor_dunning(db, ledger.nowak).messages
     assert message.status == "sent" and message.step == "manual"
+
+
+def test_send_now_while_a_promise_holds_names_it_and_asks_before_sending(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger, db: Database
+) -> None:
+    promises.add_promise(
+        db,
+        contractor=ledger.nowak,
+        due_on=TODAY + dt.timedelta(days=5),
+        amount_minor=30_000,
+        currency="PLN",
+        today=TODAY,
+    )
+    recorder = Recorder()
+    with smtp_server(recorder) as smtp:
+        for key, value in {
+            "smtp.host": "127.0.0.1",
+            "smtp.port": str(smtp.port),
+            "smtp.security": "plain",
+            "smtp.from": "windykacja@hurtownia.example.com",
+        }.items():
+            set_value(db, key, value)
+        card = _open(qtbot, window, ledger.nowak)
+        card.send_button.click()
+        dialog = card.send_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.send_button.isEnabled())
+        assert dialog.warnings == ("the contractor promised to pay 300.00 PLN by 2026-11-27",)
+        assert "promised to pay 300.00 PLN" in dialog.warning.text()
+        assert dialog.send_button.text() == "&Send anyway…"
+        # the overdue invoice gets the overdue wording
+        assert "nie odnotowaliśmy jeszcze wpłaty" in dialog.body.toPlainText()
+        dialog.send_button.click()
+        box = dialog.confirm_box
+        assert box is not None and "promised to pay" in box.text()
+        box.button(QMessageBox.StandardButton.No).click()
+        assert recorder.messages == [] and dialog.isVisible()
+        dialog.send_button.click()
+        box = dialog.confirm_box
+        assert box is not None
+        box.button(QMessageBox.StandardButton.Yes).click()
+        qtbot.waitUntil(lambda: card.communication.message_count() == 1, timeout=10_000)
+    assert [m.rcpt_tos for m in recorder.messages] == [["ksiegowosc@nowak.pl"]]

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.scheduler import machine_lock
-from desktop_app.settings import get_value
+from desktop_app.settings import get_value, set_value
 from tests.gui.dunning_sending.conftest import OFFSCREEN_NOISE, TODAY, add_debtors, at
 from tests.integration.dunning_env import DunningEnv
 from ui.app import Launcher, Options, launch
@@ -170,7 +170,9 @@ def test_without_a_firm_the_tray_says_so_and_offers_the_settings(
     controller.bridge.refresh()
     qtbot.waitUntil(lambda: controller.bridge.mode is Mode.NO_FIRM)
     assert tray.icon is not None
-    assert tray.icon.toolTip() == "Inkaso — reminders wait for your firm's details (Settings)"
+    assert tray.icon.toolTip() == (
+        "Inkaso — Your firm's details are missing: no reminders are being sent — Settings…"
+    )
     assert controller.firm_action.isVisible()
     assert not controller.run_action.isEnabled()
     controller.firm_action.trigger()
@@ -181,8 +183,50 @@ def test_without_a_firm_the_tray_says_so_and_offers_the_settings(
     dialog.fields["firm.name"].set_text("Hurtownia Pol-Mak")
     with qtbot.waitSignal(dialog.saved):
         dialog.save()
-    qtbot.waitUntil(lambda: controller.bridge.mode is Mode.RUNNING)
+    # the firm is there, but no e-mail server yet: the tray says plainly that nothing goes
+    qtbot.waitUntil(lambda: controller.bridge.mode is Mode.NOT_SET_UP)
     assert not controller.firm_action.isVisible()
+    assert tray.icon.toolTip() == (
+        "Inkaso — E-mail is not set up: no reminders are being sent — Settings…"
+    )
+    assert controller.setup_action.isVisible()
+    controller.setup_action.trigger()  # the dialog closed on saving: a new one opens
+    dialog = controller.settings_dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("email")
+
+
+def test_until_a_channel_is_set_up_the_tray_says_nothing_is_sent(
+    qtbot: QtBot,
+    env: DunningEnv,
+    db: Database,
+    ops: Operations,
+    bridges: list[SchedulerBridge],
+    with_tray: None,
+) -> None:
+    """Issue 6, item 4: not "sending reminders automatically" while nothing can go out."""
+    env.configure("escalation", smtp__host="", sms__provider="none", voice__provider="none")
+    controller, tray, _window = _sending(qtbot, db, ops, bridges)
+    bridge = controller.bridge
+    bridge.refresh()
+    qtbot.waitUntil(lambda: bridge.mode is Mode.NOT_SET_UP)
+    assert tray.icon is not None
+    assert tray.icon.toolTip() == (
+        "Inkaso — E-mail is not set up; SMS sending is not set up; Voice calls are not set up: "
+        "no reminders are being sent — Settings…"
+    )
+    assert controller.setup_action.isVisible() and controller.run_action.isEnabled()
+    # e-mail set up: it goes; the channels still missing are named
+    set_value(db, "smtp.host", "127.0.0.1")
+    bridge.refresh()
+    qtbot.waitUntil(lambda: bridge.mode is Mode.RUNNING)
+    expected = (
+        "Inkaso — SMS sending is not set up; Voice calls are not set up: those reminders are "
+        "not being sent — Settings…"
+    )
+    qtbot.waitUntil(lambda: tray.icon is not None and tray.icon.toolTip() == expected)
+    controller.setup_action.trigger()
+    dialog = controller.settings_dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("sms")
 
 
 @pytest.fixture
@@ -241,3 +285,25 @@ def test_without_a_tray_closing_the_window_quits_as_before(
     assert launcher.tray is not None and not launcher.tray.available
     assert launcher.window is not None and launcher.window.tray is None
     assert qapp.quitOnLastWindowClosed()
+
+
+def test_the_status_bar_says_nothing_is_sent_until_e_mail_is_set_up(
+    qtbot: QtBot,
+    env: DunningEnv,
+    db: Database,
+    db_path: Path,
+    qapp: QApplication,
+    launched: list[Launcher],
+) -> None:
+    env.configure("gentle-email", smtp__host="")
+    launcher = launch(Options(db=str(db_path), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.scheduler is not None)
+    window = launcher.window
+    assert window is not None
+    qtbot.waitUntil(lambda: "not set up" in window.sending_state.text())
+    assert window.sending_state.text().startswith('<a href="setup"')
+    assert "E-mail is not set up: no reminders are being sent" in window.sending_state.text()
+    window.sending_state.linkActivated.emit("setup")
+    dialog = window.sending.settings_dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("email")
