@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+#: how long a SQLite statement waits for another process's lock before reporting "busy"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: execution option a writing unit of work sets on its connection
 WRITE_OPTION = "inkaso_write"
@@ -33,6 +34,10 @@ def sqlite_path(url: URL) -> Path | None:
     if not is_sqlite(url) or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
+
+
+def busy_timeout_seconds() -> float:
+    return SQLITE_BUSY_TIMEOUT_MS / 1000
 
 
 def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

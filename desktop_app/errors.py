@@ -34,6 +34,22 @@ class DatabaseError(InkasoError):
     """The database cannot be opened or is not one this version can use."""
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another program holds the database; trying again later may work."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is corrupt; Inkaso refuses to read or write it."""
+
+
+class StorageError(DatabaseError):
+    """The database could not be written: the disk is full, read-only or failing."""
+
+
+class DeliveryError(InkasoError):
+    """Messages were due but none could be delivered."""
+
+
 class ConflictError(InkasoError):
     """The change would duplicate or contradict data that already exists."""
 

@@ -74,11 +74,16 @@ def _window(text: str) -> str:
 
 
 def _timezone(text: str) -> str:
+    name = text.strip()
+    # IANA names are short ("America/Argentina/ComodRivadavia" is among the longest); a long
+    # one would only reach the file system as a path that is too long (OSError)
+    if not name or len(name) > 64:
+        raise ValueError(_("unknown time zone"))
     try:
-        zoneinfo.ZoneInfo(text.strip())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(_("unknown time zone")) from exc
-    return text.strip()
+    return name
 
 
 def _emails(text: str) -> str:
@@ -108,7 +113,7 @@ def _json_object(text: str) -> dict[str, str]:
 
     try:
         value = json.loads(text or "{}")
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested deep
         raise ValueError(_("a JSON object is expected")) from exc
     if not isinstance(value, dict):
         raise ValueError(_("a JSON object is expected"))

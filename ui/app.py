@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from db.engine import sqlite_path
 from db.uow import Database
 from desktop_app import __version__
-from desktop_app.errors import InkasoError
+from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
 from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
@@ -138,6 +138,21 @@ def _open(target: str | Path | None) -> _Opened:
     except BaseException:
         db.dispose()
         raise
+
+
+def _start_advice(exc: InkasoError) -> str:
+    """What to do next, under the sentence the CLI prints for the same fault."""
+    if isinstance(exc, DatabaseBusyError):
+        return _("Close the other program, or wait until it has finished, and start Inkaso again.")
+    if isinstance(exc, DamagedDatabaseError):
+        return _(
+            "Restore the database from a backup copy (Inkaso keeps one beside it, ending in .bak, "
+            "from before each upgrade), or start Inkaso with another database."
+        )
+    return _(
+        "Inkaso cannot start with this database. Check the path or address given "
+        "with --db, or start Inkaso without it to use the usual database."
+    )
 
 
 class Launcher(QObject):
@@ -268,12 +283,7 @@ class Launcher(QObject):
                 exc.message,
                 QMessageBox.StandardButton.Close,
             )
-            box.setInformativeText(
-                _(
-                    "Inkaso cannot start with this database. Check the path or address given "
-                    "with --db, or start Inkaso without it to use the usual database."
-                )
-            )
+            box.setInformativeText(_start_advice(exc))
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from db.uow import Database
+from desktop_app.domain.dates import check_date
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services.database import open_database
@@ -35,8 +36,12 @@ class Context:
         return bool(getattr(self.args, "json", False))
 
     def today(self, name: str = "today") -> dt.date:
+        """The option's date, or the real date when the option was left out (an empty value
+        is a mistake, not "today": a script that lost its variable must not do a real run)."""
         value = getattr(self.args, name, None)
-        return parse_date(value, "--" + name.replace("_", "-")) if value else dt.date.today()
+        if value is None:
+            return dt.date.today()
+        return parse_date(value, "--" + name.replace("_", "-"))
 
     def emit_json(self, data: Any) -> None:
         json.dump(data, self.out, ensure_ascii=False, indent=2)
@@ -69,13 +74,65 @@ class Context:
 
 
 def parse_date(text: str, option: str) -> dt.date:
+    """Every date option of the CLI: ISO form, within the days Inkaso accepts."""
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValidationError(
             _("{option}: {value} is not a date (use YYYY-MM-DD)").format(option=option, value=text),
             field=option,
         ) from exc
+    return check_date(day, option)
+
+
+def parse_moment(text: str, option: str) -> dt.datetime:
+    """A date and time (``--now``); naive or with an offset, as the caller decides."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(
+            _("{option}: {value} is not a date and time (use YYYY-MM-DDTHH:MM)").format(
+                option=option, value=text
+            ),
+            field=option,
+        ) from exc
+    check_date(moment.date(), option)
+    return moment
+
+
+#: the largest row id the databases can hold (SQLite's INTEGER, PostgreSQL's bigint)
+MAX_ID = 2**63 - 1
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for an integer option: a value outside [low, high] is a usage error
+    (exit 2) instead of an overflow deep in the database."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("{value} is not a whole number between {low} and {high}").format(
+                    value=text[:40], low=low, high=high
+                )
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                _("{value} is not between {low} and {high}").format(
+                    value=text[:40], low=low, high=high
+                )
+            )
+        return value
+
+    return parse
+
+
+#: the most rows a list prints (``--limit``)
+MAX_ROWS = 1_000_000
+
+#: a row id given on the command line (outbox, task, user, contractor ids)
+record_id = whole_number(1, MAX_ID)
 
 
 def json_date(value: dt.date | None) -> str | None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DEFAULT_BOUNDS: tuple[int, ...] = (30, 60, 90, 180)
+#: the widest bucket bound: a century overdue; more would leave the calendar (OverflowError)
+MAX_BOUND_DAYS = 36_500
 NOT_DUE = "not_due"
 
 
@@ -24,8 +26,8 @@ class AgingBuckets:
     bounds: tuple[int, ...] = DEFAULT_BOUNDS
 
     def __post_init__(self) -> None:
-        if not self.bounds or any(b <= 0 for b in self.bounds):
-            raise ValueError("bucket bounds must be positive")
+        if not self.bounds or any(not 0 < b <= MAX_BOUND_DAYS for b in self.bounds):
+            raise ValueError(f"bucket bounds must be between 1 and {MAX_BOUND_DAYS} days")
         if list(self.bounds) != sorted(set(self.bounds)):
             raise ValueError("bucket bounds must be strictly increasing")
 

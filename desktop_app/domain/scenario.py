@@ -323,7 +323,7 @@ def from_dict(data: Mapping[str, Any], *, source: str = "") -> Scenario:
         raise ValidationError(
             prefix + _("the field {field} is missing").format(field=exc.args[0]), field="scenario"
         ) from exc
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:  # int(.inf)
         raise ValidationError(
             prefix + _("the scenario is malformed: {error}").format(error=exc), field="scenario"
         ) from exc

@@ -16,11 +16,14 @@ from desktop_app.domain.identifiers import (
     normalize_phone,
     normalize_regon,
 )
-from desktop_app.domain.money import normalize_currency
+from desktop_app.domain.money import check_amount, normalize_currency
 from desktop_app.domain.text import search_key
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import LANGUAGES, N_, _
 from desktop_app.services import activity
+
+#: the longest default payment terms (also a CHECK constraint of the contractor table)
+MAX_TERMS_DAYS = 3650
 
 
 @dataclass
@@ -71,7 +74,7 @@ def validate(data: ContractorInput) -> NormalizedContractor:
         raise ValidationError(
             _("The contractor's name is longer than 300 characters"), field="name"
         )
-    if not 0 <= data.terms_days <= 3650:
+    if not 0 <= data.terms_days <= MAX_TERMS_DAYS:
         raise ValidationError(
             _("Payment terms must be between 0 and 3650 days, not {days}").format(
                 days=data.terms_days
@@ -83,8 +86,12 @@ def validate(data: ContractorInput) -> NormalizedContractor:
             _("Unsupported message language {lang}; use pl, en or ru").format(lang=data.language),
             field="language",
         )
-    if data.credit_limit_minor is not None and data.credit_limit_minor < 0:
-        raise ValidationError(_("The credit limit must not be negative"), field="credit_limit")
+    if data.credit_limit_minor is not None:
+        if data.credit_limit_minor < 0:
+            raise ValidationError(_("The credit limit must not be negative"), field="credit_limit")
+        check_amount(
+            data.credit_limit_minor, data.credit_limit_currency or "PLN", field="credit_limit"
+        )
     nip = normalize_nip(data.nip) if data.nip and data.nip.strip() else None
     regon = normalize_regon(data.regon) if data.regon and data.regon.strip() else None
     emails = _unique(normalize_email(e) for e in data.emails if e.strip())
@@ -174,7 +181,8 @@ def resolve(session: Session, ref: str | int) -> Contractor:
     """A contractor by database id or by NIP (any common spelling); NotFoundError otherwise."""
     text = str(ref).strip()
     contractor: Contractor | None = None
-    if text.isdigit() and len(text) < 10:
+    # ASCII only: "²".isdigit() is true, but int("²") fails
+    if text.isascii() and text.isdigit() and len(text) < 10:
         contractor = session.get(Contractor, int(text))
     else:
         try:

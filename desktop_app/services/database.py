@@ -9,14 +9,15 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from db import migrate
-from db.engine import make_engine, sqlite_path, to_url
+from db.engine import busy_timeout_seconds, make_engine, sqlite_path, to_url
 from db.uow import Database
-from desktop_app.errors import DatabaseError
+from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
+from desktop_app.services import column_limits, db_faults
 from desktop_app.services.dunning import scenarios
 
 log = logging.getLogger(__name__)
@@ -45,39 +46,82 @@ def _check_sqlite_file(path: Path, *, default_location: bool) -> None:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
+        if not path.is_file():
+            raise DatabaseError(_("{path} is not a database file").format(path=path))
         if not os.access(path, os.R_OK | os.W_OK):
             raise DatabaseError(
                 _("Cannot open the database {path}: no permission to read and write it").format(
                     path=path
                 )
             )
-        if not _is_sqlite_file(path):
-            raise DatabaseError(_("{path} is not an Inkaso database").format(path=path))
+        if path.stat().st_size > 0:
+            _check_contents(path)
+        elif not default_location:
+            # A file the user named that holds nothing: a failed copy or the wrong name, most
+            # likely. Quietly making it a new, empty database would hide the mistake (and look
+            # like lost data); only our own default file, interrupted while it was first being
+            # created, is (re)initialised: it cannot hold anything a person put there.
+            raise DatabaseError(
+                _(
+                    "{path} is an empty file (0 bytes), not a database; delete it to "
+                    "start a new database there, or choose another file"
+                ).format(path=path)
+            )
     elif not os.access(path.parent, os.W_OK):
         raise DatabaseError(
             _("Cannot create the database {path}: the folder is not writable").format(path=path)
         )
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    """Ask SQLite itself, read-only. Never open() the file here: closing any descriptor of a
-    database file drops every POSIX lock this process holds on it, SQLite's included, which is
-    the classic way to corrupt a database that other connections are using."""
+def _check_contents(path: Path) -> None:
+    """Ask SQLite itself, read-only, whether this is a database and an undamaged one
+    (``PRAGMA quick_check``: every page readable and well-formed, in O(N)).
+
+    Never open() the file here: closing any descriptor of a database file drops every POSIX
+    lock this process holds on it, SQLite's included, which is the classic way to corrupt a
+    database that other connections are using."""
+    url = to_url(path)
+    problems = check_integrity(path, quick=True, url=url)
+    if problems:
+        log.error("quick_check of %s: %s", path, problems)
+        raise db_faults.damaged(url, problems[0])
+
+
+def check_integrity(path: Path, *, quick: bool = False, url: URL | None = None) -> list[str]:
+    """SQLite's own verdict on the file: [] when sound, else its list of problems.
+
+    ``quick`` is PRAGMA quick_check (at every start); without it PRAGMA integrity_check, which
+    also compares indexes with their tables (before a backup). Faults that stop the check
+    (busy, not a database, files that cannot be created) are raised as their sentences."""
+    pragma = "quick_check" if quick else "integrity_check"
+    target = url or to_url(path)
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        probe.execute("PRAGMA schema_version").fetchone()
-        return True
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        probe.close()
+        probe = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_seconds()
+        )
+        try:
+            rows = [str(r[0]) for r in probe.execute(f"PRAGMA {pragma}").fetchall()]
+        finally:
+            probe.close()
+    except sqlite3.Error as exc:
+        if db_faults.sqlite_kind(exc) == "damaged":
+            return [str(exc)]
+        explained = db_faults.explain_fault(exc, target)
+        if explained is exc:
+            explained = DatabaseError(
+                _("Cannot open the database {target}: {error}").format(target=path, error=exc)
+            )
+        raise explained from exc
+    return [] if rows == ["ok"] else rows
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy beside the file (the SQLite backup API copes with WAL)."""
+    """A consistent copy beside the file (the SQLite backup API copes with WAL); a damaged
+    file is refused rather than copied, so a backup is always one that can be restored."""
+    problems = check_integrity(path)
+    if problems:
+        log.error("integrity_check of %s: %s", path, problems)
+        raise db_faults.damaged(to_url(path), problems[0])
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{label}-{stamp}.bak")
     source = sqlite3.connect(str(path))
@@ -99,6 +143,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
     path = sqlite_path(url)
     if path is not None:
         _check_sqlite_file(path, default_location=default_location)
+    explain = db_faults.explainer(url)
     engine = make_engine(url)
     try:
         current = migrate.current_revision(engine)
@@ -117,15 +162,25 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
                 backup_sqlite(path, current)
             log.info("migrating %s from %s to %s", _shown(url), current, head)
             migrate.upgrade(engine)
-        database = Database(engine=engine, url=url)
+        database = Database(
+            engine=engine,
+            url=url,
+            explain=explain,
+            flush_checks=(column_limits.check_session,),
+        )
         if upgrade:
             # seeding happens here, once, so that reading the scenarios never writes
             scenarios.seed_presets(database)
-    except DatabaseError:
+    except InkasoError:  # already the user's sentence (seeding may meet a busy database too)
         engine.dispose()
         raise
-    except (OperationalError, DBAPIError) as exc:
+    except Exception as exc:
         engine.dispose()
+        explained = explain(exc)
+        if explained is not exc:
+            raise explained from exc
+        if not isinstance(exc, DBAPIError):
+            raise
         log.exception("cannot open database %s", _shown(url))
         raise DatabaseError(
             _("Cannot open the database {target}: {error}").format(
@@ -136,5 +191,4 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
 
 
 def _shown(url: URL) -> str:
-    path = sqlite_path(url)
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
+    return db_faults.shown(url)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from db.models import Instalment, Invoice
 from db.uow import Database
-from desktop_app.domain.money import decimal_str, normalize_currency
+from desktop_app.domain.dates import check_date
+from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -49,7 +50,14 @@ def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -
     if data.kind not in KINDS:
         raise ValidationError(_("Unknown invoice kind {kind}").format(kind=data.kind), field="kind")
     currency = normalize_currency(data.currency)
+    check_date(data.issue_date, "issued", _("Issue date"))
+    if data.sale_date is not None:
+        check_date(data.sale_date, "sold", _("Sale date"))
+    for part in data.instalments:
+        check_date(part.due_date, "due", _("Due date"))
+        check_amount(part.amount_minor, currency, field="instalments", allow_negative=True)
     gross = _gross(data)
+    check_amount(gross, currency, allow_negative=True)
     _check_instalments(data, gross)
     with db.write() as session:
         contractor = contractors.resolve(session, data.contractor)

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from db.models import Invoice, Payment
 from db.uow import Database
-from desktop_app.domain.money import decimal_str, normalize_currency
+from desktop_app.domain.dates import check_date
+from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -38,15 +39,18 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
     if data.amount_minor <= 0:
         raise ValidationError(_("The payment amount must be greater than zero"), field="amount")
     currency = normalize_currency(data.currency)
+    check_amount(data.amount_minor, currency)
+    check_date(data.date, "date", _("Payment date"))
+    source_ref = normalize_reference(data.source_ref)
     with db.write() as session:
         contractor = contractors.resolve(session, data.contractor)
-        if data.source_ref and session.scalar(
+        if source_ref and session.scalar(
             select(Payment.id).where(
-                Payment.source == data.source, Payment.source_ref == data.source_ref
+                Payment.source == data.source, Payment.source_ref == source_ref
             )
         ):
             raise ConflictError(
-                _("This payment was already recorded ({ref})").format(ref=data.source_ref)
+                _("This payment was already recorded ({ref})").format(ref=source_ref)
             )
         invoice_id = None
         if data.invoice_number:
@@ -77,7 +81,7 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
             payer_name=data.payer_name,
             payer_account=data.payer_account,
             source=data.source,
-            source_ref=data.source_ref,
+            source_ref=source_ref,
             unallocated_minor=data.amount_minor,
         )
         session.add(payment)
@@ -99,3 +103,11 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
             actor=actor,
         )
         return payment.id
+
+
+def normalize_reference(ref: str | None) -> str | None:
+    """A bank reference as it is compared and stored: banks and spreadsheets pad references with
+    spaces, and "ABC 1 " is the same transfer as "ABC 1" (migration 0003 trimmed old ones)."""
+    if ref is None:
+        return None
+    return ref.strip() or None

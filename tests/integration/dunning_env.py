@@ -73,10 +73,18 @@ class DunningEnv:
         return result.json() if "--json" in args else result.out
 
     def run(self, day: dt.date | str, *extra: str) -> dict[str, Any]:
-        """``dunning run --today day``; remembers which message went out on which day."""
+        """``dunning run --today day``; remembers which message went out on which day.
+
+        The exit code is checked against the report: 3 when messages failed and none was
+        sent (so a script notices), else 0."""
         before_mail, before_sms = len(self.mail.messages), len(self.sms.requests)
         when_args = extra if "--now" in extra else ("--today", str(day), *extra)
-        report = self.ok("dunning", "run", "--json", *when_args)
+        result = self.cli("dunning", "run", "--json", *when_args)
+        assert result.out, result.err
+        report: dict[str, Any] = result.json()
+        counts = report["counts"]
+        nothing_got_out = counts["failed"] > 0 and counts["sent"] == 0
+        assert result.code == (3 if nothing_got_out else 0), (result.code, result.err)
         assert report["errors"] == [], report["errors"]
         when = dt.date.fromisoformat(str(day))
         for received in self.mail.messages[before_mail:]:

@@ -54,3 +54,36 @@ def test_postgres_upgrade_from_first_revision(pg_url: str) -> None:
     database = open_database(pg_url)
     assert migrate.current_revision(database.engine) == migrate.head_revision()
     database.dispose()
+
+
+def test_0003_trims_stored_payment_references_without_merging_duplicates(
+    db_path: Path, cli: Cli
+) -> None:
+    engine = make_engine(to_url(db_path))
+    migrate.upgrade(engine, "0002")
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    con.execute(
+        "INSERT INTO contractor (name, search_name, country, default_terms_days, language, created_at)"
+        " VALUES ('Klient', 'klient', 'PL', 14, 'pl', '2025-01-01 00:00:00')"
+    )
+    for n, ref in enumerate(["REF-1 ", "REF-2", " REF-2\t", "  ", None], start=1):
+        con.execute(
+            "INSERT INTO payment (contractor_id, date, amount_minor, currency, source, source_ref,"
+            " unallocated_minor, created_at) VALUES (1, '2026-01-0' || ?, 100, 'PLN', 'manual', ?,"
+            " 100, '2026-01-01 00:00:00')",
+            (n, ref),
+        )
+    con.commit()
+    con.close()
+    assert cli("contractor", "list").code == 0  # opens, backs up, migrates
+    con = sqlite3.connect(db_path)
+    try:
+        refs = [r[0] for r in con.execute("SELECT source_ref FROM payment ORDER BY id")]
+    finally:
+        con.close()
+    # the pair that was already a duplicate stays visible as two payments for a person to judge
+    assert refs == ["REF-1", "REF-2", " REF-2\t", None, None]
+    again = cli("payment", "add", "--contractor", "1", "--date", "2026-02-01", "--amount", "1",
+                "--ref", "REF-1")  # fmt: skip
+    assert again.code == 3 and "already recorded" in again.err

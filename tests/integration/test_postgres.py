@@ -170,3 +170,30 @@ def test_dunning_on_postgres_two_pcs_at_once_send_each_message_once(
             assert statuses == {"sent"}
     finally:
         database.dispose()
+
+
+def test_postgres_and_sqlite_accept_and_refuse_the_same_values(
+    cli: Cli, pg_url: str, tmp_path: Path
+) -> None:
+    """Item 19: a 201-character street failed on PostgreSQL with a traceback and passed on
+    SQLite; a NUL character likewise. Now both refuse with the same sentence (exit 3) and both
+    keep the largest amount, summed, in every report."""
+    sqlite_file = tmp_path / "same.db"
+    for target in (pg_url, sqlite_file):
+        long_street = cli("contractor", "add", "--name", "A", "--street", "u" * 201, db=target)
+        assert long_street.code == 3, long_street.err
+        assert "Street is too long: at most 200 characters" in long_street.err
+        assert "Traceback" not in long_street.err
+        assert cli("contractor", "add", "--name", "A", "--street", "u" * 200, db=target).code == 0
+        nul = cli("contractor", "add", "--name", "B", "--notes", "a\x00b", db=target)
+        assert nul.code == 3 and "NUL" in nul.err, nul.err
+        for n in (1, 2, 3):
+            assert cli("invoice", "add", "--contractor", "1", "--number", f"FV/{n}",
+                       "--issued", "2026-01-02", "--due", "2026-01-16",
+                       "--amount", "9999999999.99", db=target).code == 0  # fmt: skip
+        aging = cli("report", "aging", "--as-of", "2026-03-01", "--json", db=target)
+        assert aging.code == 0, aging.err
+        assert aging.json()["currencies"]["PLN"]["totals"]["open"] == "29999999999.97"
+        too_big = cli("payment", "add", "--contractor", "1", "--date", "2026-01-20",
+                      "--amount", "92233720368547758.07", db=target)  # fmt: skip
+        assert too_big.code == 3 and "too large" in too_big.err

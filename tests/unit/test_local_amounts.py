@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop_app.domain.money import format_amount, parse_local_amount
+from desktop_app.domain.money import MAX_AMOUNT_MINOR, format_amount, parse_local_amount
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import language
 
@@ -86,7 +86,7 @@ def test_shown_with_the_currencys_own_decimals() -> None:
 
 
 @given(
-    minor=st.integers(min_value=-(10**13), max_value=10**13),
+    minor=st.integers(min_value=-MAX_AMOUNT_MINOR, max_value=MAX_AMOUNT_MINOR),
     currency=st.sampled_from(["PLN", "EUR", "JPY", "KWD"]),
     lang=st.sampled_from(["pl", "en", "ru"]),
 )

@@ -6,7 +6,14 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
+from desktop_app.cli.context import (
+    MAX_ROWS,
+    Context,
+    json_flag,
+    parse_date,
+    today_flag,
+    whole_number,
+)
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.money import (
     format_amounts,
@@ -35,14 +42,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--city")
     add.add_argument("--country", default="PL")
     add.add_argument(
-        "--terms", type=int, default=14, metavar="DAYS", help=_("default payment terms")
+        "--terms",
+        type=whole_number(0, contractors.MAX_TERMS_DAYS),
+        default=14,
+        metavar="DAYS",
+        help=_("default payment terms"),
     )
     add.add_argument(
-        "--lang",
+        "--language",
+        "--lang",  # kept for scripts written before --language
         dest="contractor_lang",
         choices=("pl", "en", "ru"),
         default="pl",
-        help=_("language of messages to this contractor"),
+        help=_(
+            "language of the reminders and letters sent to this contractor (the language of "
+            "Inkaso's own output is the --lang given before the command)"
+        ),
     )
     add.add_argument("--credit-limit", metavar="AMOUNT")
     add.add_argument("--credit-currency", default="PLN")
@@ -61,7 +76,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     lst.add_argument("--overdue", action="store_true", help=_("only contractors with overdue debt"))
     lst.add_argument("--search", default="", help=_("name, city, NIP, e-mail or phone fragment"))
     lst.add_argument("--sort", choices=contractor_list.SORT_KEYS, default=None)
-    lst.add_argument("--limit", type=int)
+    lst.add_argument("--limit", type=whole_number(1, MAX_ROWS), metavar="N")
     lst.add_argument(
         "--currency", help=_("currency whose amounts order the list (default: the firm's)")
     )

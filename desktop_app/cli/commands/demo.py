@@ -6,16 +6,23 @@ import argparse
 import time
 from typing import Any
 
-from desktop_app.cli.context import Context, json_flag, today_flag
+from desktop_app.cli.context import Context, json_flag, today_flag, whole_number
 from desktop_app.i18n import _
 from desktop_app.services import demo
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     cmd = sub.add_parser("demo", help=_("fill an empty database with realistic demo data"))
-    cmd.add_argument("--contractors", type=int, default=200, metavar="N")
-    cmd.add_argument("--invoices", type=int, default=3000, metavar="M")
-    cmd.add_argument("--seed", type=int, default=1, metavar="S")
+    cmd.add_argument(
+        "--contractors",
+        type=whole_number(0, demo.MAX_CONTRACTORS),
+        default=200,
+        metavar="N",
+    )
+    cmd.add_argument(
+        "--invoices", type=whole_number(0, demo.MAX_INVOICES), default=3000, metavar="M"
+    )
+    cmd.add_argument("--seed", type=whole_number(0, 2**32 - 1), default=1, metavar="S")
     today_flag(cmd)
     json_flag(cmd)
     cmd.set_defaults(handler=run_demo)

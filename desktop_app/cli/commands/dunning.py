@@ -7,10 +7,17 @@ import datetime as dt
 from typing import Any
 
 from desktop_app import labels
-from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
+from desktop_app.cli.context import (
+    Context,
+    json_flag,
+    parse_date,
+    parse_moment,
+    today_flag,
+    whole_number,
+)
 from desktop_app.domain.money import decimal_str
-from desktop_app.errors import ValidationError
-from desktop_app.i18n import _
+from desktop_app.errors import DeliveryError
+from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import actions, dry_run, runner, windows
 from desktop_app.services.views import get_contractor
 from desktop_app.settings import Snapshot
@@ -21,7 +28,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     actions_ = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     plan = actions_.add_parser("plan", help=_("dry run: what would be sent in the coming days"))
     today_flag(plan)
-    plan.add_argument("--days", type=int, default=14, metavar="N")
+    plan.add_argument("--days", type=whole_number(1, dry_run.MAX_DAYS), default=14, metavar="N")
     json_flag(plan)
     plan.set_defaults(handler=plan_cmd)
     run = actions_.add_parser("run", help=_("one cycle: plan today and send what is due"))
@@ -47,10 +54,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def plan_cmd(ctx: Context) -> int:
-    if not 1 <= ctx.args.days <= dry_run.MAX_DAYS:
-        raise ValidationError(
-            _("--days must be between 1 and {max}").format(max=dry_run.MAX_DAYS), field="days"
-        )
     today = ctx.today()
     # the same dry run the GUI's calendar shows
     run = dry_run.dry_run(ctx.db, today, ctx.args.days)
@@ -101,17 +104,12 @@ def run_cmd(ctx: Context) -> int:
     settings = Snapshot.load(ctx.db)
     zone = windows.firm_zone(settings)
     opened: set[str] | None = None
-    if a.now:
-        try:
-            moment = dt.datetime.fromisoformat(a.now)
-        except ValueError as exc:
-            raise ValidationError(
-                _("--now: {value} is not a date and time (use YYYY-MM-DDTHH:MM)").format(
-                    value=a.now
-                )
-            ) from exc
+    if a.now is not None:
+        moment = parse_moment(a.now, "--now")
+        # a naive moment is the firm's wall clock; an aware one is converted by run_cycle to the
+        # firm's zone before any send window is looked at
         now = moment if moment.tzinfo else moment.replace(tzinfo=zone)
-    elif a.today:
+    elif a.today is not None:
         day = parse_date(a.today, "--today")
         now = windows.day_opening(settings, day)
         opened = windows.channels_opening_on(settings, day)
@@ -150,7 +148,19 @@ def run_cmd(ctx: Context) -> int:
             ctx.line("! " + error)
         for note in report.notes:
             ctx.line("- " + note)
-    return 0 if report.busy_holder is None else 3
+    if report.busy_holder is not None:
+        return 3
+    counts = report.counts()
+    if counts["failed"] and not counts["sent"]:
+        # a script (cron, a monitoring check) must see that nothing got out
+        raise DeliveryError(
+            ngettext(
+                "The only message could not be sent; see: inkaso outbox list --status failed",
+                "None of the {count} messages could be sent; see: inkaso outbox list --status failed",
+                counts["failed"],
+            ).format(count=counts["failed"])
+        )
+    return 0
 
 
 def remind_cmd(ctx: Context) -> int:

@@ -6,7 +6,15 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
+from desktop_app.cli.context import (
+    MAX_ROWS,
+    Context,
+    json_flag,
+    parse_date,
+    record_id,
+    today_flag,
+    whole_number,
+)
 from desktop_app.i18n import _
 from desktop_app.services.dunning import outbox, tasks
 
@@ -17,40 +25,40 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     lst = actions.add_parser("list", help=_("list messages"))
     lst.add_argument("--status", choices=outbox.STATUSES)
     lst.add_argument("--channel", choices=("email", "sms", "voice", "notice"))
-    lst.add_argument("--contractor", type=int, metavar="ID")
-    lst.add_argument("--limit", type=int, default=200)
+    lst.add_argument("--contractor", type=record_id, metavar="ID")
+    lst.add_argument("--limit", type=whole_number(1, MAX_ROWS), default=200, metavar="N")
     json_flag(lst)
     lst.set_defaults(handler=list_outbox)
     retry = actions.add_parser("retry", help=_("send a failed message again"))
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=record_id)
     retry.set_defaults(handler=_retry)
     resolve = actions.add_parser("resolve", help=_("decide what happened to an uncertain message"))
-    resolve.add_argument("id", type=int)
+    resolve.add_argument("id", type=record_id)
     resolve.add_argument(
         "--as", dest="outcome", required=True, choices=("sent", "resend", "cancel")
     )
     resolve.set_defaults(handler=_resolve)
     cancel = actions.add_parser("cancel", help=_("cancel a waiting message"))
-    cancel.add_argument("id", type=int)
+    cancel.add_argument("id", type=record_id)
     cancel.set_defaults(handler=_cancel)
 
     task = sub.add_parser("task", help=_("tasks for people"))
     task_actions = task.add_subparsers(dest="action", metavar="ACTION", required=True)
     tlist = task_actions.add_parser("list", help=_("list tasks"))
     tlist.add_argument("--filter", choices=tasks.FILTERS, default="open")
-    tlist.add_argument("--user", type=int, metavar="ID", help=_("only tasks of this user"))
+    tlist.add_argument("--user", type=record_id, metavar="ID", help=_("only tasks of this user"))
     today_flag(tlist)
     json_flag(tlist)
     tlist.set_defaults(handler=list_tasks)
     done = task_actions.add_parser("done", help=_("mark a task done"))
-    done.add_argument("id", type=int)
+    done.add_argument("id", type=record_id)
     done.add_argument("--note", default="")
     done.set_defaults(handler=_task_done)
     add = task_actions.add_parser("add", help=_("add a task"))
     add.add_argument("--title", required=True)
     add.add_argument("--due", required=True, metavar="YYYY-MM-DD")
-    add.add_argument("--contractor", type=int, metavar="ID")
-    add.add_argument("--user", type=int, metavar="ID")
+    add.add_argument("--contractor", type=record_id, metavar="ID")
+    add.add_argument("--user", type=record_id, metavar="ID")
     add.add_argument("--body")
     add.set_defaults(handler=add_task)
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Contractor, Payment, Promise, Task
 from db.uow import Database
-from desktop_app.domain.money import decimal_str, normalize_currency
+from desktop_app.domain.dates import check_date
+from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
@@ -33,6 +34,8 @@ def add_promise(
     if due_on < today:
         raise ValidationError(_("The promised date is in the past"), field="date")
     currency = normalize_currency(currency)
+    check_amount(amount_minor, currency)
+    check_date(due_on, "date", _("Promised date"))
     with db.write() as session:
         target = contractors.resolve(session, contractor)
         promise = Promise(

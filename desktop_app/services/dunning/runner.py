@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from db.models import DunningLog, OutboxMessage
 from db.uow import Database
+from desktop_app.errors import ConflictError
 from desktop_app.i18n import _
 from desktop_app.secrets import get_secret
 from desktop_app.services.dunning import execute, lease, promises, windows
@@ -129,8 +129,10 @@ def _take_lease(
         try:
             with db.write() as session:
                 busy = lease.acquire(session, holder, utc)
-        except IntegrityError:
-            busy = "?"  # two first-ever runs raced to create the lease row
+        except ConflictError:
+            # two first-ever runs raced to create the lease row (the unit of work reports the
+            # database's IntegrityError as a ConflictError)
+            busy = "?"
         if busy is None:
             return True
         if time.monotonic() >= deadline:

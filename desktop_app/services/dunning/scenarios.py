@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, Invoice
@@ -62,8 +62,10 @@ def seed_presets(db: Database) -> bool:
                         is_default=name == DEFAULT_PRESET,
                     )
                 )
-    except IntegrityError:
-        return False  # another process (on PostgreSQL) seeded it at the same moment
+    except ConflictError:
+        # another process (on PostgreSQL) seeded it at the same moment: the unit of work reports
+        # the database's IntegrityError as a ConflictError
+        return False
     return True
 
 
@@ -179,33 +181,95 @@ def export_text(db: Database, name: str, fmt: str = "json") -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+#: a scenario file is a few kilobytes; reading stops here (``/dev/zero`` never ends)
+MAX_FILE_BYTES = 1_000_000
+#: nesting a scenario needs is about 5; deeper is not a scenario (and would exhaust the stack)
+MAX_NESTING = 32
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """YAML without aliases: a "billion laughs" file expands a few anchors into more values than
+    memory holds; a scenario never needs them (an export writes none)."""
+
+    def __init__(self, stream: str, source: str) -> None:
+        super().__init__(stream)
+        self.source = source
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1 if event.start_mark else "?"
+        if isinstance(event, yaml.AliasEvent):
+            raise ValidationError(
+                _("{file}, line {line}: YAML aliases (*name) are not allowed in a scenario").format(
+                    file=self.source, line=line
+                )
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise ValidationError(
+                    _("{file}, line {line}: nested too deeply for a scenario").format(
+                        file=self.source, line=line
+                    )
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def parse_text(text: str, *, source: str) -> model.Scenario:
     """JSON or YAML (JSON is YAML too); errors name the file."""
+    loader = _ScenarioLoader(text, source)
     try:
-        data = yaml.safe_load(text)
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
         raise ValidationError(
             _("{file}, line {line}: not valid JSON or YAML").format(file=source, line=line)
         ) from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ValidationError(_("{file}: a scenario must be an object").format(file=source))
     return model.from_dict(data, source=source)
 
 
 def import_file(db: Database, path: Path, *, replace: bool = False, name: str | None = None) -> str:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(
-            _("Cannot read {file}: {error}").format(file=path, error=exc)
-        ) from exc
-    scenario = parse_text(text, source=str(path))
+    scenario = parse_text(read_scenario_file(path), source=str(path))
     if name:
         scenario = model.ensure_valid(scenario.with_name(name))
     save(db, scenario, replace=replace)
     return scenario.name
+
+
+def read_scenario_file(path: Path) -> str:
+    """The text of a scenario file, read with a size limit; devices, pipes and folders are
+    refused before anything is read from them."""
+    try:
+        if not path.is_file():
+            raise ValidationError(
+                _("Cannot read {file}: it is not an ordinary file").format(file=path)
+            )
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot read {file}: {error}").format(file=path, error=exc.strerror or exc)
+        ) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("{file} is too large for a scenario (more than {size} kB)").format(
+                file=path, size=MAX_FILE_BYTES // 1000
+            )
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("Cannot read {file}: it is not UTF-8 text").format(file=path)
+        ) from exc
 
 
 def assign(

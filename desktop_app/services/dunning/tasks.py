@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import Contractor, Task, utcnow
+from db.models import Contractor, Task, User, utcnow
 from db.uow import Database
+from desktop_app.domain.dates import check_date
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity
@@ -114,7 +115,15 @@ def add_task(
 ) -> int:
     if not title.strip():
         raise ValidationError(_("The task needs a title"), field="title")
+    check_date(due_on, "due", _("Due date"))
     with db.write() as session:
+        if contractor_id is not None and session.get(Contractor, contractor_id) is None:
+            raise NotFoundError(
+                _("No contractor with id or NIP {ref}").format(ref=contractor_id),
+                field="contractor",
+            )
+        if user_id is not None and session.get(User, user_id) is None:
+            raise NotFoundError(_("No user with id {id}").format(id=user_id), field="user")
         task = Task(
             contractor_id=contractor_id,
             assigned_user_id=user_id,
