@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from desktop_app.domain.calendar import effective_due, is_business_day
 from desktop_app.domain.money import decimal_str
+from desktop_app.domain.readable import readable
 from desktop_app.domain.scenario import MESSAGE_CHANNELS, Step
 from desktop_app.i18n import N_, _
 
@@ -104,7 +105,8 @@ class Reason:
     data: Mapping[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
-        return _(self.message).format(**self.data)
+        """The reason in the current language, its dates and amounts written that way too."""
+        return _(self.message).format_map(readable(self.data))
 
 
 @dataclass(frozen=True, slots=True)

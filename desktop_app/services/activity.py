@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from contextlib import suppress
 from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from db.models import Activity, utcnow
-from desktop_app.domain.dates import format_day
-from desktop_app.domain.identifiers import format_contact
-from desktop_app.domain.money import format_amount, parse_amount
-from desktop_app.errors import InkasoError
+from desktop_app.domain.readable import readable
 from desktop_app.i18n import _
 
 
@@ -97,31 +93,6 @@ def render_summary(kind: str, summary: str, data: dict[str, Any] | None) -> str:
     if kind in FREE_TEXT_KINDS:
         return summary
     try:
-        return _(summary).format_map(_readable(data or {}))
+        return _(summary).format_map(readable(data or {}))
     except (KeyError, IndexError, ValueError):
         return summary
-
-
-#: values stored in their machine form ("1234.56", "2026-11-20", "+48501234567")
-_AMOUNT_KEYS = ("amount", "paid", "unallocated")
-_DATE_KEYS = ("date", "due_date", "issue_date")
-
-
-def _readable(data: dict[str, Any]) -> dict[str, Any]:
-    """The stored values as the viewer's language writes them; anything unexpected as stored."""
-    values = dict(data)
-    currency = values.get("currency")
-    for key in _AMOUNT_KEYS:
-        value = values.get(key)
-        if isinstance(value, str) and isinstance(currency, str):
-            with suppress(InkasoError):
-                minor = parse_amount(value, currency, allow_negative=True)
-                values[key] = format_amount(minor, currency)
-    for key in _DATE_KEYS:
-        value = values.get(key)
-        if isinstance(value, str):
-            with suppress(ValueError):
-                values[key] = format_day(dt.date.fromisoformat(value))
-    if isinstance(values.get("to"), str):
-        values["to"] = ", ".join(format_contact(t.strip()) for t in values["to"].split(","))
-    return values

@@ -80,7 +80,7 @@ def test_a_promise_recorded_after_a_failed_attempt_stops_the_retry(env: DunningE
     assert env.mail.messages == []
     [row] = env.ok("outbox", "list", "--json")
     assert row["status"] == "cancelled"
-    assert "promised to pay 1000.00 PLN by 2026-03-25" in row["last_error"]
+    assert "promised to pay 1,000.00 PLN by 25/03/2026" in row["last_error"]
 
 
 # --- item 4: a channel that is not set up keeps the step due --------------------------------
@@ -367,9 +367,9 @@ def test_reminder_now_on_the_demos_biggest_debtor_is_an_overdue_one_naming_the_p
     assert "(za 0 dni)" not in preview.message.text
     assert "po terminie" in preview.message.text
     assert len(preview.invoices) == open_items  # every open item is listed
-    assert preview.warnings == ("the contractor promised to pay 50000.00 PLN by 2026-12-20",)
+    assert preview.warnings == ("the contractor promised to pay 50,000.00 PLN by 20/12/2026",)
     now = dt.datetime(2026, 12, 12, 10, 0, tzinfo=WARSAW)
-    with pytest.raises(actions.ReminderHeldError, match=r"promised to pay 50000\.00 PLN"):
+    with pytest.raises(actions.ReminderHeldError, match=r"promised to pay 50,000\.00 PLN"):
         actions.send_reminder_now(env.db, cid, "email", now=now)
     assert env.mail.messages == []
     result = actions.send_reminder_now(env.db, cid, "email", now=now, force=True)
@@ -391,7 +391,8 @@ def test_the_cli_refuses_a_reminder_held_by_a_promise_unless_forced(env: Dunning
     result = env.cli("remind", "--contractor", "1")
     assert result.code == 3
     assert result.err.strip().splitlines() == [
-        f"inkaso: Not sent to Klient 1: the contractor promised to pay 1000.00 PLN by {promised}."
+        "inkaso: Not sent to Klient 1: the contractor promised to pay 1,000.00 PLN by "
+        f"{dt.date.fromisoformat(promised):%d/%m/%Y}."
         " Add --force to send it anyway."
     ]
     assert env.mail.messages == []

@@ -73,14 +73,14 @@ def test_nothing_in_the_way_is_allowed() -> None:
 def test_a_pause_holds_through_its_last_day_and_names_its_reason() -> None:
     paused = item(contractor_paused_until=D(2026, 3, 20), contractor_pause_reason="negotiating")
     [reason] = reminder_allowed(paused, "sms", D(2026, 3, 20)).reasons
-    assert reason.text() == "reminders to the contractor are paused until 2026-03-20: negotiating"
+    assert reason.text() == "reminders to the contractor are paused until 20/03/2026: negotiating"
     assert reminder_allowed(paused, "sms", D(2026, 3, 21)).allowed
 
 
 def test_a_promise_holds_until_its_day_plus_the_bank_grace_and_names_amount_and_date() -> None:
     promised = item(promise=PromiseTerms(D(2026, 3, 20), 1234_56, "PLN"))
     [reason] = reminder_allowed(promised, "email", D(2026, 3, 22)).reasons
-    assert reason.text() == "the contractor promised to pay 1234.56 PLN by 2026-03-20"
+    assert reason.text() == "the contractor promised to pay 1,234.56 PLN by 20/03/2026"
     assert reminder_allowed(promised, "email", D(2026, 3, 23)).allowed
 
 

@@ -169,7 +169,7 @@ def test_send_now_while_a_promise_holds_names_it_and_asks_before_sending(
         dialog = card.send_dialog
         assert dialog is not None
         qtbot.waitUntil(lambda: dialog.send_button.isEnabled())
-        assert dialog.warnings == ("the contractor promised to pay 300.00 PLN by 2026-11-27",)
+        assert dialog.warnings == ("the contractor promised to pay 300.00 PLN by 27/11/2026",)
         assert "promised to pay 300.00 PLN" in dialog.warning.text()
         assert dialog.send_button.text() == "&Send anyway…"
         # the overdue invoice gets the overdue wording
