@@ -174,7 +174,14 @@ def test_a_stored_path_like_template_name_reads_no_file(env: DunningEnv, tmp_pat
     env.ok("contractor", "add", "--name", "Kowalski", "--email", "k@kowalski.example.com")
     env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
            "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    # another contractor on an intact scenario is reminded as ever
+    env.ok("contractor", "add", "--name", "Nowak", "--email", "n@nowak.example.com")
+    env.ok("invoice", "add", "--contractor", "2", "--number", "FV/2", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    env.ok("scenario", "assign", "escalation", "--contractor", "2")
     result = env.cli("dunning", "run", "--today", "2026-03-17")
-    assert result.code == 3 and "steal" in result.err
-    assert len(result.err.strip().splitlines()) == 1
-    assert env.mail.messages == []
+    assert result.code == 0, result.err
+    problem = next(line for line in result.out.splitlines() if line.startswith("! "))
+    assert "gentle-email" in problem and "is not a template name" in problem
+    assert [m.rcpt_tos for m in env.mail.messages] == [["n@nowak.example.com"]]
+    assert "SECRET" not in env.mail.messages[0].parsed().as_string()

@@ -194,4 +194,11 @@ def _plan_and_apply(
             now=local.astimezone(dt.UTC).replace(tzinfo=None),
         )
     with db.write() as session:
-        return execute.store(session, prepared)
+        applied = execute.store(session, prepared)
+    applied.errors.extend(
+        _("Scenario {name} cannot be used, its reminders wait until it is fixed: {problem}").format(
+            name=name, problem=problem
+        )
+        for name, problem in sorted(state.broken.items())
+    )
+    return applied

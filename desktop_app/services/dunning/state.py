@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, bindparam, exists, select
@@ -30,6 +30,7 @@ from db.models import Scenario as ScenarioRow
 from desktop_app.domain import planner, rating
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import Scenario
+from desktop_app.errors import ValidationError
 from desktop_app.services.dunning import scenarios
 
 #: how long after payment an item is still looked at (for the thank-you)
@@ -41,6 +42,8 @@ class PlanningState:
     scenarios: dict[str, Scenario]
     items: list[tuple[str, planner.Item]]
     history: dict[tuple[int, str], list[planner.Done]]
+    #: stored scenarios that no longer validate (name -> the problem): their items wait
+    broken: dict[str, str] = field(default_factory=dict)
 
     def history_for(self, scenario: str, instalment_id: int) -> list[planner.Done]:
         return self.history.get((instalment_id, scenario), [])
@@ -55,7 +58,15 @@ def load(
 ) -> PlanningState:
     rows = list(session.scalars(select(ScenarioRow)))
     by_id = {r.id: r.name for r in rows}
-    loaded = {r.name: scenarios.load(r) for r in rows}
+    loaded: dict[str, Scenario] = {}
+    broken: dict[str, str] = {}
+    for stored in rows:
+        # One scenario stored before a rule was tightened (say, a template name that is now
+        # refused) must not stop the reminders of every other scenario.
+        try:
+            loaded[stored.name] = scenarios.load(stored)
+        except ValidationError as exc:
+            broken[stored.name] = exc.message
     default = next((r.name for r in rows if r.is_default), None)
 
     def base() -> Select[Any]:
@@ -93,11 +104,11 @@ def load(
     for row in raw:
         *fields, inv_scenario, con_scenario = row
         name = _pick(by_id, inv_scenario) or _pick(by_id, con_scenario) or default
-        if name is None:
+        if name is None or name in broken:
             continue
         items.append((name, facts.item(tuple(fields), ratings.get(row[2]))))
     history = _history(session, [item.instalment_id for _name, item in items])
-    return PlanningState(scenarios=loaded, items=items, history=history)
+    return PlanningState(scenarios=loaded, items=items, history=history, broken=broken)
 
 
 def _pick(names: dict[int, str], scenario_id: int | None) -> str | None:
