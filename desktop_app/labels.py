@@ -38,7 +38,7 @@ STATUS_LABELS = {
 #: a channel that cannot send because nobody entered its server or gateway yet
 NOT_SET_UP_LABELS = {
     "email": N_("E-mail is not set up"),
-    "sms": N_("SMS sending is not set up"),
+    "sms": N_("SMS is not set up"),
     "voice": N_("Voice calls are not set up"),
 }
 LANGUAGE_LABELS = {"pl": N_("Polish"), "en": N_("English"), "ru": N_("Russian")}

@@ -211,7 +211,7 @@ def test_until_a_channel_is_set_up_the_tray_says_nothing_is_sent(
     qtbot.waitUntil(lambda: bridge.mode is Mode.NOT_SET_UP)
     assert tray.icon is not None
     assert tray.icon.toolTip() == (
-        "Inkaso — E-mail is not set up; SMS sending is not set up; Voice calls are not set up: "
+        "Inkaso — E-mail is not set up; SMS is not set up; Voice calls are not set up: "
         "no reminders are being sent — Settings…"
     )
     assert controller.setup_action.isVisible() and controller.run_action.isEnabled()
@@ -220,7 +220,7 @@ def test_until_a_channel_is_set_up_the_tray_says_nothing_is_sent(
     bridge.refresh()
     qtbot.waitUntil(lambda: bridge.mode is Mode.RUNNING)
     expected = (
-        "Inkaso — SMS sending is not set up; Voice calls are not set up: those reminders are "
+        "Inkaso — SMS is not set up; Voice calls are not set up: those reminders are "
         "not being sent — Settings…"
     )
     qtbot.waitUntil(lambda: tray.icon is not None and tray.icon.toolTip() == expected)
