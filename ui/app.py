@@ -32,6 +32,7 @@ from resources import resource_path
 from ui.dunning.scheduler_bridge import SchedulerBridge
 from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
+from ui.garbage import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -162,6 +163,7 @@ class Launcher(QObject):
         super().__init__(app)
         self.app = app
         self.options = options
+        self.collector = GuiThreadCollector(self)
         self.ops = Operations(self)
         self.window: MainWindow | None = None
         self.scheduler: SchedulerBridge | None = None
@@ -301,6 +303,7 @@ class Launcher(QObject):
         if self.db is not None:
             self.db.dispose()
             self.db = None
+        self.collector.stop()
 
 
 def launch(
