@@ -6,6 +6,11 @@ pool; writes go through a pool of exactly one thread, so writes happen one at a 
 order they were asked for. An operation submitted under a ``key`` supersedes earlier ones with the
 same key: when an older search finishes after a newer one, its result is dropped, not shown.
 
+A write says which kinds of data it changes (:class:`~desktop_app.changes.Change`); once it has
+succeeded, :attr:`Operations.changed` carries them to every open window, which re-reads what it
+shows (the scheduler bridge announces each dunning run the same way). Windows never tell each
+other about changes.
+
 The worker threads never touch a Qt object. They are plain :mod:`concurrent.futures` threads that
 run the callable and leave its outcome in an :class:`_Inbox` (plain Python); only then is the GUI
 thread woken, by a queued signal of a small relay that lives there. Nothing a worker holds points
@@ -33,6 +38,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.changes import Change
 from ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,7 @@ class _Pending:
     owner: QObject | None
     label: str
     started: float
+    changes: Change
 
 
 @dataclass(frozen=True)
@@ -79,13 +86,15 @@ class _Inbox:
             # the relay is gone with its Operations: nobody is left to deliver to
             log.debug("an operation finished after its window system was shut down")
 
-    def take(self) -> list[_Outcome]:
-        taken = []
-        while True:
-            try:
-                taken.append(self._outcomes.get_nowait())
-            except queue.Empty:
-                return taken
+    def take(self) -> _Outcome | None:
+        try:
+            return self._outcomes.get_nowait()
+        except queue.Empty:
+            return None
+
+    def clear(self) -> None:
+        while self.take() is not None:
+            pass
 
 
 def _run(token: int, fn: Callable[[], Any], inbox: _Inbox) -> None:
@@ -108,6 +117,8 @@ class Operations(QObject):
 
     #: True while at least one operation is running (for a busy indicator)
     busy_changed = Signal(bool)
+    #: data changed: a :class:`Change` with the kinds a write or a dunning run touched
+    changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None, *, read_threads: int = 3) -> None:
         super().__init__(parent)
@@ -135,20 +146,31 @@ class Operations(QObject):
         label: str = "",
     ) -> int:
         """Run a reading service call in the read pool; returns a token for :meth:`is_current`."""
-        return self._submit(self._reads, fn, on_success, on_failure, key, owner, label)
+        return self._submit(self._reads, fn, on_success, on_failure, key, owner, label, Change.NONE)
 
     def write(
         self,
         fn: Callable[[], Any],
         *,
+        changes: Change,
         on_success: Success | None = None,
         on_failure: Failure | None = None,
         key: str | None = None,
         owner: QObject | None = None,
         label: str = "",
     ) -> int:
-        """Run a data change on the single writer thread, after every write submitted before it."""
-        return self._submit(self._writes, fn, on_success, on_failure, key, owner, label)
+        """Run a data change on the single writer thread, after every write submitted before it.
+
+        ``changes`` are the kinds of data it writes, announced by :attr:`changed` once it has
+        succeeded (after its own callback); ``Change.NONE`` for a read that has to write (seeding).
+        """
+        return self._submit(self._writes, fn, on_success, on_failure, key, owner, label, changes)
+
+    def announce(self, changes: Change) -> None:
+        """Tell every open window that data of these kinds changed (nothing when there are none,
+        or after :meth:`shutdown`: the windows are going and could not read anything new)."""
+        if changes and not self._closed:
+            self.changed.emit(changes)
 
     def _submit(
         self,
@@ -159,6 +181,7 @@ class Operations(QObject):
         key: str | None,
         owner: QObject | None,
         label: str,
+        changes: Change,
     ) -> int:
         if self._closed:
             raise RuntimeError("operations were shut down")
@@ -171,6 +194,7 @@ class Operations(QObject):
             owner,
             label or getattr(fn, "__name__", "op"),
             time.perf_counter(),
+            changes,
         )
         if key is not None:
             self._latest[key] = token
@@ -202,13 +226,15 @@ class Operations(QObject):
         self._reads.shutdown(wait=True)
         self._writes.shutdown(wait=True)
         self._pending.clear()
-        self._inbox.take()  # outcomes nobody will look at any more
+        self._inbox.clear()  # outcomes nobody will look at any more
 
     # -- delivery on the GUI thread ------------------------------------------------------------
 
     @Slot()
     def _deliver(self) -> None:
-        for outcome in self._inbox.take():
+        # one outcome per wake-up: a callback that raises cannot take the others down with it
+        outcome = self._inbox.take()
+        if outcome is not None:
             self._deliver_one(outcome.token, outcome.ok, outcome.value)
 
     def _deliver_one(self, token: int, ok: bool, payload: object) -> None:
@@ -217,6 +243,14 @@ class Operations(QObject):
             return
         if not self._pending:
             self.busy_changed.emit(False)
+        try:
+            self._call_back(pending, token, ok, payload)
+        finally:
+            # the data changed whether or not the window that asked is still there to hear it
+            if ok:
+                self.announce(pending.changes)
+
+    def _call_back(self, pending: _Pending, token: int, ok: bool, payload: object) -> None:
         elapsed = (time.perf_counter() - pending.started) * 1000
         if pending.key is not None:
             if self._latest.get(pending.key) != token:

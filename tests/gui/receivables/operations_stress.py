@@ -26,6 +26,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.errors import InkasoError
 from desktop_app.services import contractor_list, contractors, views
 from desktop_app.services.database import open_database
@@ -59,6 +60,9 @@ class Round:
         self.ok = 0
         self.failed = 0
         self.dropped = 0  # superseded searches: their callbacks are never called
+        self.written = 0
+        self.announced = 0
+        self.ops.changed.connect(self._announced)
 
     def submit_more(self) -> None:
         while self.submitted < self.count and len(self.ops._pending) < IN_FLIGHT:
@@ -100,7 +104,8 @@ class Round:
             name = f"Written {self.number}-{n}"
             ops.write(
                 lambda: contractors.add_contractor(db, contractors.ContractorInput(name=name)),
-                on_success=self._ok,
+                changes=Change.CONTRACTORS,
+                on_success=self._written,
             )
         else:
             # a real write transaction that fails and rolls back: the NIP is on file already
@@ -108,8 +113,17 @@ class Round:
                 lambda: contractors.add_contractor(
                     db, contractors.ContractorInput(name="Twin", nip="7740001454")
                 ),
+                changes=Change.CONTRACTORS,
                 on_failure=self._failed,
             )
+
+    def _written(self, result: object) -> None:
+        self.written += 1
+        self._ok(result)
+
+    def _announced(self, changes: object) -> None:
+        assert changes == Change.CONTRACTORS
+        self.announced += 1
 
     def _ok(self, _result: object) -> None:
         self.ok += 1
@@ -139,7 +153,14 @@ def main(argv: list[str]) -> int:
     collector.timeout.connect(gc.collect)
     collector.start()
     gc.set_threshold(25, 3, 3)
-    totals = {"ok": 0, "failed": 0, "dropped": 0, "operations": 0, "outlived": 0}
+    totals = {
+        "ok": 0,
+        "failed": 0,
+        "dropped": 0,
+        "operations": 0,
+        "outlived": 0,
+        "unannounced": 0,  # successful writes whose change was not announced exactly once
+    }
     for number in range(rounds):
         job = Round(db, ids, number, per_round)
         loop = QEventLoop()
@@ -161,6 +182,7 @@ def main(argv: list[str]) -> int:
         totals["failed"] += job.failed
         totals["dropped"] += job.dropped
         totals["operations"] += job.submitted
+        totals["unannounced"] += abs(job.written - job.announced)
         job.ops = None  # type: ignore[assignment]
         if gone() is not None:
             totals["outlived"] += 1

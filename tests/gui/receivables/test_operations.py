@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.errors import InkasoError
 from desktop_app.logging_setup import log_file
 from desktop_app.services import views
@@ -99,10 +100,37 @@ def test_writes_run_one_at_a_time_in_order(qtbot: QtBot, ops: Operations) -> Non
 
     done: list[int] = []
     for n in range(5):
-        ops.write(lambda n=n: write(n), on_success=done.append)
+        ops.write(lambda n=n: write(n), changes=Change.NONE, on_success=done.append)
     qtbot.waitUntil(lambda: len(done) == 5)
     assert order == done == [0, 1, 2, 3, 4]
     assert most == 1
+
+
+def test_a_successful_write_announces_what_it_changed_once_after_its_callback(
+    qtbot: QtBot, ops: Operations
+) -> None:
+    heard: list[object] = []
+    ops.changed.connect(heard.append)
+    ops.write(
+        lambda: "paid",
+        changes=Change.PAYMENTS | Change.PROMISES,
+        on_success=lambda result: heard.append(("callback", result)),
+    )
+    qtbot.waitUntil(lambda: len(heard) == 2)
+    assert heard == [("callback", "paid"), Change.PAYMENTS | Change.PROMISES]
+
+    ops.write(lambda: {}["nothing written"], changes=Change.PAYMENTS, on_failure=heard.append)
+    ops.write(lambda: None, changes=Change.NONE, on_success=heard.append)
+    ops.read(lambda: "read", on_success=heard.append)
+    qtbot.waitUntil(lambda: len(heard) == 5)
+    qtbot.wait(20)
+    # a failure, a write that changes nothing and a read announce nothing
+    later = heard[2:]
+    assert len(later) == 3 and not any(isinstance(h, Change) for h in later)
+    assert {type(h) for h in later} == {KeyError, type(None), str}
+
+    ops.announce(Change.OUTBOX)  # what the scheduler bridge does after a run
+    assert heard[-1] == Change.OUTBOX
 
 
 def test_an_inkaso_error_in_an_operation_shows_its_sentence(
@@ -166,7 +194,9 @@ def test_a_job_lets_go_of_what_it_captured_and_operations_of_their_last_owner(
             on_success=done.append,
         )
         operations.read(lambda: views.contractor_card(db, 424242, TODAY), on_failure=done.append)
-        operations.write(lambda: views.count_contractors(db), on_success=done.append)
+        operations.write(
+            lambda: views.count_contractors(db), changes=Change.NONE, on_success=done.append
+        )
         qtbot.waitUntil(lambda: len(done) == 3)
         done.clear()
         del held
@@ -214,3 +244,4 @@ def test_two_thousand_operations_under_garbage_collection_pressure_do_not_crash(
     assert totals["ok"] + totals["failed"] + totals["dropped"] == total
     assert totals["ok"] > total // 2
     assert totals["outlived"] == 0
+    assert totals["unannounced"] == 0
