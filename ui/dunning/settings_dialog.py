@@ -168,7 +168,7 @@ class SettingsDialog(QDialog):
         self.saving = False
         #: the stored settings changed while something typed here was not saved yet
         self.changed_elsewhere = False
-        #: the next announcement is this dialog's own save, already taken in
+        #: the next announcement is this dialog's own save: nothing changed "elsewhere"
         self._own_save = False
         self.setWindowTitle(_("Settings"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
@@ -517,13 +517,12 @@ class SettingsDialog(QDialog):
         )
 
     def _data_changed(self, changes: Change) -> None:
-        if self._own_save:
-            self._own_save = False
-            return
+        own, self._own_save = self._own_save, False
         if not changes & SHOWS or not self.ready or self.saving:
-            return
+            return  # a change heard while saving is read with the save's own announcement
         if self.has_edits():
-            self._mark_changed_elsewhere()
+            if not own:  # after this dialog's save only a refused secret is still typed
+                self._mark_changed_elsewhere()
             return
         db = self._db
         self._ops.read(
