@@ -437,7 +437,6 @@ def _mute(label: QLabel) -> None:
 class ScenarioEditor(QDialog):
     """Non-modal window: Dunning → Scenarios…"""
 
-    #: a scenario was saved, imported, reset, deleted or made the default
     def __init__(self, db: Database, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
