@@ -19,7 +19,7 @@ the moment its owner lets go of it. (A ``QRunnable`` per job did the opposite: P
 started runnable a child of its pool, so every job ever run, and through it the Operations, the
 pools and everything the jobs captured, stayed alive in a reference cycle that only Python's cycle
 collector could free — on whichever thread happened to allocate, often a worker compiling SQL,
-which then destroyed Qt objects of the GUI thread: the intermittent segfaults of the test suite.)
+which then destroyed Qt objects of the GUI thread: the kind of crash the test suite hit at random.)
 """
 
 from __future__ import annotations
@@ -167,8 +167,9 @@ class Operations(QObject):
         return self._submit(self._writes, fn, on_success, on_failure, key, owner, label, changes)
 
     def announce(self, changes: Change) -> None:
-        """Tell every open window that data of these kinds changed (nothing when there are none,
-        or after :meth:`shutdown`: the windows are going and could not read anything new)."""
+        """Tell every open window, on the GUI thread, that data of these kinds changed (nothing
+        when there are none, or after :meth:`shutdown`: the windows are going and could not read
+        anything new)."""
         if changes and not self._closed:
             self.changed.emit(changes)
 
