@@ -555,6 +555,16 @@ class TemplateEditor(QDialog):
         )
 
     def set_template(self, template: MessageTemplate) -> None:
+        previous = self._loaded
+        if previous is None or (previous.name, previous.language) != (
+            template.name,
+            template.language,
+        ):
+            # another template: its preview is on the way; the last one's must not stand for it
+            self._rendered = None
+            self.preview_subject.clear()
+            self.preview_html.clear()
+            self.preview_text.clear()
         self._loaded = template
         self.changed_elsewhere = False
         self._customised = any(
