@@ -7,9 +7,10 @@ the scheduler (which takes and releases the per-machine file lock, a lock owned 
 took it) happen on one private lifecycle thread, never on the GUI thread.
 
 What the tray shows comes from :class:`SendingStatus`, read through :class:`Operations` after
-start and whenever the operations announce a change to what it counts (the outbox, the settings,
-the firm). Each finished run is announced there too, with the kinds of data the run wrote, so
-every open window hears about it the same way as about the user's own changes.
+start and whenever the operations announce a change to what it depends on (the outbox, the
+settings, the firm, the scenarios in use). Each finished run is announced there too, with the
+kinds of data the run wrote, so every open window hears about it the same way as about the
+user's own changes.
 """
 
 from __future__ import annotations
@@ -38,8 +39,16 @@ from ui.operations import Operations
 
 log = logging.getLogger(__name__)
 
-#: what the sending status counts and depends on
-STATUS_SHOWS = Change.OUTBOX | Change.SETTINGS | Change.FIRM
+#: what the sending status counts and depends on: the outbox, the settings and the firm, and
+#: which channels the scenarios in use need (a contractor or an invoice may choose another)
+STATUS_SHOWS = (
+    Change.OUTBOX
+    | Change.SETTINGS
+    | Change.FIRM
+    | Change.SCENARIOS
+    | Change.CONTRACTORS
+    | Change.INVOICES
+)
 
 
 class Mode(enum.Enum):
