@@ -4,7 +4,7 @@
 through the services in DB, then, ROUNDS times, makes a fresh :class:`Operations` (as every GUI
 test does), runs PER_ROUND reads and writes through it — searches that supersede each other,
 pages, real writes and failures inside write transactions — shuts it down and lets go of it,
-while Python's cycle collector runs all the time: on the GUI thread from a timer every 2 ms, and
+while Python's cycle collector runs all the time: on the GUI thread from a timer every 5 ms, and
 on whichever thread allocates (thresholds far below the defaults), so on the workers compiling
 SQL too. A crash kills this process, not the test session; the last line of stdout is a JSON
 summary: delivered successes and failures, and how many Operations outlived their last reference.
@@ -149,10 +149,10 @@ def main(argv: list[str]) -> int:
     # what exists now lives to the end: the collector's work is the objects the rounds make
     gc.freeze()
     collector = QTimer()
-    collector.setInterval(2)
+    collector.setInterval(5)
     collector.timeout.connect(gc.collect)
     collector.start()
-    gc.set_threshold(25, 3, 3)
+    gc.set_threshold(50, 5, 5)
     totals = {
         "ok": 0,
         "failed": 0,
