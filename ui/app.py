@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from db.engine import sqlite_path
 from db.uow import Database
 from desktop_app import __version__
+from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
 from desktop_app.logging_setup import configure_logging
@@ -32,6 +33,7 @@ from resources import resource_path
 from ui.dunning.scheduler_bridge import SchedulerBridge
 from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
+from ui.garbage import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -162,6 +164,7 @@ class Launcher(QObject):
         super().__init__(app)
         self.app = app
         self.options = options
+        self.collector = GuiThreadCollector(self)
         self.ops = Operations(self)
         self.window: MainWindow | None = None
         self.scheduler: SchedulerBridge | None = None
@@ -190,6 +193,7 @@ class Launcher(QObject):
         log.info("starting Inkaso %s on %s", __version__, target or "the default database")
         self.ops.write(
             lambda: _open(target),
+            changes=Change.NONE,  # migrating: no window shows anything yet
             on_success=self._opened,
             on_failure=self._failed,
             label="open database",
@@ -227,6 +231,7 @@ class Launcher(QObject):
 
         self.ops.write(
             lambda: demo.generate(db, spec),
+            changes=Change.NONE,  # the windows open on the finished demo
             on_success=done,
             on_failure=self._failed,
             label="demo data",
@@ -301,6 +306,7 @@ class Launcher(QObject):
         if self.db is not None:
             self.db.dispose()
             self.db = None
+        self.collector.stop()
 
 
 def launch(

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app import __version__
+from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from resources import resource_path
@@ -62,6 +63,8 @@ log = logging.getLogger(__name__)
 
 #: a busy indicator that flashes for a 50 ms query is noise; show it only for slower work
 BUSY_DELAY_MS = 300
+#: what the list and the status bar's totals show
+LIST_SHOWS = Change.CONTRACTORS | Change.INVOICES | Change.PAYMENTS
 
 
 class ContractorTable(QTableView):
@@ -126,6 +129,8 @@ class MainWindow(QMainWindow):
         )
         self._cards: dict[int, ContractorCardWindow] = {}
         self._selected_id: int | None = None
+        #: (the list's query, horizontal, vertical scroll) while data changed elsewhere is re-read
+        self._keep_place: tuple[object, int, int] | None = None
         self._first_load = True
         #: Enter was pressed in the search box before its search came back
         self._enter_pending = False
@@ -199,6 +204,7 @@ class MainWindow(QMainWindow):
         self.model.loading_changed.connect(self._loading_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         ops.busy_changed.connect(self._ops_busy)
+        ops.changed.connect(self._data_changed)
         self.scheduler.state_changed.connect(self._show_sending_state)
         self._show_sending_state()
         if own_scheduler:
@@ -396,14 +402,15 @@ class MainWindow(QMainWindow):
         if not self.table.currentIndex().isValid():
             self._select_row(0)
 
-    def _select_row(self, row: int) -> None:
+    def _select_row(self, row: int, *, scroll: bool = True) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         if COLUMNS[column].sort_key is None:
@@ -417,12 +424,25 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self._selected_id = self.model.contractor_id(index.row())
 
+    def _data_changed(self, changes: Change) -> None:
+        if changes & LIST_SHOWS:
+            horizontal, vertical = self.table.horizontalScrollBar(), self.table.verticalScrollBar()
+            self._keep_place = (self.model.query, horizontal.value(), vertical.value())
+            self.model.refresh()
+
     def _search_finished(self, summary: ListSummary) -> None:
+        keep, self._keep_place = self._keep_place, None
+        if keep is not None and keep[0] != self.model.query:
+            keep = None  # the user searched or sorted meanwhile: show the top of the new list
         row = self.model.row_of(self._selected_id) if self._selected_id is not None else None
         if row is not None:
-            self._select_row(row)
+            self._select_row(row, scroll=keep is None)
         elif self.model.rowCount():
-            self._select_row(0)
+            self._select_row(0, scroll=keep is None)
+        if keep is not None:
+            self.table.doItemsLayout()  # the scroll ranges of the new rows
+            self.table.horizontalScrollBar().setValue(keep[1])
+            self.table.verticalScrollBar().setValue(keep[2])
         self._show_summary(summary)
         if summary.count:
             self.table.set_empty_text("")

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.services.database import open_database
+from ui.garbage import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -26,6 +28,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _collect_cycles_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the application: Python's cycle collector runs on the GUI thread, never a worker."""
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
 
 
 @pytest.fixture

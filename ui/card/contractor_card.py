@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.errors import InkasoError
@@ -56,6 +57,7 @@ from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets import view_state
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: position of a child row (instalment, allocation) under its parent
@@ -92,6 +94,16 @@ IMPLIED_CHANNELS = {
     "letter": ("letter", "post"),
 }
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+#: what the card shows: who, balances, invoices and their flags, payments, promises, messages,
+#: and which channels "Send reminder now" offers
+SHOWS = (
+    Change.CONTRACTORS
+    | Change.INVOICES
+    | Change.PAYMENTS
+    | Change.PROMISES
+    | Change.OUTBOX
+    | Change.SETTINGS
+)
 
 
 class _Item(QTreeWidgetItem):
@@ -362,6 +374,7 @@ class ContractorCardWindow(QDialog):
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
+        ops.changed.connect(self._data_changed)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -375,8 +388,17 @@ class ContractorCardWindow(QDialog):
 
         def loaded(result: tuple[ContractorCard, formatting.Texts, ContractorDunning]) -> None:
             card, texts, dunning = result
+            trees = (
+                self.invoices_tree,
+                self.payments_tree,
+                self.activity_tree,
+                self.communication.tree,
+            )
+            places = [view_state.remember(tree) for tree in trees]
             self.set_card(card, texts)
             self.set_dunning(dunning)
+            for tree, place in zip(trees, places, strict=True):
+                view_state.restore(tree, place)
             if show_when_loaded:
                 self.show()
                 self.raise_()
@@ -396,6 +418,10 @@ class ContractorCardWindow(QDialog):
             owner=self,
             label="contractor card",
         )
+
+    def _data_changed(self, changes: Change) -> None:
+        if changes & SHOWS:
+            self.reload()
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -825,14 +851,20 @@ class ContractorCardWindow(QDialog):
         return now
 
     def _write(
-        self, fn: Callable[[], object], label: str, then: Callable[[], None] | None = None
+        self,
+        fn: Callable[[], object],
+        label: str,
+        then: Callable[[], None] | None = None,
+        *,
+        changes: Change,
     ) -> None:
+        """A change from this card; it reloads when the change is announced, as every window."""
+
         def done(_result: object) -> None:
             if then is not None:
                 then()
-            self.reload()
 
-        self._ops.write(fn, on_success=done, owner=self, label=label)
+        self._ops.write(fn, changes=changes, on_success=done, owner=self, label=label)
 
     def pause_or_resume(self) -> None:
         card = self.card
@@ -840,7 +872,11 @@ class ContractorCardWindow(QDialog):
             return
         db, cid = self._db, self.contractor_id
         if self._paused(card):
-            self._write(lambda: actions.pause_contractor(db, cid, None, None), "resume contractor")
+            self._write(
+                lambda: actions.pause_contractor(db, cid, None, None),
+                "resume contractor",
+                changes=Change.CONTRACTORS,
+            )
             return
         today = card.today
         dialog = ReasonDialog(
@@ -856,7 +892,9 @@ class ContractorCardWindow(QDialog):
         def accepted() -> None:
             until, reason = dialog.until(), dialog.reason()
             self._write(
-                lambda: actions.pause_contractor(db, cid, until, reason), "pause contractor"
+                lambda: actions.pause_contractor(db, cid, until, reason),
+                "pause contractor",
+                changes=Change.CONTRACTORS,
             )
 
         dialog.accepted.connect(accepted)
@@ -889,10 +927,15 @@ class ContractorCardWindow(QDialog):
                 ),
                 "add promise",
                 dialog.recorded,
+                changes=Change.PROMISES,
             )
 
         def cancel(promise_id: int) -> None:
-            self._write(lambda: promises.cancel_promise(db, promise_id), "cancel promise")
+            self._write(
+                lambda: promises.cancel_promise(db, promise_id),
+                "cancel promise",
+                changes=Change.PROMISES,
+            )
 
         dialog.promise_requested.connect(add)
         dialog.cancel_requested.connect(cancel)
@@ -949,15 +992,16 @@ class ContractorCardWindow(QDialog):
                     )
                     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                     box.open()
-                self.reload()
 
             def failed(exc: BaseException) -> None:
                 dialog.reject()
                 show_error(exc, self)
-                self.reload()
+                self.reload()  # nothing is announced after a failure: show what is true now
 
             self._ops.write(
                 lambda: actions.send_reminder_now(db, cid, channel, now=now(), force=force),
+                # the message, its log and the activity line
+                changes=Change.OUTBOX,
                 on_success=sent,
                 on_failure=failed,
                 owner=self,
@@ -999,7 +1043,11 @@ class ContractorCardWindow(QDialog):
     def set_dispute(self, number: str, disputed: bool) -> None:
         db = self._db
         if not disputed:
-            self._write(lambda: actions.set_dispute(db, number, False), "close dispute")
+            self._write(
+                lambda: actions.set_dispute(db, number, False),
+                "close dispute",
+                changes=Change.INVOICES,
+            )
             return
         dialog = ReasonDialog(
             _("Dispute invoice {number}").format(number=number),
@@ -1012,7 +1060,11 @@ class ContractorCardWindow(QDialog):
 
         def accepted() -> None:
             reason = dialog.reason()
-            self._write(lambda: actions.set_dispute(db, number, True, reason), "dispute")
+            self._write(
+                lambda: actions.set_dispute(db, number, True, reason),
+                "dispute",
+                changes=Change.INVOICES,
+            )
 
         dialog.accepted.connect(accepted)
         self.invoice_dialog = dialog
@@ -1021,7 +1073,11 @@ class ContractorCardWindow(QDialog):
     def pause_invoice(self, number: str, pause: bool) -> None:
         db = self._db
         if not pause:
-            self._write(lambda: actions.pause_invoice(db, number, None, None), "resume invoice")
+            self._write(
+                lambda: actions.pause_invoice(db, number, None, None),
+                "resume invoice",
+                changes=Change.INVOICES,
+            )
             return
         today = self.card.today if self.card else self._today()
         dialog = ReasonDialog(
@@ -1034,7 +1090,11 @@ class ContractorCardWindow(QDialog):
 
         def accepted() -> None:
             until, reason = dialog.until(), dialog.reason()
-            self._write(lambda: actions.pause_invoice(db, number, until, reason), "pause invoice")
+            self._write(
+                lambda: actions.pause_invoice(db, number, until, reason),
+                "pause invoice",
+                changes=Change.INVOICES,
+            )
 
         dialog.accepted.connect(accepted)
         self.invoice_dialog = dialog

@@ -2,7 +2,9 @@
 
 A tree of days and their actions (time window, contractor, step, channel, invoices, amount),
 filtered by channel, with per-day totals. Planning runs off the GUI thread (a second or two on a
-big ledger) behind a busy indicator; double-clicking an action opens the contractor's card.
+big ledger) behind a busy indicator, and again whenever the operations announce a change to
+something the plan depends on (keeping the chosen action, the open days and the scroll);
+double-clicking an action opens the contractor's card.
 """
 
 from __future__ import annotations
@@ -32,18 +34,31 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.changes import Change
 from desktop_app.domain.scenario import CHANNELS
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.dunning.dry_run import DryRun, DryRunAction, dry_run
 from resources import resource_path
 from ui import formatting, theme
 from ui.operations import Operations
+from ui.widgets import view_state
 
 ContractorRole = Qt.ItemDataRole.UserRole
 KeyRole = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("when", "contractor", "step", "channel", "items", "amount")
 WHEN, CONTRACTOR, STEP, CHANNEL, ITEMS, AMOUNT = range(len(COLUMNS))
 DEFAULT_DAYS = 14
+#: what the plan depends on: who owes what, what was sent, the scenarios, windows and holidays
+PLAN_USES = (
+    Change.CONTRACTORS
+    | Change.INVOICES
+    | Change.PAYMENTS
+    | Change.PROMISES
+    | Change.OUTBOX
+    | Change.SCENARIOS
+    | Change.SETTINGS
+    | Change.FIRM
+)
 
 
 def money_totals(totals: dict[str, int]) -> str:
@@ -71,6 +86,8 @@ class CalendarWindow(QDialog):
         self._today = today
         self.dry_run: DryRun | None = None
         self.loading = False
+        #: dry runs shown so far (tests wait for the next one)
+        self.plans_made = 0
         if open_card is not None:
             self.open_requested.connect(open_card)
 
@@ -172,6 +189,7 @@ class CalendarWindow(QDialog):
         layout.addLayout(filters)
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom)
+        ops.changed.connect(self._data_changed)
         self.refresh()
 
     # -- loading -------------------------------------------------------------------------------
@@ -194,6 +212,10 @@ class CalendarWindow(QDialog):
             label="dry-run calendar",
         )
 
+    def _data_changed(self, changes: Change) -> None:
+        if changes & PLAN_USES:
+            self.refresh()
+
     def _failed(self, exc: BaseException) -> None:
         from ui.errors import show_error
 
@@ -207,6 +229,7 @@ class CalendarWindow(QDialog):
         self.loading = False
         self.busy.hide()
         self._fill()
+        self.plans_made += 1
 
     # -- filling -------------------------------------------------------------------------------
 
@@ -216,6 +239,7 @@ class CalendarWindow(QDialog):
     def _fill(self) -> None:
         result = self.dry_run
         tree = self.tree
+        place = view_state.remember(tree, KeyRole)
         tree.clear()
         if result is None:
             return
@@ -261,6 +285,7 @@ class CalendarWindow(QDialog):
         tree.addTopLevelItems(days)
         for item in days:
             item.setExpanded(item.childCount() <= 200)
+        view_state.restore(tree, place, KeyRole)
         self.status.setText(
             ngettext("{n} action planned", "{n} actions planned", total_actions).format(
                 n=total_actions

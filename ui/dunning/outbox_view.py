@@ -3,7 +3,8 @@
 Filters (status, channel, text), sorting and the counts per status (of the messages matching the
 channel and the text) are done in SQL, and the list is read a page at a time as it scrolls, so an
 old message is found as readily as today's. Retry, the two answers for an uncertain message and
-Cancel go through the outbox service on the serial writer, then the list is read again.
+Cancel go through the outbox service on the serial writer; the list is read again whenever the
+operations announce a change to the outbox (these, a run, a reminder sent from a card).
 Double-click opens the contractor.
 """
 
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_contact
 from desktop_app.i18n import _, ngettext
 from desktop_app.services.dunning import outbox
@@ -65,11 +67,11 @@ TYPING_DELAY_MS = 250
 STATUS_ORDER = outbox.ATTENTION_ORDER
 RETRYABLE = ("failed", "failed_permanently", "cancelled")
 CANCELLABLE = ("pending", "failed")
+#: what the list shows: the messages, and the contractors' names on them
+SHOWS = Change.OUTBOX | Change.CONTRACTORS
 
 
 class OutboxWindow(QWidget):
-    #: the user changed a message (retry, resolve, cancel): the tray's counts are stale
-    changed = Signal()
     #: a list was read and shown (tests wait for it)
     loaded = Signal()
 
@@ -181,6 +183,7 @@ class OutboxWindow(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.reloaded.connect(self._loaded)
+        ops.changed.connect(self._data_changed)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
@@ -238,8 +241,9 @@ class OutboxWindow(QWidget):
         else:
             self.model.refresh()
 
-    def refresh_if_shown(self, *_args: object) -> None:
-        if self.isVisible():
+    def _data_changed(self, changes: Change) -> None:
+        # a hidden window is read again when it is opened
+        if changes & SHOWS and self.isVisible():
             self.refresh()
 
     def _loaded(self, page: OutboxPage) -> None:
@@ -397,15 +401,12 @@ class OutboxWindow(QWidget):
                 change(db, message_id)
             return len(ids)
 
-        def done(_count: int) -> None:
-            self.changed.emit()
-            self.refresh()
-
         def failed(exc: BaseException) -> None:
-            self.refresh()  # part of a batch may have gone through: show what is true now
+            # each message is its own transaction: the ones before the failure went through
+            self._ops.announce(Change.OUTBOX)
             show_error(exc, self)
 
-        self._ops.write(run, on_success=done, on_failure=failed, owner=self, label=label)
+        self._ops.write(run, changes=Change.OUTBOX, on_failure=failed, owner=self, label=label)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._typing.stop()

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.changes import Change
 from desktop_app.domain import scenario as model
 from desktop_app.domain.scenario import (
     ANCHORS,
@@ -436,9 +437,6 @@ def _mute(label: QLabel) -> None:
 class ScenarioEditor(QDialog):
     """Non-modal window: Dunning → Scenarios…"""
 
-    #: a scenario was saved, imported, reset, deleted or made the default
-    scenarios_changed = Signal()
-
     def __init__(self, db: Database, ops: Operations, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
@@ -453,6 +451,8 @@ class ScenarioEditor(QDialog):
         #: shipped and the firm's own template names, once read (steps may name only these)
         self._known_templates: frozenset[str] | None = None
         self._pending_select: str | None = None
+        #: the stored scenario changed while the edits in the forms were not saved yet
+        self.changed_elsewhere = False
 
         self.setWindowTitle(_("Dunning scenarios") + "[*]")
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
@@ -692,29 +692,75 @@ class ScenarioEditor(QDialog):
 
         self._set_editable(False)
         self.refresh_list()
+        self._load_names()
+        ops.changed.connect(self._data_changed)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _load_names(self) -> None:
+        db = self._db
         self._ops.read(
             lambda: (desk.template_names(db), desk.tag_names(db)),
             on_success=self._names_loaded,
+            key=f"scenario-names-{id(self)}",
             owner=self,
             label="template and tag names",
         )
 
-    # -- loading -------------------------------------------------------------------------------
-
     def refresh_list(self, select: str | None = None) -> None:
-        self._pending_select = select or self.current_name()
+        """Read the list again; ``select`` it then, else whichever scenario is chosen by then."""
+        self._pending_select = select or self._pending_select
         db = self._db
         # list_scenarios stores the presets on first use: the writer thread
         self._ops.write(
             lambda: scenarios.list_scenarios(db),
+            changes=Change.NONE,
             on_success=self._list_loaded,
             owner=self,
             label="scenario list",
         )
 
+    def _data_changed(self, changes: Change) -> None:
+        if changes & Change.SCENARIOS:
+            self.refresh_list()
+            self._compare_with_stored()
+        if changes & (Change.TEMPLATES | Change.CONTRACTORS):
+            self._load_names()  # the templates a step can use, the tags contractors carry
+
+    def _compare_with_stored(self) -> None:
+        loaded = self._loaded
+        if loaded is None or self._is_new:
+            return
+        db, name = self._db, loaded.name
+        self._ops.write(
+            lambda: scenarios.get(db, name),
+            changes=Change.NONE,
+            on_success=self._stored_now,
+            on_failure=lambda _exc: None,  # deleted elsewhere: the list's refresh shows another
+            key=f"scenario-stored-{id(self)}",
+            owner=self,
+            label="stored scenario",
+        )
+
+    def _stored_now(self, stored: Scenario) -> None:
+        """The scenario in the forms as it is stored now, after a change made elsewhere."""
+        loaded = self._loaded
+        if loaded is None or self._is_new or stored.name != loaded.name:
+            return
+        if model.to_dict(stored) == model.to_dict(loaded):
+            return  # this editor's own save, or a change to another scenario
+        if self.is_dirty():
+            self.changed_elsewhere = True
+            self._update_buttons()
+            return
+        step = self.step_list.currentRow()
+        self.set_scenario(stored)
+        if 0 <= step < self.step_list.count():
+            self.select_step(step)
+
     def _list_loaded(self, infos: list[ScenarioInfo]) -> None:
         self._infos = infos
-        wanted = self._pending_select
+        wanted = self._pending_select or self.current_name()
         self._pending_select = None
         lst = self.scenario_list
         blocked = lst.blockSignals(True)
@@ -794,6 +840,7 @@ class ScenarioEditor(QDialog):
         self.state_label.setText(_("Loading…"))
         self._ops.write(
             lambda: scenarios.get(db, name),
+            changes=Change.NONE,  # a preset is stored on first use
             on_success=self.set_scenario,
             key=f"scenario-{id(self)}",
             owner=self,
@@ -804,6 +851,7 @@ class ScenarioEditor(QDialog):
         """Show ``scenario`` in the forms as the saved state (``new``: not stored yet)."""
         self._loaded = scenario
         self._is_new = new
+        self.changed_elsewhere = False
         self._steps = list(scenario.steps)
         self._filling = True
         try:
@@ -940,6 +988,10 @@ class ScenarioEditor(QDialog):
         self.down_button.setEnabled(0 <= row < self.step_list.count() - 1)
         if self._is_new:
             self.state_label.setText(_("New scenario, not saved yet"))
+        elif dirty and self.changed_elsewhere:
+            self.state_label.setText(
+                _("Unsaved changes; the scenario was changed elsewhere, saving replaces that")
+            )
         elif dirty:
             self.state_label.setText(_("Unsaved changes"))
         elif loaded:
@@ -1039,9 +1091,9 @@ class ScenarioEditor(QDialog):
         def saved(_id: int) -> None:
             self._loaded = built
             self._is_new = False
+            self.changed_elsewhere = False
             self.name_edit.setReadOnly(True)
-            self.scenarios_changed.emit()
-            self.refresh_list(built.name)
+            self._pending_select = built.name  # the list is read again when the save is announced
             self._revalidate()
             if then is not None:
                 then()
@@ -1052,6 +1104,7 @@ class ScenarioEditor(QDialog):
 
         self._ops.write(
             lambda: scenarios.save(db, built, replace=not new),
+            changes=Change.SCENARIOS,
             on_success=saved,
             on_failure=failed,
             owner=self,
@@ -1143,10 +1196,9 @@ class ScenarioEditor(QDialog):
 
     def _run_then_refresh(self, fn: Callable[[], object], label: str, select: str | None) -> None:
         def done(_result: object) -> None:
-            self.scenarios_changed.emit()
-            self.refresh_list(select)
+            self._pending_select = select  # the list is read again when the change is announced
 
-        self._ops.write(fn, on_success=done, owner=self, label=label)
+        self._ops.write(fn, changes=Change.SCENARIOS, on_success=done, owner=self, label=label)
 
     def _delete(self) -> None:
         info = self.current_info()
@@ -1218,11 +1270,11 @@ class ScenarioEditor(QDialog):
 
         def imported(name: str) -> None:
             self._loaded = None
-            self.scenarios_changed.emit()
-            self.refresh_list(name)
+            self._pending_select = name  # the list is read again when the import is announced
 
         self._ops.write(
             lambda: scenarios.import_file(db, path, replace=replace),
+            changes=Change.SCENARIOS,
             on_success=imported,
             on_failure=failed,
             owner=self,

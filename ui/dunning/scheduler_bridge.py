@@ -7,7 +7,10 @@ the scheduler (which takes and releases the per-machine file lock, a lock owned 
 took it) happen on one private lifecycle thread, never on the GUI thread.
 
 What the tray shows comes from :class:`SendingStatus`, read through :class:`Operations` after
-start, after every run and after every pause or resume.
+start and whenever the operations announce a change to what it depends on (the outbox, the
+settings, the firm, the scenarios in use). Each finished run is announced there too, with the
+kinds of data the run wrote, so every open window hears about it the same way as about the
+user's own changes.
 """
 
 from __future__ import annotations
@@ -23,17 +26,29 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import InkasoError
 from desktop_app.scheduler import DunningScheduler
 from desktop_app.services.dunning import outbox, scenarios
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
-from desktop_app.services.dunning.runner import RunReport
+from desktop_app.services.dunning.runner import RUN_CHANGES, RunReport
 from desktop_app.services.firm import get_firm
 from desktop_app.settings import Snapshot
 from ui.operations import Operations
 
 log = logging.getLogger(__name__)
+
+#: what the sending status counts and depends on: the outbox, the settings and the firm, and
+#: which channels the scenarios in use need (a contractor or an invoice may choose another)
+STATUS_SHOWS = (
+    Change.OUTBOX
+    | Change.SETTINGS
+    | Change.FIRM
+    | Change.SCENARIOS
+    | Change.CONTRACTORS
+    | Change.INVOICES
+)
 
 
 class Mode(enum.Enum):
@@ -159,6 +174,7 @@ class SchedulerBridge(QObject):
         self._started_in_worker.connect(self._on_started, Qt.ConnectionType.QueuedConnection)
         self._finished_in_worker.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._start_done_in_worker.connect(self._start_outcome, Qt.ConnectionType.QueuedConnection)
+        ops.changed.connect(self._data_changed)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -219,12 +235,12 @@ class SchedulerBridge(QObject):
         """Pausing is a setting shared with the CLI and other PCs; written on the serial writer."""
 
         def done(_result: object) -> None:
-            self.refresh()
             if on_done is not None:
                 on_done()
 
         self._ops.write(
             lambda: self.scheduler.set_paused(paused),
+            changes=Change.SETTINGS,
             on_success=done,
             owner=self,
             label="pause sending" if paused else "resume sending",
@@ -261,7 +277,13 @@ class SchedulerBridge(QObject):
         if error is not None:
             self.run_failed.emit(error)
         self.run_finished.emit(report)
-        self.refresh()
+        self.state_changed.emit()
+        # a run that raised may have written part of its work: windows re-read what it touches
+        self._ops.announce(report.changes if report is not None else RUN_CHANGES)
+
+    def _data_changed(self, changes: Change) -> None:
+        if changes & STATUS_SHOWS:
+            self.refresh()
 
     def _status_read(self, status: SendingStatus) -> None:
         self.status = status

@@ -81,7 +81,6 @@ class SendingController(QObject):
         self.setup_action.setVisible(False)
 
         bridge.state_changed.connect(self._state_changed)
-        bridge.run_finished.connect(self._run_finished)
         self._state_changed()
 
     # -- windows -------------------------------------------------------------------------------
@@ -91,8 +90,6 @@ class SendingController(QObject):
 
         if self.outbox_window is None:
             window = OutboxWindow(self.db, self.ops, open_card=self.open_card, parent=self.window)
-            self.bridge.run_finished.connect(window.refresh_if_shown)
-            window.changed.connect(self.bridge.refresh)
             self.outbox_window = window
         else:
             self.outbox_window.refresh()  # type: ignore[attr-defined]
@@ -106,7 +103,6 @@ class SendingController(QObject):
             window = TasksWindow(
                 self.db, self.ops, today=self.today, open_card=self.open_card, parent=self.window
             )
-            self.bridge.run_finished.connect(window.refresh_if_shown)
             self.tasks_window = window
         else:
             self.tasks_window.refresh()  # type: ignore[attr-defined]
@@ -119,7 +115,6 @@ class SendingController(QObject):
         dialog = self.settings_dialog
         if dialog is None or not dialog.isVisible():
             dialog = SettingsDialog(self.db, self.ops, parent=self.window)
-            dialog.saved.connect(self.bridge.refresh)
             dialog.finished.connect(dialog.deleteLater)
             dialog.destroyed.connect(self._settings_gone)
             self.settings_dialog = dialog
@@ -142,9 +137,6 @@ class SendingController(QObject):
         if status is not None and status.paused == paused:
             return  # the action follows the stored state; nothing to write
         self.bridge.set_paused(paused)
-
-    def _run_finished(self, _report: object) -> None:
-        pass  # the windows refresh themselves; the tray notifies
 
     def _state_changed(self) -> None:
         bridge = self.bridge

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.identifiers import (
     format_phone,
     normalize_email,
@@ -67,6 +68,8 @@ from ui.widgets.date_edit import DateEdit
 log = logging.getLogger(__name__)
 
 TABS = ("firm", "email", "sms", "voice", "windows", "schedule")
+#: what the dialog shows
+SHOWS = Change.SETTINGS | Change.FIRM
 SECURITY_LABELS = {
     "starttls": N_("STARTTLS (usually port 587)"),
     "tls": N_("TLS from the start (usually port 465)"),
@@ -159,8 +162,14 @@ class SettingsDialog(QDialog):
         self._original: dict[str, str] = {}
         self._original_firm: dict[str, str] = {}
         self.stored_secrets: dict[str, bool] = {}
+        #: every field's text as last loaded or saved (secrets aside): what typing is told from
+        self._shown: dict[str, str] = {}
         self.ready = False
         self.saving = False
+        #: the stored settings changed while something typed here was not saved yet
+        self.changed_elsewhere = False
+        #: the next announcement is this dialog's own save: nothing changed "elsewhere"
+        self._own_save = False
         self.setWindowTitle(_("Settings"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
 
@@ -189,6 +198,7 @@ class SettingsDialog(QDialog):
         self._ops.read(
             lambda: load_settings(db), on_success=self._loaded, owner=self, label="settings"
         )
+        ops.changed.connect(self._data_changed)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -488,9 +498,55 @@ class SettingsDialog(QDialog):
                 if data.stored_secrets.get(name)
                 else _("not set")
             )
+        self._remember_shown()
         self.ready = True
         self.save_button.setEnabled(True)
         self.loaded.emit()
+
+    def _remember_shown(self) -> None:
+        self._shown = {k: f.text() for k, f in self.fields.items() if not k.startswith("secret.")}
+
+    def has_edits(self) -> bool:
+        """Something typed here and not saved yet."""
+        if not self.ready:
+            return False
+        if any(self.fields[f"secret.{name}"].text() for name in SECRET_OF.values()):
+            return True
+        return any(
+            f.text() != self._shown.get(k) for k, f in self.fields.items() if k in self._shown
+        )
+
+    def _data_changed(self, changes: Change) -> None:
+        own, self._own_save = self._own_save, False
+        if not changes & SHOWS or not self.ready or self.saving:
+            return  # a change heard while saving is read with the save's own announcement
+        if self.has_edits():
+            if not own:  # after this dialog's save only a refused secret is still typed
+                self._mark_changed_elsewhere()
+            return
+        db = self._db
+        self._ops.read(
+            lambda: load_settings(db),
+            on_success=self._reloaded,
+            key=f"settings-{id(self)}",
+            owner=self,
+            label="settings",
+        )
+
+    def _reloaded(self, data: StoredSettings) -> None:
+        if self.has_edits():  # typed while the stored values were being read
+            self._mark_changed_elsewhere()
+            return
+        self.changed_elsewhere = False
+        self.problem.hide()
+        self._loaded(data)
+
+    def _mark_changed_elsewhere(self) -> None:
+        self.changed_elsewhere = True
+        self.problem.setText(
+            _("Settings were changed elsewhere while you were typing. Saving keeps what you typed.")
+        )
+        self.problem.show()
 
     # -- checking ------------------------------------------------------------------------------
 
@@ -596,6 +652,7 @@ class SettingsDialog(QDialog):
             if isinstance(exc, SecretsNotSavedError):
                 # the settings and the firm are stored: only the refused secret is left to save
                 self._committed(changes, exc.saved)
+                self._ops.announce(SHOWS)
             field_name = getattr(exc, "field", None)
             target = self.fields.get(f"firm.{field_name}") or self.fields.get(field_name or "")
             if isinstance(exc, InkasoError) and target is not None:
@@ -606,6 +663,7 @@ class SettingsDialog(QDialog):
 
         self._ops.write(
             lambda: save_settings(db, changes),
+            changes=Change.SETTINGS | Change.FIRM,
             on_success=done,
             on_failure=failed,
             owner=self,
@@ -625,6 +683,9 @@ class SettingsDialog(QDialog):
             assert isinstance(edit, QLineEdit)
             edit.clear()
             edit.setPlaceholderText(_("stored in the system keyring; type to replace"))
+        self._remember_shown()
+        self.changed_elsewhere = False
+        self._own_save = True
         log.info(
             "settings saved: %s%s%s",
             ", ".join(sorted(changes.settings)) or "no settings",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import activity, users
 from desktop_app.services.dunning import tasks
@@ -41,12 +42,15 @@ from desktop_app.services.users import UserView
 from resources import resource_path
 from ui import formatting, theme
 from ui.operations import Operations
+from ui.widgets import view_state
 from ui.widgets.date_edit import DateEdit
 
 log = logging.getLogger(__name__)
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
+#: what the list shows: the tasks, and the contractors' names on them
+SHOWS = Change.TASKS | Change.CONTRACTORS
 
 #: (tab key, label, service filter)
 TABS = (
@@ -99,8 +103,6 @@ class _Item(QTreeWidgetItem):
 class TasksWindow(QWidget):
     #: a list was read and shown (tests wait for it)
     loaded = Signal()
-    #: a task was completed or added
-    changed = Signal()
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class TasksWindow(QWidget):
         self._today = today
         self._open_card = open_card
         self._tasks: dict[int, TaskView] = {}
+        self._shown_tab: str | None = None
         self.users: list[UserView] = []
         self.me: UserView | None = None
         self.loading = False
@@ -191,6 +194,7 @@ class TasksWindow(QWidget):
         self.card_button.clicked.connect(self.open_current_card)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        ops.changed.connect(self._data_changed)
         self.resize(theme.fitting_size(QSize(1000, 640)))
         self._selection_changed()
         self.refresh()
@@ -216,12 +220,16 @@ class TasksWindow(QWidget):
             label="tasks list",
         )
 
-    def refresh_if_shown(self, *_args: object) -> None:
-        if self.isVisible():
+    def _data_changed(self, changes: Change) -> None:
+        # a hidden window is read again when it is opened
+        if changes & SHOWS and self.isVisible():
             self.refresh()
 
     def _loaded(self, page: TasksPage) -> None:
+        # the same list read again keeps the user's place; another tab starts at its top
+        place = view_state.remember(self.tree, IdRole) if page.tab == self._shown_tab else None
         chosen = self.selected_task()
+        self._shown_tab = page.tab
         self.users, self.me = page.users, page.me
         names = {u.id: u.full_name for u in page.users}
         self._tasks = {t.id: t for t in page.tasks}
@@ -246,7 +254,9 @@ class TasksWindow(QWidget):
                 item.setForeground(0, overdue)
             tree.addTopLevelItem(item)
         tree.setSortingEnabled(True)
-        if chosen is not None:
+        if place is not None:
+            view_state.restore(tree, place, IdRole)
+        elif chosen is not None:
             self.select_task(chosen.id)
         if page.tab == "mine" and page.me is None:
             self.note.setText(
@@ -311,7 +321,7 @@ class TasksWindow(QWidget):
         db = self._db
         self._ops.write(
             lambda: tasks.complete(db, task_id, note),
-            on_success=self._changed,
+            changes=Change.TASKS,
             owner=self,
             label="task done",
         )
@@ -336,14 +346,10 @@ class TasksWindow(QWidget):
                 user_id=user_id,
                 body=body or None,
             ),
-            on_success=self._changed,
+            changes=Change.TASKS,
             owner=self,
             label="new task",
         )
-
-    def _changed(self, _result: object) -> None:
-        self.changed.emit()
-        self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

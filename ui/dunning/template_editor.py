@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
     QCloseEvent,
@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app import labels
+from desktop_app.changes import Change
 from desktop_app.domain.sms_text import SmsLength, measure, non_gsm7_characters, transliterate
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
@@ -73,6 +74,8 @@ from ui.operations import Operations
 from ui.widgets.unsaved import ask_to_save
 
 PREVIEW_DELAY_MS = 250
+#: what a preview is made of besides the wording: the chosen contractor's debts and the firm
+PREVIEW_USES = Change.CONTRACTORS | Change.INVOICES | Change.PAYMENTS | Change.FIRM
 SEARCH_DELAY_MS = 200
 NameRole = Qt.ItemDataRole.UserRole
 LangRole = Qt.ItemDataRole.UserRole + 1
@@ -164,8 +167,6 @@ def run_preview(
 class TemplateEditor(QDialog):
     """Non-modal window: Dunning → Templates…"""
 
-    template_saved = Signal(str, str)
-
     def __init__(
         self,
         db: Database,
@@ -188,6 +189,8 @@ class TemplateEditor(QDialog):
         self._contractor_id: int | None = None
         self.transliterate_setting = True
         self._pending: tuple[str, str] | None = None
+        #: the stored wording changed while the edits here were not saved yet
+        self.changed_elsewhere = False
 
         self.setWindowTitle(_("Message templates") + "[*]")
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
@@ -397,18 +400,59 @@ class TemplateEditor(QDialog):
 
         self._set_enabled(False)
         self.refresh_list()
+        self._load_transliterate()
+        ops.changed.connect(self._data_changed)
+
+    def _load_transliterate(self) -> None:
+        db = self._db
         self._ops.read(
             lambda: bool(get_value(db, "sms.transliterate")),
             on_success=self._transliterate_loaded,
+            key=f"transliterate-{id(self)}",
             owner=self,
             label="sms.transliterate",
         )
+
+    def _data_changed(self, changes: Change) -> None:
+        if changes & Change.TEMPLATES:
+            self.refresh_list()
+            self._compare_with_stored()
+        if changes & Change.SETTINGS:
+            self._load_transliterate()
+        if changes & PREVIEW_USES:
+            self.refresh_preview()
+
+    def _compare_with_stored(self) -> None:
+        loaded = self._loaded
+        if loaded is None:
+            return
+        db, name, language = self._db, loaded.name, loaded.language
+        self._ops.read(
+            lambda: templates_store.get_template(db, name, language),
+            on_success=self._stored_now,
+            key=f"template-stored-{id(self)}",
+            owner=self,
+            label="stored template",
+        )
+
+    def _stored_now(self, stored: MessageTemplate) -> None:
+        """The wording in the editor as it is stored now, after a change made elsewhere."""
+        loaded = self._loaded
+        if loaded is None or (stored.name, stored.language) != (loaded.name, loaded.language):
+            return
+        if stored == loaded:
+            return  # this editor's own save, or a change to another template
+        if self.is_dirty():
+            self.changed_elsewhere = True
+            self._update_buttons()
+            return
+        self.set_template(stored)
 
     # -- list ----------------------------------------------------------------------------------
 
     def refresh_list(self, select: tuple[str, str] | None = None) -> None:
         db = self._db
-        self._pending = select or self.current_key()
+        self._pending = select or self._pending
         self._ops.read(
             lambda: templates_store.list_templates(db),
             on_success=self._list_loaded,
@@ -426,7 +470,7 @@ class TemplateEditor(QDialog):
                 if (i.name, i.language) == (loaded.name, loaded.language)
             )
             self._update_buttons()
-        wanted = self._pending
+        wanted = self._pending or self.current_key()
         self._pending = None
         tree = self.template_list
         blocked = tree.blockSignals(True)
@@ -511,7 +555,18 @@ class TemplateEditor(QDialog):
         )
 
     def set_template(self, template: MessageTemplate) -> None:
+        previous = self._loaded
+        if previous is None or (previous.name, previous.language) != (
+            template.name,
+            template.language,
+        ):
+            # another template: its preview is on the way; the last one's must not stand for it
+            self._rendered = None
+            self.preview_subject.clear()
+            self.preview_html.clear()
+            self.preview_text.clear()
         self._loaded = template
+        self.changed_elsewhere = False
         self._customised = any(
             i.customised
             for i in self._infos
@@ -588,6 +643,10 @@ class TemplateEditor(QDialog):
         )  # fmt: skip
         if not loaded:
             self.state_label.setText("")
+        elif dirty and self.changed_elsewhere:
+            self.state_label.setText(
+                _("Unsaved changes; the wording was changed elsewhere, saving replaces that")
+            )
         elif dirty:
             self.state_label.setText(_("Unsaved changes"))
         elif self._customised:
@@ -692,6 +751,7 @@ class TemplateEditor(QDialog):
 
         self._ops.write(
             lambda: set_value(db, "sms.transliterate", "true" if on else "false"),
+            changes=Change.SETTINGS,
             on_success=stored,
             owner=self,
             label="sms.transliterate",
@@ -769,8 +829,9 @@ class TemplateEditor(QDialog):
         def saved(_r: object) -> None:
             self._loaded = template
             self._customised = True
-            self.template_saved.emit(template.name, template.language)
-            self.refresh_list((template.name, template.language))
+            self.changed_elsewhere = False
+            # the list is read again when the save is announced
+            self._pending = (template.name, template.language)
             self._update_buttons()
             if then is not None:
                 then()
@@ -781,6 +842,7 @@ class TemplateEditor(QDialog):
 
         self._ops.write(
             lambda: templates_store.save_template(db, template),
+            changes=Change.TEMPLATES,
             on_success=saved,
             on_failure=failed,
             owner=self,
@@ -809,11 +871,12 @@ class TemplateEditor(QDialog):
         def reverted(_r: object) -> None:
             self._loaded = None
             self._customised = False
-            self.refresh_list((name, language))
+            self._pending = (name, language)  # the list is read again when this is announced
             self._load(name, language)
 
         self._ops.write(
             lambda: templates_store.revert_template(db, name, language),
+            changes=Change.TEMPLATES,
             on_success=reverted,
             owner=self,
             label="revert template",

@@ -209,6 +209,11 @@ class ContractorsModel(QAbstractTableModel):
     def filter_text(self) -> str:
         return self._query.text
 
+    @property
+    def query(self) -> object:
+        """What the list is asked for (text, order, filter): equal as long as none of it changed."""
+        return self._query
+
     def set_filter_text(self, text: str) -> None:
         text = text.strip()
         if text != self._query.text:

@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from db.models import DunningLog, OutboxMessage
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.errors import ConflictError
 from desktop_app.i18n import _
 from desktop_app.secrets import get_secret
@@ -30,6 +31,10 @@ from desktop_app.services.firm import get_firm
 from desktop_app.settings import Snapshot
 
 log = logging.getLogger(__name__)
+
+#: what a run may write once it holds the lease: messages and the log, tasks, settled promises,
+#: and the invoices it hands over
+RUN_CHANGES = Change.OUTBOX | Change.TASKS | Change.PROMISES | Change.INVOICES
 
 
 @dataclass
@@ -49,6 +54,8 @@ class RunReport:
     #: what waits and why (a channel not set up, a contractor without an address)
     notes: list[str] = field(default_factory=list)
     busy_holder: str | None = None
+    #: the kinds of data this run may have written (none when it stopped before its work)
+    changes: Change = Change.NONE
 
     def counts(self) -> dict[str, int]:
         return {
@@ -98,6 +105,8 @@ def run_cycle(
     utc = local.astimezone(dt.UTC).replace(tzinfo=None)
     if not _take_lease(db, holder, utc, wait_for_lease, report):
         return report
+    # from here on even a run that stops half-way has written; invoices only if some are handed over
+    report.changes = RUN_CHANGES & ~Change.INVOICES
     try:
         report.uncertain_found = _mark_uncertain(db, holder)
         report.promises_broken = promises.settle(db, today, actor="scheduler")
@@ -108,6 +117,8 @@ def run_cycle(
             report.skipped = applied.skipped
             report.handed_over = applied.handed_over
             report.render_failed = applied.failed
+            if applied.handed_over:
+                report.changes |= Change.INVOICES
             report.errors.extend(applied.errors)
             report.notes.extend(applied.notes)
         report.sent = asyncio.run(
