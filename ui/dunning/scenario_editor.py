@@ -711,10 +711,8 @@ class ScenarioEditor(QDialog):
         """Read the list again; ``select`` it then, else whichever scenario is chosen by then."""
         self._pending_select = select or self._pending_select
         db = self._db
-        # list_scenarios stores the presets on first use: the writer thread
-        self._ops.write(
+        self._ops.read(
             lambda: scenarios.list_scenarios(db),
-            changes=Change.NONE,
             on_success=self._list_loaded,
             owner=self,
             label="scenario list",
@@ -732,9 +730,8 @@ class ScenarioEditor(QDialog):
         if loaded is None or self._is_new:
             return
         db, name = self._db, loaded.name
-        self._ops.write(
+        self._ops.read(
             lambda: scenarios.get(db, name),
-            changes=Change.NONE,
             on_success=self._stored_now,
             on_failure=lambda _exc: None,  # deleted elsewhere: the list's refresh shows another
             key=f"scenario-stored-{id(self)}",
@@ -838,9 +835,8 @@ class ScenarioEditor(QDialog):
     def _load(self, name: str) -> None:
         db = self._db
         self.state_label.setText(_("Loading…"))
-        self._ops.write(
+        self._ops.read(
             lambda: scenarios.get(db, name),
-            changes=Change.NONE,  # a preset is stored on first use
             on_success=self.set_scenario,
             key=f"scenario-{id(self)}",
             owner=self,
