@@ -38,6 +38,7 @@ from desktop_app import labels
 from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.reminder_rule import pause_in_force
+from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import views
@@ -946,8 +947,10 @@ class ContractorCardWindow(QDialog):
     def open_send_now(self) -> None:
         if self.card is None:
             return
-        channels = sorted(self.dunning.channels if self.dunning else (), key=_channel_order)
-        dialog = SendNowDialog(channels, parent=self)
+        configured = self.dunning.channels if self.dunning else frozenset()
+        # channels set up first; the others still preview what would go out
+        channels = sorted(MESSAGE_CHANNELS, key=lambda c: (c not in configured, _channel_order(c)))
+        dialog = SendNowDialog(channels, parent=self, configured=configured)
         db, cid, today = self._db, self.contractor_id, self.card.today
 
         def preview(channel: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
@@ -245,15 +245,28 @@ class SendNowDialog(QDialog):
     preview_requested = Signal(str)
     send_requested = Signal(str, bool)  # channel, the person confirmed sending despite holds
 
-    def __init__(self, channels: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        channels: Sequence[str],
+        parent: QWidget | None = None,
+        *,
+        configured: Collection[str] | None = None,
+    ) -> None:
+        """``channels``: every channel the reminder can be previewed for; ``configured``: those
+        set up for sending (None: all). The others show what would go out, so the wording can be
+        checked before the server is entered, but cannot send."""
         super().__init__(parent)
         self.setWindowTitle(_("Send a reminder now"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(680, 560)
+        self.configured = frozenset(channels if configured is None else configured)
         self.channel = QComboBox()
         for code in channels:
-            self.channel.addItem(labels.channel(code), code)
+            label = labels.channel(code)
+            if code not in self.configured:
+                label = _("{channel} (not set up)").format(channel=label)
+            self.channel.addItem(label, code)
         self.channel.currentIndexChanged.connect(
             lambda _i: self.preview_requested.emit(self.current_channel())
         )
@@ -287,15 +300,15 @@ class SendNowDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("&Channel:"), self.channel)
         layout = QVBoxLayout(self)
-        if not channels:
-            missing = QLabel(
-                _(
-                    "No channel is set up for sending yet. Enter the e-mail server or the SMS "
-                    "gateway in Dunning → Settings first."
-                )
+        self.not_set_up = QLabel(
+            _(
+                "This channel is not set up for sending yet: enter the e-mail server or the SMS "
+                "gateway in Dunning → Settings. Until then you can read what would go out."
             )
-            missing.setWordWrap(True)
-            layout.addWidget(missing)
+        )
+        self.not_set_up.setWordWrap(True)
+        self.not_set_up.setVisible(self.current_channel() not in self.configured)
+        layout.addWidget(self.not_set_up)
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.warning)
@@ -325,7 +338,9 @@ class SendNowDialog(QDialog):
         else:
             self.body.setPlainText(preview.message.text)
         self._set_warnings(preview.warnings)
-        self.send_button.setEnabled(bool(preview.to))
+        settable = preview.channel in self.configured
+        self.not_set_up.setVisible(not settable)
+        self.send_button.setEnabled(bool(preview.to) and settable)
 
     def _set_warnings(self, warnings: Sequence[str]) -> None:
         self.warnings = tuple(warnings)

@@ -185,3 +185,27 @@ def test_send_now_while_a_promise_holds_names_it_and_asks_before_sending(
         box.button(QMessageBox.StandardButton.Yes).click()
         qtbot.waitUntil(lambda: card.communication.message_count() == 1, timeout=10_000)
     assert [m.rcpt_tos for m in recorder.messages] == [["ksiegowosc@nowak.pl"]]
+
+
+def test_before_sending_is_set_up_the_reminder_can_be_read_but_not_sent(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger, db: Database
+) -> None:
+    """On a fresh demo nothing is set up yet: the owner still sees the overdue reminder that
+    would go out, with the promise named, and learns why it cannot be sent."""
+    promises.add_promise(
+        db,
+        contractor=ledger.nowak,
+        due_on=TODAY + dt.timedelta(days=5),
+        amount_minor=30_000,
+        currency="PLN",
+        today=TODAY,
+    )
+    card = _open(qtbot, window, ledger.nowak)
+    card.send_button.click()
+    dialog = card.send_dialog
+    assert dialog is not None
+    assert dialog.channel.itemText(0) == "E-mail (not set up)"
+    qtbot.waitUntil(lambda: "nie odnotowaliśmy jeszcze wpłaty" in dialog.body.toPlainText())
+    assert dialog.warnings == ("the contractor promised to pay 300.00 PLN by 27/11/2026",)
+    assert dialog.not_set_up.isVisibleTo(dialog)
+    assert not dialog.send_button.isEnabled()
