@@ -257,6 +257,43 @@ def test_a_notice_goes_out_in_the_run_that_made_its_task(env: DunningEnv) -> Non
     assert [m.rcpt_tos for m in env.mail.messages][-1] == ["szef@hurtownia.example.com"]
 
 
+def test_each_person_gets_one_notice_a_run_whatever_mix_of_managers_it_covers(
+    env: DunningEnv,
+) -> None:
+    """Two clients of two account managers reach the manager step on the same day: each manager
+    reads their own line, the owner one e-mail with both, not one per manager."""
+    env.configure("escalation", notice__recipients="szef@hurtownia.example.com")
+    for n in (1, 2):
+        _contractor(env, f"Klient {n}", "--email", f"k{n}@klient.example.com")
+        _invoice(env, str(n), f"FV/{n}", "2026-08-28", "2026-09-11")
+    con = sqlite3.connect(env.db_path)
+    with con:
+        for n in (1, 2):
+            con.execute(
+                "INSERT INTO app_user (id, login, full_name, email, role, active) "
+                "VALUES (?, ?, ?, ?, 'staff', 1)",
+                (n, f"opiekun{n}", f"Opiekun {n}", f"opiekun{n}@hurtownia.example.com"),
+            )
+            con.execute("UPDATE contractor SET assigned_user_id = ? WHERE id = ?", (n, n))
+    con.close()
+    for day in days(D(2026, 9, 12), D(2026, 9, 23)):
+        env.run(day)
+    notices = [m for m in env.emails() if str(m["Subject"]).startswith("Inkaso notice")]
+    by_person = {str(m["To"]): m for m in notices}
+    assert sorted(by_person) == [
+        "opiekun1@hurtownia.example.com",
+        "opiekun2@hurtownia.example.com",
+        "szef@hurtownia.example.com",
+    ]
+    assert len(notices) == 3
+    owner = by_person["szef@hurtownia.example.com"]
+    assert str(owner["Subject"]) == "Inkaso notice for 23/09/2026: 2 items"
+    text = owner.get_content()
+    assert "Klient 1" in text and "Klient 2" in text
+    assert "Klient 2" not in by_person["opiekun1@hurtownia.example.com"].get_content()
+    assert env.sql("SELECT DISTINCT status FROM outbox WHERE channel = 'notice'") == [("sent",)]
+
+
 # --- item 22: the thank-you is for money, and only when nothing else is overdue ------------
 
 

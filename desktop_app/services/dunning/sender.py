@@ -24,6 +24,7 @@ from db.models import DunningLog, OutboxMessage
 from db.uow import Database
 from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
 from desktop_app.domain import planner
+from desktop_app.domain.dates import format_day
 from desktop_app.domain.planner import THANKS
 from desktop_app.domain.reminder_rule import CLOSED, HELD, item_reasons
 from desktop_app.i18n import N_, _, ngettext
@@ -462,25 +463,34 @@ async def _send_notices(
     found = await asyncio.to_thread(claim)
     if found is LEASE_LOST:
         raise LeaseLostError
-    batches: dict[tuple[str, ...], list[Claimed]] = defaultdict(list)
-    for claimed, _outgoing in cast(list[tuple[Claimed, OutgoingMessage]], found):
-        batches[tuple(claimed.recipients)].append(claimed)
-    if not batches:
+    claimed = [line for line, _outgoing in cast(list[tuple[Claimed, OutgoingMessage]], found)]
+    # One e-mail per person and run, whatever mix of account managers the lines name: the owner
+    # reads one notice, not one per manager whose clients are in it.
+    by_person: dict[str, list[Claimed]] = defaultdict(list)
+    for line in claimed:
+        for person in line.recipients:
+            by_person[person].append(line)
+    if not by_person:
         return
+    outcome: dict[int, SendResult] = {}
     async with channels.channel("email").session() as smtp:
-        for to, lines in batches.items():
+        for person, lines in by_person.items():
             message = OutgoingMessage(
-                key="notice/" + ",".join(str(line.id) for line in lines),
+                key=f"notice/{person}/" + ",".join(str(line.id) for line in lines),
                 channel="email",
-                to=to,
+                to=(person,),
                 subject=ngettext(
                     "Inkaso notice for {date}: {count} item",
                     "Inkaso notice for {date}: {count} items",
                     len(lines),
-                ).format(date=today.isoformat(), count=len(lines)),
+                ).format(date=format_day(today), count=len(lines)),
                 text="\n\n".join(line.body_text.strip() for line in lines),
                 from_name=str(channels.settings["smtp.from_name"] or "Inkaso"),
                 from_address=channels.from_address(),
             )
             result = await smtp.send(message)
-            await asyncio.to_thread(record, [(line, result) for line in lines])
+            for line in lines:
+                # a line is sent once every person it names got it; otherwise its failure counts
+                if line.id not in outcome or outcome[line.id].ok:
+                    outcome[line.id] = result
+    await asyncio.to_thread(record, [(line, outcome[line.id]) for line in claimed])
