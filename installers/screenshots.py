@@ -5,7 +5,8 @@
 Starts Inkaso exactly as ``inkaso-gui --demo --lang pl --today 2026-11-22`` does (a fresh demo
 database in a temporary data folder), sorts the list by overdue debt, and saves
 resources/screenshots/main_window.png; then opens the card of a debtor with overdue invoices,
-a partial payment and some history and saves resources/screenshots/contractor_card.png; then the
+a partial payment and some history and saves resources/screenshots/contractor_card.png, records a
+promise to pay for that debtor and saves "Send reminder now" as send_now.png; then the
 dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
 overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
 ``--only card,editors`` takes a subset (main, card, editors).
@@ -158,6 +159,46 @@ def main(argv: list[str]) -> int:
         card.grab().save(str(args.out / "contractor_card.png"))
         return True
 
+    def open_send_now() -> bool:
+        """The card's debtor promised to pay; "Send reminder now" on a fresh demo (nothing set up
+        for sending) shows the overdue reminder, names the promise and cannot send yet."""
+        if "card" not in state or "card" not in only:
+            return True
+        from desktop_app.services.dunning import promises
+
+        assert launcher.window is not None and launcher.db is not None
+        card = launcher.window.cards()[state["card"]]
+        balance = views.contractor_card(launcher.db, state["card"], TODAY).balance("PLN")
+        promises.add_promise(
+            launcher.db,
+            contractor=state["card"],
+            due_on=TODAY + dt.timedelta(days=7),
+            amount_minor=balance.overdue_minor,
+            currency="PLN",
+            today=TODAY,
+        )
+        card.send_button.click()
+        return True
+
+    def send_now_ready() -> bool:
+        if "card" not in state or "card" not in only:
+            return True
+        assert launcher.window is not None
+        dialog = launcher.window.cards()[state["card"]].send_dialog
+        return dialog is not None and bool(dialog.warnings) and bool(dialog.body.toPlainText())
+
+    def shoot_send_now() -> bool:
+        if "card" not in state or "card" not in only:
+            return True
+        assert launcher.window is not None
+        dialog = launcher.window.cards()[state["card"]].send_dialog
+        assert dialog is not None
+        dialog.resize(760, 640)
+        app.processEvents()
+        dialog.grab().save(str(args.out / "send_now.png"))
+        dialog.reject()
+        return True
+
     def pick_contractor(db: object, currency: str) -> int | None:
         """A debtor whose card shows everything: overdue items, a partly paid one, history."""
         ids = contractor_list.search_ids(
@@ -280,6 +321,9 @@ def main(argv: list[str]) -> int:
             open_card,
             card_ready,
             shoot_card,
+            open_send_now,
+            send_now_ready,
+            shoot_send_now,
         ]
     )
     if "editors" in only:
@@ -299,7 +343,8 @@ def main(argv: list[str]) -> int:
 
     drive(app, launcher, steps, failures)
     if failures or steps:
-        sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the screenshots ({', '.join(sorted(only))}) in {args.out}\n")
     return 0
@@ -463,7 +508,8 @@ def sending_shots(lang: str, out: Path) -> int:
 
     drive(app, launcher, steps, failures)
     if failures or steps:
-        sys.stderr.write("screenshots incomplete: " + "; ".join(failures) + "\n")
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved outbox.png, settings.png and tray_menu.png in {out}\n")
     return 0
