@@ -210,28 +210,18 @@ def _message_row(
     items: list[Item],
     now: dt.datetime,
 ) -> dict[str, Any]:
-    to = recipient.emails if group.channel == "email" else recipient.phones[:1]
     rendered = composer.render(
         _template_name(group, scenario), recipient, items, group.day, group.channel
     )
     return {
-        "key": group.key,
-        "contractor_id": group.contractor_id,
-        "scenario": group.scenario,
-        "step": group.step,
-        "channel": group.channel,
-        "recipients": list(to),
-        "language": recipient.language,
+        **_row_base(group, recipient, items, now),
         "subject": rendered.subject,
         "body_text": rendered.text,
         "body_html": rendered.html,
         "reply_to": recipient.manager_email,
         "from_name": composer.sender_name(recipient),
-        "items": _items_json(group, items),
         "attachments": ["invoice_list"] if _wants_list(group, scenario) else [],
         "status": "pending",
-        "next_attempt_at": now,
-        "planned_for": group.day,
         "valid_until": group.valid_until,
     }
 
@@ -240,6 +230,19 @@ def _failed_row(
     group: Group, recipient: Recipient, items: list[Item], error: str, now: dt.datetime
 ) -> dict[str, Any]:
     """The outbox row of a message whose template failed: nothing to send, the reason shown."""
+    return {
+        **_row_base(group, recipient, items, now),
+        "body_text": "",
+        "status": "failed_permanently",
+        "last_error": error,
+        "finished_at": now,
+    }
+
+
+def _row_base(
+    group: Group, recipient: Recipient, items: list[Item], now: dt.datetime
+) -> dict[str, Any]:
+    """What every outbox row of a message group says: who, about what, when planned."""
     to = (
         recipient.emails
         if group.channel == "email"
@@ -255,13 +258,9 @@ def _failed_row(
         "channel": group.channel,
         "recipients": list(to),
         "language": recipient.language,
-        "body_text": "",
         "items": _items_json(group, items),
-        "status": "failed_permanently",
         "next_attempt_at": now,
         "planned_for": group.day,
-        "last_error": error,
-        "finished_at": now,
     }
 
 
