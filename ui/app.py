@@ -226,7 +226,8 @@ class Launcher(QObject):
         db = opened.db
 
         def done(_summary: object) -> None:
-            self._close_progress()
+            # the window first, then the progress dialog goes (in _show_window): with no window
+            # open for a moment, Qt would take it for the last one closed and quit
             self._show_window(opened)
 
         self.ops.write(
@@ -279,7 +280,11 @@ class Launcher(QObject):
             self.progress = None
 
     def _failed(self, exc: BaseException) -> None:
+        self._explain_failure(exc)
+        # only now that the message is open: closing the last window would quit the app
         self._close_progress()
+
+    def _explain_failure(self, exc: BaseException) -> None:
         if isinstance(exc, InkasoError):
             log.warning("cannot start: %s", exc.message)
             box = QMessageBox(

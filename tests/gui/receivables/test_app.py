@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -128,3 +128,38 @@ def test_demo_creates_the_demo_database_once_then_reuses_it(
     launched.append(again)
     qtbot.waitUntil(lambda: again.window is not None and again.window.model.rowCount() == 30)
     assert again.progress is None  # nothing to generate the second time
+
+
+def test_opening_the_demo_never_leaves_the_screen_without_a_window(
+    qtbot: QtBot,
+    tmp_path: Path,
+    launched: list[Launcher],
+    qapp: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The progress dialog used to close before the main window appeared: for that moment no
+    window was open, Qt took it for the user closing the last one and quit (in the event loop,
+    so at random), and the demo sometimes never showed at all."""
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(gui_app, "DEMO_SPEC", {"contractors": 30, "invoices": 300, "seed": 1})
+    launcher = launch(Options(demo=True, lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.progress is not None)
+    progress = launcher.progress
+    assert progress is not None
+    shown_when_hidden: list[bool] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Hide:
+                window = launcher.window
+                shown_when_hidden.append(window is not None and window.isVisible())
+            return False
+
+    watch = Watch()
+    progress.installEventFilter(watch)
+    qtbot.waitUntil(
+        lambda: launcher.window is not None and launcher.window.isVisible(), timeout=30_000
+    )
+    qtbot.waitUntil(lambda: launcher.progress is None)
+    assert shown_when_hidden == [True]
