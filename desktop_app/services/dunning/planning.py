@@ -16,8 +16,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from desktop_app.domain import planner
-from desktop_app.domain.reminder_rule import ChannelNow, channel_reasons
+from desktop_app.domain.reminder_rule import ChannelNow, channel_reasons, item_reasons
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
+from desktop_app.gc_pause import collection_paused
 from desktop_app.services.dunning.state import PlanningState
 
 
@@ -81,6 +82,7 @@ class Plan:
     waits: list[Skip] = field(default_factory=list)
 
 
+@collection_paused
 def plan_day(
     state: PlanningState,
     today: dt.date,
@@ -178,6 +180,7 @@ def channels_for_day(day: dt.date, business_only: dict[str, bool]) -> set[str]:
     }
 
 
+@collection_paused
 def calendar(
     state: PlanningState,
     today: dt.date,
@@ -192,30 +195,40 @@ def calendar(
     simulated: dict[tuple[int, str], list[planner.Done]] = defaultdict(list)
     last = today + dt.timedelta(days=days - 1)
     cache = planner.TimelineCache(last + planner.FAR)
-    # Only items with something to do today, or an entry coming inside the window, can appear;
-    # the rest (long settled into their last step) are left out of the daily loop.
     only = {channel for channel, flag in business_only.items() if flag}
     first = plan_day(
         state, today, channels_for_day(today, business_only), business_days_only=only, cache=cache
     )
-    busy = {a.item.contractor_id for g in first.groups for a in g.actions}
-    busy |= {s.action.item.contractor_id for s in first.skips}
-    busy |= {
-        item.contractor_id
-        for name, item in state.items
-        if item.contractor_id not in busy and _may_act(state, name, item, today, last, cache)
-    }
-    # a contractor's items are planned together (one reminder a day, the gap, the thank-you)
-    moving = [(name, item) for name, item in state.items if item.contractor_id in busy]
+    # A contractor is planned (all its items together: one reminder a day, the gap, the
+    # thank-you) only on days something of it can happen: an entry comes, or one waits for its
+    # window. Contractors long settled into their last step never join the daily loop.
+    owned: dict[int, list[tuple[str, planner.Item]]] = defaultdict(list)
+    for name, item in state.items:
+        owned[item.contractor_id].append((name, item))
+    wake: dict[dt.date, set[int]] = defaultdict(set)
+
+    def schedule(cid: int, after: dt.date) -> None:
+        days_ahead = [
+            day
+            for name, item in owned[cid]
+            if (day := _first_act(state, simulated, name, item, after, last, cache)) is not None
+        ]
+        if days_ahead:
+            wake[min(days_ahead)].add(cid)
+
+    for cid in owned:
+        schedule(cid, today)
     plans = []
     for offset in range(days):
         day = today + dt.timedelta(days=offset)
+        woken = wake.pop(day, set())
         plan = (
             first
             if offset == 0
             else plan_day(
                 state, day, channels_for_day(day, business_only), business_days_only=only,
-                extra_history=simulated, cache=cache, items=moving,
+                extra_history=simulated, cache=cache,
+                items=[pair for cid in sorted(woken) for pair in owned[cid]],
             )
         )  # fmt: skip
         for group in plan.groups:
@@ -229,25 +242,40 @@ def calendar(
                 planner.Done(a.step, a.occurrence, a.channel, day, "skipped")
             )
         plans.append(plan)
+        acted = {a.item.contractor_id for g in plan.groups for a in g.actions}
+        acted |= {s.action.item.contractor_id for s in (*plan.skips, *plan.waits)}
+        for cid in woken | acted:
+            schedule(cid, day + dt.timedelta(days=1))
     return plans
 
 
-def _may_act(
+def _first_act(
     state: PlanningState,
+    simulated: dict[tuple[int, str], list[planner.Done]],
     name: str,
     item: planner.Item,
-    today: dt.date,
+    start: dt.date,
     last: dt.date,
     cache: planner.TimelineCache,
-) -> bool:
-    if item.open_minor <= 0:
-        return False
+) -> dt.date | None:
+    """The first day from ``start`` to ``last`` on which the item may have something to do."""
+    if item.open_minor <= 0 or start > last:
+        return None
     scenario = state.scenarios[name]
     history = state.history_for(name, item.instalment_id)
-    if planner.has_pending(scenario, item, history, today, cache):
-        return True
-    upcoming = planner.next_entry_after(scenario, item, history, today, cache)
-    return upcoming is not None and upcoming <= last
+    extra = simulated.get((item.instalment_id, name))
+    if extra:
+        history = history + extra
+    day: dt.date | None = start
+    if not planner.has_pending(scenario, item, history, start, cache):
+        day = planner.next_entry_after(scenario, item, history, start, cache)
+    # once an entry has come it stays pending; a hold (pause, promise) only puts it off, and a
+    # dispute or a hand-over keeps the item out for good
+    while day is not None and day <= last:
+        if not item_reasons(item, day):
+            return day
+        day += dt.timedelta(days=1)
+    return None
 
 
 def flatten(plans: Iterable[Plan]) -> list[Group]:

@@ -31,6 +31,7 @@ from desktop_app.domain import planner, rating
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import Scenario
 from desktop_app.errors import ValidationError
+from desktop_app.gc_pause import collection_paused
 from desktop_app.services.dunning import scenarios
 
 #: how long after payment an item is still looked at (for the thank-you)
@@ -49,6 +50,7 @@ class PlanningState:
         return self.history.get((instalment_id, scenario), [])
 
 
+@collection_paused
 def load(
     session: Session,
     today: dt.date,
