@@ -54,7 +54,7 @@ from itertools import pairwise
 import holidays
 
 from desktop_app.domain.calendar import effective_due
-from desktop_app.domain.rates import RateKind, RateTable, Status, weaker
+from desktop_app.domain.rates import RateKind, RateTable, Status, check_rate_value, weaker
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 
@@ -199,10 +199,11 @@ def _table_for(
     kind: InterestKind, rates: RateTable | None, contract_rate: Decimal | None
 ) -> RateTable | None:
     if kind is InterestKind.CONTRACT:
-        if contract_rate is None or not contract_rate.is_finite() or contract_rate <= 0:
+        if contract_rate is None:
             raise ValidationError(
                 _("Contract interest needs the contract's rate (percent a year)"), field="rate"
             )
+        check_rate_value(None, contract_rate)
         return None
     if rates is None or rates.kind is not kind.table_kind:
         raise ValueError(f"{kind.value} interest needs the {kind.value} rate table")

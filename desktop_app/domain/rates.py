@@ -117,8 +117,16 @@ def check_row_start(kind: RateKind, start: dt.date) -> dt.date:
     return start
 
 
-def check_rate_value(kind: RateKind, rate: Decimal) -> Decimal:
-    if not rate.is_finite() or rate <= 0 or (kind is not RateKind.EUR and rate > 100):
+#: no interest rate above 100 % a year, no euro above 1,000 PLN: a typing mistake, and the bound
+#: keeps every product of amount, rate and days inside Decimal's exact 28 digits
+MAX_PERCENT = Decimal(100)
+MAX_EUR = Decimal(1000)
+
+
+def check_rate_value(kind: RateKind | None, rate: Decimal) -> Decimal:
+    """``rate`` itself, or a ValidationError; ``kind`` None is a contract's own rate."""
+    limit = MAX_EUR if kind is RateKind.EUR else MAX_PERCENT
+    if not rate.is_finite() or rate <= 0 or rate > limit:
         raise ValidationError(
             _("Not a usable rate: {rate}").format(rate=str(rate)),
             field="rate",

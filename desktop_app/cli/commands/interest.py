@@ -22,6 +22,7 @@ from desktop_app.domain.money import (
     normalize_currency,
     parse_amount,
 )
+from desktop_app.domain.rates import RateKind, check_rate_value
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import late_payment
@@ -166,9 +167,9 @@ def show_compensation(ctx: Context) -> int:
     a = ctx.args
     amount = check_amount(parse_amount(a.amount, "PLN"), "PLN")
     due = parse_date(a.due, "--due")
-    eur_rate = parse_rate(a.eur_rate) if a.eur_rate is not None else None
-    if eur_rate is not None and eur_rate <= 0:
-        raise ValidationError(_("Not a usable rate: {rate}").format(rate=a.eur_rate), field="rate")
+    eur_rate = (
+        check_rate_value(RateKind.EUR, parse_rate(a.eur_rate)) if a.eur_rate is not None else None
+    )
     result = late_payment.compensation(ctx.db, amount, due, eur_rate=eur_rate)
     if result is None:
         # only a zero amount gets here: the command claims for a business debtor
