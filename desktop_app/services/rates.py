@@ -124,6 +124,16 @@ def table_in(session: Session, kind: RateKind) -> RateTable:
     )
 
 
+def interest_tables_in(session: Session) -> dict[str, RateTable]:
+    """Every interest table by the interest kind that reads it (letters take them all at once)."""
+    return {kind.value: table_in(session, kind) for kind in RateKind if kind is not RateKind.EUR}
+
+
+def eur_rates_in(session: Session) -> dict[dt.date, Decimal]:
+    """Every known NBP euro mid rate by its day (shipped, fetched and typed in)."""
+    return {row.start: row.rate for row in table_in(session, RateKind.EUR).rows}
+
+
 def rate_table(db: Database, kind: RateKind) -> RateTable:
     with db.read() as session:
         return table_in(session, kind)
