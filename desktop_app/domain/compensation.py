@@ -44,8 +44,8 @@ class MissingEurRateError(InkasoError):
     def __init__(self, rate_day: dt.date) -> None:
         super().__init__(
             _(
-                "The NBP euro rate of {date} is not known and Inkaso is offline: enter it with "
-                "'rates add --kind eur --from {date} --rate R'"
+                "The NBP euro rate of {date} is not known: enter it with "
+                "'inkaso rates add --kind eur --from {date} --rate R'"
             ).format(date=rate_day.isoformat()),
             field="eur-rate",
         )

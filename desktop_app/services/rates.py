@@ -54,18 +54,6 @@ class ListedRate:
     replaced: bool = False
 
 
-def parse_kind(text: str) -> RateKind:
-    try:
-        return RateKind(text.strip().lower())
-    except ValueError:
-        raise ValidationError(
-            _("Unknown rate table {kind}; the tables are: {kinds}").format(
-                kind=text, kinds=", ".join(k.value for k in RateKind)
-            ),
-            field="kind",
-        ) from None
-
-
 def parse_rate(text: str) -> Decimal:
     """A rate as typed: "15.75", "15,75", "4.3191"; at most four decimal places."""
     try:
