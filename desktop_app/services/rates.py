@@ -31,7 +31,7 @@ from desktop_app.domain.rates import (
     check_rate_value,
     check_row_start,
 )
-from desktop_app.errors import ValidationError
+from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import _
 from resources import resource_path
 
@@ -156,6 +156,22 @@ def add_rate(
     with db.write() as session:
         store_rates(session, kind, [row])
     return row
+
+
+def remove_rate(db: Database, kind: RateKind, start: dt.date) -> None:
+    """Remove the user's row of ``kind`` from ``start`` (a shipped row, if any, applies again)."""
+    with db.write() as session:
+        stored = session.scalars(
+            select(Rate).where(Rate.kind == kind.value, Rate.start == start)
+        ).one_or_none()
+        if stored is None:
+            raise NotFoundError(
+                _("No {kind} rate from {date} was added; shipped rates cannot be removed").format(
+                    kind=kind.value, date=start.isoformat()
+                ),
+                field="from",
+            )
+        session.delete(stored)
 
 
 def check_rate(
