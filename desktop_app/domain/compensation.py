@@ -8,8 +8,9 @@ API (stable; letters and the CLI build on it)::
   otherwise, and for nothing owed): 40 EUR when the amount is at most 5,000.00 PLN, 70 EUR above 5,000.00 and
   below 50,000.00, 100 EUR from 50,000.00 (tiers since 2020-01-01; before that 40 EUR flat).
 - Converted at the NBP table A mid rate of the last business day of the month before the month
-  the payment fell due. "Fell due" is the due date after Art. 115 KC: a payment due on
-  Sunday 31 March is due on Tuesday 2 April (Easter Monday between), so March's rate counts.
+  the payment fell due ("stało się wymagalne": the last day it could be paid without
+  consequence, as calculators read it, so the due date after Art. 115 KC): a payment due on
+  Sunday 31 March 2024 is due on Tuesday 2 April (Easter Monday between), so March's rate counts.
 - ``eur_rates`` maps publication days to PLN per EUR. The rate taken is the latest one in the
   last seven days of that month up to its last business day: NBP publishes on business days,
   so the days skipped are days without a table. The local table is filled from NBP a month-end
