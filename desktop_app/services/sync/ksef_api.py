@@ -84,8 +84,12 @@ def sync_ksef(
     environment = str(settings["ksef.environment"])
     options = ParseOptions(firm_nip=firm.nip, today=today)
     report = ImportReport()
-    with RemoteHttp(ksef_api.SERVICE, base_url(settings), limits=ksef_api.limits(environment)) as http:
-        run = _Run(db, KsefClient(http, nip=firm.nip, token=token), options, actor, report, progress)
+    with RemoteHttp(
+        ksef_api.SERVICE, base_url(settings), limits=ksef_api.limits(environment)
+    ) as http:
+        run = _Run(
+            db, KsefClient(http, nip=firm.nip, token=token), options, actor, report, progress
+        )
         mark = run.pages(start.astimezone(dt.UTC))
     if mark is not None:
         marks[firm.nip] = mark.isoformat()
@@ -196,4 +200,3 @@ def _with_ksef_number(parsed: ParsedFile, meta: InvoiceMeta) -> ParsedFile:
         for i in parsed.invoices
     )
     return dataclasses.replace(parsed, invoices=invoices)
-
