@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+from desktop_app.scheduler import DunningScheduler
 from desktop_app.services.sync.everything import import_all
 from desktop_app.settings import set_value
 from tests.integration.dunning_env import DunningEnv
@@ -132,3 +133,19 @@ def test_a_failing_source_is_shown_and_the_run_still_sends(env: DunningEnv, tmp_
     assert any("folder:ksef: " in e and "zepsuty.xml refused" in e for e in errors), errors
     assert any(e.startswith("Import from ksef-api failed:") for e in errors), errors
     assert [p.name for p in (folder / "refused").iterdir()] == ["zepsuty.xml"]
+
+
+def test_the_schedulers_import_job_imports_the_watched_folders(
+    env: DunningEnv, tmp_path: Path
+) -> None:
+    env.configure("gentle-email")
+    folder = tmp_path / "ksef-in"
+    folder.mkdir()
+    set_value(env.db, "import.folders", f'{{"ksef": "{folder.as_posix()}"}}')
+    _debtor(env)
+    _dropped(folder, "FV_1_03_2026.xml", _paid_in_ksef(D(2026, 3, 18)))
+    scheduler = DunningScheduler(env.db, clock=lambda: dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC))
+    report = scheduler.import_once()
+    assert report is not None and report.counts()["created"] == 1
+    assert env.sql("SELECT open_minor FROM instalment") == [(0,)]
+    assert not env.mail.messages  # importing sends nothing
