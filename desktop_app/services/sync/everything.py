@@ -8,6 +8,7 @@ as one sentence; the other sources, and the dunning run, go on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,15 +81,6 @@ class SyncReport:
         }
 
 
-def configured_sources(settings: Snapshot, secret: SecretReader = get_secret) -> list[str]:
-    sources = [f"folder:{name}" for name in settings["import.folders"]]
-    if settings["ksef.auto"]:
-        sources.append("ksef-api")
-    if settings["1c.auto"] and onec.configured(settings):
-        sources.append("1c")
-    return sources
-
-
 def import_all(
     db: Database,
     *,
@@ -99,19 +91,20 @@ def import_all(
 ) -> SyncReport:
     settings = Snapshot.load(db)
     report = SyncReport()
-    for folder in folders_service.import_folders(
-        db,
-        settings["import.folders"],
-        settings["import.mappings"],
-        today=today,
-        after=str(settings["import.after"]),
-        actor=actor,
-        settle=settle,
-    ):
-        result = SourceResult(f"folder:{folder.source}", error=folder.problem)
-        for file_report in folder.files.values():
-            _merge(result.report, file_report)
-        report.sources.append(result)
+    mappings = settings["import.mappings"]
+    for source, folder in settings["import.folders"].items():
+        watch = functools.partial(
+            folders_service.import_folder,
+            db,
+            source,
+            folder,
+            today=today,
+            mapping=mappings.get(source),
+            after=str(settings["import.after"]),
+            actor=actor,
+            settle=settle,
+        )
+        report.sources.append(_guarded(f"folder:{source}", functools.partial(_folder, watch)))
     if settings["ksef.auto"]:
         report.sources.append(
             _guarded(
@@ -126,9 +119,18 @@ def import_all(
     return report
 
 
-def _guarded(source: str, run: Callable[[], ImportReport]) -> SourceResult:
+def _folder(watch: Callable[[], folders_service.FolderResult]) -> SourceResult:
+    result = watch()
+    merged = SourceResult(f"folder:{result.source}", error=result.problem)
+    for file_report in result.files.values():
+        _merge(merged.report, file_report)
+    return merged
+
+
+def _guarded(source: str, run: Callable[[], ImportReport | SourceResult]) -> SourceResult:
     try:
-        return SourceResult(source, run())
+        done = run()
+        return done if isinstance(done, SourceResult) else SourceResult(source, done)
     except InkasoError as exc:
         log.warning("automatic import from %s failed: %s", source, exc.message)
         return SourceResult(source, error=exc.message)

@@ -17,7 +17,6 @@ import hashlib
 import logging
 import shutil
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,28 +162,3 @@ def _one(
         log.warning("watched file %s refused: %s", file, refused)
     if after == "move":
         _move(file, REFUSED if refused else IMPORTED)
-
-
-def import_folders(
-    db: Database,
-    folders: Mapping[str, str],
-    mappings: Mapping[str, str],
-    *,
-    today: dt.date,
-    after: str = "move",
-    actor: str | None = None,
-    settle: float = SETTLE_SECONDS,
-) -> list[FolderResult]:
-    return [
-        import_folder(
-            db,
-            source,
-            folder,
-            today=today,
-            mapping=mappings.get(source),
-            after=after,
-            actor=actor,
-            settle=settle,
-        )
-        for source, folder in folders.items()
-    ]

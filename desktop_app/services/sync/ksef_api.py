@@ -46,10 +46,6 @@ def base_url(settings: Snapshot) -> str:
     return str(settings["ksef.api_url"] or ksef_api.ENVIRONMENTS[settings["ksef.environment"]])
 
 
-def configured(secret: SecretReader = get_secret) -> bool:
-    return bool(secret("ksef.token"))
-
-
 def sync_ksef(
     db: Database,
     *,
