@@ -193,7 +193,8 @@ class KsefClient:
         key_id = best[1].get("publicKeyId")
         return key, key_id if isinstance(key_id, str) else None
 
-    def sign_in(self) -> None:
+    def _start_sign_in(self) -> httpx.Response:
+        """Challenge, encrypt ``token|timestampMs`` with KSeF's key, POST /auth/ksef-token."""
         challenge_answer = self.http.request("POST", "/auth/challenge", group="public")
         if challenge_answer.status_code != 200:
             raise RemoteError(
@@ -213,7 +214,17 @@ class KsefClient:
         }
         if key_id:
             body["publicKeyId"] = key_id
-        started = self.http.request("POST", "/auth/ksef-token", group="public", json_body=body)
+        return self.http.request("POST", "/auth/ksef-token", group="public", json_body=body)
+
+    def sign_in(self) -> None:
+        for attempt in range(2):
+            started = self._start_sign_in()
+            # 21470: the key was rotated after we fetched it (klucze-publiczne-do-szyfrowania.md
+            # §4.4): fetch the list again and encrypt with the current key, once
+            if started.status_code == 400 and "21470" in started.text and not attempt:
+                log.info("KSeF rejected the public key id; fetching the keys again")
+                continue
+            break
         if started.status_code not in (200, 202):
             raise RemoteError(
                 _("KSeF refused the sign-in: {problem}").format(problem=_problem(started))

@@ -118,6 +118,10 @@ class KsefServer:
     retry_after: int = 1
     #: the most invoices one metadata page holds, whatever pageSize the client asks
     max_page: int = 250
+    #: the next sign-in finds the key rotated (error 21470 for the key it encrypted with)
+    rotate_key: bool = False
+    #: every metadata query's date range (from, to or None)
+    queries: list[tuple[str, str | None]] = field(default_factory=list)
     # the server's own state
     key: rsa.RSAPrivateKey = field(
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -158,6 +162,14 @@ class KsefServer:
         )
         return cert.public_bytes(serialization.Encoding.DER)
 
+    def key_id(self) -> str:
+        spki = self.key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        digest = hashes.Hash(hashes.SHA256())
+        digest.update(spki)
+        return base64.b64encode(digest.finalize()).decode()
+
     def downloads(self) -> list[str]:
         return [
             r.path.rsplit("/", 1)[1]
@@ -178,7 +190,7 @@ class KsefServer:
                     {
                         "certificate": base64.b64encode(der).decode(),
                         "certificateId": "test-cert",
-                        "publicKeyId": base64.b64encode(b"k" * 32).decode(),
+                        "publicKeyId": self.key_id(),
                         "validFrom": _iso(now - dt.timedelta(days=1)),
                         "validTo": _iso(now + dt.timedelta(days=365)),
                         "usage": ["KsefTokenEncryption"],
@@ -276,6 +288,14 @@ class KsefServer:
 
     def _ksef_token(self, body: dict[str, Any]) -> Answer:
         challenge = body.get("challenge")
+        if self.rotate_key:
+            self.rotate_key = False
+            self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if body.get("publicKeyId") != self.key_id():
+            return self._exception(
+                21470,
+                "Przesłany identyfikator klucza jest nieznany lub wskazuje na wycofany klucz.",
+            )
         if challenge not in self.challenges:
             return self._exception(21111, "Nieprawidłowe wyzwanie autoryzacyjne.")
         plain = self.key.decrypt(
@@ -336,6 +356,7 @@ class KsefServer:
         assert body["subjectType"] == "Subject1"
         date_range = body["dateRange"]
         assert date_range["dateType"] == "PermanentStorage"
+        self.queries.append((date_range["from"], date_range.get("to")))
         start = _moment(date_range["from"])
         end = _moment(date_range["to"]) if date_range.get("to") else dt.datetime.now(dt.UTC)
         assert end - start <= dt.timedelta(days=92), "more than 3 months in one query"

@@ -87,3 +87,27 @@ def test_a_server_that_is_not_there_is_one_sentence() -> None:
     client = KsefClient(http, nip=NIP, token=TOKEN)
     with pytest.raises(RemoteError, match=r"KSeF cannot be reached at http://127\.0\.0\.1:9/v2"):
         list(client.metadata_pages(START))
+
+
+def test_a_rotated_key_is_fetched_again_and_the_sign_in_repeated() -> None:
+    with ksef_server(nip=NIP, token=TOKEN) as server:
+        _fill(server, 1)
+        server.rotate_key = True
+        client = _client(server)
+        assert [m.invoice_number for p in client.metadata_pages(START) for m in p.invoices] == [
+            "FV 1/11/2026"
+        ]
+        assert server.sign_ins == 1
+
+
+def test_a_long_range_is_asked_for_in_windows_of_three_months() -> None:
+    with ksef_server(nip=NIP, token=TOKEN) as server:
+        _fill(server, 2)
+        server.hwm = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+        client = _client(server)
+        since = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+        pages = list(client.metadata_pages(since))
+        assert [len(p.invoices) for p in pages] == [0, 0, 2]
+        assert [p.hwm or p.window_end for p in pages][-1] == server.hwm
+        starts = [dt.datetime.fromisoformat(start) for start, _end in server.queries]
+        assert starts == [since, since + dt.timedelta(days=90), since + dt.timedelta(days=180)]
