@@ -99,7 +99,12 @@ class OneCServer:
                 if row["Ref_Key"] == single.group(2):
                     return Answer(
                         200,
-                        {"odata.metadata": f"{prefix}$metadata#{single.group(1)}/@Element", **row},
+                        _json(
+                            {
+                                "odata.metadata": f"{prefix}$metadata#{single.group(1)}/@Element",
+                                **row,
+                            }
+                        ),
                     )
             return Answer(
                 404, {"odata.error": {"code": "", "message": {"lang": "ru", "value": "Не найдено"}}}

@@ -119,3 +119,34 @@ def test_a_wrong_password_is_one_line(db: Database, cli: Cli, server: OneCServer
     result = cli("import", "1c")
     assert result.code == 3
     assert result.err == "inkaso: 1C refused the user name or password (HTTP 401)\n"
+
+
+def test_a_payment_for_a_sale_before_the_first_sync_pays_the_oldest_open_invoice(
+    db: Database, cli: Cli, server: OneCServer
+) -> None:
+    romashka = server.counterparty("ООО «Ромашка»", "7701234567")
+    old = _sale(server, romashka, "0000-000001", "2026-08-03", "700")
+    _sale(server, romashka, "0000-000123", "2026-11-03", "1000")
+    server.add(
+        "Document_ПоступлениеНаРасчетныйСчет",
+        Number="0000-000046",
+        Date="2026-11-12T10:00:00",
+        Posted=True,
+        ВидОперации="ОплатаПокупателя",
+        Контрагент_Key=romashka["Ref_Key"],
+        ВалютаДокумента_Key=RUB,
+        СуммаДокумента=Decimal("300"),
+        РасшифровкаПлатежа=[
+            {
+                "LineNumber": "1",
+                "Сделка": old["Ref_Key"],
+                "Сделка_Type": "StandardODATA.Document_РеализацияТоваровУслуг",
+                "СуммаПлатежа": Decimal("300"),
+            }
+        ],
+    )
+    result = cli("import", "1c", "--since", "2026-11-01", "--json")
+    assert result.code == 0, result.err
+    _contractors, invoices, payments = _state(db)
+    assert [(n, o) for n, _c, _d, o in invoices] == [("0000-000123", 70_000)]
+    assert [amount for amount, _s, _t in payments] == [30_000]

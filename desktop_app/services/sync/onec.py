@@ -8,19 +8,22 @@ an accountant post a document dated in the past (the upsert makes the overlap ha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
 
 import httpx
+from sqlalchemy import select
 
+from db.models import Invoice
 from db.uow import Database
 from desktop_app.domain.money import normalize_currency
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
-from desktop_app.importers.records import ImportFileError
+from desktop_app.importers.records import ImportFileError, ParsedFile
 from desktop_app.secrets import get_secret
-from desktop_app.services.imports import FileError, ImportReport, upsert
+from desktop_app.services.imports import FileError, ImportReport, SkippedItem, upsert
 from desktop_app.settings import Snapshot, store_value
 from desktop_app.sources import onec
 from desktop_app.sources.http import RemoteHttp
@@ -64,6 +67,7 @@ def sync_1c(
             report.errors.append(FileError.of(exc))
             return report
     report.files = 1
+    parsed = _known_sales_only(db, parsed, report)
     try:
         with db.write() as session:
             counts = upsert(session, parsed, actor=actor)
@@ -80,3 +84,29 @@ def sync_1c(
         report.unchanged,
     )
     return report
+
+
+def _known_sales_only(db: Database, parsed: ParsedFile, report: ImportReport) -> ParsedFile:
+    """A receipt that pays a sale Inkaso never imported (older than the first sync) is set
+    against the contractor's oldest open invoices instead of refusing the whole sync."""
+    named = {p.invoice_number for p in parsed.payments if p.invoice_number}
+    known = {i.number for i in parsed.invoices}
+    missing = named - known
+    if missing:
+        with db.read() as session:
+            known |= set(session.scalars(select(Invoice.number).where(Invoice.number.in_(missing))))
+    payments = []
+    for payment in parsed.payments:
+        if payment.invoice_number and payment.invoice_number not in known:
+            report.notes.append(
+                SkippedItem(
+                    payment.where.file,
+                    _(
+                        "Payment {ref} pays sale {number}, which is not in Inkaso: it is set "
+                        "against the oldest open invoices"
+                    ).format(ref=payment.source_ref, number=payment.invoice_number),
+                )
+            )
+            payment = dataclasses.replace(payment, invoice_number=None)
+        payments.append(payment)
+    return dataclasses.replace(parsed, payments=tuple(payments))
