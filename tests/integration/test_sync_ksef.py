@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.models import Instalment, Invoice
 from db.uow import Database
+from desktop_app.logging_setup import log_file
 from desktop_app.secrets import SERVICE, set_secret
 from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.settings import get_value, set_value
@@ -169,3 +170,17 @@ def test_a_wrong_token_is_one_line_and_exit_3(db: Database, cli: Cli, server: Ks
     assert result.code == 3
     assert result.err.startswith("inkaso: KSeF refused the sign-in:")
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_no_token_reaches_the_log(db: Database, cli: Cli, server: KsefServer) -> None:
+    _invoice(server, 1, _at(10, 1))
+    server.expire_after = 1  # a refresh too
+    start = log_file().stat().st_size if log_file().exists() else 0
+    code, _report = _sync(cli, "--since", "2026-11-01")
+    assert code == 0
+    with log_file().open("rb") as handle:
+        handle.seek(start)
+        logged = handle.read().decode("utf-8", "replace")
+    assert "signed in to KSeF" in logged
+    issued = [*server.access, *server.refresh, *server.operations]
+    assert [t for t in (TOKEN, *issued) if t in logged] == []
