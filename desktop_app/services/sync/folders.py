@@ -4,7 +4,8 @@ A folder per source (``import.folders``: ksef, jpk, csv, xlsx, bank, with the CS
 mapping from ``import.mappings``). Only files right in the folder are read, not subfolders, and
 only once they have not changed for ``SETTLE_SECONDS`` (a bank export still being copied is
 left for the next run). Each file is imported on its own, all or nothing, and remembered by its
-content (table ``imported_file``), so it is never imported twice, even under another name.
+content (table ``imported_file``), so it is never imported twice, even under another name; a
+file still at the same path with the same size and time is known without reading it again.
 With ``import.after`` = move (the default) it then goes to the folder's ``imported``
 subfolder, or ``refused`` when it could not be imported (the reason is in the report and
 the log); with ``keep`` it stays where it is.
@@ -124,9 +125,19 @@ def _one(
     after: str,
     actor: str | None,
 ) -> None:
-    digest = _digest(file)
+    stat = file.stat()
     with db.read() as session:
-        seen = session.scalar(
+        # the same path, size and time as a file read before: no need to read it again
+        unchanged = session.scalar(
+            select(ImportedFile.id).where(
+                ImportedFile.source == result.source,
+                ImportedFile.path == str(file),
+                ImportedFile.size == stat.st_size,
+                ImportedFile.mtime_ns == stat.st_mtime_ns,
+            )
+        )
+        digest = _digest(file) if unchanged is None else ""
+        seen = unchanged or session.scalar(
             select(ImportedFile.id).where(
                 ImportedFile.source == result.source, ImportedFile.sha256 == digest
             )
@@ -135,7 +146,6 @@ def _one(
         if after == "move":
             _move(file, IMPORTED)
         return
-    stat = file.stat()
     report = import_paths(
         db,
         [file],
