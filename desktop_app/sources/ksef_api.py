@@ -87,7 +87,7 @@ def parse_moment(text: str) -> dt.datetime:
     value = text.strip().replace("Z", "+00:00")
     head, dot, rest = value.partition(".")
     if dot:
-        digits = "".join(c for c in rest if c.isdigit())
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
         zone = rest[len(digits) :]
         value = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
     moment = dt.datetime.fromisoformat(value)
