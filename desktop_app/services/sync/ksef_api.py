@@ -144,7 +144,8 @@ class _Run:
             )
         if self.pending is not None:
             return self.pending
-        return reached
+        # a mark never moves back (a --since later than KSeF's HWM would otherwise pull it)
+        return max(reached, start) if reached is not None else None
 
     def _hold(self, moment: dt.datetime) -> None:
         if self.pending is None or moment < self.pending:
