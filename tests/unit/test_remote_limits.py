@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop_app.sources.http import LimitReachedError, RateLimiter, Window, retry_after_seconds
 
@@ -55,3 +57,26 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after_seconds("Tue, 01 Dec 2026 12:00:45 GMT", now=now) == 45
     assert retry_after_seconds(None) == 60
     assert retry_after_seconds("soon") == 60
+
+
+@given(
+    windows=st.lists(
+        st.tuples(st.integers(1, 6), st.sampled_from([1.0, 5.0, 60.0])), min_size=1, max_size=3
+    ),
+    gaps=st.lists(st.floats(0, 3, allow_nan=False), min_size=1, max_size=40),
+)
+def test_no_window_ever_holds_more_requests_than_it_allows(
+    windows: list[tuple[int, float]], gaps: list[float]
+) -> None:
+    t = FakeTime()
+    limits = tuple(Window(count, seconds) for count, seconds in windows)
+    limiter = RateLimiter(limits, clock=t.clock, sleep=t.sleep, max_wait=10_000)
+    sent: list[float] = []
+    for gap in gaps:
+        t.now += gap
+        limiter.acquire()
+        sent.append(t.now)
+    for window in limits:
+        for i, start in enumerate(sent):
+            inside = [s for s in sent[i:] if s < start + window.seconds]
+            assert len(inside) <= window.count
