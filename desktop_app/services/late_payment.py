@@ -27,7 +27,7 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.services import nbp
 from desktop_app.services.rates import store_rates, table_in
-from desktop_app.settings import get_value
+from desktop_app.settings import KEYS, get_value
 
 
 class EurRateUnavailableError(InkasoError):
@@ -110,7 +110,7 @@ def ensure_eur_rates(db: Database, due_dates: Iterable[dt.date]) -> list[InkasoE
     with db.read() as session:
         stored = {row.start for row in table_in(session, RateKind.EUR).rows}
     fetch = bool(get_value(db, "rates.fetch"))
-    url = str(get_value(db, "rates.nbp_url"))
+    url = str(get_value(db, "rates.nbp_url")) or str(KEYS["rates.nbp_url"].default)
     problems: list[InkasoError] = []
     offline: nbp.NbpUnavailableError | None = None
     for first, last in windows:

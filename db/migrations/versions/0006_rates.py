@@ -4,8 +4,8 @@ Interest and euro rates ship as data (resources/rates); the rows a user adds (th
 half-year's commercial rate, a euro rate typed in while offline) and the euro rates fetched
 from NBP are kept here and merged over the shipped ones.
 
-Revision ID: 0004_rates
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 19:20:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_rates"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
