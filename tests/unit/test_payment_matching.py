@@ -89,7 +89,7 @@ def _invoice(invoice_id: int, number: str, contractor: int, *amounts: int) -> Op
 
 
 def _pay(amount: int, title: str = "", **kw: str) -> IncomingPayment:
-    return IncomingPayment(amount, "PLN", D(2026, 11, 20), title=title, **kw)  # type: ignore[arg-type]
+    return IncomingPayment(amount, "PLN", D(2026, 11, 20), title=title, **kw)
 
 
 @given(
