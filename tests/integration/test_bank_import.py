@@ -12,6 +12,7 @@ from db.models import Activity, Allocation, Payment
 from db.uow import Database
 from desktop_app.importers.records import ImportFileError
 from desktop_app.services import bank, views
+from tests.conftest import Cli
 from tests.helpers import D, contractor, invoice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
@@ -103,3 +104,39 @@ def test_a_refused_file_leaves_the_database_unchanged(
     with pytest.raises(ImportFileError):
         bank.import_statement(db, path, today=TODAY)
     assert _rows(db) == before
+
+
+def test_cli_lists_matches_and_unmatches(db: Database, cli: Cli) -> None:
+    lodz, _beta = _book(db)
+    bank.import_statement(db, FIXTURES / "statement.sta", today=TODAY)
+    listed = cli("payment", "unmatched", "--json")
+    assert listed.code == 0, listed.err
+    (waiting,) = listed.json()
+    assert {k: waiting[k] for k in ("date", "amount", "currency", "payer", "title")} == {
+        "date": "2026-11-26",
+        "amount": "123.45",
+        "currency": "PLN",
+        "payer": "Jan Kowalski",
+        "title": "Za usługę, dziękuję",
+    }
+    invoice(db, lodz, "FV 20/11/2026", D(2026, 11, 20), (D(2026, 12, 4), 50_000))
+    matched = cli("payment", "match", str(waiting["id"]), "FV 20/11/2026", "--amount", "100")
+    assert matched.code == 0, matched.err
+    assert "23.45" in matched.out
+    assert _open(db, lodz)["FV 20/11/2026"] == 40_000
+    assert cli("payment", "unmatched", "--json").json() == []
+    with db.read() as session:
+        (record,) = bank.match_reasons(session, waiting["id"])
+    allocation = record.allocations[0].allocation_id
+    undone = cli("payment", "unmatch", str(allocation), "--json")
+    assert undone.code == 0, undone.err
+    assert undone.json()["payment"]["unallocated"] == "123.45"
+    assert _open(db, lodz)["FV 20/11/2026"] == 50_000
+    assert [w["id"] for w in cli("payment", "unmatched", "--json").json()] == [waiting["id"]]
+    # mistakes are one sentence and exit 3
+    again = cli("payment", "unmatch", str(allocation))
+    assert again.code == 3 and "nothing to undo" in again.err
+    missing = cli("payment", "match", str(waiting["id"]), "FV 404/2026")
+    assert missing.code == 3 and "No invoice FV 404/2026" in missing.err
+    too_much = cli("payment", "match", str(waiting["id"]), "FV 20/11/2026", "--amount", "999")
+    assert too_much.code == 3 and "at most 123.45" in too_much.err

@@ -28,6 +28,7 @@ from desktop_app.services.bank.matching import (
     MatchAllocation,
     MatchRecord,
     match,
+    match_by_reference,
     match_reasons,
     unmatch,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "fill_number_keys",
     "import_statement",
     "match",
+    "match_by_reference",
     "match_payments",
     "match_reasons",
     "natural_key",
