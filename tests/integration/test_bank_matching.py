@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db.models import Activity, Payment
 from db.uow import Database
-from desktop_app.importers.records import BankLine, Where
+from desktop_app.importers.records import BankLine, ImportFileError, Where
 from desktop_app.services import bank, views
 from desktop_app.services.aging_report import aging_report
 from tests.helpers import D, assert_ledger_consistent, contractor, invoice, pay
@@ -198,3 +199,10 @@ def test_undoing_a_manual_match_of_credit_restores_the_automatic_state(db: Datab
         assert [w.id for w in bank.unmatched_payments(session)] == [payment_id]
     assert _open(db, cid) == {"FV 3/11/2026": 10_000, "FV 4/11/2026": 10_000}
     assert_ledger_consistent(db)
+
+
+def test_a_line_of_nothing_is_refused_and_nothing_is_recorded(db: Database) -> None:
+    with pytest.raises(ImportFileError, match="more than zero"):
+        record(db, line(5_000, "ok", reference="A"), line(0, "zero", reference="B"))
+    with db.read() as session:
+        assert session.scalars(select(Payment)).all() == []

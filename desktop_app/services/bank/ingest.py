@@ -90,6 +90,11 @@ def record_bank_lines(
     del today  # the rules take the line's own date; kept for the front ends' one signature
     keyed = _keys(lines)
     for _key, line in keyed:
+        # parsers drop debits; a line of nothing or less is a parser's mistake, named here
+        if line.amount_minor <= 0:
+            raise ImportFileError(
+                _("A bank line must be a credit of more than zero"), line.where, field="amount"
+            )
         check_amount(line.amount_minor, normalize_currency(line.currency))
     existing: set[str] = set()
     keys = [k for k, _l in keyed]
