@@ -66,13 +66,17 @@ def unmatched_payments(
     if not payments:
         return []
     book = Book(session, [incoming(p) for p in payments], amounts=True)
-    names: dict[int, str] = dict(
-        session.execute(
-            select(Contractor.id, Contractor.name).where(
-                Contractor.id.in_({row.contractor_id for row in book.invoices.values()})
+    names: dict[int, str] = {}
+    owners = sorted({row.contractor_id for row in book.invoices.values()})
+    for start in range(0, len(owners), 500):
+        names.update(
+            (row.id, row.name)
+            for row in session.execute(
+                select(Contractor.id, Contractor.name).where(
+                    Contractor.id.in_(owners[start : start + 500])
+                )
             )
-        ).all()
-    )
+        )
     out = []
     for payment in payments:
         decision = decide(incoming(payment), book.candidates(incoming(payment)))
