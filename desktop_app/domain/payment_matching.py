@@ -94,7 +94,8 @@ def _joined(left: str, sep: str, right: str) -> bool:
     return len(core) == 1 and core in _JOINERS
 
 
-@functools.lru_cache(maxsize=4096)
+# an import reads each title three times (look-up, candidates, decision): a statement's worth
+@functools.lru_cache(maxsize=16_384)
 def numbers_in(title: str | None) -> tuple[NumberFound, ...]:
     """The invoice numbers a title may name, in title order (see the module's rules)."""
     if not title:
@@ -139,7 +140,7 @@ _NIP = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16_384)
 def nips_in(title: str | None) -> tuple[str, ...]:
     """Valid NIPs written in a title ("NIP 525-000-10-09", "PL5250001009"), in title order."""
     if not title:
