@@ -167,7 +167,13 @@ def test_an_invoice_added_after_its_payment_is_suggested(db: Database) -> None:
         (waiting,) = bank.unmatched_payments(session)
     assert waiting.status == "matchable"
     assert waiting.suggestions[0].invoice_number == "FV 9/11/2026"
+    with db.write() as session:
+        assert bank.match_waiting(session, actor="test") == 1
+    assert _open(db, cid) == {"FV 9/11/2026": 0}
+    with db.read() as session:
+        assert bank.unmatched_payments(session) == []
     pay(db, cid, D(2026, 11, 30), 1)  # the ledger's other paths still work beside bank rows
+    assert_ledger_consistent(db)
 
 
 def test_undoing_a_manual_match_of_credit_restores_the_automatic_state(db: Database) -> None:

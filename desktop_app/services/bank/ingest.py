@@ -210,6 +210,38 @@ def match_payments(
     return len(decided)
 
 
+def match_waiting(session: Session, *, actor: str | None = None) -> int:
+    """Try the rules again on every payment still nobody's (an invoice imported after the
+    statement that paid it); returns how many matched now. Ambiguous ones stay waiting."""
+    waiting = [
+        (
+            p.id,
+            IncomingPayment(
+                amount_minor=p.unallocated_minor,
+                currency=p.currency,
+                date=p.date,
+                title=p.title,
+                payer_name=p.payer_name,
+                payer_account=p.payer_account,
+            ),
+        )
+        for p in session.execute(
+            select(
+                Payment.id,
+                Payment.unallocated_minor,
+                Payment.currency,
+                Payment.date,
+                Payment.title,
+                Payment.payer_name,
+                Payment.payer_account,
+            )
+            .where(Payment.contractor_id.is_(None), Payment.unallocated_minor > 0)
+            .order_by(Payment.date, Payment.id)
+        )
+    ]
+    return match_payments(session, waiting, actor=actor)
+
+
 @dataclass(frozen=True)
 class StatementImport:
     format: str
