@@ -23,8 +23,9 @@ from desktop_app.i18n import _
 from desktop_app.importers import formats
 from desktop_app.importers.formats import Format, ParseOptions
 from desktop_app.importers.records import ImportFileError, ParsedFile, Where
+from desktop_app.services import bank
 from desktop_app.services import firm as firm_service
-from desktop_app.services.imports.report import FileError, ImportReport, SkippedItem
+from desktop_app.services.imports.report import Counts, FileError, ImportReport, SkippedItem
 from desktop_app.services.imports.upsert import MissingOriginalError, upsert
 
 log = logging.getLogger(__name__)
@@ -232,11 +233,21 @@ class _Runner:
             )
         return formats.all_formats()[name]
 
+    def bank_lines(self, parsed: ParsedFile, session: Session) -> Counts:
+        """A statement's credits become payments, matched where the rules can tell."""
+        assert self.options.today is not None  # import_paths sets it
+        recorded = bank.record_bank_lines(
+            session, parsed.bank_lines, today=self.options.today, actor=self.actor
+        )
+        return Counts(created=recorded.created, unchanged=recorded.unchanged, changes=bank.CHANGES)
+
     def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool:
         """False when the file waits for the rest of the run (a correction before its invoice)."""
         try:
             with session.begin_nested():
                 counts = upsert(session, parsed, actor=self.actor)
+                if parsed.bank_lines:
+                    counts.add(self.bank_lines(parsed, session))
         except MissingOriginalError as exc:
             if defer:
                 return False
