@@ -8,7 +8,7 @@ and Payment.unallocated_minor are a cache of the allocations, written here and n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -50,7 +50,7 @@ def open_instalments(
     return list(session.scalars(query))
 
 
-def _open_item(instalment: Instalment) -> rules.OpenItem:
+def open_item(instalment: Instalment) -> rules.OpenItem:
     return rules.OpenItem(
         instalment.id, instalment.open_minor, instalment.due_date, instalment.invoice.issue_date
     )
@@ -59,21 +59,41 @@ def _open_item(instalment: Instalment) -> rules.OpenItem:
 def _record(
     session: Session, payment: Payment, shares: Iterable[rules.Share], by_id: dict[int, Instalment]
 ) -> int:
-    total = 0
+    return sum(a.amount_minor for a in record_shares(session, payment, shares, by_id))
+
+
+def record_shares(
+    session: Session,
+    payment: Payment,
+    shares: Iterable[rules.Share],
+    by_id: Mapping[int, Instalment],
+) -> list[Allocation]:
+    """Record shares a rule decided (``domain.allocation``, ``domain.payment_matching``)."""
+    made = []
     for share in shares:
         instalment = by_id[share.key]
-        session.add(
-            Allocation(
-                instalment=instalment,
-                payment=payment,
-                amount_minor=share.amount_minor,
-                effective_date=share.effective_date,
-            )
+        allocation = Allocation(
+            instalment=instalment,
+            payment=payment,
+            amount_minor=share.amount_minor,
+            effective_date=share.effective_date,
         )
+        session.add(allocation)
+        made.append(allocation)
         refresh(instalment)
-        total += share.amount_minor
-    payment.unallocated_minor -= total
-    return total
+        payment.unallocated_minor -= share.amount_minor
+    return made
+
+
+def undo_allocation(allocation: Allocation) -> None:
+    """Take back a payment's allocation made in error: it is kept, released on the day it took
+    effect, so it counts on no day at all and every balance, past ones too, is as if it had never
+    been made; its money is the payment's again."""
+    payment = allocation.payment
+    assert payment is not None
+    allocation.released_on = allocation.effective_date
+    payment.unallocated_minor += allocation.amount_minor
+    refresh(allocation.instalment)
 
 
 def _available(payment: Payment) -> tuple[Available, ...]:
@@ -83,7 +103,7 @@ def _available(payment: Payment) -> tuple[Available, ...]:
 def allocate_payment(session: Session, payment: Payment, targets: Iterable[Instalment]) -> int:
     """Set the payment's unallocated money against ``targets``; returns what was allocated."""
     by_id = {i.id: i for i in targets}
-    shares, _left = rules.allocate(_available(payment), [_open_item(i) for i in by_id.values()])
+    shares, _left = rules.allocate(_available(payment), [open_item(i) for i in by_id.values()])
     return _record(session, payment, shares, by_id)
 
 
@@ -104,7 +124,7 @@ def apply_credit(session: Session, contractor_id: int, currency: str) -> int:
     by_id = {i.id: i for i in open_instalments(session, contractor_id, currency)}
     spent = rules.apply_credit(
         [rules.Credit(p.id, p.date, _available(p)) for p in credits.values()],
-        [_open_item(i) for i in by_id.values()],
+        [open_item(i) for i in by_id.values()],
     )
     return sum(_record(session, credits[key], shares, by_id) for key, shares in spent)
 
