@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
-from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -47,10 +48,12 @@ from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from resources import resource_path
 from ui import formatting, theme
+from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
+from ui.imports import menu as imports_menu
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
@@ -82,6 +85,19 @@ class ContractorTable(QTableView):
         pal.setColor(self._empty.foregroundRole(), theme.muted_text())
         self._empty.setPalette(pal)
         self._empty.hide()
+        # ways forward from an empty database (Import invoices…), under the sentence
+        self.empty_actions = QWidget(self.viewport())
+        actions = QHBoxLayout(self.empty_actions)
+        actions.setContentsMargins(0, 12, 0, 0)
+        actions.addStretch(1)
+        actions.addStretch(1)
+        self.empty_actions.hide()
+
+    def add_empty_action(self, button: QPushButton) -> None:
+        """A button shown under the sentence when the database has nothing in it yet."""
+        layout = self.empty_actions.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(layout.count() - 1, button)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -89,10 +105,12 @@ class ContractorTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def set_empty_text(self, text: str) -> None:
-        """A sentence in the middle of an empty list ("no contractor matches ...")."""
+    def set_empty_text(self, text: str, *, offer_actions: bool = False) -> None:
+        """A sentence in the middle of an empty list ("no contractor matches ..."), with the
+        empty-database buttons under it when ``offer_actions``."""
         self._empty.setText(text)
         self._empty.setVisible(bool(text))
+        self.empty_actions.setVisible(bool(text) and offer_actions)
         self._place_empty()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -100,7 +118,19 @@ class ContractorTable(QTableView):
         self._place_empty()
 
     def _place_empty(self) -> None:
-        self._empty.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        if not self.empty_actions.isVisible():
+            self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._empty.setGeometry(area)
+            return
+        # the sentence just above the middle, the buttons just below it
+        upper, lower = QRect(area), QRect(area)
+        upper.setBottom(area.center().y())
+        lower.setTop(area.center().y())
+        lower.setHeight(self.empty_actions.sizeHint().height())
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+        self._empty.setGeometry(upper)
+        self.empty_actions.setGeometry(lower)
 
 
 class MainWindow(QMainWindow):
@@ -279,6 +309,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&File"))
+        imports_menu.install(self, file_menu)
+        file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit)
@@ -295,6 +327,8 @@ class MainWindow(QMainWindow):
         only.toggled.connect(self.overdue_only.setChecked)
         self.overdue_only.toggled.connect(only.setChecked)
         view_menu.addAction(only)
+        view_menu.addSeparator()
+        bank_menu.install(self, view_menu)
         view_menu.addSeparator()
         refresh = QAction(_("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -449,7 +483,9 @@ class MainWindow(QMainWindow):
         elif self.model.filter_text or self.overdue_only.isChecked():
             self.table.set_empty_text(_("No contractor matches the search."))
         else:
-            self.table.set_empty_text(_("There are no contractors in this database yet."))
+            self.table.set_empty_text(
+                _("There are no contractors in this database yet."), offer_actions=True
+            )
         if self._first_load:
             self._first_load = False
             log.info("contractor list shown: %d rows", summary.count)

@@ -1,0 +1,104 @@
+"""File → Import…: a file is recognised, checked without saving, imported with progress, and the
+main list shows what came in; a broken file is explained and nothing of it is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from db.uow import Database
+from desktop_app.services import views
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.imports.conftest import FILES, dump
+from ui.imports.menu import open_import_wizard
+from ui.imports.problems_model import COLUMN as PROBLEM
+from ui.imports.wizard import ImportWizard
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+def _choose(qtbot: QtBot, wizard: ImportWizard, path: Path, fmt: str) -> None:
+    wizard.source_page.set_path(path)
+    qtbot.waitUntil(lambda: wizard.source_page.format_name() == fmt)
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+
+
+def _checked(qtbot: QtBot, wizard: ImportWizard) -> None:
+    wizard.next()
+    assert wizard.currentId() == wizard.CHECK
+    qtbot.waitUntil(lambda: wizard.check_page.report is not None or not wizard.ops.busy)
+
+
+def test_the_empty_list_offers_to_import_invoices(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.table.empty_actions.isVisible()
+    button = next(
+        b for b in window.table.empty_actions.findChildren(QPushButton) if "Import" in b.text()
+    )
+    button.click()
+    wizard = window.findChild(ImportWizard)
+    assert wizard is not None and wizard.isVisible()
+    wizard.reject()
+
+
+def test_a_ksef_file_is_checked_then_imported_and_the_list_shows_it(
+    qtbot: QtBot, window: MainWindow, db: Database, db_path: Path
+) -> None:
+    wizard = open_import_wizard(window)
+    _choose(qtbot, wizard, FILES / "fa3_lecki.xml", "ksef")
+    before = dump(db_path)
+
+    _checked(qtbot, wizard)
+    report = wizard.check_page.report
+    assert report is not None and not report.errors
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)  # buyer, invoice
+    assert "2 new" in wizard.check_page.view.counts.text()
+    assert dump(db_path) == before  # the check saved nothing
+
+    wizard.next()  # Import
+    assert wizard.currentId() == wizard.RUN
+    qtbot.waitUntil(lambda: wizard.run_page.report is not None)
+    assert "2 new" in wizard.run_page.view.counts.text()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window.model.loading)
+    assert window.model.cached_row(0) is not None
+    card = views.contractor_card(db, window.model.contractor_id(0), window.today())
+    assert card.contractor.name == "Zakład Usługowy Łęcki i Syn"
+    assert [(i.number, i.gross_minor) for i in card.invoices] == [("FV/101/2026", 123_000)]
+    assert not window.table.empty_actions.isVisible()
+
+    # the same file again changes nothing, and says so
+    wizard.close()
+    again = open_import_wizard(window)
+    assert again is not wizard
+    _choose(qtbot, again, FILES / "fa3_lecki.xml", "ksef")
+    _checked(qtbot, again)
+    report = again.check_page.report
+    assert report is not None and (report.created, report.updated) == (0, 0)
+    assert report.unchanged >= 1  # the invoice (the import counts its buyer its own way)
+    again.reject()
+
+
+def test_a_broken_file_is_explained_and_nothing_is_saved(
+    qtbot: QtBot, window: MainWindow, db_path: Path
+) -> None:
+    before = dump(db_path)
+    wizard = open_import_wizard(window)
+    wizard.source_page.set_path(FILES / "fa3_truncated.xml")
+    qtbot.waitUntil(lambda: wizard.source_page.hint.text() != "" and not wizard.ops.busy)
+    wizard.source_page.set_format("ksef")  # a truncated file is not recognised: chosen by hand
+    _checked(qtbot, wizard)
+    report = wizard.check_page.report
+    assert report is not None and len(report.errors) == 1
+    problems = wizard.check_page.view.model
+    assert problems.rowCount() == 1
+    assert problems.index(0, PROBLEM["file"]).data() == "fa3_truncated.xml"
+    assert problems.index(0, PROBLEM["message"]).data()
+    assert wizard.check_page.view.table.isVisible()
+    assert "1 file refused" in wizard.check_page.view.counts.text()
+    # nothing would be imported: the Import button stays off
+    assert not wizard.button(wizard.WizardButton.CommitButton).isEnabled()
+    assert dump(db_path) == before
+    wizard.reject()

@@ -1,0 +1,126 @@
+"""The wizard's last page: the import runs on the writer thread with a progress bar the user can
+stop, then the result (counts and problems) stays on screen."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget, QWizardPage
+
+from desktop_app.changes import Change
+from desktop_app.errors import InkasoError
+from desktop_app.i18n import _
+from desktop_app.services.imports import ImportReport
+from ui.errors import show_error
+from ui.imports.progress import ImportCancelledError, Progress
+from ui.imports.report_view import ReportView
+
+if TYPE_CHECKING:
+    from ui.imports.wizard import ImportWizard
+
+#: how often the bar is brought up to date while files are imported
+POLL_MS = 100
+#: what any import may write; announced even when a stopped import wrote only part of it
+IMPORT_CHANGES = Change.CONTRACTORS | Change.INVOICES | Change.PAYMENTS
+
+
+class RunPage(QWizardPage):
+    #: the import ended (done, stopped or failed); carries the report or None
+    finished = Signal(object)
+
+    def __init__(self, wizard: ImportWizard, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._wizard = wizard
+        self.report: ImportReport | None = None
+        self.progress: Progress | None = None
+        self.running = False
+        self.setTitle(_("Importing"))
+        self.bar = QProgressBar()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.view = ReportView()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.view, 1)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._show_progress)
+
+    def initializePage(self) -> None:
+        self.report = None
+        self.view.clear()
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self.status.setText(_("Importing… You can stop the import with Cancel."))
+        progress = self.progress = Progress()
+        job = self._wizard.job()
+        self.running = True
+        self._wizard.ops.write(
+            lambda: job.run(dry_run=False, progress=progress.report),
+            # announced by this page itself: a stopped import wrote part of its files
+            changes=Change.NONE,
+            on_success=self._done,
+            on_failure=self._failed,
+            owner=self,
+            label="import",
+        )
+        self._poll.start()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.running
+
+    def stop(self) -> None:
+        """Cancel pressed while importing: the file being written is rolled back, the rest kept."""
+        if self.progress is not None and self.running:
+            self.progress.cancel()
+            self.status.setText(_("Stopping after the file being imported…"))
+
+    def _show_progress(self) -> None:
+        if self.progress is None:
+            return
+        snap = self.progress.snapshot()
+        if snap.total:
+            self.bar.setRange(0, snap.total)
+            self.bar.setValue(snap.done)
+        if snap.current and not self.progress.cancelled:
+            self.status.setText(
+                _("Importing {file}…").format(file=PurePath(snap.current).name or snap.current)
+            )
+
+    def _ended(self) -> None:
+        self._poll.stop()
+        self.running = False
+        self.bar.hide()
+        self._wizard.ops.announce(IMPORT_CHANGES)
+        self.completeChanged.emit()
+
+    def _done(self, report: ImportReport) -> None:
+        self.report = report
+        self._ended()
+        self.setTitle(_("Import finished"))
+        self.status.setText("")
+        self.view.show_report(report, dry_run=False)
+        self.finished.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._ended()
+        if isinstance(exc, ImportCancelledError):
+            self.setTitle(_("Import stopped"))
+            self.status.setText(
+                _(
+                    "The import was stopped. Files imported before it stay imported; the one "
+                    "being imported was not saved. Importing again adds only what is missing."
+                )
+            )
+        elif isinstance(exc, InkasoError):
+            self.setTitle(_("Import failed"))
+            self.status.setText(exc.message)
+        else:
+            self.setTitle(_("Import failed"))
+            self.status.setText(_("The import could not be finished."))
+            show_error(exc, self)
+        self.finished.emit(None)
