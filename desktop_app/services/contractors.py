@@ -55,6 +55,9 @@ class ContractorInput:
     assigned_user_id: int | None = None
     tags: Sequence[str] = ()
     notes: str | None = None
+    #: an EU VAT number or foreign tax id (imports), and an import source's own key
+    tax_id: str | None = None
+    external_id: str | None = None
 
 
 @dataclass
@@ -105,61 +108,60 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def add_contractor(db: Database, data: ContractorInput, *, actor: str | None = None) -> int:
     """Create a contractor; returns its id. A NIP already on file is a ConflictError."""
-    norm = validate(data)
     with db.write() as session:
-        if norm.nip and session.scalar(select(Contractor.id).where(Contractor.nip == norm.nip)):
-            raise ConflictError(
-                _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
-            )
-        contractor = Contractor(
-            name=norm.name,
-            search_name=search_key(norm.name),
-            nip=norm.nip,
-            regon=norm.regon,
-            street=_blank_to_none(data.street),
-            postal_code=_blank_to_none(data.postal_code),
-            city=_blank_to_none(data.city),
-            country=(data.country or "PL").upper(),
-            default_terms_days=data.terms_days,
-            language=data.language,
-            credit_limit_minor=data.credit_limit_minor,
-            credit_limit_currency=(
-                normalize_currency(data.credit_limit_currency)
-                if data.credit_limit_currency
-                else None
-            ),
-            assigned_user_id=data.assigned_user_id,
-            notes=_blank_to_none(data.notes),
+        return create_contractor(session, data, actor=actor)
+
+
+def create_contractor(session: Session, data: ContractorInput, *, actor: str | None = None) -> int:
+    """:func:`add_contractor` inside the caller's transaction."""
+    norm = validate(data)
+    if norm.nip and session.scalar(select(Contractor.id).where(Contractor.nip == norm.nip)):
+        raise ConflictError(
+            _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
         )
-        contractor.emails = [
-            ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)
-        ]
-        contractor.phones = [
-            ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)
-        ]
-        contractor.persons = [
-            ContactPerson(
-                name=p.name.strip(),
-                role=_blank_to_none(p.role),
-                email=normalize_email(p.email) if p.email else None,
-                phone=normalize_phone(p.phone) if p.phone else None,
-            )
-            for p in data.persons
-        ]
-        contractor.tags = [
-            _tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())
-        ]
-        session.add(contractor)
-        session.flush()
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            kind="status",
-            summary=N_("Contractor {name} created"),
-            data={"name": contractor.name},
-            actor=actor,
+    contractor = Contractor(
+        name=norm.name,
+        search_name=search_key(norm.name),
+        nip=norm.nip,
+        regon=norm.regon,
+        tax_id=_blank_to_none(data.tax_id),
+        external_id=_blank_to_none(data.external_id),
+        street=_blank_to_none(data.street),
+        postal_code=_blank_to_none(data.postal_code),
+        city=_blank_to_none(data.city),
+        country=(data.country or "PL").upper(),
+        default_terms_days=data.terms_days,
+        language=data.language,
+        credit_limit_minor=data.credit_limit_minor,
+        credit_limit_currency=(
+            normalize_currency(data.credit_limit_currency) if data.credit_limit_currency else None
+        ),
+        assigned_user_id=data.assigned_user_id,
+        notes=_blank_to_none(data.notes),
+    )
+    contractor.emails = [ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)]
+    contractor.phones = [ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)]
+    contractor.persons = [
+        ContactPerson(
+            name=p.name.strip(),
+            role=_blank_to_none(p.role),
+            email=normalize_email(p.email) if p.email else None,
+            phone=normalize_phone(p.phone) if p.phone else None,
         )
-        return contractor.id
+        for p in data.persons
+    ]
+    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
+    session.add(contractor)
+    session.flush()
+    activity.record(
+        session,
+        contractor_id=contractor.id,
+        kind="status",
+        summary=N_("Contractor {name} created"),
+        data={"name": contractor.name},
+        actor=actor,
+    )
+    return contractor.id
 
 
 def _tag(session: Session, name: str) -> Tag:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Instalment, Invoice
 from db.uow import Database
@@ -44,6 +45,12 @@ class InvoiceInput:
 
 def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -> int:
     """Record an invoice (or correction) and apply any credit the contractor has; returns its id."""
+    with db.write() as session:
+        return create_invoice(session, data, actor=actor)
+
+
+def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = None) -> int:
+    """:func:`add_invoice` inside the caller's transaction."""
     number = data.number.strip()
     if not number:
         raise ValidationError(_("The invoice number is empty"), field="number")
@@ -58,75 +65,72 @@ def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -
         check_amount(part.amount_minor, currency, field="instalments", allow_negative=True)
     gross = _gross(data)
     check_amount(gross, currency, allow_negative=True)
-    _check_instalments(data, gross)
-    with db.write() as session:
-        contractor = contractors.resolve(session, data.contractor)
-        if session.scalar(select(Invoice.id).where(Invoice.number == number)):
-            raise ConflictError(
-                _("Invoice {number} already exists").format(number=number), field="number"
-            )
-        original = None
-        if data.kind == "correction":
-            original = session.scalar(
-                select(Invoice).where(Invoice.number == (data.corrects or ""))
-            )
-            if original is None:
-                raise NotFoundError(
-                    _("The corrected invoice {number} does not exist").format(number=data.corrects),
-                    field="corrects",
-                )
-            if original.contractor_id != contractor.id or original.currency != currency:
-                raise ValidationError(
-                    _(
-                        "A correction must have the contractor and currency of invoice {number}"
-                    ).format(number=original.number),
-                    field="corrects",
-                )
-        invoice = Invoice(
-            contractor_id=contractor.id,
-            number=number,
-            issue_date=data.issue_date,
-            sale_date=data.sale_date,
-            currency=currency,
-            gross_minor=gross,
-            kind=data.kind,
-            corrected_invoice=original,
-            source=data.source,
-            source_id=data.source_id,
-            ksef_number=data.ksef_number,
+    check_instalments(data, gross)
+    contractor = contractors.resolve(session, data.contractor)
+    if session.scalar(select(Invoice.id).where(Invoice.number == number)):
+        raise ConflictError(
+            _("Invoice {number} already exists").format(number=number), field="number"
         )
-        invoice.instalments = [
-            Instalment(
-                seq=i, due_date=p.due_date, amount_minor=p.amount_minor, open_minor=p.amount_minor
+    original = None
+    if data.kind == "correction":
+        original = session.scalar(select(Invoice).where(Invoice.number == (data.corrects or "")))
+        if original is None:
+            raise NotFoundError(
+                _("The corrected invoice {number} does not exist").format(number=data.corrects),
+                field="corrects",
             )
-            for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
-        ]
-        session.add(invoice)
-        session.flush()
-        for instalment in invoice.instalments:
-            ledger.refresh(instalment)
-        if original is not None and gross < 0:
-            ledger.apply_reducing_correction(session, invoice, original)
-        ledger.apply_credit(session, contractor.id, currency)
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            invoice_id=invoice.id,
-            kind="invoice",
-            summary=(
-                N_("Correction {number} to {corrected} recorded: {amount} {currency}")
-                if original is not None
-                else N_("Invoice {number} recorded: {amount} {currency}")
-            ),
-            data={
-                "number": number,
-                "corrected": original.number if original else None,
-                "amount": decimal_str(gross, currency),
-                "currency": currency,
-            },
-            actor=actor,
+        if original.contractor_id != contractor.id or original.currency != currency:
+            raise ValidationError(
+                _("A correction must have the contractor and currency of invoice {number}").format(
+                    number=original.number
+                ),
+                field="corrects",
+            )
+    invoice = Invoice(
+        contractor_id=contractor.id,
+        number=number,
+        issue_date=data.issue_date,
+        sale_date=data.sale_date,
+        currency=currency,
+        gross_minor=gross,
+        kind=data.kind,
+        corrected_invoice=original,
+        source=data.source,
+        source_id=data.source_id,
+        ksef_number=data.ksef_number,
+    )
+    invoice.instalments = [
+        Instalment(
+            seq=i, due_date=p.due_date, amount_minor=p.amount_minor, open_minor=p.amount_minor
         )
-        return invoice.id
+        for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
+    ]
+    session.add(invoice)
+    session.flush()
+    for instalment in invoice.instalments:
+        ledger.refresh(instalment)
+    if original is not None and gross < 0:
+        ledger.apply_reducing_correction(session, invoice, original)
+    ledger.apply_credit(session, contractor.id, currency)
+    activity.record(
+        session,
+        contractor_id=contractor.id,
+        invoice_id=invoice.id,
+        kind="invoice",
+        summary=(
+            N_("Correction {number} to {corrected} recorded: {amount} {currency}")
+            if original is not None
+            else N_("Invoice {number} recorded: {amount} {currency}")
+        ),
+        data={
+            "number": number,
+            "corrected": original.number if original else None,
+            "amount": decimal_str(gross, currency),
+            "currency": currency,
+        },
+        actor=actor,
+    )
+    return invoice.id
 
 
 def _gross(data: InvoiceInput) -> int:
@@ -150,7 +154,8 @@ def _gross(data: InvoiceInput) -> int:
     return total
 
 
-def _check_instalments(data: InvoiceInput, gross: int) -> None:
+def check_instalments(data: InvoiceInput, gross: int) -> None:
+    """The rules every invoice's instalments keep, for a new invoice and a restated one."""
     if data.kind != "correction" and not data.instalments:
         raise ValidationError(_("An invoice needs a due date and an amount"), field="due")
     if data.kind != "correction" and gross <= 0:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Invoice, Payment
 from db.uow import Database
@@ -36,73 +37,74 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
     Whatever is left over stays on the payment as the contractor's credit and is used
     automatically for the next invoice in that currency.
     """
+    with db.write() as session:
+        return create_payment(session, data, actor=actor)
+
+
+def create_payment(session: Session, data: PaymentInput, *, actor: str | None = None) -> int:
+    """:func:`add_payment` inside the caller's transaction."""
     if data.amount_minor <= 0:
         raise ValidationError(_("The payment amount must be greater than zero"), field="amount")
     currency = normalize_currency(data.currency)
     check_amount(data.amount_minor, currency)
     check_date(data.date, "date", _("Payment date"))
     source_ref = normalize_reference(data.source_ref)
-    with db.write() as session:
-        contractor = contractors.resolve(session, data.contractor)
-        if source_ref and session.scalar(
-            select(Payment.id).where(
-                Payment.source == data.source, Payment.source_ref == source_ref
-            )
-        ):
-            raise ConflictError(
-                _("This payment was already recorded ({ref})").format(ref=source_ref)
-            )
-        invoice_id = None
-        if data.invoice_number:
-            invoice = session.scalar(
-                select(Invoice).where(Invoice.number == data.invoice_number.strip())
-            )
-            if invoice is None or invoice.contractor_id != contractor.id:
-                raise NotFoundError(
-                    _("Contractor {name} has no invoice {number}").format(
-                        name=contractor.name, number=data.invoice_number
-                    ),
-                    field="invoice",
-                )
-            if invoice.currency != currency:
-                raise ValidationError(
-                    _("Invoice {number} is in {currency}, the payment is not").format(
-                        number=invoice.number, currency=invoice.currency
-                    ),
-                    field="currency",
-                )
-            invoice_id = invoice.id
-        payment = Payment(
-            contractor_id=contractor.id,
-            date=data.date,
-            amount_minor=data.amount_minor,
-            currency=currency,
-            title=data.title,
-            payer_name=data.payer_name,
-            payer_account=data.payer_account,
-            source=data.source,
-            source_ref=source_ref,
-            unallocated_minor=data.amount_minor,
+    contractor = contractors.resolve(session, data.contractor)
+    if source_ref and session.scalar(
+        select(Payment.id).where(Payment.source == data.source, Payment.source_ref == source_ref)
+    ):
+        raise ConflictError(_("This payment was already recorded ({ref})").format(ref=source_ref))
+    invoice_id = None
+    if data.invoice_number:
+        invoice = session.scalar(
+            select(Invoice).where(Invoice.number == data.invoice_number.strip())
         )
-        session.add(payment)
-        session.flush()
-        targets = ledger.open_instalments(session, contractor.id, currency, invoice_id)
-        ledger.allocate_payment(session, payment, targets)
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            invoice_id=invoice_id,
-            kind="payment",
-            summary=N_("Payment of {amount} {currency} received on {date}"),
-            data={
-                "amount": decimal_str(payment.amount_minor, currency),
-                "currency": currency,
-                "date": data.date.isoformat(),
-                "unallocated": decimal_str(payment.unallocated_minor, currency),
-            },
-            actor=actor,
-        )
-        return payment.id
+        if invoice is None or invoice.contractor_id != contractor.id:
+            raise NotFoundError(
+                _("Contractor {name} has no invoice {number}").format(
+                    name=contractor.name, number=data.invoice_number
+                ),
+                field="invoice",
+            )
+        if invoice.currency != currency:
+            raise ValidationError(
+                _("Invoice {number} is in {currency}, the payment is not").format(
+                    number=invoice.number, currency=invoice.currency
+                ),
+                field="currency",
+            )
+        invoice_id = invoice.id
+    payment = Payment(
+        contractor_id=contractor.id,
+        date=data.date,
+        amount_minor=data.amount_minor,
+        currency=currency,
+        title=data.title,
+        payer_name=data.payer_name,
+        payer_account=data.payer_account,
+        source=data.source,
+        source_ref=source_ref,
+        unallocated_minor=data.amount_minor,
+    )
+    session.add(payment)
+    session.flush()
+    targets = ledger.open_instalments(session, contractor.id, currency, invoice_id)
+    ledger.allocate_payment(session, payment, targets)
+    activity.record(
+        session,
+        contractor_id=contractor.id,
+        invoice_id=invoice_id,
+        kind="payment",
+        summary=N_("Payment of {amount} {currency} received on {date}"),
+        data={
+            "amount": decimal_str(payment.amount_minor, currency),
+            "currency": currency,
+            "date": data.date.isoformat(),
+            "unallocated": decimal_str(payment.unallocated_minor, currency),
+        },
+        actor=actor,
+    )
+    return payment.id
 
 
 def normalize_reference(ref: str | None) -> str | None:
