@@ -25,7 +25,7 @@ from desktop_app.importers.records import (
     ParsedFile,
     Where,
 )
-from desktop_app.importers.table_encoding import decode, detect_encoding
+from desktop_app.importers.table_encoding import decode, detect_encoding, normalize_encoding
 from desktop_app.importers.table_reader import (
     HEADER_SEARCH_ROWS,
     RawTable,
@@ -156,9 +156,13 @@ def parse_bank_lines(
 # --- the registered formats ------------------------------------------------------------------
 
 
+def _encoding(options: ParseOptions) -> str | None:
+    return normalize_encoding(options.encoding) if options.encoding else None
+
+
 def _parse_csv(path: Path, options: ParseOptions) -> ParsedFile:
     return parse_invoices(
-        path, mapping_for(options, "invoice"), source="csv", encoding=options.encoding
+        path, mapping_for(options, "invoice"), source="csv", encoding=_encoding(options)
     )
 
 
@@ -167,7 +171,7 @@ def _parse_xlsx(path: Path, options: ParseOptions) -> ParsedFile:
 
 
 def _parse_bank_csv(path: Path, options: ParseOptions) -> ParsedFile:
-    return parse_bank_lines(path, mapping_for(options, "bank"), encoding=options.encoding)
+    return parse_bank_lines(path, mapping_for(options, "bank"), encoding=_encoding(options))
 
 
 def looks_like_csv(head: bytes) -> bool:
@@ -237,7 +241,11 @@ def preview(
     """
     kind = table_kind(path)
     table = read_table(
-        path, kind, mapping, encoding=encoding, max_rows=HEADER_SEARCH_ROWS + max(rows, 0)
+        path,
+        kind,
+        mapping,
+        encoding=normalize_encoding(encoding) if encoding else None,
+        max_rows=HEADER_SEARCH_ROWS + max(rows, 0),
     )
     if mapping is None:
         at = find_header(table.rows)
