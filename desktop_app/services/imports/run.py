@@ -24,6 +24,7 @@ from desktop_app.importers import formats
 from desktop_app.importers.formats import Format, ParseOptions
 from desktop_app.importers.records import ImportFileError, ParsedFile, Where
 from desktop_app.services import firm as firm_service
+from desktop_app.services import import_mappings
 from desktop_app.services.imports.report import FileError, ImportReport, SkippedItem
 from desktop_app.services.imports.upsert import MissingOriginalError, upsert
 
@@ -136,6 +137,10 @@ def import_paths(
         options = dataclasses.replace(options, firm_nip=firm.nip if firm else None)
     if options.today is None:
         options = dataclasses.replace(options, today=today)
+    if options.mapping and options.column_mapping is None:
+        # a saved mapping lives in the database, which the pure parsers never read
+        mapping = import_mappings.resolve_mapping(db, options.mapping)
+        options = dataclasses.replace(options, column_mapping=mapping)
     report = ImportReport(dry_run=dry_run)
     runner = _Runner(db, candidates, options, actor, report, len(files), progress)
     if dry_run:

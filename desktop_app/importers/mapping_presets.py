@@ -1,0 +1,83 @@
+"""Ready column mappings for exports of popular Polish programs (the README lists their columns).
+
+Each preset lists the titles its program writes in the header row; where versions of the
+program differ, every spelling is listed. Encodings and separators are left to detection: the
+same program writes windows-1250 or UTF-8 depending on its version and the export chosen. A user
+whose export differs writes a mapping file (the README shows the format) or saves a preset of
+their own.
+"""
+
+from __future__ import annotations
+
+from desktop_app.importers.column_mapping import ColumnMapping
+
+PRESETS: dict[str, ColumnMapping] = {
+    m.name: m
+    for m in (
+        ColumnMapping(
+            name="subiekt-rozrachunki",
+            kind="invoice",
+            description="Subiekt GT / nexo: Rozrachunki (należności), eksport do CSV",
+            columns={
+                "number": ("Dokument", "Numer dokumentu"),
+                "issue_date": ("Data wystawienia", "Data dokumentu"),
+                "due_date": ("Termin płatności", "Termin"),
+                "buyer_name": ("Kontrahent", "Nazwa kontrahenta"),
+                "buyer_nip": ("NIP",),
+                "buyer_code": ("Symbol kontrahenta", "Symbol"),
+                "gross": ("Kwota", "Wartość brutto"),
+                "currency": ("Waluta",),
+            },
+        ),
+        ColumnMapping(
+            name="optima-preliminarz",
+            kind="invoice",
+            description="Comarch ERP Optima: Preliminarz płatności (należności), eksport do CSV",
+            columns={
+                "number": ("Numer dokumentu", "Dokument"),
+                "issue_date": ("Data dokumentu", "Data wystawienia"),
+                "due_date": ("Termin płatności", "Termin"),
+                "buyer_code": ("Kod podmiotu", "Akronim"),
+                "buyer_name": ("Nazwa podmiotu", "Podmiot"),
+                "buyer_nip": ("NIP",),
+                "gross": ("Kwota", "Kwota dokumentu"),
+                "currency": ("Waluta",),
+                "street": ("Ulica",),
+                "postal_code": ("Kod pocztowy",),
+                "city": ("Miejscowość", "Miasto"),
+            },
+        ),
+        ColumnMapping(
+            name="fakturownia",
+            kind="invoice",
+            description="Fakturownia: lista faktur, eksport do XLSX lub CSV",
+            columns={
+                "number": ("Numer",),
+                "issue_date": ("Data wystawienia",),
+                "due_date": ("Termin płatności",),
+                "buyer_name": ("Nabywca", "Nazwa nabywcy"),
+                "buyer_nip": ("NIP nabywcy",),
+                "street": ("Ulica nabywcy",),
+                "postal_code": ("Kod pocztowy nabywcy",),
+                "city": ("Miasto nabywcy",),
+                "email": ("Email nabywcy", "E-mail nabywcy"),
+                "phone": ("Telefon nabywcy",),
+                "gross": ("Wartość brutto", "Brutto"),
+                "currency": ("Waluta",),
+                "corrects": ("Faktura korygowana",),
+            },
+        ),
+        ColumnMapping(
+            name="mbank-historia",
+            kind="bank",
+            description="mBank: historia operacji, eksport do CSV",
+            columns={
+                "date": ("#Data księgowania", "#Data operacji"),
+                "title": ("#Tytuł", "#Opis operacji"),
+                "payer": ("#Nadawca/Odbiorca",),
+                "payer_account": ("#Numer konta",),
+                "amount": ("#Kwota",),
+            },
+        ),
+    )
+}
