@@ -62,7 +62,7 @@ def parse(data: bytes, file: str) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ImportFileError(_describe(exc), Where(file, line=line)) from None
+        raise ImportFileError(_describe(exc, data), Where(file, line=line)) from None
     except (ValueError, etree.LxmlError) as exc:
         raise ImportFileError(
             _("The file is not well-formed XML: {detail}").format(detail=str(exc)[:200]),
@@ -73,15 +73,21 @@ def parse(data: bytes, file: str) -> etree._Element:
     return root
 
 
-def _describe(exc: etree.XMLSyntaxError) -> str:
+def _describe(exc: etree.XMLSyntaxError, data: bytes) -> str:
     text = str(exc.msg or exc)
     lowered = text.lower()
+    last_line = data.rstrip().count(b"\n") + 1
+    looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if "encoding" in lowered or "utf-8" in lowered or ("bytes" in lowered and "char" in lowered):
         return _(
             "The file's text is not in the encoding it declares (often windows-1250 saved as "
             "UTF-8); save it again in its declared encoding"
         )
-    if "premature end" in lowered or ("extra content" not in lowered and "end of data" in lowered):
+    if (
+        "premature end" in lowered
+        or "end of data" in lowered
+        or (looks_xml and exc.lineno == last_line)
+    ):
         return _("The file ends in the middle of the XML; it was cut short when copied or saved")
     return _("The file is not well-formed XML: {detail}").format(detail=text[:200])
 
