@@ -137,7 +137,9 @@ def test_nip_and_then_the_account_identify_the_payer(db: Database) -> None:
             select(Activity).where(Activity.kind == "payment_matched").order_by(Activity.id)
         ).all()
         texts = [
-            r for e in entries for r in bank.match_reasons(session, e.data["payment_id"])  # type: ignore[index]
+            r
+            for e in entries
+            for r in bank.match_reasons(session, e.data["payment_id"])  # type: ignore[index]
         ]
     assert "payer's NIP 5260250274 in the title" in texts[0].reasons
     assert texts[-1].reasons[0].startswith("payer's account PL27114020040000300201355387 seen")

@@ -12,14 +12,19 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Payment
+from db.uow import Database
 from desktop_app.domain.money import check_amount, normalize_currency
 from desktop_app.domain.payment_matching import Match, decide
-from desktop_app.importers.records import BankLine
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _
+from desktop_app.importers.formats import Format, ParseOptions, all_formats
+from desktop_app.importers.records import BankLine, ImportFileError, Skipped, Where
 from desktop_app.services.bank import number_index
 from desktop_app.services.bank.candidates import Book, incoming
 from desktop_app.services.bank.matching import apply_match
@@ -137,3 +142,56 @@ def match_payments(session: Session, payments: list[Payment], *, actor: str | No
             book.remember_account(payment.payer_account, decision.contractor_id, payment.date)
             matched += 1
     return matched
+
+
+@dataclass(frozen=True)
+class StatementImport:
+    format: str
+    counts: BankImportCounts
+    #: what the file holds but is not a payment (reversals, pending credits), with the reason
+    skipped: tuple[Skipped, ...]
+
+
+def bank_format(path: Path, name: str | None = None) -> Format:
+    """The statement format named, or the one whose signature the file's start shows."""
+    formats = {n: f for n, f in all_formats().items() if f.group == "bank"}
+    if name is not None:
+        if name not in formats:
+            raise ValidationError(
+                _("Unknown bank statement format {name}; known: {known}").format(
+                    name=name, known=", ".join(sorted(formats))
+                ),
+                field="format",
+            )
+        return formats[name]
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(64 * 1024)
+    except OSError as exc:
+        raise ImportFileError(
+            _("The file cannot be read: {error}").format(error=exc), Where(str(path))
+        ) from exc
+    for fmt in formats.values():
+        if fmt.sniff(head):
+            return fmt
+    raise ImportFileError(
+        _("This file is not a bank statement Inkaso reads (MT940, camt.053)"), Where(str(path))
+    )
+
+
+def import_statement(
+    db: Database,
+    path: Path,
+    *,
+    today: dt.date,
+    actor: str | None = None,
+    fmt: str | None = None,
+    encoding: str | None = None,
+) -> StatementImport:
+    """Read a statement file and record it in one unit of work: all of it, or (the file refused)
+    nothing."""
+    found = bank_format(path, fmt)
+    parsed = found.parse(path, ParseOptions(encoding=encoding, today=today))
+    with db.write() as session:
+        counts = record_bank_lines(session, parsed.bank_lines, today=today, actor=actor)
+    return StatementImport(found.name, counts, parsed.skipped)

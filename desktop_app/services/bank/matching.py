@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Activity, Allocation, Instalment, Invoice, Payment
 from desktop_app.changes import Change
 from desktop_app.domain.allocation import allocate
-from desktop_app.domain.money import decimal_str
+from desktop_app.domain.money import decimal_str, parse_amount
 from desktop_app.domain.payment_matching import Match, Reason
 from desktop_app.domain.readable import readable
 from desktop_app.domain.receivables import credit_available
@@ -201,10 +201,33 @@ def _match_entries(session: Session, payment: Payment) -> list[Activity]:
     return [r for r in rows if (r.data or {}).get("payment_id") == payment.id]
 
 
-def unmatch(session: Session, allocation_id: int, *, actor: str | None = None) -> None:
+def match_by_reference(
+    session: Session,
+    payment_id: int,
+    invoice: str,
+    *,
+    amount: str | None = None,
+    actor: str | None = None,
+) -> tuple[int, ...]:
+    """:func:`match` as typed: the invoice by number (or id), the amount as written."""
+    text = invoice.strip()
+    invoice_id = session.scalar(select(Invoice.id).where(Invoice.number == text))
+    if invoice_id is None and text.isascii() and text.isdigit():
+        invoice_id = int(text)
+    if invoice_id is None:
+        raise NotFoundError(_("No invoice {number}").format(number=text), field="invoice")
+    amount_minor = None
+    if amount is not None:
+        currency = _load_payment(session, payment_id).currency
+        amount_minor = parse_amount(amount, currency)
+    return match(session, payment_id, invoice_id, amount_minor=amount_minor, actor=actor)
+
+
+def unmatch(session: Session, allocation_id: int, *, actor: str | None = None) -> int:
     """Undo one allocation of a payment (automatic or by hand): the invoice owes it again, as of
     every day, and the money is the payment's again; when nothing of the payment stays matched
-    and the match had given it its contractor, it is an unmatched payment again."""
+    and the match had given it its contractor, it is an unmatched payment again. Returns the
+    payment's id."""
     allocation = session.get(Allocation, allocation_id)
     if allocation is None or allocation.payment is None:
         raise NotFoundError(
@@ -241,6 +264,7 @@ def unmatch(session: Session, allocation_id: int, *, actor: str | None = None) -
         },
         actor=actor,
     )
+    return payment.id
 
 
 @dataclass(frozen=True)
