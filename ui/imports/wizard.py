@@ -67,7 +67,7 @@ class ImportWizard(QWizard):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._db = db
+        self.db = db
         self.ops = ops
         self._today = today
         self.setWindowTitle(_("Import"))
@@ -107,7 +107,7 @@ class ImportWizard(QWizard):
         if self.needs_mapping():
             options = self.mapping_page.options(options)
         return ImportJob(
-            db=self._db,
+            db=self.db,
             path=path,
             format=name,
             group=all_formats()[name].group,
