@@ -3,6 +3,7 @@ main list shows what came in; a broken file is explained and nothing of it is sa
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.services import views
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.imports.conftest import FILES, dump
@@ -102,3 +104,35 @@ def test_a_broken_file_is_explained_and_nothing_is_saved(
     assert not wizard.button(wizard.WizardButton.CommitButton).isEnabled()
     assert dump(db_path) == before
     wizard.reject()
+
+
+def test_cancel_stops_a_folder_import_after_the_file_being_written(
+    qtbot: QtBot, window: MainWindow, db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "ksef"
+    folder.mkdir()
+    text = (FILES / "fa3_lecki.xml").read_text(encoding="utf-8")
+    for n in (101, 102, 103):
+        (folder / f"FV_{n}.xml").write_text(text.replace("FV/101/", f"FV/{n}/"), encoding="utf-8")
+    wizard = open_import_wizard(window)
+    _choose(qtbot, wizard, folder, "ksef")  # a folder is recognised by its files
+    _checked(qtbot, wizard)
+    assert wizard.check_page.report is not None and wizard.check_page.report.created == 4
+
+    # the writer is busy with something else while the import waits its turn and is cancelled:
+    # it starts already cancelled, and stops at its first report, after one file
+    gate = threading.Event()
+    wizard.ops.write(gate.wait, changes=Change.NONE, label="a write before the import")
+    wizard.next()
+    assert wizard.run_page.running
+    wizard.reject()  # Cancel while importing stops the import, the wizard stays open
+    assert wizard.isVisible()
+    with qtbot.waitSignal(wizard.run_page.finished):
+        gate.set()
+    assert wizard.run_page.title() == "Import stopped"
+    assert "Files imported before it stay imported" in wizard.run_page.status.text()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window.model.loading)
+    card = views.contractor_card(db, window.model.contractor_id(0), window.today())
+    assert [i.number for i in card.invoices] == ["FV/101/2026"]
+    wizard.reject()
+    assert not wizard.isVisible()
