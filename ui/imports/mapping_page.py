@@ -126,7 +126,6 @@ class MappingPage(QWizardPage):
         )
         self.preset = QComboBox()
         self.preset.setAccessibleName(_("Mapping"))
-        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.save_button = QPushButton(_("&Save as mapping…"))
         self.encoding = _combo(ENCODINGS, _("Encoding"))
         self.delimiter = _combo(DELIMITERS, _("Separator"))
@@ -151,9 +150,14 @@ class MappingPage(QWizardPage):
         self.status = QLabel()
         self.status.setWordWrap(True)
 
-        top = QHBoxLayout()
+        chooser = QHBoxLayout()
+        caption = QLabel(_("&Mapping:"))
+        caption.setBuddy(self.preset)
+        chooser.addWidget(caption)
+        chooser.addWidget(self.preset, 1)
+        chooser.addWidget(self.save_button)
+        how = QHBoxLayout()
         for label, widget in (
-            (_("&Mapping:"), self.preset),
             (_("&Encoding:"), self.encoding),
             (_("Se&parator:"), self.delimiter),
             (_("&Dates:"), self.date_style),
@@ -161,10 +165,10 @@ class MappingPage(QWizardPage):
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            top.addWidget(caption)
-            top.addWidget(widget)
-        top.addStretch(1)
-        top.addWidget(self.save_button)
+            how.addWidget(caption)
+            how.addWidget(widget)
+            how.addSpacing(8)
+        how.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.columns)
         split.addWidget(self.preview_table)
@@ -172,7 +176,8 @@ class MappingPage(QWizardPage):
         split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(chooser)
+        layout.addLayout(how)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
