@@ -253,10 +253,16 @@ class BankWindow(QWidget):
         self.matched_model.set_rows(lists.matched)
         self._choose(self.waiting_table, self.waiting_model, waiting_id)
         self._choose(self.matched_table, self.matched_model, matched_id)
-        waiting, matched = len(lists.waiting), len(lists.matched)
+        waiting = lists.waiting_count
         self.tabs.setTabText(0, _("Waiting for a person ({count})").format(count=waiting))
-        self.tabs.setTabText(1, _("Matched ({count})").format(count=matched))
-        if waiting:
+        self.tabs.setTabText(1, _("Matched"))
+        if waiting > len(lists.waiting):
+            self.headline.setText(
+                _("{count} payments wait for a person; the newest {shown} are listed.").format(
+                    count=waiting, shown=len(lists.waiting)
+                )
+            )
+        elif waiting:
             self.headline.setText(
                 ngettext(
                     "{count} payment waits for a person: nothing or several invoices fit it.",

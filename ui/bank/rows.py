@@ -141,6 +141,8 @@ def choice_row(choice: OpenInvoiceChoice) -> Row:
 class BankLists:
     waiting: list[Row]
     matched: list[Row]
+    #: every payment waiting, also those beyond the rows read
+    waiting_count: int = 0
 
 
 def load_lists(db: Database) -> BankLists:
@@ -148,7 +150,12 @@ def load_lists(db: Database) -> BankLists:
     with db.read() as session:
         waiting = bank.unmatched_payments(session, limit=LIMIT)
         matched = matched_payments(session, limit=LIMIT)
-    return BankLists([waiting_row(p) for p in waiting], [matched_row(p) for p in matched])
+        count = bank.unmatched_count(session)
+    return BankLists(
+        [waiting_row(p) for p in waiting],
+        [matched_row(p) for p in matched],
+        max(count, len(waiting)),
+    )
 
 
 def _one_line(text: str | None) -> str:

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from desktop_app.changes import Change
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.services.imports import ImportReport
 from ui.errors import show_error
+from ui.imports.progress import ImportCancelledError, Progress
+from ui.imports.progress_bar import ProgressBar
 from ui.imports.report_view import ReportView
 
 if TYPE_CHECKING:
@@ -27,7 +29,6 @@ class CheckPage(QWizardPage):
         super().__init__(parent)
         self._wizard = wizard
         self.report: ImportReport | None = None
-        self._token = 0
         self.setTitle(_("Check before importing"))
         self.setSubTitle(
             _(
@@ -36,9 +37,9 @@ class CheckPage(QWizardPage):
         )
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("&Import"))
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
+        self.busy = ProgressBar()
+        self.progress: Progress | None = None
+        self.running = False
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.view = ReportView()
@@ -51,10 +52,12 @@ class CheckPage(QWizardPage):
         self.report = None
         self.view.clear()
         self.status.setText(_("Checking…"))
-        self.busy.show()
+        progress = self.progress = Progress()
+        self.busy.follow(progress)
+        self.running = True
         job = self._wizard.job()
-        self._token = self._wizard.ops.write(
-            lambda: job.run(dry_run=True, progress=None),
+        self._wizard.ops.write(
+            lambda: job.run(dry_run=True, progress=progress.report),
             changes=Change.NONE,
             on_success=self._checked,
             on_failure=self._failed,
@@ -71,17 +74,26 @@ class CheckPage(QWizardPage):
             not report.errors or bool(report.created + report.updated + report.unchanged)
         )
 
+    def stop(self) -> None:
+        """The wizard is cancelled while checking: the check ends at the next file, unsaved."""
+        if self.progress is not None and self.running:
+            self.progress.cancel()
+
     def _checked(self, report: ImportReport) -> None:
+        self.running = False
         self.report = report
-        self.busy.hide()
+        self.busy.done()
         self.status.setText("")
         self.view.show_report(report, dry_run=True)
         self.completeChanged.emit()
         self.checked.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
-        self.busy.hide()
-        if isinstance(exc, InkasoError):
+        self.running = False
+        self.busy.done()
+        if isinstance(exc, ImportCancelledError):
+            self.status.setText(_("The check was stopped."))
+        elif isinstance(exc, InkasoError):
             self.status.setText(exc.message)
         else:
             self.status.setText(_("The check could not be finished."))

@@ -3,11 +3,10 @@ stop, then the result (counts and problems) stays on screen."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from desktop_app.changes import Change
 from desktop_app.errors import InkasoError
@@ -15,6 +14,7 @@ from desktop_app.i18n import _
 from desktop_app.services.imports import ImportReport
 from ui.errors import show_error
 from ui.imports.progress import ImportCancelledError, Progress
+from ui.imports.progress_bar import ProgressBar
 from ui.imports.report_view import ReportView
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class RunPage(QWizardPage):
         self.progress: Progress | None = None
         self.running = False
         self.setTitle(_("Importing"))
-        self.bar = QProgressBar()
+        self.bar = ProgressBar()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.view = ReportView()
@@ -45,15 +45,10 @@ class RunPage(QWizardPage):
         layout.addWidget(self.status)
         layout.addWidget(self.bar)
         layout.addWidget(self.view, 1)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._show_progress)
 
     def initializePage(self) -> None:
         self.report = None
         self.view.clear()
-        self.bar.setRange(0, 0)
-        self.bar.show()
         self.status.setText(_("Importing… You can stop the import with Cancel."))
         progress = self.progress = Progress()
         job = self._wizard.job()
@@ -67,7 +62,7 @@ class RunPage(QWizardPage):
             owner=self,
             label="import",
         )
-        self._poll.start()
+        self.bar.follow(progress)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -79,22 +74,9 @@ class RunPage(QWizardPage):
             self.progress.cancel()
             self.status.setText(_("Stopping after the file being imported…"))
 
-    def _show_progress(self) -> None:
-        if self.progress is None:
-            return
-        snap = self.progress.snapshot()
-        if snap.total:
-            self.bar.setRange(0, snap.total)
-            self.bar.setValue(snap.done)
-        if snap.current and not self.progress.cancelled:
-            self.status.setText(
-                _("Importing {file}…").format(file=PurePath(snap.current).name or snap.current)
-            )
-
     def _ended(self) -> None:
-        self._poll.stop()
         self.running = False
-        self.bar.hide()
+        self.bar.done()
         self._wizard.ops.announce(IMPORT_CHANGES)
         self.completeChanged.emit()
 

@@ -120,6 +120,8 @@ class ImportWizard(QWizard):
         if self.run_page.running:
             self.run_page.stop()
             return
+        # a check saves nothing: it is stopped and the wizard closes at once
+        self.check_page.stop()
         super().reject()
 
     def sizeHint(self) -> QSize:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QPushButton
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
@@ -84,7 +85,7 @@ def test_a_ksef_file_is_checked_then_imported_and_the_list_shows_it(
 
 
 def test_a_broken_file_is_explained_and_nothing_is_saved(
-    qtbot: QtBot, window: MainWindow, db_path: Path
+    qtbot: QtBot, window: MainWindow, db_path: Path, qtmodeltester: ModelTester
 ) -> None:
     before = dump(db_path)
     wizard = open_import_wizard(window)
@@ -95,6 +96,7 @@ def test_a_broken_file_is_explained_and_nothing_is_saved(
     report = wizard.check_page.report
     assert report is not None and len(report.errors) == 1
     problems = wizard.check_page.view.model
+    qtmodeltester.check(problems)
     assert problems.rowCount() == 1
     assert problems.index(0, PROBLEM["file"]).data() == "fa3_truncated.xml"
     assert problems.index(0, PROBLEM["message"]).data()
