@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
-from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -85,19 +84,6 @@ class ContractorTable(QTableView):
         pal.setColor(self._empty.foregroundRole(), theme.muted_text())
         self._empty.setPalette(pal)
         self._empty.hide()
-        # ways forward from an empty database (Import invoices…), under the sentence
-        self.empty_actions = QWidget(self.viewport())
-        actions = QHBoxLayout(self.empty_actions)
-        actions.setContentsMargins(0, 12, 0, 0)
-        actions.addStretch(1)
-        actions.addStretch(1)
-        self.empty_actions.hide()
-
-    def add_empty_action(self, button: QPushButton) -> None:
-        """A button shown under the sentence when the database has nothing in it yet."""
-        layout = self.empty_actions.layout()
-        assert isinstance(layout, QHBoxLayout)
-        layout.insertWidget(layout.count() - 1, button)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -105,12 +91,10 @@ class ContractorTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def set_empty_text(self, text: str, *, offer_actions: bool = False) -> None:
-        """A sentence in the middle of an empty list ("no contractor matches ..."), with the
-        empty-database buttons under it when ``offer_actions``."""
+    def set_empty_text(self, text: str) -> None:
+        """A sentence in the middle of an empty list ("no contractor matches ...")."""
         self._empty.setText(text)
         self._empty.setVisible(bool(text))
-        self.empty_actions.setVisible(bool(text) and offer_actions)
         self._place_empty()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -118,19 +102,7 @@ class ContractorTable(QTableView):
         self._place_empty()
 
     def _place_empty(self) -> None:
-        area = self.viewport().rect().adjusted(24, 24, -24, -24)
-        if not self.empty_actions.isVisible():
-            self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self._empty.setGeometry(area)
-            return
-        # the sentence just above the middle, the buttons just below it
-        upper, lower = QRect(area), QRect(area)
-        upper.setBottom(area.center().y())
-        lower.setTop(area.center().y())
-        lower.setHeight(self.empty_actions.sizeHint().height())
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
-        self._empty.setGeometry(upper)
-        self.empty_actions.setGeometry(lower)
+        self._empty.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
 
 
 class MainWindow(QMainWindow):
@@ -483,9 +455,7 @@ class MainWindow(QMainWindow):
         elif self.model.filter_text or self.overdue_only.isChecked():
             self.table.set_empty_text(_("No contractor matches the search."))
         else:
-            self.table.set_empty_text(
-                _("There are no contractors in this database yet."), offer_actions=True
-            )
+            self.table.set_empty_text(_("There are no contractors in this database yet."))
         if self._first_load:
             self._first_load = False
             log.info("contractor list shown: %d rows", summary.count)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QPushButton
+from PySide6.QtWidgets import QMenu
 
 from desktop_app.i18n import _
+from ui.imports.empty_offer import EmptyOffer
 from ui.imports.wizard import ImportWizard
 
 if TYPE_CHECKING:
@@ -43,7 +44,5 @@ def install(window: MainWindow, menu: QMenu) -> None:
     action.triggered.connect(lambda: open_import_wizard(window))
     menu.addAction(action)
     window.addAction(action)
-    button = QPushButton(_("Import invoices…"))
-    button.setToolTip(_("Import invoices from KSeF, JPK, CSV or Excel files"))
-    button.clicked.connect(lambda: open_import_wizard(window))
-    window.table.add_empty_action(button)
+    offer = EmptyOffer(window)
+    offer.button.clicked.connect(lambda: open_import_wizard(window))
