@@ -129,11 +129,17 @@ class BankWindow(QWidget):
 
     # -- construction --------------------------------------------------------------------------
 
-    def _table(self, model: RowsModel, name: str, *, stretch: str) -> QTableView:
+    def _table(
+        self, model: RowsModel, name: str, *, stretch: str, sortable: bool = True
+    ) -> QTableView:
         table = QTableView()
-        header = setup_list_table(table, model, name=name)
-        table.setSortingEnabled(True)
-        header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        header = setup_list_table(table, model, name=name, multi=not sortable)
+        if sortable:
+            table.setSortingEnabled(True)
+            header.setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        else:
+            header.setSortIndicatorShown(False)
+            header.setSectionsClickable(False)
         metrics = table.fontMetrics()
         pad = 28
         widths = {
@@ -158,12 +164,11 @@ class BankWindow(QWidget):
     def _build_waiting(self) -> QWidget:
         self.waiting_model = RowsModel(WAITING_COLUMNS, self)
         self.waiting_table = self._table(self.waiting_model, _("Payments waiting"), stretch="title")
-        self.suggestions_model = RowsModel(SUGGESTION_COLUMNS, self)
+        self.suggestions_model = RowsModel(SUGGESTION_COLUMNS, self, sortable=False)
         self.suggestions_table = self._table(
-            self.suggestions_model, _("Suggestions"), stretch="reason"
+            self.suggestions_model, _("Suggestions"), stretch="reason", sortable=False
         )
-        self.suggestions_table.setSortingEnabled(False)
-        self.match_button = QPushButton(_("&Match with the chosen invoice"))
+        self.match_button = QPushButton(_("&Match with the chosen invoices"))
         self.match_other_button = QPushButton(_("Match with &another invoice…"))
         self.waiting_card_button = QPushButton(_("Open card"))
         self.suggestions_hint = QLabel()
@@ -333,18 +338,19 @@ class BankWindow(QWidget):
         item = self.matched_model.row(rows[0].row()).item
         return item if isinstance(item, MatchedPayment) else None
 
-    def suggestion(self) -> bank.Suggestion | None:
-        rows = self.suggestions_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        item = self.suggestions_model.row(rows[0].row()).item
-        return item if isinstance(item, bank.Suggestion) else None
+    def suggestions(self) -> list[bank.Suggestion]:
+        """The chosen suggestions, in the order they are listed (the order they would pay)."""
+        rows = sorted(i.row() for i in self.suggestions_table.selectionModel().selectedRows())
+        items = [self.suggestions_model.row(r).item for r in rows]
+        return [s for s in items if isinstance(s, bank.Suggestion)]
 
     def _waiting_chosen(self, *_args: object) -> None:
         payment = self.waiting_payment()
         suggestions = payment.suggestions if payment is not None else ()
         self.suggestions_model.set_rows([suggestion_row(s) for s in suggestions])
-        if suggestions:
+        if payment is not None and payment.status == "matchable":
+            self.suggestions_table.selectAll()  # what the rules would pay, all of it
+        elif suggestions:
             self.suggestions_table.selectRow(0)
         if payment is None:
             self.suggestions_hint.setText(_("Choose a payment above."))
@@ -364,9 +370,9 @@ class BankWindow(QWidget):
         self._suggestion_chosen()
 
     def _suggestion_chosen(self, *_args: object) -> None:
-        chosen = self.suggestion() is not None and self.waiting_payment() is not None
-        self.match_button.setEnabled(chosen)
-        self.waiting_card_button.setEnabled(chosen)
+        chosen = self.suggestions() if self.waiting_payment() is not None else []
+        self.match_button.setEnabled(bool(chosen))
+        self.waiting_card_button.setEnabled(len({s.contractor_id for s in chosen}) == 1)
 
     def _matched_chosen(self, *_args: object) -> None:
         payment = self.matched_payment()
@@ -387,9 +393,9 @@ class BankWindow(QWidget):
             self.reasons.setText(_("Matched automatically."))
 
     def _open_suggested_card(self) -> None:
-        suggestion = self.suggestion()
-        if suggestion is not None:
-            self._open_card(suggestion.contractor_id)
+        chosen = self.suggestions()
+        if chosen:
+            self._open_card(chosen[0].contractor_id)
 
     def _open_matched_card(self) -> None:
         payment = self.matched_payment()
@@ -399,12 +405,12 @@ class BankWindow(QWidget):
     # -- matching ------------------------------------------------------------------------------
 
     def match_suggestion(self) -> None:
-        payment, suggestion = self.waiting_payment(), self.suggestion()
-        if payment is None or suggestion is None:
+        """The chosen suggestions, each paid as much as it owes, in the order listed."""
+        payment, chosen = self.waiting_payment(), self.suggestions()
+        if payment is None or not chosen:
             return
-        self.match_now(
-            payment.id, MatchChoice((suggestion.invoice_id,), None), payment_label(payment)
-        )
+        choice = MatchChoice(tuple(s.invoice_id for s in chosen), None)
+        self.match_now(payment.id, choice, payment_label(payment))
 
     def match_other(self) -> MatchDialog | None:
         payment = self.waiting_payment()

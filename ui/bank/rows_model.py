@@ -45,11 +45,16 @@ class Row:
 
 
 class RowsModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], parent: QObject | None = None, *, sortable: bool = True
+    ) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._rows: list[Row] = []
-        self._sort = (0, Qt.SortOrder.AscendingOrder)
+        #: None: the rows stay in the order given (suggestions, in the order they would pay)
+        self._sort: tuple[int, Qt.SortOrder] | None = (
+            (0, Qt.SortOrder.AscendingOrder) if sortable else None
+        )
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -119,7 +124,7 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._columns):
+        if self._sort is None or not 0 <= column < len(self._columns):
             return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
@@ -133,6 +138,8 @@ class RowsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sorted(self, rows: Sequence[Row]) -> list[Row]:
+        if self._sort is None:
+            return list(rows)
         column, order = self._sort
         return sorted(
             rows,

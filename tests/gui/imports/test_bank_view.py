@@ -139,12 +139,23 @@ def test_an_automatic_match_says_why_and_can_be_unmatched(
         view.unmatch_button.click()
     qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(50_000, "PLN"))
     qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 2)
-    # the unmatched transfer waits again, with the invoice its title names as the suggestion
-    assert view.choose_waiting(view.waiting_model.rows()[0].id)
+    # the unmatched transfer waits again, the invoice its title names suggested with the reason
+    assert view.matched_model.rowCount() == 0
+    waiting = next(r for r in view.waiting_model.rows() if r.texts[4] == "Zapłata za FV 7/10/2026")
+    assert view.choose_waiting(int(str(waiting.id)))
+    assert view.waiting_model.index(view.waiting_model.row_of(waiting.id) or 0, 5).data() == (
+        "fits an invoice now"
+    )
     qtmodeltester.check(view.suggestions_model)
+    assert [s.invoice_number for s in view.suggestions()] == ["FV/7/10/2026"]
+    assert view.suggestions_model.index(0, 3).data() == "invoice number FV/7/10/2026 in the title"
+    with qtbot.waitSignal(view.saved):
+        view.match_button.click()
+    qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(0, "PLN"))
+    qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 1)
 
     with qtbot.waitSignal(view.saved):
         view.undo()
-    qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(0, "PLN"))
-    qtbot.waitUntil(lambda: not view.loading and view.matched_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(50_000, "PLN"))
+    qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 2)
     view.close()
