@@ -69,9 +69,11 @@ class CheckPage(QWizardPage):
 
     def isComplete(self) -> bool:
         report = self.report
-        # a check whose every file is refused leaves nothing to import
-        return report is not None and (
-            not report.errors or bool(report.created + report.updated + report.unchanged)
+        # a check whose every file is refused, or that found no file, leaves nothing to import
+        return (
+            report is not None
+            and bool(report.files)
+            and (not report.errors or bool(report.created + report.updated + report.unchanged))
         )
 
     def stop(self) -> None:

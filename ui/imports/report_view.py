@@ -23,15 +23,19 @@ def problems_of(report: Any) -> list[Problem]:
         )
         for error in report.errors
     ]
+    # skipped on purpose (a purchase invoice), and what a file says it left out (a statement's
+    # debits): shown, not faults
     problems += [
         Problem(file=str(item.file), line="", field="", message=str(item.reason), skipped=True)
-        for item in report.skipped
+        for item in (*report.skipped, *report.notes)
     ]
     return problems
 
 
 def counts_text(report: Any, *, dry_run: bool) -> str:
     """One sentence of counts, worded for a check ("would be") or for what was done."""
+    if not report.files:
+        return _("There is nothing to import here: no file of this format was found.")
     if dry_run:
         head = _("If imported now: {created} new, {updated} updated, {unchanged} unchanged.")
     else:

@@ -13,15 +13,17 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.changes import Change
-from desktop_app.services import views
+from desktop_app.services import firm, views
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.imports.conftest import FILES, dump
 from ui.imports.menu import open_import_wizard
 from ui.imports.problems_model import COLUMN as PROBLEM
+from ui.imports.problems_model import Problem
 from ui.imports.wizard import ImportWizard
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+KSEF_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ksef"
 
 
 def _choose(qtbot: QtBot, wizard: ImportWizard, path: Path, fmt: str) -> None:
@@ -141,3 +143,44 @@ def test_cancel_stops_a_folder_import_after_the_file_being_written(
     assert [i.number for i in card.invoices] == ["FV/101/2026"]
     wizard.reject()
     assert not wizard.isVisible()
+
+
+def test_a_folder_of_ksef_files_lists_what_it_skips_and_why(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    # the firm of tests/fixtures/ksef, whose folder also holds a purchase invoice
+    firm.save_firm(db, firm.FirmInput(name="Hurtownia Żółw sp. z o.o.", nip="7811767696"))
+    wizard = open_import_wizard(window)
+    _choose(qtbot, wizard, KSEF_FIXTURES, "ksef")
+    _checked(qtbot, wizard)
+    report = wizard.check_page.report
+    assert report is not None and report.errors == [] and report.created == 11
+    problems = wizard.check_page.view.model
+    assert [problems.problem(r) for r in range(problems.rowCount())] == [
+        Problem(
+            file=str(KSEF_FIXTURES / "fa3" / "zakup_FZ_77_2026.xml"),
+            line="",
+            field="",
+            message="purchase invoice FZ/77/2026: the seller's NIP is 5213017228",
+            skipped=True,
+        )
+    ]
+    assert "1 item skipped" in wizard.check_page.view.counts.text()
+    assert wizard.button(wizard.WizardButton.CommitButton).isEnabled()
+    wizard.reject()
+
+
+def test_a_folder_without_a_file_of_the_format_has_nothing_to_import(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    (tmp_path / "notatki.txt").write_text("nic tu nie ma", encoding="utf-8")
+    wizard = open_import_wizard(window)
+    wizard.source_page.set_path(tmp_path)
+    qtbot.waitUntil(lambda: not wizard.ops.busy and wizard.source_page.hint.text() != "")
+    assert wizard.source_page.format_name() is None  # nothing recognised: the user must choose
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    wizard.source_page.set_format("ksef")
+    _checked(qtbot, wizard)
+    assert "nothing to import here" in wizard.check_page.view.counts.text()
+    assert not wizard.button(wizard.WizardButton.CommitButton).isEnabled()
+    wizard.reject()
