@@ -1,4 +1,4 @@
-"""View → Bank: payments from the bank that no invoice was found for (or several were), what they
+"""View → Bank: payments from the bank that no invoice was found for (or not surely), what they
 may pay and why, matched by a person; and the payments already matched, each with the reason, to
 be unmatched when the rules got it wrong. Every match and unmatch can be undone at once.
 
@@ -151,7 +151,7 @@ class BankWindow(QWidget):
             "account": metrics.horizontalAdvance("PL61109010140000071219812874") + pad,
             "invoice": metrics.horizontalAdvance("FV/1234/11/2026") + pad,
             "due": metrics.horizontalAdvance("22.11.2026") + pad,
-            "state": metrics.horizontalAdvance(_("doubtful: several fit")) + pad,
+            "state": metrics.horizontalAdvance(_("fits an invoice now")) + pad,
             "invoices": metrics.horizontalAdvance("FV/12/11/2026, FV/13/11/2026") + pad,
         }
         for n, column in enumerate(model.columns):
@@ -270,8 +270,8 @@ class BankWindow(QWidget):
         elif waiting:
             self.headline.setText(
                 ngettext(
-                    "{count} payment waits for a person: nothing or several invoices fit it.",
-                    "{count} payments wait for a person: nothing or several invoices fit them.",
+                    "{count} payment from the bank waits for a person.",
+                    "{count} payments from the bank wait for a person.",
                     waiting,
                 ).format(count=waiting)
             )
@@ -356,7 +356,10 @@ class BankWindow(QWidget):
             self.suggestions_hint.setText(_("Choose a payment above."))
         elif payment.status == "ambiguous":
             self.suggestions_hint.setText(
-                _("Several invoices fit this payment: choose the one it pays.")
+                _(
+                    "The rules are not sure what this payment pays: check the suggestions "
+                    "and choose the invoice it pays, or find another."
+                )
             )
         elif payment.status == "matchable":
             self.suggestions_hint.setText(

@@ -44,7 +44,8 @@ CHOICE_COLUMNS = (
 
 STATE_LABELS = {
     "unmatched": N_("nothing fits"),
-    "ambiguous": N_("doubtful: several fit"),
+    #: something fits, but not surely enough for the rules to match it
+    "ambiguous": N_("doubtful"),
     "matchable": N_("fits an invoice now"),
 }
 #: how many payments each list shows (a person works through them; a page is plenty)

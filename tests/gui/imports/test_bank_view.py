@@ -91,7 +91,7 @@ def test_a_payment_matched_by_hand_changes_the_list_at_once_and_undo_restores_it
     waiting = view.waiting_payment()
     assert waiting is not None and waiting.title == "przelew za usługę"
     assert view.waiting_model.index(0, 2).data() == "Jan Łęcki"
-    assert "1 payment waits" in view.headline.text()
+    assert view.headline.text() == "1 payment from the bank waits for a person."
 
     dialog = view.match_other()
     assert dialog is not None
