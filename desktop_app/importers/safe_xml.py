@@ -36,7 +36,9 @@ def _parser() -> etree.XMLParser:
 
 def _declares_dtd(data: bytes) -> bool:
     # UTF-16 files spell the markup with zero bytes between the letters
-    return bool(_DTD.search(data) or _DTD.search(data.replace(b"\x00", b"")))
+    if _DTD.search(data):
+        return True
+    return b"\x00" in data and bool(_DTD.search(data.replace(b"\x00", b"")))
 
 
 def parse(data: bytes, file: str) -> etree._Element:
@@ -94,7 +96,12 @@ def _describe(exc: etree.XMLSyntaxError, data: bytes) -> str:
 
 def local(element: etree._Element) -> str:
     """The element's name without its namespace."""
-    return etree.QName(element).localname
+    return str(element.tag).rpartition("}")[2]
+
+
+def _namespace(element: etree._Element) -> str:
+    tag = str(element.tag)
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
 
 
 def path_of(element: etree._Element) -> str:
@@ -114,16 +121,20 @@ def path_of(element: etree._Element) -> str:
 
 
 def children(element: etree._Element, name: str) -> Iterable[etree._Element]:
-    return (c for c in element if isinstance(c.tag, str) and local(c) == name)
+    """Child elements by local name, in the element's own namespace (invoice files use one)."""
+    return element.iterchildren(_namespace(element) + name)
 
 
 def child(element: etree._Element | None, *names: str) -> etree._Element | None:
     """The first element along ``names`` (local names), or None."""
-    node = element
+    if element is None:
+        return None
+    namespace = _namespace(element)
+    node: etree._Element | None = element
     for name in names:
         if node is None:
             return None
-        node = next(iter(children(node, name)), None)
+        node = node.find(namespace + name)
     return node
 
 
