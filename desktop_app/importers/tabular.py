@@ -210,6 +210,8 @@ class PreviewRow:
     record: InvoiceRecord | BankLine | None = None
     #: why the row cannot be imported (translated), else None
     error: str | None = None
+    #: why a readable row is not imported (a debit on a statement), translated
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,8 @@ def preview(
         except ImportFileError as exc:
             shown.append(PreviewRow(row.number, cells, None, exc.message))
         else:
-            shown.append(PreviewRow(row.number, cells, record))
+            note = _("a debit or zero line: not imported") if record is None else None
+            shown.append(PreviewRow(row.number, cells, record, note=note))
     return TablePreview(
         kind=kind,
         columns=tuple(text_value(c) for c in located.header.cells),

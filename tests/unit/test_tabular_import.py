@@ -11,6 +11,7 @@ import pytest
 
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import set_language
+from desktop_app.importers import table_reader
 from desktop_app.importers.column_mapping import load_mapping_file, mapping_from_dict
 from desktop_app.importers.formats import ParseOptions, all_formats
 from desktop_app.importers.mapping_presets import PRESETS
@@ -258,6 +259,22 @@ def test_not_a_workbook_is_one_clear_sentence(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(ImportFileError, match="not an Excel workbook"):
         parse("xlsx", path, "fakturownia")
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook(tmp_path / "faktury.xlsx", XLSX_ROWS)
+    monkeypatch.setattr(table_reader, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(ImportFileError, match="unpacks to"):
+        parse("xlsx", path, "fakturownia")
+
+
+def test_preview_of_a_statement_says_which_lines_are_left_out() -> None:
+    shown = preview(FIXTURES / "mbank_historia_cp1250.csv", PRESETS["mbank-historia"])
+    assert [r.number for r in shown.rows] == [9, 10, 11]
+    assert shown.rows[1].record is None and shown.rows[1].note is not None
+    assert shown.rows[0].record is not None and shown.rows[0].note is None
 
 
 def test_mapping_files_are_checked() -> None:
