@@ -29,6 +29,7 @@ from desktop_app.importers.table_encoding import decode, detect_encoding, normal
 from desktop_app.importers.table_reader import (
     HEADER_SEARCH_ROWS,
     RawTable,
+    check_regular_file,
     find_header,
     read_csv,
     read_xlsx,
@@ -79,6 +80,7 @@ def mapping_for(options: ParseOptions, kind: Literal["invoice", "bank"]) -> Colu
 
 def table_kind(path: Path) -> TableKind:
     """A workbook by its content (a ZIP), whatever its name says; anything else is CSV text."""
+    check_regular_file(path)
     try:
         with path.open("rb") as stream:
             head = stream.read(4)

@@ -310,3 +310,11 @@ def test_preview_with_a_mapping_that_does_not_fit_shows_the_raw_table() -> None:
     shown = preview(FIXTURES / "fakturownia.csv", PRESETS["optima-preliminarz"])
     assert shown.problem is not None and "no header row" in shown.problem
     assert shown.columns[0] == "Numer" and len(shown.rows) == 3
+
+
+def test_a_device_or_folder_is_refused_not_read(tmp_path: Path) -> None:
+    for path in (Path("/dev/zero"), tmp_path):
+        with pytest.raises(ImportFileError, match="not a file"):
+            parse("csv", path, "fakturownia")
+        with pytest.raises(ValidationError, match="cannot be read"):
+            load_mapping_file(path)
