@@ -7,6 +7,7 @@ and stops the file: a file is imported all or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -225,13 +226,13 @@ def _buyer(reader: RowReader) -> ContractorRecord:
         if compact[:2].isalpha() and not compact.startswith("PL"):
             tax_id = compact  # an EU VAT number or another country's tax id
         else:
-            nip = reader.get("buyer_nip", lambda c: normalize_nip(text_value(c)))
+            nip = reader.get("buyer_nip", lambda c: _nip(text_value(c)))
     street = reader.optional("street", _short_text)
     postal = reader.optional("postal_code", _short_text)
     city = reader.optional("city", _short_text)
     if reader.has("address") and not (street or postal or city):
         street, postal, city = _split_address(reader.get("address", _short_text))
-    emails = reader.optional("email", lambda c: _many(c, normalize_email)) or ()
+    emails = reader.optional("email", lambda c: _emails(text_value(c))) or ()
     phones = reader.optional("phone", lambda c: _phones(text_value(c))) or ()
     return ContractorRecord(
         name=name,
@@ -254,10 +255,19 @@ def _split_address(text: str) -> tuple[str | None, str | None, str | None]:
     return match["street"].strip(" ,") or None, match["postal"], match["city"].strip()
 
 
-def _many(cell: Cell, normalize: Callable[[str], str]) -> tuple[str, ...]:
-    return tuple(normalize(p) for p in _LIST_SPLIT.split(text_value(cell)) if p)
+# An export repeats a buyer on every row of theirs, and checking a NIP or a phone number is the
+# slowest part of a row (python-stdnum, phonenumbers): each distinct text is checked once.
+@functools.lru_cache(maxsize=4096)
+def _nip(text: str) -> str:
+    return normalize_nip(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _emails(text: str) -> tuple[str, ...]:
+    return tuple(normalize_email(p) for p in _LIST_SPLIT.split(text) if p)
+
+
+@functools.lru_cache(maxsize=4096)
 def _phones(text: str) -> tuple[str, ...]:
     # spaces group a phone's digits ("501 234 567"), so only "," and ";" separate numbers
     return tuple(normalize_phone(p.strip()) for p in re.split(r"[,;]", text) if p.strip())
