@@ -29,6 +29,8 @@ def fuzz_one(fmt: str, files: st.SearchStrategy[bytes], suffix: str, examples: i
         nonlocal count
         count += 1
         check_parses_or_refuses(fmt, data, mapping, suffix)
+        if count % 1000 == 0:
+            print(f"  {fmt}: {count}", flush=True)
 
     fuzz()
     return count
@@ -43,7 +45,9 @@ def run(examples: int) -> None:
     for fmt, files, suffix in rounds:
         started = time.perf_counter()
         count = fuzz_one(fmt, files, suffix, examples)
-        print(f"{fmt}: {count} inputs, no crash ({time.perf_counter() - started:.0f} s)")
+        print(
+            f"{fmt}: {count} inputs, no crash ({time.perf_counter() - started:.0f} s)", flush=True
+        )
 
 
 if __name__ == "__main__":
