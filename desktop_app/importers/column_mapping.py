@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -212,7 +212,7 @@ def _text(data: Mapping[str, Any], key: str, default: str) -> str:
     return value.strip()
 
 
-def _optional(data: Mapping[str, Any], key: str, check: Any) -> Any:
+def _optional(data: Mapping[str, Any], key: str, check: Callable[[str], str]) -> str | None:
     value = data.get(key)
     if value is None or value == "":
         return None

@@ -311,12 +311,9 @@ def merge_invoices(path: Path, rows: Sequence[InvoiceRecord]) -> tuple[InvoiceRe
                 field="gross",
             )
         instalments = first.instalments + record.instalments
-        if (not first.instalments or not record.instalments) and first.kind == "invoice":
+        if first.kind == "invoice" and bool(first.instalments) != bool(record.instalments):
             # a row without a due date among dated ones: its amount is due by the default terms
-            instalments = (
-                *_or_whole(first),
-                *_or_whole(record),
-            )
+            instalments = (*_or_whole(first), *_or_whole(record))
         merged[record.number] = InvoiceRecord(
             where=first.where,
             source=first.source,

@@ -318,3 +318,23 @@ def test_a_device_or_folder_is_refused_not_read(tmp_path: Path) -> None:
             parse("csv", path, "fakturownia")
         with pytest.raises(ValidationError, match="cannot be read"):
             load_mapping_file(path)
+
+
+def test_rows_of_one_invoice_with_and_without_a_due_date(tmp_path: Path) -> None:
+    path = tmp_path / "raty.csv"
+    path.write_text(
+        "Numer;Data wystawienia;Termin płatności;Nabywca;Wartość brutto\n"
+        "FV 1;2026-11-02;2026-11-16;Ćma S.A.;100,00\n"
+        "FV 1;2026-11-02;;Ćma S.A.;50,00\n"
+        "FV 2;2026-11-02;;Żuk;10,00\n"
+        "FV 2;2026-11-02;;Żuk;20,00\n",
+        encoding="utf-8",
+    )
+    first, second = parse("csv", path, "fakturownia").invoices
+    assert first.gross_minor == 15000
+    assert first.instalments == (
+        InstalmentRecord(dt.date(2026, 11, 16), 10000),
+        InstalmentRecord(None, 5000),
+    )
+    # no due date on any row: the whole amount by the contractor's terms
+    assert (second.gross_minor, second.instalments) == (3000, ())
