@@ -36,6 +36,7 @@ from desktop_app.importers.table_reader import (
 )
 from desktop_app.importers.tabular_rows import (
     RowReader,
+    account_above,
     bank_row,
     data_rows,
     invoice_row,
@@ -135,8 +136,9 @@ def parse_bank_lines(
     lines: list[BankLine] = []
     debits = 0
     body, rest = data_rows(table, located)
+    ours = account_above(table, located)
     for row in body:
-        line = bank_row(RowReader(path, row, located), mapping)
+        line = bank_row(RowReader(path, row, located), mapping, ours)
         if line is None:
             debits += 1
         else:
@@ -266,7 +268,7 @@ def preview(
             record: InvoiceRecord | BankLine | None = (
                 invoice_row(reader, mapping, kind)
                 if mapping.kind == "invoice"
-                else bank_row(reader, mapping)
+                else bank_row(reader, mapping, account_above(table, located))
             )
         except ImportFileError as exc:
             shown.append(PreviewRow(row.number, cells, None, exc.message))

@@ -336,8 +336,27 @@ def _or_whole(record: InvoiceRecord) -> tuple[InstalmentRecord, ...]:
 # --- bank lines ------------------------------------------------------------------------------
 
 
-def bank_row(reader: RowReader, mapping: ColumnMapping) -> BankLine | None:
-    """A credit as a bank line; None for a debit or a zero line (only money in is imported)."""
+def account_above(table: RawTable, located: Located) -> str | None:
+    """Our account as a bank writes it above the table ("#Numer rachunku" then the number):
+    the first cell there that is a valid IBAN or Polish NRB."""
+    for row in table.rows[: located.header_index]:
+        for cell in row.cells:
+            text = re.sub(r"[\s-]", "", text_value(cell)).removeprefix("'")
+            if len(text) >= 15 and text[2:].isdigit():
+                try:
+                    return normalize_iban(text)
+                except ValidationError:
+                    continue
+    return None
+
+
+def bank_row(
+    reader: RowReader, mapping: ColumnMapping, default_account: str | None = None
+) -> BankLine | None:
+    """A credit as a bank line; None for a debit or a zero line (only money in is imported).
+
+    Our account: the row's own column, else the mapping's, else ``default_account`` (read
+    above the table), else unknown ("")."""
     day = reader.get("date", lambda c: date_value(c, style=mapping.date_style))
     currency = reader.optional("currency", lambda c: normalize_currency(text_value(c)))
     currency = currency or mapping.currency
@@ -351,7 +370,7 @@ def bank_row(reader: RowReader, mapping: ColumnMapping) -> BankLine | None:
         amount = (reader.optional("credit", money) or 0) - abs(reader.optional("debit", money) or 0)
     if amount <= 0:
         return None
-    account = reader.optional("our_account", _account) or mapping.account or ""
+    account = reader.optional("our_account", _account) or mapping.account or default_account or ""
     return BankLine(
         where=reader.where,
         account=account,

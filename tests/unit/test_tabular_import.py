@@ -127,9 +127,11 @@ def test_mbank_history_keeps_credits_only() -> None:
         (dt.date(2026, 11, 22), 1250000, "PL27114020040000300201355387"),
     ]
     assert parsed.bank_lines[0].title == "FV 101/11/2026, FS 102/11/2026"
+    # our account, from the header block above the table
+    assert {b.account for b in parsed.bank_lines} == {"PL34114020040000310276543210"}
     assert parsed.bank_lines[1].payer_name == "ŁÓDZKA SPÓŁDZIELNIA ŚLUSARZY"
     # the closing balance under the table is not a payment, and the user is told it was left
-    assert any("row 13" in note for note in parsed.notes)
+    assert any("row 15" in note for note in parsed.notes)
     assert any("1 debit" in note for note in parsed.notes)
 
 
@@ -272,7 +274,7 @@ def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
 
 def test_preview_of_a_statement_says_which_lines_are_left_out() -> None:
     shown = preview(FIXTURES / "mbank_historia_cp1250.csv", PRESETS["mbank-historia"])
-    assert [r.number for r in shown.rows] == [9, 10, 11]
+    assert [r.number for r in shown.rows] == [11, 12, 13]
     assert shown.rows[1].record is None and shown.rows[1].note is not None
     assert shown.rows[0].record is not None and shown.rows[0].note is None
 
