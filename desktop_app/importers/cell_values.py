@@ -9,6 +9,7 @@ the row and the column.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -120,7 +121,12 @@ def date_value(cell: Cell, *, style: str = "dmy") -> dt.date:
         raise CellError(_("not a date"))
     if isinstance(cell, int | float):
         return _serial(cell, cell)
-    text = text_value(cell)
+    return _date_text(text_value(cell), style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(text: str, style: str) -> dt.date:
+    """A date written as text; cached: an export repeats its few dates on many rows."""
     try:
         if match := _ISO.fullmatch(text):
             year, month, day = (int(g) for g in match.groups())

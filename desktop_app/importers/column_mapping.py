@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -62,6 +62,8 @@ REQUIRED: dict[Kind, tuple[tuple[str, ...], ...]] = {
     "invoice": (("number",), ("issue_date",), ("gross",), ("buyer_name",)),
     "bank": (("date",), ("amount", "credit")),
 }
+#: a mapping file is a few hundred bytes; anything past this is not one
+_MAX_FILE_BYTES = 256 * 1024
 _DELIMITERS = {";": ";", ",": ",", "\t": "\t", "tab": "\t", "\\t": "\t"}
 
 
@@ -168,13 +170,19 @@ def mapping_from_dict(data: Any, *, name: str | None = None) -> ColumnMapping:
 def load_mapping_file(path: Path) -> ColumnMapping:
     """A mapping written as JSON (``.json``) or TOML (anything else)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if not path.is_file():
+            raise OSError(path)  # a folder or a device (/dev/zero would be read for ever)
+        with path.open("rb") as stream:
+            data = stream.read(_MAX_FILE_BYTES + 1)
+        if len(data) > _MAX_FILE_BYTES:
+            raise OSError(path)
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError(
             _("The mapping file {file} cannot be read").format(file=path.name), field="mapping"
         ) from exc
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        loaded = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (ValueError, RecursionError) as exc:
         raise ValidationError(
             _("The mapping file {file} is not valid {kind}: {problem}").format(
@@ -185,7 +193,7 @@ def load_mapping_file(path: Path) -> ColumnMapping:
             field="mapping",
         ) from exc
     try:
-        return mapping_from_dict(data, name=path.stem)
+        return mapping_from_dict(loaded, name=path.stem)
     except ValidationError as exc:
         raise ValidationError(
             _("The mapping file {file}: {problem}").format(file=path.name, problem=exc.message),
@@ -204,7 +212,7 @@ def _text(data: Mapping[str, Any], key: str, default: str) -> str:
     return value.strip()
 
 
-def _optional(data: Mapping[str, Any], key: str, check: Any) -> Any:
+def _optional(data: Mapping[str, Any], key: str, check: Callable[[str], str]) -> str | None:
     value = data.get(key)
     if value is None or value == "":
         return None

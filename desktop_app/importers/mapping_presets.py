@@ -4,11 +4,12 @@ Each preset lists the titles its program writes in the header row; where version
 program differ, every spelling is listed. Encodings and separators are left to detection: the
 same program writes windows-1250 or UTF-8 depending on its version and the export chosen. A user
 whose export differs writes a mapping file (the README shows the format) or saves a preset of
-their own.
+their own. A ready mapping's description is a message id: show it through ``_()``.
 """
 
 from __future__ import annotations
 
+from desktop_app.i18n import N_
 from desktop_app.importers.column_mapping import ColumnMapping
 
 PRESETS: dict[str, ColumnMapping] = {
@@ -17,7 +18,7 @@ PRESETS: dict[str, ColumnMapping] = {
         ColumnMapping(
             name="subiekt-rozrachunki",
             kind="invoice",
-            description="Subiekt GT / nexo: Rozrachunki (należności), eksport do CSV",
+            description=N_("Subiekt GT / nexo: receivables list (Rozrachunki), CSV export"),
             columns={
                 "number": ("Dokument", "Numer dokumentu"),
                 "issue_date": ("Data wystawienia", "Data dokumentu"),
@@ -32,7 +33,9 @@ PRESETS: dict[str, ColumnMapping] = {
         ColumnMapping(
             name="optima-preliminarz",
             kind="invoice",
-            description="Comarch ERP Optima: Preliminarz płatności (należności), eksport do CSV",
+            description=N_(
+                "Comarch ERP Optima: payment schedule (Preliminarz płatności), CSV export"
+            ),
             columns={
                 "number": ("Numer dokumentu", "Dokument"),
                 "issue_date": ("Data dokumentu", "Data wystawienia"),
@@ -50,7 +53,7 @@ PRESETS: dict[str, ColumnMapping] = {
         ColumnMapping(
             name="fakturownia",
             kind="invoice",
-            description="Fakturownia: lista faktur, eksport do XLSX lub CSV",
+            description=N_("Fakturownia: invoice list, XLSX or CSV export"),
             columns={
                 "number": ("Numer",),
                 "issue_date": ("Data wystawienia",),
@@ -70,7 +73,7 @@ PRESETS: dict[str, ColumnMapping] = {
         ColumnMapping(
             name="mbank-historia",
             kind="bank",
-            description="mBank: historia operacji, eksport do CSV",
+            description=N_("mBank: operations history (historia operacji), CSV export"),
             columns={
                 "date": ("#Data księgowania", "#Data operacji"),
                 "title": ("#Tytuł", "#Opis operacji"),

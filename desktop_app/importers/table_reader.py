@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,12 @@ Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | None
 #: the separators Inkaso recognises, in the order that wins a tie (a decimal comma makes "," the
 #: weakest sign: "12,50" splits a field that ";" or a tab keeps whole)
 DELIMITERS = (";", "\t", ",")
+#: the most a workbook may unpack to: an export of thousands of invoices is a few megabytes,
+#: while a "zip bomb" of a few kilobytes can unpack to gigabytes (openpyxl holds the shared
+#: strings in memory)
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+#: the largest CSV file read (an export of half a million invoices is about 100 MB)
+MAX_CSV_BYTES = 512 * 1024 * 1024
 #: how far down a file the header row may be (bank exports put the account and period above it)
 HEADER_SEARCH_ROWS = 50
 _SPACES = re.compile(r"\s+")
@@ -67,9 +74,11 @@ def read_csv(
 ) -> RawTable:
     """The rows of a CSV file; ``max_rows``: stop after that many non-blank rows."""
     where = Where(str(path))
+    check_regular_file(path)
     try:
         with path.open("rb") as stream:
-            data = stream.read() if max_rows is None else stream.read(SAMPLE_BYTES + 1)
+            limit = MAX_CSV_BYTES if max_rows is None else SAMPLE_BYTES
+            data = stream.read(limit + 1)
     except OSError as exc:
         raise ImportFileError(
             _("{file}: the file cannot be read ({problem})").format(
@@ -77,6 +86,13 @@ def read_csv(
             ),
             where,
         ) from exc
+    if max_rows is None and len(data) > MAX_CSV_BYTES:
+        raise ImportFileError(
+            _("{file}: the file is larger than {limit} MB, more than Inkaso reads").format(
+                file=path.name, limit=MAX_CSV_BYTES // 2**20
+            ),
+            where,
+        )
     partial = max_rows is not None and len(data) > SAMPLE_BYTES
     if partial:
         data = data[:SAMPLE_BYTES]
@@ -104,6 +120,14 @@ def read_csv(
         lines.pop()  # the sample may end inside the last line
     sep = delimiter or sniff_delimiter(lines[:HEADER_SEARCH_ROWS])
     return RawTable(tuple(_csv_rows(path, lines, sep, max_rows)), chosen, sep)
+
+
+def check_regular_file(path: Path) -> None:
+    """A file, not a folder or a device (``/dev/zero`` would be read for ever)."""
+    if not path.is_file():
+        raise ImportFileError(
+            _("{file} is not a file that can be imported").format(file=path), Where(str(path))
+        )
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:
@@ -152,6 +176,8 @@ def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = No
     import openpyxl  # a few hundred milliseconds to import: only when a workbook is read
 
     where = Where(str(path))
+    check_regular_file(path)
+    _check_unpacked_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
@@ -192,6 +218,33 @@ def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = No
     finally:
         workbook.close()
     return RawTable(tuple(rows))
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED_BYTES.
+
+    The sizes are the ones the archive declares; Python's zipfile never reads an entry past its
+    declared size, so a lying archive cannot get more through than this check allowed.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except OSError as exc:
+        raise ImportFileError(
+            _("{file}: the file cannot be read ({problem})").format(
+                file=path.name, problem=exc.strerror or exc
+            ),
+            Where(str(path)),
+        ) from exc
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise _not_a_workbook(path) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "{file}: the workbook unpacks to {size} MB, more than Inkaso reads ({limit} MB)"
+            ).format(file=path.name, size=unpacked // 2**20, limit=MAX_UNPACKED_BYTES // 2**20),
+            Where(str(path)),
+        )
 
 
 def _xlsx_cell(value: object) -> Cell:

@@ -29,12 +29,14 @@ from desktop_app.importers.table_encoding import decode, detect_encoding, normal
 from desktop_app.importers.table_reader import (
     HEADER_SEARCH_ROWS,
     RawTable,
+    check_regular_file,
     find_header,
     read_csv,
     read_xlsx,
 )
 from desktop_app.importers.tabular_rows import (
     RowReader,
+    account_above,
     bank_row,
     data_rows,
     invoice_row,
@@ -79,6 +81,7 @@ def mapping_for(options: ParseOptions, kind: Literal["invoice", "bank"]) -> Colu
 
 def table_kind(path: Path) -> TableKind:
     """A workbook by its content (a ZIP), whatever its name says; anything else is CSV text."""
+    check_regular_file(path)
     try:
         with path.open("rb") as stream:
             head = stream.read(4)
@@ -133,8 +136,9 @@ def parse_bank_lines(
     lines: list[BankLine] = []
     debits = 0
     body, rest = data_rows(table, located)
+    ours = account_above(table, located)
     for row in body:
-        line = bank_row(RowReader(path, row, located), mapping)
+        line = bank_row(RowReader(path, row, located), mapping, ours)
         if line is None:
             debits += 1
         else:
@@ -210,6 +214,8 @@ class PreviewRow:
     record: InvoiceRecord | BankLine | None = None
     #: why the row cannot be imported (translated), else None
     error: str | None = None
+    #: why a readable row is not imported (a debit on a statement), translated
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -262,12 +268,13 @@ def preview(
             record: InvoiceRecord | BankLine | None = (
                 invoice_row(reader, mapping, kind)
                 if mapping.kind == "invoice"
-                else bank_row(reader, mapping)
+                else bank_row(reader, mapping, account_above(table, located))
             )
         except ImportFileError as exc:
             shown.append(PreviewRow(row.number, cells, None, exc.message))
         else:
-            shown.append(PreviewRow(row.number, cells, record))
+            note = _("a debit or zero line: not imported") if record is None else None
+            shown.append(PreviewRow(row.number, cells, record, note=note))
     return TablePreview(
         kind=kind,
         columns=tuple(text_value(c) for c in located.header.cells),

@@ -7,6 +7,7 @@ and stops the file: a file is imported all or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -225,13 +226,13 @@ def _buyer(reader: RowReader) -> ContractorRecord:
         if compact[:2].isalpha() and not compact.startswith("PL"):
             tax_id = compact  # an EU VAT number or another country's tax id
         else:
-            nip = reader.get("buyer_nip", lambda c: normalize_nip(text_value(c)))
+            nip = reader.get("buyer_nip", lambda c: _nip(text_value(c)))
     street = reader.optional("street", _short_text)
     postal = reader.optional("postal_code", _short_text)
     city = reader.optional("city", _short_text)
     if reader.has("address") and not (street or postal or city):
         street, postal, city = _split_address(reader.get("address", _short_text))
-    emails = reader.optional("email", lambda c: _many(c, normalize_email)) or ()
+    emails = reader.optional("email", lambda c: _emails(text_value(c))) or ()
     phones = reader.optional("phone", lambda c: _phones(text_value(c))) or ()
     return ContractorRecord(
         name=name,
@@ -254,10 +255,19 @@ def _split_address(text: str) -> tuple[str | None, str | None, str | None]:
     return match["street"].strip(" ,") or None, match["postal"], match["city"].strip()
 
 
-def _many(cell: Cell, normalize: Callable[[str], str]) -> tuple[str, ...]:
-    return tuple(normalize(p) for p in _LIST_SPLIT.split(text_value(cell)) if p)
+# An export repeats a buyer on every row of theirs, and checking a NIP or a phone number is the
+# slowest part of a row (python-stdnum, phonenumbers): each distinct text is checked once.
+@functools.lru_cache(maxsize=4096)
+def _nip(text: str) -> str:
+    return normalize_nip(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _emails(text: str) -> tuple[str, ...]:
+    return tuple(normalize_email(p) for p in _LIST_SPLIT.split(text) if p)
+
+
+@functools.lru_cache(maxsize=4096)
 def _phones(text: str) -> tuple[str, ...]:
     # spaces group a phone's digits ("501 234 567"), so only "," and ";" separate numbers
     return tuple(normalize_phone(p.strip()) for p in re.split(r"[,;]", text) if p.strip())
@@ -301,12 +311,9 @@ def merge_invoices(path: Path, rows: Sequence[InvoiceRecord]) -> tuple[InvoiceRe
                 field="gross",
             )
         instalments = first.instalments + record.instalments
-        if (not first.instalments or not record.instalments) and first.kind == "invoice":
+        if first.kind == "invoice" and bool(first.instalments) != bool(record.instalments):
             # a row without a due date among dated ones: its amount is due by the default terms
-            instalments = (
-                *_or_whole(first),
-                *_or_whole(record),
-            )
+            instalments = (*_or_whole(first), *_or_whole(record))
         merged[record.number] = InvoiceRecord(
             where=first.where,
             source=first.source,
@@ -329,8 +336,27 @@ def _or_whole(record: InvoiceRecord) -> tuple[InstalmentRecord, ...]:
 # --- bank lines ------------------------------------------------------------------------------
 
 
-def bank_row(reader: RowReader, mapping: ColumnMapping) -> BankLine | None:
-    """A credit as a bank line; None for a debit or a zero line (only money in is imported)."""
+def account_above(table: RawTable, located: Located) -> str | None:
+    """Our account as a bank writes it above the table ("#Numer rachunku" then the number):
+    the first cell there that is a valid IBAN or Polish NRB."""
+    for row in table.rows[: located.header_index]:
+        for cell in row.cells:
+            text = re.sub(r"[\s-]", "", text_value(cell)).removeprefix("'")
+            if len(text) >= 15 and text[2:].isdigit():
+                try:
+                    return normalize_iban(text)
+                except ValidationError:
+                    continue
+    return None
+
+
+def bank_row(
+    reader: RowReader, mapping: ColumnMapping, default_account: str | None = None
+) -> BankLine | None:
+    """A credit as a bank line; None for a debit or a zero line (only money in is imported).
+
+    Our account: the row's own column, else the mapping's, else ``default_account`` (read
+    above the table), else unknown ("")."""
     day = reader.get("date", lambda c: date_value(c, style=mapping.date_style))
     currency = reader.optional("currency", lambda c: normalize_currency(text_value(c)))
     currency = currency or mapping.currency
@@ -344,7 +370,7 @@ def bank_row(reader: RowReader, mapping: ColumnMapping) -> BankLine | None:
         amount = (reader.optional("credit", money) or 0) - abs(reader.optional("debit", money) or 0)
     if amount <= 0:
         return None
-    account = reader.optional("our_account", _account) or mapping.account or ""
+    account = reader.optional("our_account", _account) or mapping.account or default_account or ""
     return BankLine(
         where=reader.where,
         account=account,

@@ -59,7 +59,7 @@ def list_mappings(db: Database) -> list[MappingInfo]:
             )
         ]
     ready = [PRESETS[n] for n in sorted(PRESETS)]
-    return [MappingInfo(m.name, m.kind, m.description, True) for m in ready] + [
+    return [MappingInfo(m.name, m.kind, _(m.description), True) for m in ready] + [
         MappingInfo(m.name, m.kind, m.description, False) for m in saved
     ]
 

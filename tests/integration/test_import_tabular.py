@@ -164,3 +164,33 @@ def test_an_unknown_mapping_is_one_line_and_exit_3(cli: Cli, with_firm: Database
     assert result.code == 3
     assert "Unknown mapping brak" in result.err
     assert "Traceback" not in result.err
+
+
+def test_mapping_commands_save_show_preview_delete(cli: Cli, with_firm: Database) -> None:
+    listed = cli("mapping", "list", "--json").json()
+    assert {m["name"] for m in listed if m["ready"]} == set(PRESETS)
+    assert cli("mapping", "save", str(FIXTURES / "bank_tab.toml"), "--name", "nasz-bank").code == 0
+    shown = json.loads(cli("mapping", "show", "nasz-bank").out)
+    assert (shown["name"], shown["delimiter"], shown["columns"]["credit"]) == (
+        "nasz-bank",
+        "tab",
+        "Uznania",
+    )
+    result = cli(
+        "mapping", "preview", str(FIXTURES / "bank_tab.txt"), "--mapping", "nasz-bank", "--json"
+    )
+    look = result.json()
+    assert (look["encoding"], look["delimiter"], look["header_row"]) == ("utf-8", "\t", 1)
+    assert [r["row"] for r in look["rows"]] == [2, 3, 4]
+    assert look["rows"][0]["bank_line"]["amount_minor"] == 100000
+    assert look["rows"][1]["note"] is not None
+    assert cli("mapping", "delete", "nasz-bank").code == 0
+    gone = cli("mapping", "show", "nasz-bank")
+    assert gone.code == 3 and "no mapping named nasz-bank" in gone.err
+
+
+def test_preview_without_a_mapping_shows_the_raw_table(cli: Cli, with_firm: Database) -> None:
+    look = cli("mapping", "preview", str(FIXTURES / "russian_cp1251.csv"), "--json").json()
+    assert (look["encoding"], look["delimiter"]) == ("windows-1251", ";")
+    assert look["columns"][0] == "Номер"
+    assert look["rows"][0]["cells"][3] == "ООО «Ромашка»"

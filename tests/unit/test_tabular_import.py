@@ -11,6 +11,7 @@ import pytest
 
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import set_language
+from desktop_app.importers import table_reader
 from desktop_app.importers.column_mapping import load_mapping_file, mapping_from_dict
 from desktop_app.importers.formats import ParseOptions, all_formats
 from desktop_app.importers.mapping_presets import PRESETS
@@ -126,9 +127,11 @@ def test_mbank_history_keeps_credits_only() -> None:
         (dt.date(2026, 11, 22), 1250000, "PL27114020040000300201355387"),
     ]
     assert parsed.bank_lines[0].title == "FV 101/11/2026, FS 102/11/2026"
+    # our account, from the header block above the table
+    assert {b.account for b in parsed.bank_lines} == {"PL34114020040000310276543210"}
     assert parsed.bank_lines[1].payer_name == "ŁÓDZKA SPÓŁDZIELNIA ŚLUSARZY"
     # the closing balance under the table is not a payment, and the user is told it was left
-    assert any("row 13" in note for note in parsed.notes)
+    assert any("row 15" in note for note in parsed.notes)
     assert any("1 debit" in note for note in parsed.notes)
 
 
@@ -260,6 +263,22 @@ def test_not_a_workbook_is_one_clear_sentence(tmp_path: Path) -> None:
         parse("xlsx", path, "fakturownia")
 
 
+def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook(tmp_path / "faktury.xlsx", XLSX_ROWS)
+    monkeypatch.setattr(table_reader, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(ImportFileError, match="unpacks to"):
+        parse("xlsx", path, "fakturownia")
+
+
+def test_preview_of_a_statement_says_which_lines_are_left_out() -> None:
+    shown = preview(FIXTURES / "mbank_historia_cp1250.csv", PRESETS["mbank-historia"])
+    assert [r.number for r in shown.rows] == [11, 12, 13]
+    assert shown.rows[1].record is None and shown.rows[1].note is not None
+    assert shown.rows[0].record is not None and shown.rows[0].note is None
+
+
 def test_mapping_files_are_checked() -> None:
     with pytest.raises(ValidationError, match="unknown field"):
         mapping_from_dict({"columns": {"numer": "Numer"}})
@@ -293,3 +312,31 @@ def test_preview_with_a_mapping_that_does_not_fit_shows_the_raw_table() -> None:
     shown = preview(FIXTURES / "fakturownia.csv", PRESETS["optima-preliminarz"])
     assert shown.problem is not None and "no header row" in shown.problem
     assert shown.columns[0] == "Numer" and len(shown.rows) == 3
+
+
+def test_a_device_or_folder_is_refused_not_read(tmp_path: Path) -> None:
+    for path in (Path("/dev/zero"), tmp_path):
+        with pytest.raises(ImportFileError, match="not a file"):
+            parse("csv", path, "fakturownia")
+        with pytest.raises(ValidationError, match="cannot be read"):
+            load_mapping_file(path)
+
+
+def test_rows_of_one_invoice_with_and_without_a_due_date(tmp_path: Path) -> None:
+    path = tmp_path / "raty.csv"
+    path.write_text(
+        "Numer;Data wystawienia;Termin płatności;Nabywca;Wartość brutto\n"
+        "FV 1;2026-11-02;2026-11-16;Ćma S.A.;100,00\n"
+        "FV 1;2026-11-02;;Ćma S.A.;50,00\n"
+        "FV 2;2026-11-02;;Żuk;10,00\n"
+        "FV 2;2026-11-02;;Żuk;20,00\n",
+        encoding="utf-8",
+    )
+    first, second = parse("csv", path, "fakturownia").invoices
+    assert first.gross_minor == 15000
+    assert first.instalments == (
+        InstalmentRecord(dt.date(2026, 11, 16), 10000),
+        InstalmentRecord(None, 5000),
+    )
+    # no due date on any row: the whole amount by the contractor's terms
+    assert (second.gross_minor, second.instalments) == (3000, ())
