@@ -22,6 +22,7 @@ only the whole run, or the run less trailing letters such as "r." of "2026r.", i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -71,6 +72,7 @@ def number_key(number: str) -> str | None:
     return "/".join(_part(p) for p in parts)
 
 
+@functools.cache
 def _fold(ch: str) -> str:
     base = unicodedata.normalize("NFKD", ch.translate(_EXTRA))[:1].upper()
     return base if len(base) == 1 else "?"
@@ -78,7 +80,7 @@ def _fold(ch: str) -> str:
 
 def _split(text: str) -> tuple[list[tuple[str, int, int]], str]:
     # one character for one, so that positions in the folded text are positions in the title
-    folded = "".join(_fold(ch) for ch in text)
+    folded = text.upper() if text.isascii() else "".join(_fold(ch) for ch in text)
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)], folded
 
 

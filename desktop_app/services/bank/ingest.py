@@ -27,7 +27,7 @@ from desktop_app.importers.formats import Format, ParseOptions, all_formats
 from desktop_app.importers.records import BankLine, ImportFileError, Skipped, Where
 from desktop_app.services.bank import number_index
 from desktop_app.services.bank.candidates import Book, incoming
-from desktop_app.services.bank.matching import apply_match
+from desktop_app.services.bank.matching import Applied, apply_match, log_matches
 from desktop_app.services.payments import normalize_reference
 
 #: Payment.source of every bank line
@@ -134,14 +134,14 @@ def match_payments(session: Session, payments: list[Payment], *, actor: str | No
         return 0
     number_index.fill_missing(session)
     book = Book(session, payments, amounts=False)
-    matched = 0
+    applied: list[Applied] = []
     for payment in payments:
         decision = decide(incoming(payment), book.candidates(payment))
         if isinstance(decision, Match):
-            apply_match(session, payment, decision, book.instalments, actor=actor)
+            applied.append(apply_match(session, payment, decision, book.instalments))
             book.remember_account(payment.payer_account, decision.contractor_id, payment.date)
-            matched += 1
-    return matched
+    log_matches(session, applied, actor=actor)
+    return len(applied)
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,7 @@ def _payment_data(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _log_match(
-    session: Session,
+def match_entry(
     payment: Payment,
     allocations: Sequence[Allocation],
     reasons: Sequence[Reason],
@@ -56,18 +55,16 @@ def _log_match(
     manual: bool,
     assigned: bool,
     actor: str | None,
-) -> None:
+) -> dict[str, Any]:
+    """The activity row of a match (allocations flushed: their ids are in it)."""
     assert payment.contractor_id is not None
-    session.flush()
     invoice_ids = [a.instalment.invoice_id for a in allocations]
-    activity.record(
-        session,
-        contractor_id=payment.contractor_id,
-        invoice_id=invoice_ids[0] if invoice_ids else None,
-        kind=MATCHED,
-        summary=MANUAL_SUMMARY if manual else AUTO_SUMMARY,
-        body=None,
-        data={
+    return {
+        "contractor_id": payment.contractor_id,
+        "invoice_id": invoice_ids[0] if invoice_ids else None,
+        "kind": MATCHED,
+        "summary": MANUAL_SUMMARY if manual else AUTO_SUMMARY,
+        "data": {
             **_payment_data(payment),
             "manual": manual,
             "assigned": assigned,
@@ -75,8 +72,18 @@ def _log_match(
             "invoices": [a.instalment.invoice.number for a in allocations],
             "reasons": [{"message": r.message, "values": dict(r.values)} for r in reasons],
         },
-        actor=actor,
-    )
+        "actor": actor,
+    }
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An automatic match recorded, its activity row not yet written (written in bulk)."""
+
+    payment: Payment
+    allocations: list[Allocation]
+    reasons: tuple[Reason, ...]
+    assigned: bool
 
 
 def apply_match(
@@ -84,17 +91,25 @@ def apply_match(
     payment: Payment,
     decision: Match,
     instalments: dict[int, Instalment],
-    *,
-    actor: str | None,
-) -> list[Allocation]:
-    """Record an automatic match the domain decided."""
+) -> Applied:
+    """Record an automatic match the domain decided; :func:`log_matches` writes its reason."""
     assigned = payment.contractor_id is None
     payment.contractor_id = decision.contractor_id
     made = ledger.record_shares(session, payment, decision.shares, instalments)
-    _log_match(
-        session, payment, made, decision.reasons, manual=False, assigned=assigned, actor=actor
+    return Applied(payment, made, decision.reasons, assigned)
+
+
+def log_matches(session: Session, applied: Sequence[Applied], *, actor: str | None) -> None:
+    session.flush()
+    activity.record_many(
+        session,
+        [
+            match_entry(
+                a.payment, a.allocations, a.reasons, manual=False, assigned=a.assigned, actor=actor
+            )
+            for a in applied
+        ],
     )
-    return made
 
 
 def _load_payment(session: Session, payment_id: int) -> Payment:
@@ -184,7 +199,10 @@ def match(
     assigned = payment.contractor_id is None
     payment.contractor_id = invoice.contractor_id
     made = ledger.record_shares(session, payment, shares, by_id)
-    _log_match(session, payment, made, (), manual=True, assigned=assigned, actor=actor)
+    session.flush()
+    activity.record_many(
+        session, [match_entry(payment, made, (), manual=True, assigned=assigned, actor=actor)]
+    )
     return tuple(a.id for a in made)
 
 

@@ -6,9 +6,9 @@ The ORM keeps it as numbers are set; :func:`fill_missing` catches rows written w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Invoice
@@ -21,11 +21,15 @@ def _number_set(target: Invoice, value: Any, _old: Any, _initiator: Any) -> None
 
 
 #: rows updated per statement while filling
-_BATCH = 5000
+_BATCH = 20_000
 
 
 def fill_missing(session: Session) -> int:
     """Compute the keys of invoices that have none; returns how many were filled."""
+    table = cast(Table, Invoice.__table__)
+    statement = (
+        update(table).where(table.c.id == bindparam("row_id")).values(number_key=bindparam("key"))
+    )
     filled = 0
     while True:
         rows = session.execute(
@@ -33,8 +37,8 @@ def fill_missing(session: Session) -> int:
         ).all()
         if not rows:
             return filled
-        session.execute(
-            update(Invoice),
-            [{"id": row.id, "number_key": number_key(row.number) or ""} for row in rows],
+        # Core executemany: the ORM's bulk update costs more than the rows on a 500,000 book
+        session.connection().execute(
+            statement, [{"row_id": r.id, "key": number_key(r.number) or ""} for r in rows]
         )
         filled += len(rows)
