@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 
 class ImportCancelledError(Exception):
-    """Raised inside the import's progress callback once the user asked to stop: the file being
-    written is rolled back with its transaction, the ones before it stay imported."""
+    """Raised inside the import's progress callback once the user asked to stop: what the import
+    was writing is rolled back with its transaction, what it committed before stays imported."""
 
 
 @dataclass(frozen=True)

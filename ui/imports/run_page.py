@@ -69,7 +69,8 @@ class RunPage(QWizardPage):
         return not self.running
 
     def stop(self) -> None:
-        """Cancel pressed while importing: the file being written is rolled back, the rest kept."""
+        """Cancel pressed while importing: the import stops at its next report of progress; the
+        transaction it was writing (a batch of files) is rolled back, those before it stay."""
         if self.progress is not None and self.running:
             self.progress.cancel()
             self.status.setText(_("Stopping after the file being imported…"))
@@ -94,8 +95,8 @@ class RunPage(QWizardPage):
             self.setTitle(_("Import stopped"))
             self.status.setText(
                 _(
-                    "The import was stopped. Files imported before it stay imported; the one "
-                    "being imported was not saved. Importing again adds only what is missing."
+                    "The import was stopped. What was saved before the stop stays imported, "
+                    "nothing is saved by halves; importing again adds only what is missing."
                 )
             )
         elif isinstance(exc, InkasoError):

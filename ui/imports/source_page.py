@@ -112,6 +112,7 @@ class SourcePage(QWizardPage):
         self.path_edit.textChanged.connect(lambda _text: self.completeChanged.emit())
         self.format_combo.currentIndexChanged.connect(lambda _i: self.completeChanged.emit())
         self._detect_key = f"import-detect-{id(self)}"
+        self._detected_path: Path | None = None
 
     # -- what the other pages read -------------------------------------------------------------
 
@@ -160,10 +161,12 @@ class SourcePage(QWizardPage):
 
     def _path_edited(self) -> None:
         path = self.path()
-        if path is not None:
+        # leaving the field (also when the wizard closes) is no reason to recognise it again
+        if path is not None and path != self._detected_path:
             self._detect(path)
 
     def _detect(self, path: Path) -> None:
+        self._detected_path = path
         self.hint.setText(_("Recognising the format…"))
         self._ops.read(
             lambda: detect_source(path),

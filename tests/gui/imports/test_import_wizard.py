@@ -113,7 +113,7 @@ def test_a_broken_file_is_explained_and_nothing_is_saved(
     wizard.reject()
 
 
-def test_cancel_stops_a_folder_import_after_the_file_being_written(
+def test_cancel_stops_a_folder_import_and_a_new_import_brings_the_rest(
     qtbot: QtBot, window: MainWindow, db: Database, tmp_path: Path
 ) -> None:
     folder = tmp_path / "ksef"
@@ -127,7 +127,7 @@ def test_cancel_stops_a_folder_import_after_the_file_being_written(
     assert wizard.check_page.report is not None and wizard.check_page.report.created == 4
 
     # the writer is busy with something else while the import waits its turn and is cancelled:
-    # it starts already cancelled, and stops at its first report, after one file
+    # it starts already cancelled and stops at its first report of progress
     gate = threading.Event()
     wizard.ops.write(gate.wait, changes=Change.NONE, label="a write before the import")
     wizard.next()
@@ -137,12 +137,24 @@ def test_cancel_stops_a_folder_import_after_the_file_being_written(
     with qtbot.waitSignal(wizard.run_page.finished):
         gate.set()
     assert wizard.run_page.title() == "Import stopped"
-    assert "Files imported before it stay imported" in wizard.run_page.status.text()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window.model.loading)
-    card = views.contractor_card(db, window.model.contractor_id(0), window.today())
-    assert [i.number for i in card.invoices] == ["FV/101/2026"]
+    assert "What was saved before the stop stays imported" in wizard.run_page.status.text()
     wizard.reject()
     assert not wizard.isVisible()
+
+    # whatever the stopped import saved, the next brings exactly the rest, nothing twice
+    again = open_import_wizard(window)
+    _choose(qtbot, again, folder, "ksef")
+    _checked(qtbot, again)
+    again.next()
+    qtbot.waitUntil(lambda: again.run_page.report is not None)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and not window.model.loading)
+    card = views.contractor_card(db, window.model.contractor_id(0), window.today())
+    assert sorted(i.number for i in card.invoices) == [
+        "FV/101/2026",
+        "FV/102/2026",
+        "FV/103/2026",
+    ]
+    again.reject()
 
 
 def test_a_folder_of_ksef_files_lists_what_it_skips_and_why(
