@@ -84,6 +84,9 @@ def test_a_payment_matched_by_hand_changes_the_list_at_once_and_undo_restores_it
 ) -> None:
     lecki = book["lecki"]
     assert _overdue(window, lecki) == format_money(80_000, "PLN")
+    card = window.open_card(lecki)
+    qtbot.waitUntil(lambda: card.card is not None and card.isVisible())
+    assert card.overdue_labels["PLN"].text() == format_money(80_000, "PLN")
     view = _bank(qtbot, window)
     qtmodeltester.check(view.waiting_model)
     qtmodeltester.check(view.matched_model)
@@ -105,8 +108,9 @@ def test_a_payment_matched_by_hand_changes_the_list_at_once_and_undo_restores_it
     with qtbot.waitSignal(view.saved):
         dialog.accept()
 
-    # the main list hears of it through the one 'changed' signal: nothing overdue any more
+    # the list and the open card hear of it through the one 'changed' signal: nothing overdue
     qtbot.waitUntil(lambda: _overdue(window, lecki) == format_money(0, "PLN"))
+    qtbot.waitUntil(lambda: not card.overdue_labels)  # the card says there is nothing to pay
     qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 0)
     assert "Every payment" in view.headline.text()
     assert view.matched_model.row_of(waiting.id) is not None
@@ -115,6 +119,12 @@ def test_a_payment_matched_by_hand_changes_the_list_at_once_and_undo_restores_it
     with qtbot.waitSignal(view.saved):
         view.undo_button.click()
     qtbot.waitUntil(lambda: _overdue(window, lecki) == format_money(80_000, "PLN"))
+    qtbot.waitUntil(
+        lambda: (
+            "PLN" in card.overdue_labels
+            and card.overdue_labels["PLN"].text() == format_money(80_000, "PLN")
+        )
+    )
     qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 1)
     assert view.waiting_model.row(0).id == waiting.id
     assert not view.undo_button.isVisible()
