@@ -73,7 +73,7 @@ class RunPage(QWizardPage):
         transaction it was writing (a batch of files) is rolled back, those before it stay."""
         if self.progress is not None and self.running:
             self.progress.cancel()
-            self.status.setText(_("Stopping after the file being imported…"))
+            self.status.setText(_("Stopping the import…"))
 
     def _ended(self) -> None:
         self.running = False
