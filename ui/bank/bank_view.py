@@ -9,7 +9,6 @@ announced change to payments, invoices or contractors.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -77,14 +76,12 @@ class BankWindow(QWidget):
         db: Database,
         ops: Operations,
         *,
-        today: Callable[[], dt.date],
         open_card: Callable[[int], object],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self._db = db
         self._ops = ops
-        self._today = today
         self._open_card = open_card
         self._undo: _Undo | None = None
         self.match_dialog: MatchDialog | None = None

@@ -26,9 +26,7 @@ def open_bank(window: MainWindow) -> BankWindow:
         bank.raise_()
         bank.activateWindow()
         return bank
-    bank = BankWindow(
-        window.db, window.ops, today=window.today, open_card=window.open_card, parent=window
-    )
+    bank = BankWindow(window.db, window.ops, open_card=window.open_card, parent=window)
     _OPEN[key] = bank
     bank.destroyed.connect(lambda *_args: _OPEN.pop(key, None))
     bank.show()
