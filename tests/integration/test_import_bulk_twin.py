@@ -116,16 +116,12 @@ def _dump(db: Database) -> dict[str, list[Any]]:
     }
     return {
         t: sorted(
-            (
-                repr(
-                    sorted(
-                        (k, keyed[k].get(v) if k in keyed else v)
-                        for k, v in row.items()
-                        if k != "id"
-                    )
+            repr(
+                sorted(
+                    (k, keyed[k].get(v) if k in keyed else v) for k, v in row.items() if k != "id"
                 )
-                for row in rows[t]
             )
+            for row in rows[t]
         )
         for t in TABLES
     }
