@@ -152,10 +152,15 @@ def _run(template: Path, folder: Path, *, bulk: bool, batches: list[list[str]]) 
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(st.lists(st.lists(ksef_file(), min_size=1, max_size=8), min_size=1, max_size=2))
+@given(
+    st.lists(st.lists(ksef_file(), min_size=1, max_size=8), min_size=1, max_size=2),
+    st.booleans(),
+)
 def test_bulk_path_writes_what_the_one_by_one_upsert_writes(
-    template: Path, batches: list[list[str]]
+    template: Path, batches: list[list[str]], again: bool
 ) -> None:
+    if again:  # the same folder read again: everything unchanged
+        batches = [*batches, batches[0]]
     folder = Path(tempfile.mkdtemp(prefix="inkaso-twin-run-"))
     try:
         one = _run(template, folder, bulk=False, batches=batches)

@@ -66,6 +66,8 @@ class Batch:
     others: list[ParsedFile] = field(default_factory=list)
     _rows: list[ContractorRow] = field(default_factory=list)
     _numbers: set[str] = field(default_factory=set)
+    _invoices: dict[str, Invoice] = field(default_factory=dict)
+    _stated: dict[tuple[str, str], Payment] = field(default_factory=dict)
     _refs: set[tuple[str, str]] = field(default_factory=set)
     _credit: set[tuple[int, str]] = field(default_factory=set)
     _tainted_numbers: set[str] = field(default_factory=set)
@@ -78,6 +80,11 @@ class Batch:
         for parsed in files:
             try:
                 self.planned.append(self._plan(parsed))
+                continue
+            except _NotSimple:
+                pass
+            try:
+                self.planned.append(self._unchanged(parsed))
             except _NotSimple:
                 self.others.append(parsed)
                 self._taint(parsed)
@@ -221,7 +228,7 @@ class Batch:
             )
             try:
                 checked = invoices.check_invoice(data)
-                paid = self._payments(record, checked, buyer)
+                paid = self._new_payments(record, checked, buyer)
             except InkasoError:
                 raise _NotSimple from None  # the one-by-one path says what is wrong, and where
             plan.invoices.append((buyer, data, checked, paid))
@@ -241,6 +248,53 @@ class Batch:
                 self._refs.add((data.source, _checked.source_ref))
         return plan
 
+    def _unchanged(self, parsed: ParsedFile) -> _Planned:
+        """A file whose every record is on file as it says (a folder read again)."""
+        if parsed.payments or parsed.bank_lines:
+            raise _NotSimple
+        plan = _Planned(parsed)
+        buyers = {id(i.buyer) for i in parsed.invoices}
+        for record in parsed.contractors:
+            if id(record) not in buyers:
+                self._known(record)
+                plan.counts.unchanged += 1
+        for invoice in parsed.invoices:
+            number = invoice.number.strip()
+            existing = self._invoices.get(number)
+            if existing is None or number in self._tainted_numbers:
+                raise _NotSimple
+            buyer = self._known(invoice.buyer)
+            if existing.contractor_id != buyer.id or existing.currency != invoice.currency:
+                raise _NotSimple
+            if invoice.kind == "correction" or existing.kind == "correction":
+                if not keys.same_correction(existing, invoice):
+                    raise _NotSimple
+            else:
+                current, wanted, dates_same = keys.restated(
+                    existing, invoice, buyer.default_terms_days
+                )
+                if wanted != current or not dates_same:
+                    raise _NotSimple
+            plan.counts.unchanged += 1
+            plan.counts.invoices += 1
+            for paid in invoice.paid:
+                ref = payments.normalize_reference(paid.source_ref)
+                stated = self._stated.get((invoice.source, ref)) if ref else None
+                if stated is None or not keys.same_payment(stated, paid):
+                    raise _NotSimple
+                plan.counts.unchanged += 1
+        return plan
+
+    def _known(self, record: ContractorRecord) -> ContractorRow:
+        """The contractor on file exactly as the record states it."""
+        found = self._keys_of(record)
+        if found is None or self._tainted_keys & set(_key_values(found, record)):
+            raise _NotSimple
+        row = self._pick(found)
+        if row is None or row.id is None or keys.changes(row, record, found):
+            raise _NotSimple
+        return row
+
     def _buyer(self, record: ContractorRecord) -> _Buyer:
         found = self._keys_of(record)
         if found is None or self._tainted_keys & set(_key_values(found, record)):
@@ -257,7 +311,7 @@ class Batch:
             raise _NotSimple from None
         return _Buyer(contractors.build_contractor(data, norm), True, data, norm)
 
-    def _payments(
+    def _new_payments(
         self, record: InvoiceRecord, checked: invoices.CheckedInvoice, buyer: _Buyer
     ) -> list[Any]:
         found: list[tuple[payments.PaymentInput, payments.CheckedPayment]] = []

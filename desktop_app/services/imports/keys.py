@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from db.models import Contractor as ContractorRow
+from db.models import Invoice, Payment
 from desktop_app.domain.identifiers import normalize_email, normalize_nip, normalize_phone
 from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.domain.text import search_key
 from desktop_app.errors import InkasoError
-from desktop_app.importers.records import ContractorRecord, InvoiceRecord
+from desktop_app.importers.records import ContractorRecord, InvoiceRecord, PaymentRecord
 from desktop_app.services import contractors
 
 #: default payment terms of a contractor an import creates without terms of its own
@@ -176,3 +177,43 @@ def instalment_parts(record: InvoiceRecord, terms_days: int) -> list[tuple[dt.da
     if record.kind == "correction" and record.gross_minor <= 0:
         return []
     return [(due_by_default_terms(record.issue_date, terms_days), record.gross_minor)]
+
+
+def restated(
+    existing: Invoice, record: InvoiceRecord, terms_days: int
+) -> tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]], bool]:
+    """(instalments on file, instalments the record states, whether its dates are as on file).
+
+    A record without terms keeps the due dates on file; with one instalment on file its amount
+    follows the record's total."""
+    current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
+    if record.instalments:
+        wanted = sorted(instalment_parts(record, terms_days))
+    elif sum(a for _d, a in current) == record.gross_minor:
+        wanted = current
+    elif len(current) == 1:
+        wanted = [(current[0][0], record.gross_minor)]
+    else:
+        wanted = instalment_parts(record, terms_days)
+    dates_same = existing.issue_date == record.issue_date and existing.sale_date == (
+        record.sale_date or existing.sale_date
+    )
+    return current, wanted, dates_same
+
+
+def same_correction(existing: Invoice, record: InvoiceRecord) -> bool:
+    corrected = existing.corrected_invoice.number if existing.corrected_invoice else None
+    return (
+        existing.kind == record.kind
+        and existing.gross_minor == record.gross_minor
+        and existing.issue_date == record.issue_date
+        and corrected == (record.corrects or "").strip()
+    )
+
+
+def same_payment(existing: Payment, record: PaymentRecord) -> bool:
+    return (
+        existing.date == record.date
+        and existing.amount_minor == record.amount_minor
+        and existing.currency == record.currency
+    )
