@@ -55,7 +55,7 @@ def register(fmt: Format) -> Format:
 
 
 #: the modules that register formats (each adds itself to FORMATS when imported)
-_MODULES: tuple[str, ...] = ("ksef", "tabular")
+_MODULES: tuple[str, ...] = ("ksef", "jpk", "tabular")
 
 
 def all_formats() -> dict[str, Format]:

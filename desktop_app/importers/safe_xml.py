@@ -36,7 +36,9 @@ def _parser() -> etree.XMLParser:
 
 def _declares_dtd(data: bytes) -> bool:
     # UTF-16 files spell the markup with zero bytes between the letters
-    return bool(_DTD.search(data) or _DTD.search(data.replace(b"\x00", b"")))
+    if _DTD.search(data):
+        return True
+    return b"\x00" in data and bool(_DTD.search(data.replace(b"\x00", b"")))
 
 
 def parse(data: bytes, file: str) -> etree._Element:
@@ -62,7 +64,7 @@ def parse(data: bytes, file: str) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
-        raise ImportFileError(_describe(exc), Where(file, line=line)) from None
+        raise ImportFileError(_describe(exc, data), Where(file, line=line)) from None
     except (ValueError, etree.LxmlError) as exc:
         raise ImportFileError(
             _("The file is not well-formed XML: {detail}").format(detail=str(exc)[:200]),
@@ -73,22 +75,33 @@ def parse(data: bytes, file: str) -> etree._Element:
     return root
 
 
-def _describe(exc: etree.XMLSyntaxError) -> str:
+def _describe(exc: etree.XMLSyntaxError, data: bytes) -> str:
     text = str(exc.msg or exc)
     lowered = text.lower()
+    last_line = data.rstrip().count(b"\n") + 1
+    looks_xml = data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if "encoding" in lowered or "utf-8" in lowered or ("bytes" in lowered and "char" in lowered):
         return _(
             "The file's text is not in the encoding it declares (often windows-1250 saved as "
             "UTF-8); save it again in its declared encoding"
         )
-    if "premature end" in lowered or ("extra content" not in lowered and "end of data" in lowered):
+    if (
+        "premature end" in lowered
+        or "end of data" in lowered
+        or (looks_xml and exc.lineno == last_line)
+    ):
         return _("The file ends in the middle of the XML; it was cut short when copied or saved")
     return _("The file is not well-formed XML: {detail}").format(detail=text[:200])
 
 
 def local(element: etree._Element) -> str:
     """The element's name without its namespace."""
-    return etree.QName(element).localname
+    return str(element.tag).rpartition("}")[2]
+
+
+def _namespace(element: etree._Element) -> str:
+    tag = str(element.tag)
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
 
 
 def path_of(element: etree._Element) -> str:
@@ -108,16 +121,20 @@ def path_of(element: etree._Element) -> str:
 
 
 def children(element: etree._Element, name: str) -> Iterable[etree._Element]:
-    return (c for c in element if isinstance(c.tag, str) and local(c) == name)
+    """Child elements by local name, in the element's own namespace (invoice files use one)."""
+    return element.iterchildren(_namespace(element) + name)
 
 
 def child(element: etree._Element | None, *names: str) -> etree._Element | None:
     """The first element along ``names`` (local names), or None."""
-    node = element
+    if element is None:
+        return None
+    namespace = _namespace(element)
+    node: etree._Element | None = element
     for name in names:
         if node is None:
             return None
-        node = next(iter(children(node, name)), None)
+        node = node.find(namespace + name)
     return node
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -119,6 +120,17 @@ def create_contractor(session: Session, data: ContractorInput, *, actor: str | N
         raise ConflictError(
             _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
         )
+    contractor = build_contractor(data, norm)
+    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
+    session.add(contractor)
+    session.flush()
+    activity.record(session, **contractor_created(contractor, actor))
+    return contractor.id
+
+
+def build_contractor(data: ContractorInput, norm: NormalizedContractor) -> Contractor:
+    """The new contractor's rows from checked input (its tags are the caller's: they are shared
+    rows found by name)."""
     contractor = Contractor(
         name=norm.name,
         search_name=search_key(norm.name),
@@ -150,18 +162,18 @@ def create_contractor(session: Session, data: ContractorInput, *, actor: str | N
         )
         for p in data.persons
     ]
-    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
-    session.add(contractor)
-    session.flush()
-    activity.record(
-        session,
-        contractor_id=contractor.id,
-        kind="status",
-        summary=N_("Contractor {name} created"),
-        data={"name": contractor.name},
-        actor=actor,
-    )
-    return contractor.id
+    return contractor
+
+
+def contractor_created(contractor: Contractor, actor: str | None) -> dict[str, Any]:
+    """The activity entry of a new contractor."""
+    return {
+        "contractor_id": contractor.id,
+        "kind": "status",
+        "summary": N_("Contractor {name} created"),
+        "data": {"name": contractor.name},
+        "actor": actor,
+    }
 
 
 def _tag(session: Session, name: str) -> Tag:

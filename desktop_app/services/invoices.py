@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,8 +50,17 @@ def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -
         return create_invoice(session, data, actor=actor)
 
 
-def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = None) -> int:
-    """:func:`add_invoice` inside the caller's transaction."""
+@dataclass(frozen=True)
+class CheckedInvoice:
+    """An invoice input that passed every check a new invoice must pass."""
+
+    number: str
+    currency: str
+    gross_minor: int
+
+
+def check_invoice(data: InvoiceInput) -> CheckedInvoice:
+    """The checks of a new invoice that need no database (the import's bulk path runs them too)."""
     number = data.number.strip()
     if not number:
         raise ValidationError(_("The invoice number is empty"), field="number")
@@ -66,6 +76,13 @@ def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = 
     gross = _gross(data)
     check_amount(gross, currency, allow_negative=True)
     check_instalments(data, gross)
+    return CheckedInvoice(number, currency, gross)
+
+
+def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = None) -> int:
+    """:func:`add_invoice` inside the caller's transaction."""
+    checked = check_invoice(data)
+    number, currency, gross = checked.number, checked.currency, checked.gross_minor
     contractor = contractors.resolve(session, data.contractor)
     if session.scalar(select(Invoice.id).where(Invoice.number == number)):
         raise ConflictError(
@@ -86,13 +103,27 @@ def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = 
                 ),
                 field="corrects",
             )
+    invoice = build_invoice(contractor.id, data, checked, original)
+    session.add(invoice)
+    session.flush()
+    if original is not None and gross < 0:
+        ledger.apply_reducing_correction(session, invoice, original)
+    ledger.apply_credit(session, contractor.id, currency)
+    activity.record(session, **invoice_recorded(invoice, original, actor))
+    return invoice.id
+
+
+def build_invoice(
+    contractor_id: int, data: InvoiceInput, checked: CheckedInvoice, original: Invoice | None
+) -> Invoice:
+    """The new invoice's rows; its instalments owe their whole amount (nothing allocated yet)."""
     invoice = Invoice(
-        contractor_id=contractor.id,
-        number=number,
+        contractor_id=contractor_id,
+        number=checked.number,
         issue_date=data.issue_date,
         sale_date=data.sale_date,
-        currency=currency,
-        gross_minor=gross,
+        currency=checked.currency,
+        gross_minor=checked.gross_minor,
         kind=data.kind,
         corrected_invoice=original,
         source=data.source,
@@ -101,36 +132,39 @@ def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = 
     )
     invoice.instalments = [
         Instalment(
-            seq=i, due_date=p.due_date, amount_minor=p.amount_minor, open_minor=p.amount_minor
+            seq=i,
+            due_date=p.due_date,
+            amount_minor=p.amount_minor,
+            allocations=[],
         )
         for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
     ]
-    session.add(invoice)
-    session.flush()
     for instalment in invoice.instalments:
         ledger.refresh(instalment)
-    if original is not None and gross < 0:
-        ledger.apply_reducing_correction(session, invoice, original)
-    ledger.apply_credit(session, contractor.id, currency)
-    activity.record(
-        session,
-        contractor_id=contractor.id,
-        invoice_id=invoice.id,
-        kind="invoice",
-        summary=(
+    return invoice
+
+
+def invoice_recorded(
+    invoice: Invoice, original: Invoice | None, actor: str | None
+) -> dict[str, Any]:
+    """The activity entry of a new invoice (:func:`activity.record`'s keyword arguments)."""
+    return {
+        "contractor_id": invoice.contractor_id,
+        "invoice_id": invoice.id,
+        "kind": "invoice",
+        "summary": (
             N_("Correction {number} to {corrected} recorded: {amount} {currency}")
             if original is not None
             else N_("Invoice {number} recorded: {amount} {currency}")
         ),
-        data={
-            "number": number,
+        "data": {
+            "number": invoice.number,
             "corrected": original.number if original else None,
-            "amount": decimal_str(gross, currency),
-            "currency": currency,
+            "amount": decimal_str(invoice.gross_minor, invoice.currency),
+            "currency": invoice.currency,
         },
-        actor=actor,
-    )
-    return invoice.id
+        "actor": actor,
+    }
 
 
 def _gross(data: InvoiceInput) -> int:

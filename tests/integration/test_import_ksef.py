@@ -175,3 +175,98 @@ def _dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
             t: [tuple(r) for r in session.execute(text(f"SELECT * FROM {t} ORDER BY id"))]
             for t in tables
         }
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Faktura xmlns="http://crd.gov.pl/wzor/2025/06/25/13775/"><Fa><P_2>&lol9;</P_2></Fa></Faktura>
+"""
+
+
+def _hostile_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    good = (FIXTURES / "fa3" / "FV_1_11_2026.xml").read_bytes()
+    tmp_path.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("tajne hasło", encoding="utf-8")
+    external = good.replace(
+        b"<Faktura ",
+        b'<!DOCTYPE Faktura [<!ENTITY x SYSTEM "file://'
+        + str(secret).encode()
+        + b'">]>\n<Faktura ',
+    ).replace(b"<P_2>FV/1/11/2026</P_2>", b"<P_2>&x;</P_2>")
+    files = {
+        "bomb": (BILLION_LAUGHS, "declares a DTD or entities"),
+        "external": (external, "declares a DTD or entities"),
+        "truncated": (good[: len(good) // 2], "cut short"),
+        "wrong_encoding": (
+            good.replace("Łódź".encode(), "Łódź".encode("windows-1250")),
+            "not in the encoding it declares",
+        ),
+        "not_xml": (b"PK\x03\x04 this is a zip file", "not well-formed XML"),
+        "other_xml": (b"<?xml version='1.0'?><JPK/>", "not a KSeF invoice"),
+        "empty": (b"", "empty"),
+    }
+    found = {}
+    for name, (data, expected) in files.items():
+        path = tmp_path / f"{name}.xml"
+        path.write_bytes(data)
+        found[name] = (path, expected)
+    return found
+
+
+def test_hostile_and_broken_files_are_refused_and_change_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    _firm(db)
+    _import(db, FIXTURES / "fa3" / "FV_2_11_2026_raty.xml")
+    before = _dump(db)
+    hostile = _hostile_files(tmp_path / "in")
+    report = _import(db, *(path for path, _ in hostile.values()))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    by_file = {Path(e.file).stem: e.message for e in report.errors}
+    assert set(by_file) == set(hostile)
+    for name, (_path, expected) in hostile.items():
+        assert expected in by_file[name], (name, by_file[name])
+    assert "tajne" not in str(report.to_json())
+    assert _dump(db) == before
+
+
+def test_file_refused_half_way_leaves_nothing_of_it(db: Database, tmp_path: Path) -> None:
+    """The buyer is valid, the invoice is not: the buyer must not stay behind."""
+    _firm(db)
+    before = _dump(db)
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(
+        (FIXTURES / "fa3" / "FV_1_11_2026.xml")
+        .read_bytes()
+        .replace(b"<Termin>2026-11-16</Termin>", b"<Termin>2026-10-01</Termin>")
+    )
+    report = _import(db, bad)
+    [error] = report.errors
+    assert error.message == "The due date 2026-10-01 is before the issue date 2026-11-02"
+    assert error.line == "/Faktura/Fa/P_2"
+    assert _dump(db) == before
+
+
+def test_dry_run_counts_and_writes_nothing(db: Database) -> None:
+    _firm(db)
+    before = _dump(db)
+    report = _import(db, FIXTURES, dry_run=True)
+    assert (report.created, report.updated, report.unchanged) == (11, 0, 0)
+    assert _dump(db) == before
+
+
+def test_without_the_firms_nip_nothing_is_guessed(db: Database) -> None:
+    report = _import(db, FIXTURES / "fa3" / "FV_1_11_2026.xml")
+    [error] = report.errors
+    assert error.message.startswith("Set the firm's NIP first")

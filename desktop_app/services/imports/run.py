@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 #: called after each file with (files done, files in all)
 Progress = Callable[[int, int], None]
 
+#: files written in one transaction, each in its own savepoint: a refused file is rolled back
+#: alone, and the commit (the expensive part of a small write) is shared
+BATCH_FILES = 200
+
 #: how much of a file a format's sniff sees
 SNIFF_BYTES = 64 * 1024
 
@@ -167,15 +171,31 @@ class _Runner:
     done: int = 0
 
     def run(self, files: Sequence[Path], session: Session | None) -> None:
-        waiting: list[tuple[Path, ParsedFile]] = []
+        waiting: list[ParsedFile] = []
+        if session is not None:
+            self.chunk(files, session, waiting)
+        else:
+            for start in range(0, len(files), BATCH_FILES):
+                with self.db.write() as own:
+                    self.chunk(files[start : start + BATCH_FILES], own, waiting)
+        if waiting:
+            # corrections whose invoice came in a later file of the same run
+            if session is not None:
+                self.chunk_parsed(waiting, session)
+            else:
+                with self.db.write() as own:
+                    self.chunk_parsed(waiting, own)
+
+    def chunk(self, files: Sequence[Path], session: Session, waiting: list[ParsedFile]) -> None:
         for file in files:
             parsed = self.parse(file)
             if parsed is not None and not self.write(parsed, session, defer=True):
-                waiting.append((file, parsed))
+                waiting.append(parsed)
                 continue
             self.step()
-        # corrections whose invoice came in a later file of the same run
-        for _file, parsed in waiting:
+
+    def chunk_parsed(self, waiting: Sequence[ParsedFile], session: Session) -> None:
+        for parsed in waiting:
             self.write(parsed, session, defer=False)
             self.step()
 
@@ -217,15 +237,11 @@ class _Runner:
             )
         return formats.all_formats()[name]
 
-    def write(self, parsed: ParsedFile, session: Session | None, *, defer: bool) -> bool:
+    def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool:
         """False when the file waits for the rest of the run (a correction before its invoice)."""
         try:
-            if session is None:
-                with self.db.write() as own:
-                    counts = upsert(own, parsed, actor=self.actor)
-            else:
-                with session.begin_nested():
-                    counts = upsert(session, parsed, actor=self.actor)
+            with session.begin_nested():
+                counts = upsert(session, parsed, actor=self.actor)
         except MissingOriginalError as exc:
             if defer:
                 return False

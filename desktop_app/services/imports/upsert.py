@@ -8,8 +8,7 @@ place through the services and the ledger ("updated"), so allocations stay right
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,8 +18,6 @@ from sqlalchemy.orm import Session
 from db.models import Contractor as ContractorRow
 from db.models import ContractorEmail, ContractorPhone, Invoice, Payment
 from desktop_app.changes import Change
-from desktop_app.domain.identifiers import normalize_email, normalize_nip, normalize_phone
-from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.domain.text import search_key
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _
@@ -33,6 +30,7 @@ from desktop_app.importers.records import (
     Where,
 )
 from desktop_app.services import activity, contractors, invoices, ledger, payments
+from desktop_app.services.imports import keys
 from desktop_app.services.imports.report import Counts
 
 
@@ -73,119 +71,40 @@ class _Upsert:
         """The contractor the record names, created or updated; a buyer found unchanged is
         part of its invoice, not counted on its own."""
         with _at(where):
-            nip = normalize_nip(record.nip) if record.nip and record.nip.strip() else None
-        tax_id = _compact(record.tax_id)
-        external_id = record.external_id.strip() if record.external_id else None
-        row = self._find(record, nip, tax_id, external_id)
-        emails = _valid(normalize_email, record.emails)
-        phones = _valid(normalize_phone, record.phones)
+            found = keys.buyer_keys(record)
+        row = keys.pick(self.session.scalars(keys.candidates([found])), found)
         if row is None:
             with _at(where):
                 new_id = contractors.create_contractor(
-                    self.session,
-                    contractors.ContractorInput(
-                        name=record.name,
-                        nip=nip,
-                        street=record.street,
-                        postal_code=record.postal_code,
-                        city=record.city,
-                        country=record.country or "PL",
-                        emails=emails,
-                        phones=phones,
-                        terms_days=record.default_terms_days or 14,
-                        tax_id=tax_id,
-                        external_id=external_id,
-                    ),
-                    actor=self.actor,
+                    self.session, keys.new_contractor(record, found), actor=self.actor
                 )
             self.created(Change.CONTRACTORS)
             created = self.session.get(ContractorRow, new_id)
             assert created is not None
             return created
-        if self._update_contractor(row, record, nip, tax_id, external_id, emails, phones, where):
+        change = keys.changes(row, record, found)
+        if change:
+            self._update_contractor(row, change, where)
             self.updated(Change.CONTRACTORS)
         elif standalone:
             self.counts.unchanged += 1
         return row
 
-    def _find(
-        self,
-        record: ContractorRecord,
-        nip: str | None,
-        tax_id: str | None,
-        external_id: str | None,
-    ) -> ContractorRow | None:
-        s = self.session
-        if nip is not None:
-            row = s.scalar(select(ContractorRow).where(ContractorRow.nip == nip))
-            if row is not None:
-                return row
-        if tax_id is not None:
-            row = s.scalar(
-                select(ContractorRow)
-                .where(ContractorRow.tax_id == tax_id)
-                .order_by(ContractorRow.id)
-            )
-            if row is not None:
-                return row
-        if external_id is not None:
-            row = s.scalar(
-                select(ContractorRow)
-                .where(ContractorRow.external_id == external_id)
-                .order_by(ContractorRow.id)
-            )
-            if row is not None:
-                return row
-        # by name only a contractor that has no other key which would tell them apart
-        query = select(ContractorRow).where(ContractorRow.name == record.name.strip())
-        if nip is not None:
-            query = query.where(ContractorRow.nip.is_(None))
-        if tax_id is not None:
-            query = query.where(ContractorRow.tax_id.is_(None))
-        if external_id is not None:
-            query = query.where(ContractorRow.external_id.is_(None))
-        return s.scalar(query.order_by(ContractorRow.id).limit(1))
-
-    def _update_contractor(
-        self,
-        row: ContractorRow,
-        record: ContractorRecord,
-        nip: str | None,
-        tax_id: str | None,
-        external_id: str | None,
-        emails: list[str],
-        phones: list[str],
-        where: Where,
-    ) -> bool:
-        wanted = {
-            "name": record.name.strip() or row.name,
-            "nip": row.nip or nip,
-            "tax_id": row.tax_id or tax_id,
-            "external_id": row.external_id or external_id,
-            "street": record.street or row.street,
-            "postal_code": record.postal_code or row.postal_code,
-            "city": record.city or row.city,
-            "country": (record.country or row.country).upper(),
-        }
-        changed = [k for k, v in wanted.items() if getattr(row, k) != v]
-        new_emails = [e for e in emails if e not in {x.email for x in row.emails}]
-        new_phones = [p for p in phones if p not in {x.phone for x in row.phones}]
-        if not changed and not new_emails and not new_phones:
-            return False
-        if "name" in changed:
-            name = wanted["name"] or row.name
+    def _update_contractor(self, row: ContractorRow, change: keys.Changes, where: Where) -> None:
+        if "name" in change.fields:
+            name = change.fields["name"]
             with _at(where):
                 contractors.validate(contractors.ContractorInput(name=name))
             row.search_name = search_key(name)
-        for key in changed:
-            setattr(row, key, wanted[key])
+        for key, value in change.fields.items():
+            setattr(row, key, value)
         start = len(row.emails)
         row.emails.extend(
-            ContractorEmail(email=e, position=start + i) for i, e in enumerate(new_emails)
+            ContractorEmail(email=e, position=start + i) for i, e in enumerate(change.emails)
         )
         start = len(row.phones)
         row.phones.extend(
-            ContractorPhone(phone=p, position=start + i) for i, p in enumerate(new_phones)
+            ContractorPhone(phone=p, position=start + i) for i, p in enumerate(change.phones)
         )
         activity.record(
             self.session,
@@ -195,7 +114,6 @@ class _Upsert:
             data={"name": row.name},
             actor=self.actor,
         )
-        return True
 
     # --- invoices ----------------------------------------------------------------------------
 
@@ -231,23 +149,8 @@ class _Upsert:
         else:
             self.counts.unchanged += 1
 
-    def _parts(self, record: InvoiceRecord, buyer: ContractorRow) -> list[tuple[dt.date, int]]:
-        if record.instalments:
-            return [
-                (
-                    p.due_date or due_by_default_terms(record.issue_date, buyer.default_terms_days),
-                    p.amount_minor,
-                )
-                for p in record.instalments
-            ]
-        if record.kind == "correction" and record.gross_minor <= 0:
-            return []
-        return [
-            (due_by_default_terms(record.issue_date, buyer.default_terms_days), record.gross_minor)
-        ]
-
     def _create_invoice(self, record: InvoiceRecord, buyer: ContractorRow) -> None:
-        parts = self._parts(record, buyer)
+        parts = keys.instalment_parts(record, buyer.default_terms_days)
         data = invoices.InvoiceInput(
             contractor=buyer.id,
             number=record.number,
@@ -296,13 +199,13 @@ class _Upsert:
     def _restate(self, existing: Invoice, record: InvoiceRecord, buyer: ContractorRow) -> bool:
         current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
         if record.instalments:
-            wanted = sorted(self._parts(record, buyer))
+            wanted = sorted(keys.instalment_parts(record, buyer.default_terms_days))
         elif sum(a for _d, a in current) == record.gross_minor:
             wanted = current  # the file states no terms: the ones on record stand
         elif len(current) == 1:
             wanted = [(current[0][0], record.gross_minor)]
         else:
-            wanted = self._parts(record, buyer)
+            wanted = keys.instalment_parts(record, buyer.default_terms_days)
         dates_same = existing.issue_date == record.issue_date and existing.sale_date == (
             record.sale_date or existing.sale_date
         )
@@ -433,21 +336,3 @@ def upsert(session: Session, parsed: ParsedFile, *, actor: str | None = None) ->
 def _buyer_row(session: Session, invoice: InvoiceRecord) -> ContractorRow | None:
     row = session.scalar(select(Invoice).where(Invoice.number == invoice.number.strip()))
     return row.contractor if row is not None else None
-
-
-def _compact(value: str | None) -> str | None:
-    if value is None:
-        return None
-    compact = "".join(value.split()).upper()
-    return compact or None
-
-
-def _valid(normalize: Callable[[str], str], values: tuple[str, ...]) -> list[str]:
-    """The contacts a source gives that are valid; a wrong one is left out, not fatal."""
-    found: list[str] = []
-    for value in values:
-        try:
-            found.append(normalize(value))
-        except InkasoError:
-            continue
-    return found
