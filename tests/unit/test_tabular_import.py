@@ -340,3 +340,20 @@ def test_rows_of_one_invoice_with_and_without_a_due_date(tmp_path: Path) -> None
     )
     # no due date on any row: the whole amount by the contractor's terms
     assert (second.gross_minor, second.instalments) == (3000, ())
+
+
+def test_a_workbook_is_told_from_text_by_its_first_bytes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "lista.xlsx", XLSX_ROWS)
+    head = path.read_bytes()[:65536]
+    formats = all_formats()
+    assert formats["xlsx"].sniff(head)
+    assert not formats["csv"].sniff(head)
+    assert not formats["xlsx"].sniff((FIXTURES / "fakturownia.csv").read_bytes())
+    # a workbook named .csv is still read as a workbook
+    renamed = tmp_path / "lista.csv"
+    renamed.write_bytes(path.read_bytes())
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        json.dumps({**PRESETS["fakturownia"].to_dict(), "sheet": "Faktury"}), encoding="utf-8"
+    )
+    assert len(parse("csv", renamed, str(mapping)).invoices) == 2
