@@ -2,9 +2,9 @@
 
 Run by hand: ``.venv/bin/python -m tests.perf.fuzz_tabular [examples [FORMAT...]]`` (default
 10,000 per format, all of csv, bank-csv and xlsx; the XLSX round takes the longest, about 50 ms
-a workbook). Every file is parsed with a random preset and previewed; a refusal with a sentence is fine, any other exception fails the
-run and hypothesis prints the smallest input that shows it. tests/unit/test_tabular_fuzz.py
-runs the same check on a small set in every test run.
+a workbook). Every file is parsed with a random preset and previewed; a refusal with a sentence
+is fine, any other exception fails the run and hypothesis prints the smallest input that shows
+it. tests/unit/test_tabular_fuzz.py runs the same check on a small set in every test run.
 """
 
 from __future__ import annotations
