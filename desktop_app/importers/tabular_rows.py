@@ -6,7 +6,6 @@ and stops the file: a file is imported all or nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from desktop_app.domain.identifiers import (
     normalize_phone,
 )
 from desktop_app.domain.money import MAX_AMOUNT_MINOR, normalize_currency
+from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.importers.cell_values import (
@@ -45,7 +45,7 @@ from desktop_app.importers.table_reader import Cell, RawTable, Row, find_header,
 T = TypeVar("T")
 _POSTAL = re.compile(r"^(?P<street>.*?)[,\s]*(?P<postal>\d{2}-\d{3})\s+(?P<city>.+)$")
 _LIST_SPLIT = re.compile(r"[,;\s]+")
-#: longest terms a row may state (ten years, as the contractor's terms)
+#: longest terms a row may state (ten years, as a contractor's: services.contractors)
 _MAX_TERMS_DAYS = 3650
 
 
@@ -68,7 +68,7 @@ def locate(path: Path, table: RawTable, mapping: ColumnMapping) -> Located:
     at = find_header(table.rows, mapping.required())
     if at is None:
         wanted = ", ".join(
-            "/".join(mapping.columns[f][:1][0] for f in group if f in mapping.columns)
+            "/".join(mapping.columns[f][0] for f in group if f in mapping.columns)
             for group in REQUIRED[mapping.kind]
         )
         raise ImportFileError(
@@ -191,7 +191,7 @@ def invoice_row(reader: RowReader, mapping: ColumnMapping, source: str) -> Invoi
         days = reader.get("terms_days", whole_number)
         if days > _MAX_TERMS_DAYS:
             raise reader.error("terms_days", _("terms longer than ten years"))
-        due = issue_date + dt.timedelta(days=days)
+        due = due_by_default_terms(issue_date, days)
     if due is not None and due < issue_date:
         raise reader.error("due_date", _("the due date is before the issue date"))
     instalments = (InstalmentRecord(due, gross),) if due is not None and corrects is None else ()
