@@ -152,6 +152,23 @@ def data_rows(table: RawTable, located: Located) -> tuple[Sequence[Row], Sequenc
     return rows, ()
 
 
+def without_totals(
+    path: Path, body: Sequence[Row], located: Located, key: str
+) -> tuple[Sequence[Row], tuple[str, ...]]:
+    """The table's rows less a totals row at its end ("Razem" under the amounts, without an
+    invoice number or a date in ``key``'s column), with a note saying it was not read."""
+    if not body or RowReader(path, body[-1], located).has(key):
+        return body, ()
+    last = body[-1]
+    column = located.titles.get(key, key)
+    return body[:-1], (
+        _(
+            "{file}: the last row {line} has nothing in column {column}; it was taken for a "
+            "totals row and not read"
+        ).format(file=path.name, line=last.number, column=column),
+    )
+
+
 def left_out_note(path: Path, rest: Sequence[Row]) -> tuple[str, ...]:
     if not rest:
         return ()

@@ -357,3 +357,27 @@ def test_a_workbook_is_told_from_text_by_its_first_bytes(tmp_path: Path) -> None
         json.dumps({**PRESETS["fakturownia"].to_dict(), "sheet": "Faktury"}), encoding="utf-8"
     )
     assert len(parse("csv", renamed, str(mapping)).invoices) == 2
+
+
+def test_a_totals_row_at_the_end_is_left_out_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "suma.csv"
+    path.write_text(
+        "Dokument;Data wystawienia;Kontrahent;Kwota\n"
+        "FS 1;02.11.2026;Ćma S.A.;100,00\n"
+        "FS 2;02.11.2026;Żuk;50,00\n"
+        ";;Razem;150,00\n",
+        encoding="windows-1250",
+    )
+    parsed = parse("csv", path, "subiekt-rozrachunki")
+    assert [i.number for i in parsed.invoices] == ["FS 1", "FS 2"]
+    assert parsed.notes == (
+        "suma.csv: the last row 4 has nothing in column Dokument; it was taken for a totals row "
+        "and not read",
+    )
+    # a row without a number in the middle is an error, not a total
+    path.write_text(
+        "Dokument;Data wystawienia;Kontrahent;Kwota\n;02.11.2026;Ćma;1,00\nFS 2;02.11.2026;Żuk;5,00\n",
+        encoding="windows-1250",
+    )
+    with pytest.raises(ImportFileError, match="row 2, column Dokument: the cell is empty"):
+        parse("csv", path, "subiekt-rozrachunki")
