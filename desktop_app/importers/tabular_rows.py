@@ -6,6 +6,8 @@ and stops the file: a file is imported all or nothing.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -38,6 +40,7 @@ from desktop_app.importers.records import (
     ImportFileError,
     InstalmentRecord,
     InvoiceRecord,
+    PaymentRecord,
     Where,
 )
 from desktop_app.importers.table_reader import Cell, RawTable, Row, find_header, header_key
@@ -212,6 +215,7 @@ def invoice_row(reader: RowReader, mapping: ColumnMapping, source: str) -> Invoi
     if due is not None and due < issue_date:
         raise reader.error("due_date", _("the due date is before the issue date"))
     instalments = (InstalmentRecord(due, gross),) if due is not None and corrects is None else ()
+    paid = _paid(reader, mapping, number, issue_date, currency, gross) if corrects is None else ()
     return InvoiceRecord(
         where=reader.where,
         source=source,
@@ -223,6 +227,50 @@ def invoice_row(reader: RowReader, mapping: ColumnMapping, source: str) -> Invoi
         instalments=instalments,
         kind="correction" if corrects is not None else "invoice",
         corrects=corrects,
+        paid=paid,
+    )
+
+
+def _paid(
+    reader: RowReader,
+    mapping: ColumnMapping,
+    number: str,
+    issue_date: dt.date,
+    currency: str,
+    gross: int,
+) -> tuple[PaymentRecord, ...]:
+    """What the export says is paid ("Zapłacono"), or gross less what is still to pay
+    ("Pozostało"), as one payment of the invoice.
+
+    Its key is the invoice's number, so the next export's figure replaces it (a further payment
+    raises it) instead of adding to it. The date is the last payment's when the export has one,
+    else the issue date: the export does not say when, the amount still open is what reminders
+    need, and a fixed date keeps a second import of the same file unchanged.
+    """
+
+    def money(cell: Cell) -> int:
+        return amount_value(cell, currency, decimal=mapping.decimal)
+
+    if reader.has("paid"):
+        amount, field = reader.get("paid", money), "paid"
+    elif reader.has("remaining"):
+        amount, field = gross - reader.get("remaining", money), "remaining"
+    else:
+        return ()
+    if not 0 <= amount <= gross:
+        raise reader.error(field, _("the amount paid must be between 0 and the gross amount"))
+    if amount == 0:
+        return ()
+    day = reader.optional("paid_date", lambda c: date_value(c, style=mapping.date_style))
+    return (
+        PaymentRecord(
+            where=reader.where,
+            date=day or issue_date,
+            amount_minor=amount,
+            currency=currency,
+            invoice_number=number,
+            source_ref=f"paid:{number}",
+        ),
     )
 
 
@@ -342,8 +390,22 @@ def merge_invoices(path: Path, rows: Sequence[InvoiceRecord]) -> tuple[InvoiceRe
             instalments=instalments,
             kind=first.kind,
             corrects=first.corrects,
+            paid=_paid_together(first.paid + record.paid),
         )
     return tuple(merged.values())
+
+
+def _paid_together(paid: tuple[PaymentRecord, ...]) -> tuple[PaymentRecord, ...]:
+    """The paid parts of one invoice's rows as one payment, dated by its latest part."""
+    if len(paid) < 2:
+        return paid
+    return (
+        dataclasses.replace(
+            paid[0],
+            amount_minor=sum(p.amount_minor for p in paid),
+            date=max(p.date for p in paid),
+        ),
+    )
 
 
 def _or_whole(record: InvoiceRecord) -> tuple[InstalmentRecord, ...]:

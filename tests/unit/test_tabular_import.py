@@ -53,6 +53,16 @@ def test_subiekt_receivables_in_windows_1250() -> None:
         dt.date(2026, 11, 2),
     )
     assert first.instalments == (InstalmentRecord(dt.date(2026, 11, 16), 123456),)
+    # "Pozostało" 234,56 of 1 234,56: 1 000,00 is paid, dated on the issue date, keyed by number
+    (paid,) = first.paid
+    assert (paid.amount_minor, paid.date, paid.invoice_number, paid.source_ref) == (
+        100000,
+        dt.date(2026, 11, 2),
+        "FS 101/11/2026",
+        "paid:FS 101/11/2026",
+    )
+    assert second.paid == () and instalments.paid == ()
+    assert [p.amount_minor for p in in_euro.paid] == [9999]
     assert second.buyer.name == "Łódzka Spółdzielnia Ślusarzy"
     # two rows of one document are its two instalments
     assert instalments.gross_minor == 400000
@@ -89,6 +99,8 @@ def test_fakturownia_with_a_correction_and_contacts() -> None:
     assert invoice.buyer.phones == ("+48501234567",)
     assert invoice.instalments == (InstalmentRecord(dt.date(2026, 12, 14), 492000),)
     assert other.buyer.emails == ("bor@example.pl", "ksiegowosc@example.pl")
+    assert invoice.paid == ()
+    assert [(p.amount_minor, p.date) for p in other.paid] == [(10000, dt.date(2026, 12, 1))]
     assert (correction.kind, correction.corrects, correction.gross_minor) == (
         "correction",
         "FV 1/11/2026",
@@ -381,3 +393,13 @@ def test_a_totals_row_at_the_end_is_left_out_and_said(tmp_path: Path) -> None:
     )
     with pytest.raises(ImportFileError, match="row 2, column Dokument: the cell is empty"):
         parse("csv", path, "subiekt-rozrachunki")
+
+
+def test_paid_more_than_the_gross_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "zaplacono.csv"
+    path.write_text(
+        "Numer;Data wystawienia;Nabywca;Wartość brutto;Zapłacono\nFV 1;2026-11-30;Ćma;10,00;12,00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError, match="column Zapłacono: the amount paid must be"):
+        parse("csv", path, "fakturownia")
