@@ -196,3 +196,40 @@ def test_preview_without_a_mapping_shows_the_raw_table(cli: Cli, with_firm: Data
     assert (look["encoding"], look["delimiter"]) == ("windows-1251", ";")
     assert look["columns"][0] == "Номер"
     assert look["rows"][0]["cells"][3] == "ООО «Ромашка»"
+
+
+def test_encoding_chosen_on_the_command_line(cli: Cli, with_firm: Database) -> None:
+    path = FIXTURES / "subiekt_rozrachunki_cp1250.csv"
+    wrong = cli(
+        "import",
+        "csv",
+        str(path),
+        "--mapping",
+        "subiekt-rozrachunki",
+        "--encoding",
+        "utf-8",
+        "--json",
+        "--today",
+        TODAY,
+    )
+    assert wrong.code == 3
+    (error,) = wrong.json()["errors"]
+    assert error["message"] == (
+        "subiekt_rozrachunki_cp1250.csv: the file is not written in the utf-8 encoding"
+    )
+    assert _counts(with_firm) == (0, 0)
+    right = cli(
+        "import",
+        "csv",
+        str(path),
+        "--mapping",
+        "subiekt-rozrachunki",
+        "--encoding",
+        "cp1250",
+        "--json",
+        "--today",
+        TODAY,
+    )
+    assert (right.code, right.json()["errors"]) == (0, [])
+    unknown = cli("import", "csv", str(path), "--mapping", "fakturownia", "--encoding", "latin-9")
+    assert unknown.code == 3 and "Unknown encoding latin-9" in unknown.err + unknown.out
