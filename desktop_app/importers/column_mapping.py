@@ -43,6 +43,9 @@ INVOICE_FIELDS: dict[str, str] = {
     "email": N_("e-mail"),
     "phone": N_("phone"),
     "corrects": N_("corrected invoice's number"),
+    "paid": N_("amount paid so far"),
+    "remaining": N_("amount still to pay"),
+    "paid_date": N_("date of the last payment"),
 }
 #: the fields of a bank statement row
 BANK_FIELDS: dict[str, str] = {

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop_app.i18n import _
 from desktop_app.importers.records import ImportFileError, Where
@@ -173,13 +174,13 @@ def _csv_rows(path: Path, lines: Iterable[str], sep: str, max_rows: int | None) 
 
 def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = None) -> RawTable:
     """The rows of the first (or the named) sheet of a workbook, values as Excel computed them."""
-    import openpyxl  # a few hundred milliseconds to import: only when a workbook is read
-
     where = Where(str(path))
     check_regular_file(path)
     _check_unpacked_size(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with path.open("rb") as stream:
+            # a file object, not the path: openpyxl refuses a workbook by its name's suffix
+            return RawTable(_sheet_rows(path, stream, sheet, max_rows))
     except OSError as exc:
         raise ImportFileError(
             _("{file}: the file cannot be read ({problem})").format(
@@ -187,6 +188,15 @@ def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = No
             ),
             where,
         ) from exc
+
+
+def _sheet_rows(
+    path: Path, stream: BinaryIO, sheet: str | None, max_rows: int | None
+) -> tuple[Row, ...]:
+    import openpyxl  # a few hundred milliseconds to import: only when a workbook is read
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors alike
         raise _not_a_workbook(path) from exc
     try:
@@ -195,7 +205,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = No
                 _("{file}: there is no sheet named {sheet} (the workbook has: {sheets})").format(
                     file=path.name, sheet=sheet, sheets=", ".join(workbook.sheetnames)
                 ),
-                where,
+                Where(str(path)),
                 field="sheet",
             )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
@@ -217,7 +227,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None, max_rows: int | None = No
         raise _not_a_workbook(path) from exc
     finally:
         workbook.close()
-    return RawTable(tuple(rows))
+    return tuple(rows)
 
 
 def _check_unpacked_size(path: Path) -> None:

@@ -43,6 +43,7 @@ from desktop_app.importers.tabular_rows import (
     left_out_note,
     locate,
     merge_invoices,
+    without_totals,
 )
 
 TableKind = Literal["csv", "xlsx"]
@@ -119,12 +120,13 @@ def parse_invoices(
     table = read_table(path, table_kind(path), mapping, encoding=encoding)
     located = locate(path, table, mapping)
     body, rest = data_rows(table, located)
+    body, totals = without_totals(path, body, located, "number")
     rows = [invoice_row(RowReader(path, row, located), mapping, source) for row in body]
     return ParsedFile(
         path=str(path),
         format=source,
         invoices=merge_invoices(path, rows),
-        notes=left_out_note(path, rest),
+        notes=totals + left_out_note(path, rest),
     )
 
 
@@ -136,6 +138,7 @@ def parse_bank_lines(
     lines: list[BankLine] = []
     debits = 0
     body, rest = data_rows(table, located)
+    body, totals = without_totals(path, body, located, "date")
     ours = account_above(table, located)
     for row in body:
         line = bank_row(RowReader(path, row, located), mapping, ours)
@@ -143,16 +146,20 @@ def parse_bank_lines(
             debits += 1
         else:
             lines.append(line)
-    notes = left_out_note(path, rest) + (
-        (
-            ngettext(
-                "{count} debit or zero line ignored",
-                "{count} debit or zero lines ignored",
-                debits,
-            ).format(count=debits),
+    notes = (
+        totals
+        + left_out_note(path, rest)
+        + (
+            (
+                ngettext(
+                    "{count} debit or zero line ignored",
+                    "{count} debit or zero lines ignored",
+                    debits,
+                ).format(count=debits),
+            )
+            if debits
+            else ()
         )
-        if debits
-        else ()
     )
     return ParsedFile(path=str(path), format="bank-csv", bank_lines=tuple(lines), notes=notes)
 

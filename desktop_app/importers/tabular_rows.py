@@ -6,6 +6,7 @@ and stops the file: a file is imported all or nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -21,6 +22,7 @@ from desktop_app.domain.identifiers import (
     normalize_phone,
 )
 from desktop_app.domain.money import MAX_AMOUNT_MINOR, normalize_currency
+from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.importers.cell_values import (
@@ -38,6 +40,7 @@ from desktop_app.importers.records import (
     ImportFileError,
     InstalmentRecord,
     InvoiceRecord,
+    PaymentRecord,
     Where,
 )
 from desktop_app.importers.table_reader import Cell, RawTable, Row, find_header, header_key
@@ -45,7 +48,7 @@ from desktop_app.importers.table_reader import Cell, RawTable, Row, find_header,
 T = TypeVar("T")
 _POSTAL = re.compile(r"^(?P<street>.*?)[,\s]*(?P<postal>\d{2}-\d{3})\s+(?P<city>.+)$")
 _LIST_SPLIT = re.compile(r"[,;\s]+")
-#: longest terms a row may state (ten years, as the contractor's terms)
+#: longest terms a row may state (ten years, as a contractor's: services.contractors)
 _MAX_TERMS_DAYS = 3650
 
 
@@ -68,7 +71,7 @@ def locate(path: Path, table: RawTable, mapping: ColumnMapping) -> Located:
     at = find_header(table.rows, mapping.required())
     if at is None:
         wanted = ", ".join(
-            "/".join(mapping.columns[f][:1][0] for f in group if f in mapping.columns)
+            "/".join(mapping.columns[f][0] for f in group if f in mapping.columns)
             for group in REQUIRED[mapping.kind]
         )
         raise ImportFileError(
@@ -152,6 +155,23 @@ def data_rows(table: RawTable, located: Located) -> tuple[Sequence[Row], Sequenc
     return rows, ()
 
 
+def without_totals(
+    path: Path, body: Sequence[Row], located: Located, key: str
+) -> tuple[Sequence[Row], tuple[str, ...]]:
+    """The table's rows less a totals row at its end ("Razem" under the amounts, without an
+    invoice number or a date in ``key``'s column), with a note saying it was not read."""
+    if not body or RowReader(path, body[-1], located).has(key):
+        return body, ()
+    last = body[-1]
+    column = located.titles.get(key, key)
+    return body[:-1], (
+        _(
+            "{file}: the last row {line} has nothing in column {column}; it was taken for a "
+            "totals row and not read"
+        ).format(file=path.name, line=last.number, column=column),
+    )
+
+
 def left_out_note(path: Path, rest: Sequence[Row]) -> tuple[str, ...]:
     if not rest:
         return ()
@@ -191,10 +211,11 @@ def invoice_row(reader: RowReader, mapping: ColumnMapping, source: str) -> Invoi
         days = reader.get("terms_days", whole_number)
         if days > _MAX_TERMS_DAYS:
             raise reader.error("terms_days", _("terms longer than ten years"))
-        due = issue_date + dt.timedelta(days=days)
+        due = due_by_default_terms(issue_date, days)
     if due is not None and due < issue_date:
         raise reader.error("due_date", _("the due date is before the issue date"))
     instalments = (InstalmentRecord(due, gross),) if due is not None and corrects is None else ()
+    paid = _paid(reader, mapping, number, issue_date, currency, gross) if corrects is None else ()
     return InvoiceRecord(
         where=reader.where,
         source=source,
@@ -206,6 +227,50 @@ def invoice_row(reader: RowReader, mapping: ColumnMapping, source: str) -> Invoi
         instalments=instalments,
         kind="correction" if corrects is not None else "invoice",
         corrects=corrects,
+        paid=paid,
+    )
+
+
+def _paid(
+    reader: RowReader,
+    mapping: ColumnMapping,
+    number: str,
+    issue_date: dt.date,
+    currency: str,
+    gross: int,
+) -> tuple[PaymentRecord, ...]:
+    """What the export says is paid ("Zapłacono"), or gross less what is still to pay
+    ("Pozostało"), as one payment of the invoice.
+
+    Its key is the invoice's number, so the next export's figure replaces it (a further payment
+    raises it) instead of adding to it. The date is the last payment's when the export has one,
+    else the issue date: the export does not say when, the amount still open is what reminders
+    need, and a fixed date keeps a second import of the same file unchanged.
+    """
+
+    def money(cell: Cell) -> int:
+        return amount_value(cell, currency, decimal=mapping.decimal)
+
+    if reader.has("paid"):
+        amount, field = reader.get("paid", money), "paid"
+    elif reader.has("remaining"):
+        amount, field = gross - reader.get("remaining", money), "remaining"
+    else:
+        return ()
+    if not 0 <= amount <= gross:
+        raise reader.error(field, _("the amount paid must be between 0 and the gross amount"))
+    if amount == 0:
+        return ()
+    day = reader.optional("paid_date", lambda c: date_value(c, style=mapping.date_style))
+    return (
+        PaymentRecord(
+            where=reader.where,
+            date=day or issue_date,
+            amount_minor=amount,
+            currency=currency,
+            invoice_number=number,
+            source_ref=f"paid:{number}",
+        ),
     )
 
 
@@ -325,8 +390,22 @@ def merge_invoices(path: Path, rows: Sequence[InvoiceRecord]) -> tuple[InvoiceRe
             instalments=instalments,
             kind=first.kind,
             corrects=first.corrects,
+            paid=_paid_together(first.paid + record.paid),
         )
     return tuple(merged.values())
+
+
+def _paid_together(paid: tuple[PaymentRecord, ...]) -> tuple[PaymentRecord, ...]:
+    """The paid parts of one invoice's rows as one payment, dated by its latest part."""
+    if len(paid) < 2:
+        return paid
+    return (
+        dataclasses.replace(
+            paid[0],
+            amount_minor=sum(p.amount_minor for p in paid),
+            date=max(p.date for p in paid),
+        ),
+    )
 
 
 def _or_whole(record: InvoiceRecord) -> tuple[InstalmentRecord, ...]:

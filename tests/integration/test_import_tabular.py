@@ -58,11 +58,12 @@ def _counts(db: Database) -> tuple[int, int]:
             "subiekt_rozrachunki_cp1250.csv",
             "subiekt-rozrachunki",
             3,
+            # "Pozostało" says what is still to pay: FS 104 is paid, FS 101 partly
             {
-                "FS 101/11/2026": 123456,
+                "FS 101/11/2026": 23456,
                 "FS 102/11/2026": 1250000,
                 "FS 103/11/2026": 400000,
-                "FS 104/11/2026": 9999,
+                "FS 104/11/2026": 0,
             },
         ),
         (
@@ -76,7 +77,7 @@ def _counts(db: Database) -> tuple[int, int]:
             "fakturownia.csv",
             "fakturownia",
             2,
-            {"FV 1/11/2026": 492000 - 49200, "FV 2/11/2026": 61500, "KOR 1/11/2026": 0},
+            {"FV 1/11/2026": 492000 - 49200, "FV 2/11/2026": 51500, "KOR 1/11/2026": 0},
         ),
         (
             "russian_cp1251.csv",
@@ -100,7 +101,8 @@ def test_each_preset_imports_exactly_and_twice_changes_nothing(
     assert _open_by_number(with_firm) == open_amounts
     code, again = _import(cli, "csv", FIXTURES / name, mapping)
     assert (code, again["created"], again["updated"]) == (0, 0, 0)
-    assert again["unchanged"] == _counts(with_firm)[1] == len(open_amounts)
+    # every invoice and stated payment again, unchanged
+    assert again["unchanged"] == first["created"] - contractors
     assert _open_by_number(with_firm) == open_amounts
 
 
@@ -194,3 +196,40 @@ def test_preview_without_a_mapping_shows_the_raw_table(cli: Cli, with_firm: Data
     assert (look["encoding"], look["delimiter"]) == ("windows-1251", ";")
     assert look["columns"][0] == "Номер"
     assert look["rows"][0]["cells"][3] == "ООО «Ромашка»"
+
+
+def test_encoding_chosen_on_the_command_line(cli: Cli, with_firm: Database) -> None:
+    path = FIXTURES / "subiekt_rozrachunki_cp1250.csv"
+    wrong = cli(
+        "import",
+        "csv",
+        str(path),
+        "--mapping",
+        "subiekt-rozrachunki",
+        "--encoding",
+        "utf-8",
+        "--json",
+        "--today",
+        TODAY,
+    )
+    assert wrong.code == 3
+    (error,) = wrong.json()["errors"]
+    assert error["message"] == (
+        "subiekt_rozrachunki_cp1250.csv: the file is not written in the utf-8 encoding"
+    )
+    assert _counts(with_firm) == (0, 0)
+    right = cli(
+        "import",
+        "csv",
+        str(path),
+        "--mapping",
+        "subiekt-rozrachunki",
+        "--encoding",
+        "cp1250",
+        "--json",
+        "--today",
+        TODAY,
+    )
+    assert (right.code, right.json()["errors"]) == (0, [])
+    unknown = cli("import", "csv", str(path), "--mapping", "fakturownia", "--encoding", "latin-9")
+    assert unknown.code == 3 and "Unknown encoding latin-9" in unknown.err + unknown.out

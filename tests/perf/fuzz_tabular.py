@@ -1,10 +1,10 @@
 """10,000 generated files per format through the CSV, bank CSV and XLSX readers.
 
-Run by hand: ``.venv/bin/python -m tests.perf.fuzz_tabular [examples]`` (default 10,000 per
-format; the XLSX round takes the longest, about 20 ms a workbook). Every file is parsed with a
-random preset and previewed; a refusal with a sentence is fine, any other exception fails the
-run and hypothesis prints the smallest input that shows it. tests/unit/test_tabular_fuzz.py
-runs the same check on a small set in every test run.
+Run by hand: ``.venv/bin/python -m tests.perf.fuzz_tabular [examples [FORMAT...]]`` (default
+10,000 per format, all of csv, bank-csv and xlsx; the XLSX round takes the longest, about 50 ms
+a workbook). Every file is parsed with a random preset and previewed; a refusal with a sentence
+is fine, any other exception fails the run and hypothesis prints the smallest input that shows
+it. tests/unit/test_tabular_fuzz.py runs the same check on a small set in every test run.
 """
 
 from __future__ import annotations
@@ -36,13 +36,15 @@ def fuzz_one(fmt: str, files: st.SearchStrategy[bytes], suffix: str, examples: i
     return count
 
 
-def run(examples: int) -> None:
+def run(examples: int, only: tuple[str, ...] = ()) -> None:
     rounds: list[tuple[str, st.SearchStrategy[bytes], str]] = [
         ("csv", csv_bytes(), ".csv"),
         ("bank-csv", csv_bytes(), ".csv"),
         ("xlsx", xlsx_bytes(), ".xlsx"),
     ]
     for fmt, files, suffix in rounds:
+        if only and fmt not in only:
+            continue
         started = time.perf_counter()
         count = fuzz_one(fmt, files, suffix, examples)
         print(
@@ -51,4 +53,4 @@ def run(examples: int) -> None:
 
 
 if __name__ == "__main__":
-    run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000, tuple(sys.argv[2:]))

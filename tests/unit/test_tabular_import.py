@@ -53,6 +53,16 @@ def test_subiekt_receivables_in_windows_1250() -> None:
         dt.date(2026, 11, 2),
     )
     assert first.instalments == (InstalmentRecord(dt.date(2026, 11, 16), 123456),)
+    # "Pozostało" 234,56 of 1 234,56: 1 000,00 is paid, dated on the issue date, keyed by number
+    (paid,) = first.paid
+    assert (paid.amount_minor, paid.date, paid.invoice_number, paid.source_ref) == (
+        100000,
+        dt.date(2026, 11, 2),
+        "FS 101/11/2026",
+        "paid:FS 101/11/2026",
+    )
+    assert second.paid == () and instalments.paid == ()
+    assert [p.amount_minor for p in in_euro.paid] == [9999]
     assert second.buyer.name == "Łódzka Spółdzielnia Ślusarzy"
     # two rows of one document are its two instalments
     assert instalments.gross_minor == 400000
@@ -89,6 +99,8 @@ def test_fakturownia_with_a_correction_and_contacts() -> None:
     assert invoice.buyer.phones == ("+48501234567",)
     assert invoice.instalments == (InstalmentRecord(dt.date(2026, 12, 14), 492000),)
     assert other.buyer.emails == ("bor@example.pl", "ksiegowosc@example.pl")
+    assert invoice.paid == ()
+    assert [(p.amount_minor, p.date) for p in other.paid] == [(10000, dt.date(2026, 12, 1))]
     assert (correction.kind, correction.corrects, correction.gross_minor) == (
         "correction",
         "FV 1/11/2026",
@@ -340,3 +352,54 @@ def test_rows_of_one_invoice_with_and_without_a_due_date(tmp_path: Path) -> None
     )
     # no due date on any row: the whole amount by the contractor's terms
     assert (second.gross_minor, second.instalments) == (3000, ())
+
+
+def test_a_workbook_is_told_from_text_by_its_first_bytes(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "lista.xlsx", XLSX_ROWS)
+    head = path.read_bytes()[:65536]
+    formats = all_formats()
+    assert formats["xlsx"].sniff(head)
+    assert not formats["csv"].sniff(head)
+    assert not formats["xlsx"].sniff((FIXTURES / "fakturownia.csv").read_bytes())
+    # a workbook named .csv is still read as a workbook
+    renamed = tmp_path / "lista.csv"
+    renamed.write_bytes(path.read_bytes())
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        json.dumps({**PRESETS["fakturownia"].to_dict(), "sheet": "Faktury"}), encoding="utf-8"
+    )
+    assert len(parse("csv", renamed, str(mapping)).invoices) == 2
+
+
+def test_a_totals_row_at_the_end_is_left_out_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "suma.csv"
+    path.write_text(
+        "Dokument;Data wystawienia;Kontrahent;Kwota\n"
+        "FS 1;02.11.2026;Ćma S.A.;100,00\n"
+        "FS 2;02.11.2026;Żuk;50,00\n"
+        ";;Razem;150,00\n",
+        encoding="windows-1250",
+    )
+    parsed = parse("csv", path, "subiekt-rozrachunki")
+    assert [i.number for i in parsed.invoices] == ["FS 1", "FS 2"]
+    assert parsed.notes == (
+        "suma.csv: the last row 4 has nothing in column Dokument; it was taken for a totals row "
+        "and not read",
+    )
+    # a row without a number in the middle is an error, not a total
+    path.write_text(
+        "Dokument;Data wystawienia;Kontrahent;Kwota\n;02.11.2026;Ćma;1,00\nFS 2;02.11.2026;Żuk;5,00\n",
+        encoding="windows-1250",
+    )
+    with pytest.raises(ImportFileError, match="row 2, column Dokument: the cell is empty"):
+        parse("csv", path, "subiekt-rozrachunki")
+
+
+def test_paid_more_than_the_gross_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "zaplacono.csv"
+    path.write_text(
+        "Numer;Data wystawienia;Nabywca;Wartość brutto;Zapłacono\nFV 1;2026-11-30;Ćma;10,00;12,00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError, match="column Zapłacono: the amount paid must be"):
+        parse("csv", path, "fakturownia")
