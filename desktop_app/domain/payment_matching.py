@@ -94,10 +94,12 @@ def _joined(left: str, sep: str, right: str) -> bool:
     return len(core) == 1 and core in _JOINERS
 
 
-def numbers_in(title: str | None) -> list[NumberFound]:
+# an import reads each title three times (look-up, candidates, decision): a statement's worth
+@functools.lru_cache(maxsize=16_384)
+def numbers_in(title: str | None) -> tuple[NumberFound, ...]:
     """The invoice numbers a title may name, in title order (see the module's rules)."""
     if not title:
-        return []
+        return ()
     tokens, folded = _split(title)
     runs: list[list[tuple[str, int, int]]] = []
     for token in tokens:
@@ -128,7 +130,7 @@ def numbers_in(title: str | None) -> list[NumberFound]:
                 keys.append(key)
         if keys:
             found.append(NumberFound(tuple(keys), title[run[0][1] : run[-1][2]]))
-    return found
+    return tuple(found)
 
 
 # --- NIP ------------------------------------------------------------------------------------
@@ -138,16 +140,17 @@ _NIP = re.compile(
 )
 
 
-def nips_in(title: str | None) -> list[str]:
+@functools.lru_cache(maxsize=16_384)
+def nips_in(title: str | None) -> tuple[str, ...]:
     """Valid NIPs written in a title ("NIP 525-000-10-09", "PL5250001009"), in title order."""
     if not title:
-        return []
+        return ()
     found: list[str] = []
     for match in _NIP.finditer(title.upper()):
         digits = re.sub(r"[- ]", "", match.group(1))
         if len(digits) == 10 and stdnum_nip.is_valid(digits) and digits not in found:
             found.append(digits)
-    return found
+    return tuple(found)
 
 
 # --- the decision ---------------------------------------------------------------------------

@@ -58,6 +58,13 @@ def parse(data: bytes, where: Where) -> ET.Element:
             _("The file is not well-formed XML: {error}").format(error=expat.ErrorString(exc.code)),
             Where(where.file, exc.lineno),
         ) from exc
+    except (LookupError, ValueError) as exc:  # an encoding Python does not know, or cannot use
+        raise ImportFileError(
+            _("The file's XML declaration names an encoding that cannot be read: {error}").format(
+                error=exc
+            ),
+            Where(where.file, 1),
+        ) from exc
     except (AssertionError, IndexError) as exc:  # TreeBuilder on an empty document
         raise ImportFileError(
             _("The file is not well-formed XML: {error}").format(error=exc), where

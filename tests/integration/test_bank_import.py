@@ -13,7 +13,7 @@ from db.uow import Database
 from desktop_app.importers.records import ImportFileError
 from desktop_app.services import bank, views
 from tests.conftest import Cli
-from tests.helpers import D, contractor, invoice
+from tests.helpers import D, assert_ledger_consistent, contractor, invoice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
 TODAY = D(2026, 12, 1)
@@ -57,6 +57,7 @@ def test_the_two_invoice_title_pays_both_and_the_second_import_changes_nothing(
         assert first.counts == bank.BankImportCounts(2, 0, 1, 1)
     assert len(first.skipped) == 1
     assert _open(db, lodz) == {"FV 12/11/2026": 0, "FV 13/11/2026": 0}
+    assert_ledger_consistent(db)
     rows = _rows(db)
     again = bank.import_statement(db, FIXTURES / name, today=TODAY, actor="test")
     assert again.counts == bank.BankImportCounts(0, first.counts.created, 0, 0)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from db.models import Activity, Payment
 from db.uow import Database
-from desktop_app.importers.records import BankLine, Where
+from desktop_app.importers.records import BankLine, ImportFileError, Where
 from desktop_app.services import bank, views
 from desktop_app.services.aging_report import aging_report
 from tests.helpers import D, assert_ledger_consistent, contractor, invoice, pay
@@ -166,4 +167,48 @@ def test_an_invoice_added_after_its_payment_is_suggested(db: Database) -> None:
         (waiting,) = bank.unmatched_payments(session)
     assert waiting.status == "matchable"
     assert waiting.suggestions[0].invoice_number == "FV 9/11/2026"
+    with db.write() as session:
+        assert bank.match_waiting(session, actor="test") == 1
+    assert _open(db, cid) == {"FV 9/11/2026": 0}
+    with db.read() as session:
+        assert bank.unmatched_payments(session) == []
     pay(db, cid, D(2026, 11, 30), 1)  # the ledger's other paths still work beside bank rows
+    assert_ledger_consistent(db)
+
+
+def test_undoing_a_manual_match_of_credit_restores_the_automatic_state(db: Database) -> None:
+    cid = contractor(db, "Delta")
+    invoice(db, cid, "FV 3/11/2026", D(2026, 11, 3), (D(2026, 11, 17), 10_000))
+    other = invoice(db, cid, "FV 4/11/2026", D(2026, 11, 4), (D(2026, 11, 18), 10_000))
+    assert record(db, line(15_000, "FV 3/11/2026", reference="P")).matched == 1
+    before = aging_report(db, D(2026, 11, 30))
+    with db.read() as session:
+        payment_id = session.scalar(select(Payment.id))
+        assert payment_id is not None
+    with db.write() as session:
+        (manual,) = bank.match(session, payment_id, other, actor="anna")
+    assert _open(db, cid) == {"FV 3/11/2026": 0, "FV 4/11/2026": 5_000}
+    with db.write() as session:
+        bank.unmatch(session, manual, actor="anna")
+    # the automatic match stands, the credit is credit again, nothing waits for a person
+    assert _open(db, cid) == {"FV 3/11/2026": 0, "FV 4/11/2026": 10_000}
+    assert views.contractor_card(db, cid, TODAY).balance("PLN").credit_minor == 5_000
+    assert aging_report(db, D(2026, 11, 30)) == before
+    with db.read() as session:
+        assert bank.unmatched_payments(session) == []
+    # undoing the automatic match too: the payment is nobody's again
+    with db.read() as session:
+        auto = bank.match_reasons(session, payment_id)[0].allocations[0].allocation_id
+    with db.write() as session:
+        bank.unmatch(session, auto)
+    with db.read() as session:
+        assert [w.id for w in bank.unmatched_payments(session)] == [payment_id]
+    assert _open(db, cid) == {"FV 3/11/2026": 10_000, "FV 4/11/2026": 10_000}
+    assert_ledger_consistent(db)
+
+
+def test_a_line_of_nothing_is_refused_and_nothing_is_recorded(db: Database) -> None:
+    with pytest.raises(ImportFileError, match="more than zero"):
+        record(db, line(5_000, "ok", reference="A"), line(0, "zero", reference="B"))
+    with db.read() as session:
+        assert session.scalars(select(Payment)).all() == []

@@ -1,6 +1,6 @@
 """Bank statement fuzzing, run by hand (CI runs a smaller set in tests/unit):
 
-    .venv/bin/python -m tests.perf.fuzz_bank [N]
+    .venv/bin/python -m tests.perf.fuzz_bank [N] [mt940|camt053]
 
 N generated inputs per format (default 10,000): random bytes, MT940 built from random fields
 around the real grammar, and the fixtures cut, spliced and re-encoded. Each must give bank lines
@@ -102,7 +102,10 @@ def main() -> None:
     def fuzz_camt053(data: bytes) -> None:
         _check(camt053.parse, folder / "f.xml", data)
 
+    only = sys.argv[2] if len(sys.argv) > 2 else None
     for name, test in (("mt940", fuzz_mt940), ("camt053", fuzz_camt053)):
+        if only and name != only:
+            continue
         started = time.perf_counter()
         test()
         print(f"{name}: {count:,} inputs, no crash, {time.perf_counter() - started:.1f} s")

@@ -116,6 +116,9 @@ EXTERNAL = b"""<?xml version="1.0"?>
         (b"<Document><BkToCstmrStmt><Stmt>", "not well-formed"),
         (b"", "not well-formed"),
         (b"<Document><Other/></Document>", "not a camt.053"),
+        # found by tests/perf/fuzz_bank.py: a LookupError escaped
+        (b'<?xml version="1.0" encoding="AUTF-8"?><Document/>', "encoding"),
+        (b'<?xml version="1.0" encoding="utf-32"?><Document/>', "encoding"),
     ],
 )
 def test_hostile_or_broken_xml_is_refused_with_a_sentence(

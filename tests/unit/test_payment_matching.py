@@ -73,11 +73,11 @@ def test_lone_numbers_are_amounts_or_years_unless_named_as_invoices() -> None:
 
 
 def test_nips_written_the_usual_ways() -> None:
-    assert nips_in("NIP: 526-025-02-74") == ["5260250274"]
-    assert nips_in("PL5260250274 za FV 1/2") == ["5260250274"]
-    assert nips_in("526 02 50 274") == ["5260250274"]
-    assert nips_in("5260250275") == []  # a bad check digit
-    assert nips_in("12345678901234567890123456") == []  # an account number is no NIP
+    assert nips_in("NIP: 526-025-02-74") == ("5260250274",)
+    assert nips_in("PL5260250274 za FV 1/2") == ("5260250274",)
+    assert nips_in("526 02 50 274") == ("5260250274",)
+    assert nips_in("5260250275") == ()  # a bad check digit
+    assert nips_in("12345678901234567890123456") == ()  # an account number is no NIP
 
 
 def _invoice(invoice_id: int, number: str, contractor: int, *amounts: int) -> OpenInvoice:

@@ -13,6 +13,7 @@ from desktop_app.services.bank.ingest import (
     bank_format,
     import_statement,
     match_payments,
+    match_waiting,
     natural_key,
     record_bank_lines,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "match_by_reference",
     "match_payments",
     "match_reasons",
+    "match_waiting",
     "natural_key",
     "record_bank_lines",
     "unmatch",

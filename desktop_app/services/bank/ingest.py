@@ -10,24 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Payment
+from db.models import Payment, utcnow
 from db.uow import Database
 from desktop_app.domain.money import check_amount, normalize_currency
-from desktop_app.domain.payment_matching import Match, decide
+from desktop_app.domain.payment_matching import IncomingPayment, Match, decide
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.importers.formats import Format, ParseOptions, all_formats
 from desktop_app.importers.records import BankLine, ImportFileError, Skipped, Where
+from desktop_app.services import activity, ledger
 from desktop_app.services.bank import number_index
-from desktop_app.services.bank.candidates import Book, incoming
-from desktop_app.services.bank.matching import Applied, apply_match, log_matches
+from desktop_app.services.bank.candidates import Book
+from desktop_app.services.bank.matching import match_entry
 from desktop_app.services.payments import normalize_reference
 
 #: Payment.source of every bank line
@@ -88,6 +90,11 @@ def record_bank_lines(
     del today  # the rules take the line's own date; kept for the front ends' one signature
     keyed = _keys(lines)
     for _key, line in keyed:
+        # parsers drop debits; a line of nothing or less is a parser's mistake, named here
+        if line.amount_minor <= 0:
+            raise ImportFileError(
+                _("A bank line must be a credit of more than zero"), line.where, field="amount"
+            )
         check_amount(line.amount_minor, normalize_currency(line.currency))
     existing: set[str] = set()
     keys = [k for k, _l in keyed]
@@ -99,26 +106,49 @@ def record_bank_lines(
                 )
             )
         )
-    new: list[Payment] = []
+    fresh: list[tuple[str, IncomingPayment]] = []
     for key, line in keyed:
         if key in existing:
             continue
         existing.add(key)
-        payment = Payment(
-            contractor_id=None,
-            date=line.date,
-            amount_minor=line.amount_minor,
-            currency=normalize_currency(line.currency),
-            payer_name=(line.payer_name or None) and line.payer_name[:300],
-            payer_account=(line.payer_account or None) and line.payer_account[:40],
-            title=line.title,
-            source=SOURCE,
-            source_ref=key,
-            unallocated_minor=line.amount_minor,
+        fresh.append(
+            (
+                key,
+                IncomingPayment(
+                    amount_minor=line.amount_minor,
+                    currency=normalize_currency(line.currency),
+                    date=line.date,
+                    title=line.title or None,
+                    payer_name=_cut(line.payer_name, 300),
+                    payer_account=_cut(line.payer_account, 40),
+                ),
+            )
         )
-        session.add(payment)
-        new.append(payment)
-    session.flush()
+    new: list[tuple[int, IncomingPayment]] = []
+    if fresh:
+        # Core, thousands at a time: a statement is written in one statement, not an object each
+        table = cast(Table, Payment.__table__)
+        session.flush()
+        result = session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "contractor_id": None,
+                    "date": p.date,
+                    "amount_minor": p.amount_minor,
+                    "currency": p.currency,
+                    "payer_name": p.payer_name,
+                    "payer_account": p.payer_account,
+                    "title": p.title,
+                    "source": SOURCE,
+                    "source_ref": key,
+                    "unallocated_minor": p.amount_minor,
+                    "created_at": utcnow(),
+                }
+                for key, p in fresh
+            ],
+        )
+        new = [(row.id, p) for row, (_key, p) in zip(result, fresh, strict=True)]
     matched = match_payments(session, new, actor=actor)
     return BankImportCounts(
         created=len(new),
@@ -128,20 +158,88 @@ def record_bank_lines(
     )
 
 
-def match_payments(session: Session, payments: list[Payment], *, actor: str | None) -> int:
-    """Match what the rules can among ``payments`` (none yet matched); returns how many."""
+def _cut(text: str | None, width: int) -> str | None:
+    return text[:width] if text else None
+
+
+def match_payments(
+    session: Session, payments: Sequence[tuple[int, IncomingPayment]], *, actor: str | None
+) -> int:
+    """Match what the rules can among ``payments`` (id and what it says; none yet matched),
+    through the ledger, with each reason in the activity log; returns how many matched."""
     if not payments:
         return 0
     number_index.fill_missing(session)
-    book = Book(session, payments, amounts=False)
-    applied: list[Applied] = []
-    for payment in payments:
-        decision = decide(incoming(payment), book.candidates(payment))
+    book = Book(session, [p for _id, p in payments], amounts=False)
+    decided: list[tuple[int, IncomingPayment, Match]] = []
+    allocations: list[ledger.NewAllocation] = []
+    for payment_id, payment in payments:
+        decision = decide(payment, book.candidates(payment))
         if isinstance(decision, Match):
-            applied.append(apply_match(session, payment, decision, book.instalments))
+            decided.append((payment_id, payment, decision))
+            book.take(decision.shares)
             book.remember_account(payment.payer_account, decision.contractor_id, payment.date)
-    log_matches(session, applied, actor=actor)
-    return len(applied)
+            allocations += [
+                ledger.NewAllocation(payment_id, s.key, s.amount_minor, s.effective_date)
+                for s in decision.shares
+            ]
+    ids = iter(
+        ledger.record_many(session, allocations, {p: d.contractor_id for p, _i, d in decided})
+    )
+    entries = []
+    for payment_id, payment, decision in decided:
+        made = []
+        for share in decision.shares:
+            invoice = book.invoices[book.instalments[share.key].invoice_id]
+            made.append((next(ids), invoice.id, invoice.number))
+        entries.append(
+            match_entry(
+                payment_id=payment_id,
+                contractor_id=decision.contractor_id,
+                amount_minor=payment.amount_minor,
+                currency=payment.currency,
+                date=payment.date,
+                allocations=made,
+                reasons=decision.reasons,
+                manual=False,
+                assigned=True,
+                actor=actor,
+            )
+        )
+    activity.record_many(session, entries)
+    return len(decided)
+
+
+def match_waiting(session: Session, *, actor: str | None = None) -> int:
+    """Try the rules again on every payment still nobody's (an invoice imported after the
+    statement that paid it); returns how many matched now. Ambiguous ones stay waiting."""
+    waiting = [
+        (
+            p.id,
+            IncomingPayment(
+                amount_minor=p.unallocated_minor,
+                currency=p.currency,
+                date=p.date,
+                title=p.title,
+                payer_name=p.payer_name,
+                payer_account=p.payer_account,
+            ),
+        )
+        for p in session.execute(
+            select(
+                Payment.id,
+                Payment.unallocated_minor,
+                Payment.currency,
+                Payment.date,
+                Payment.title,
+                Payment.payer_name,
+                Payment.payer_account,
+            )
+            .where(Payment.contractor_id.is_(None), Payment.unallocated_minor > 0)
+            .order_by(Payment.date, Payment.id)
+        )
+    ]
+    return match_payments(session, waiting, actor=actor)
 
 
 @dataclass(frozen=True)

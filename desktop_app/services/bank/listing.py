@@ -65,21 +65,21 @@ def unmatched_payments(
     )
     if not payments:
         return []
-    book = Book(session, payments, amounts=True)
-    names: dict[int, str] = dict(
-        session.execute(
-            select(Contractor.id, Contractor.name).where(
-                Contractor.id.in_(
-                    {i.contractor_id for invs in book.by_key.values() for i in invs}
-                    | set(book.open_by_contractor)
-                    | {i.contractor_id for invs in book.by_amount.values() for i in invs}
+    book = Book(session, [incoming(p) for p in payments], amounts=True)
+    names: dict[int, str] = {}
+    owners = sorted({row.contractor_id for row in book.invoices.values()})
+    for start in range(0, len(owners), 500):
+        names.update(
+            (row.id, row.name)
+            for row in session.execute(
+                select(Contractor.id, Contractor.name).where(
+                    Contractor.id.in_(owners[start : start + 500])
                 )
             )
-        ).all()
-    )
+        )
     out = []
     for payment in payments:
-        decision = decide(incoming(payment), book.candidates(payment))
+        decision = decide(incoming(payment), book.candidates(incoming(payment)))
         suggestions: list[Suggestion] = []
         status: Literal["unmatched", "ambiguous", "matchable"] = "unmatched"
         if isinstance(decision, Ambiguous):
@@ -102,19 +102,18 @@ def unmatched_payments(
             reason = "; ".join(render_reason(r) for r in decision.reasons)
             seen: set[int] = set()
             for key in paid:
-                instalment = book.instalments[key]
-                inv = instalment.invoice
-                if inv.id in seen:
+                inv = book.open_invoice(book.instalments[key].invoice_id)
+                if inv.invoice_id in seen:
                     continue
-                seen.add(inv.id)
+                seen.add(inv.invoice_id)
                 suggestions.append(
                     Suggestion(
-                        invoice_id=inv.id,
+                        invoice_id=inv.invoice_id,
                         invoice_number=inv.number,
                         contractor_id=inv.contractor_id,
                         contractor_name=names.get(inv.contractor_id, ""),
                         currency=inv.currency,
-                        open_minor=sum(i.open_minor for i in inv.instalments),
+                        open_minor=inv.open_minor,
                         reason=reason,
                     )
                 )

@@ -20,7 +20,7 @@ from db.models import Activity, Allocation, Instalment, Invoice, Payment
 from desktop_app.changes import Change
 from desktop_app.domain.allocation import allocate
 from desktop_app.domain.money import decimal_str, parse_amount
-from desktop_app.domain.payment_matching import Match, Reason
+from desktop_app.domain.payment_matching import Reason
 from desktop_app.domain.readable import readable
 from desktop_app.domain.receivables import credit_available
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
@@ -38,78 +38,38 @@ MANUAL_SUMMARY = N_("Bank payment of {amount} {currency} of {date} matched by ha
 UNMATCH_SUMMARY = N_("Match of {amount} {currency} to invoice {number} undone")
 
 
-def _payment_data(payment: Payment) -> dict[str, Any]:
-    return {
-        "payment_id": payment.id,
-        "amount": decimal_str(payment.amount_minor, payment.currency),
-        "currency": payment.currency,
-        "date": payment.date.isoformat(),
-    }
-
-
 def match_entry(
-    payment: Payment,
-    allocations: Sequence[Allocation],
-    reasons: Sequence[Reason],
     *,
+    payment_id: int,
+    contractor_id: int,
+    amount_minor: int,
+    currency: str,
+    date: dt.date,
+    allocations: Sequence[tuple[int, int, str]],
+    reasons: Sequence[Reason],
     manual: bool,
     assigned: bool,
     actor: str | None,
 ) -> dict[str, Any]:
-    """The activity row of a match (allocations flushed: their ids are in it)."""
-    assert payment.contractor_id is not None
-    invoice_ids = [a.instalment.invoice_id for a in allocations]
+    """The activity row of a match; ``allocations`` are (allocation id, invoice id, number)."""
     return {
-        "contractor_id": payment.contractor_id,
-        "invoice_id": invoice_ids[0] if invoice_ids else None,
+        "contractor_id": contractor_id,
+        "invoice_id": allocations[0][1] if allocations else None,
         "kind": MATCHED,
         "summary": MANUAL_SUMMARY if manual else AUTO_SUMMARY,
         "data": {
-            **_payment_data(payment),
+            "payment_id": payment_id,
+            "amount": decimal_str(amount_minor, currency),
+            "currency": currency,
+            "date": date.isoformat(),
             "manual": manual,
             "assigned": assigned,
-            "allocations": [a.id for a in allocations],
-            "invoices": [a.instalment.invoice.number for a in allocations],
+            "allocations": [a[0] for a in allocations],
+            "invoices": [a[2] for a in allocations],
             "reasons": [{"message": r.message, "values": dict(r.values)} for r in reasons],
         },
         "actor": actor,
     }
-
-
-@dataclass(frozen=True)
-class Applied:
-    """An automatic match recorded, its activity row not yet written (written in bulk)."""
-
-    payment: Payment
-    allocations: list[Allocation]
-    reasons: tuple[Reason, ...]
-    assigned: bool
-
-
-def apply_match(
-    session: Session,
-    payment: Payment,
-    decision: Match,
-    instalments: dict[int, Instalment],
-) -> Applied:
-    """Record an automatic match the domain decided; :func:`log_matches` writes its reason."""
-    assigned = payment.contractor_id is None
-    payment.contractor_id = decision.contractor_id
-    made = ledger.record_shares(session, payment, decision.shares, instalments)
-    return Applied(payment, made, decision.reasons, assigned)
-
-
-def log_matches(session: Session, applied: Sequence[Applied], *, actor: str | None) -> None:
-    session.flush()
-    activity.record_many(
-        session,
-        [
-            match_entry(
-                a.payment, a.allocations, a.reasons, manual=False, assigned=a.assigned, actor=actor
-            )
-            for a in applied
-        ],
-    )
 
 
 def _load_payment(session: Session, payment_id: int) -> Payment:
@@ -201,7 +161,21 @@ def match(
     made = ledger.record_shares(session, payment, shares, by_id)
     session.flush()
     activity.record_many(
-        session, [match_entry(payment, made, (), manual=True, assigned=assigned, actor=actor)]
+        session,
+        [
+            match_entry(
+                payment_id=payment.id,
+                contractor_id=invoice.contractor_id,
+                amount_minor=payment.amount_minor,
+                currency=payment.currency,
+                date=payment.date,
+                allocations=[(a.id, invoice.id, invoice.number) for a in made],
+                reasons=(),
+                manual=True,
+                assigned=assigned,
+                actor=actor,
+            )
+        ],
     )
     return tuple(a.id for a in made)
 
