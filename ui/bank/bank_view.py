@@ -167,6 +167,13 @@ class BankWindow(QWidget):
         )
         self.match_button = QPushButton(_("&Match with the chosen invoices"))
         self.match_other_button = QPushButton(_("Match with &another invoice…"))
+        self.rules_button = QPushButton(_("Match by the &rules again"))
+        self.rules_button.setToolTip(
+            _(
+                "Match every waiting payment an invoice now fits (an invoice imported after "
+                "the statement that paid it)"
+            )
+        )
         self.waiting_card_button = QPushButton(_("Open card"))
         self.suggestions_hint = QLabel()
         self.suggestions_hint.setWordWrap(True)
@@ -179,6 +186,7 @@ class BankWindow(QWidget):
         buttons.addWidget(self.match_button)
         buttons.addWidget(self.match_other_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.rules_button)
         buttons.addWidget(self.waiting_card_button)
         inner = QVBoxLayout(box)
         inner.addWidget(self.suggestions_hint)
@@ -197,6 +205,7 @@ class BankWindow(QWidget):
         self.waiting_table.doubleClicked.connect(lambda _index: self.match_other())
         self.match_button.clicked.connect(self.match_suggestion)
         self.match_other_button.clicked.connect(self.match_other)
+        self.rules_button.clicked.connect(self.match_by_rules)
         self.waiting_card_button.clicked.connect(self._open_suggested_card)
         return split
 
@@ -275,6 +284,12 @@ class BankWindow(QWidget):
         else:
             self.headline.setText(_("Every payment from the bank is matched."))
         self.loading = False
+        self.rules_button.setEnabled(
+            any(
+                isinstance(r.item, bank.WaitingPayment) and r.item.status == "matchable"
+                for r in lists.waiting
+            )
+        )
         self._waiting_chosen()
         self._matched_chosen()
         self.loaded.emit()
@@ -473,6 +488,29 @@ class BankWindow(QWidget):
             self.saved.emit()
 
         self._write(run, done, "bank match")
+
+    def match_by_rules(self) -> None:
+        """Every waiting payment the rules can match now; each can be unmatched on its own."""
+        db = self._db
+
+        def run() -> int:
+            with db.write() as session:
+                return bank.match_waiting(session)
+
+        def done(result: object) -> None:
+            count = result if isinstance(result, int) else 0
+            self._undo = None  # what it would undo may have just been matched by the rules
+            self._show_undo()
+            self.undo_text.setText(
+                ngettext(
+                    "{count} payment matched by the rules; see why on the Matched tab.",
+                    "{count} payments matched by the rules; see why on the Matched tab.",
+                    count,
+                ).format(count=count)
+            )
+            self.saved.emit()
+
+        self._write(run, done, "bank match waiting")
 
     def unmatch(self) -> None:
         payment = self.matched_payment()

@@ -169,3 +169,27 @@ def test_an_automatic_match_says_why_and_can_be_unmatched(
     qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(50_000, "PLN"))
     qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 2)
     view.close()
+
+
+def test_the_rules_match_again_what_an_invoice_now_fits(
+    qtbot: QtBot, window: MainWindow, book: dict[str, int]
+) -> None:
+    zebra = book["zebra"]
+    view = _bank(qtbot, window)
+    assert not view.rules_button.isEnabled()  # the one waiting payment fits nothing
+    assert view.choose_matched(view.matched_model.row(0).id)
+    with qtbot.waitSignal(view.saved):
+        view.unmatch()
+    qtbot.waitUntil(lambda: not view.loading and view.rules_button.isEnabled())
+
+    with qtbot.waitSignal(view.saved):
+        view.rules_button.click()
+    assert view.undo_text.text() == "1 payment matched by the rules; see why on the Matched tab."
+    assert not view.undo_button.isVisible()
+    qtbot.waitUntil(lambda: _overdue(window, zebra) == format_money(0, "PLN"))
+    qtbot.waitUntil(lambda: not view.loading and view.waiting_model.rowCount() == 1)
+    assert view.choose_matched(view.matched_model.row(0).id)
+    assert view.reasons.text() == (
+        "Matched automatically because: invoice number FV/7/10/2026 in the title."
+    )
+    view.close()
