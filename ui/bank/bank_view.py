@@ -167,7 +167,7 @@ class BankWindow(QWidget):
         )
         self.match_button = QPushButton(_("&Match with the chosen invoices"))
         self.match_other_button = QPushButton(_("Match with &another invoice…"))
-        self.rules_button = QPushButton(_("Match by the &rules again"))
+        self.rules_button = QPushButton(_("Match by the rules a&gain"))
         self.rules_button.setToolTip(
             _(
                 "Match every waiting payment an invoice now fits (an invoice imported after "
