@@ -25,7 +25,7 @@ PLN = "PLN"
 
 CREDITOR = Party(
     "Żółta Łódź Sp. z o.o.",
-    "8971234567",
+    "8971234561",
     ("ul. Świętego Mikołaja 12/4", "50-125 Wrocław"),
     "biuro@zolta.example",
     "+48 71 123 45 67",

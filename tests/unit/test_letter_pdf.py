@@ -32,7 +32,7 @@ def test_polish_demand_has_every_element_of_a_demand_letter() -> None:
     flat = lines(text)
     # place and date; parties with NIP; title; the registered-mail mark in the window
     assert "Wrocław, dnia 1 grudnia 2026 r." in text
-    assert "Żółta Łódź Sp. z o.o." in text and "NIP: 8971234567" in text
+    assert "Żółta Łódź Sp. z o.o." in text and "NIP: 8971234561" in text
     assert "Gęśla Jaźń Sp. j." in text and "NIP: 5252248481" in text
     assert "ul. Źródlana 5" in text and "00-950 Warszawa" in text
     assert "Wezwanie do zapłaty" in text
