@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -18,6 +19,10 @@ BOLD = "InkasoSans-Bold"
 @functools.cache
 def register() -> None:
     """Register the fonts with ReportLab once per process (a subset is embedded in each PDF)."""
+    # Streams compressed but not ASCII85-wrapped: a quarter smaller, and no pass over every byte
+    # to encode it (a batch of 500 letters spent a tenth of its time there). ReportLab keeps
+    # this setting per process; Inkaso is its only user.
+    rl_config.useA85 = 0
     pdfmetrics.registerFont(TTFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf"))))
     pdfmetrics.registerFont(TTFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
     addMapping(REGULAR, 0, 0, REGULAR)

@@ -18,6 +18,7 @@ A batch is one document: every letter starts on a new first page with its own he
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -279,7 +280,13 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def _money(value: Money, language: str) -> str:
-    return format_money(value.minor, value.currency, language)
+    return _money_text(value.minor, value.currency, language)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(minor: int, currency: str, language: str) -> str:
+    # Babel parses the currency pattern on every call; a batch repeats the same amounts
+    return format_money(minor, currency, language)
 
 
 def _table(rows: list[list[str]], widths: Sequence[float], right_from: int, totals: int) -> Table:
