@@ -368,6 +368,27 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class Rate(Base):
+    """A rate the user added, or an NBP euro rate fetched, over the tables shipped in
+    resources/rates (same kind and day: this row wins). Rates are exact decimals, stored as
+    ten-thousandths (15.75 % -> 157500, 4.3191 PLN/EUR -> 43191), never REAL."""
+
+    __tablename__ = "rate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[dt.date] = mapped_column(Date)
+    rate_e4: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(1))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "start", name="uq_rate_kind_start"),
+        CheckConstraint("status IN ('V', 'D', 'U')", name="status"),
+        CheckConstraint("rate_e4 > 0", name="positive"),
+    )
+
+
 # --- dunning ---------------------------------------------------------------------------------
 
 

@@ -100,6 +100,13 @@ def _date(text: str) -> str:
         raise ValueError(_("use YYYY-MM-DD")) from exc
 
 
+def _url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(_("an address starting with http:// or https:// is expected"))
+    return url
+
+
 @dataclass(frozen=True)
 class Key:
     name: str
@@ -204,6 +211,18 @@ KEYS: dict[str, Key] = {
         Key("schedule.paused", _bool, False, N_("automatic sending paused")),
         Key("firm.timezone", _timezone, "Europe/Warsaw", N_("time zone of the firm")),
         Key("notice.recipients", _emails, "", N_("who gets the owner's notices (e-mails)")),
+        Key(
+            "rates.nbp_url",
+            _url,
+            "https://api.nbp.pl/api",
+            N_("address of NBP's public API, where missing euro rates are fetched from"),
+        ),
+        Key(
+            "rates.fetch",
+            _bool,
+            True,
+            N_("fetch missing euro rates from NBP (off: enter them by hand)"),
+        ),
         Key(
             "dunning.start_date",
             _date,

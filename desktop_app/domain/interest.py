@@ -54,7 +54,7 @@ from itertools import pairwise
 import holidays
 
 from desktop_app.domain.calendar import effective_due
-from desktop_app.domain.rates import RateKind, RateTable, Status, weaker
+from desktop_app.domain.rates import RateKind, RateTable, Status, check_rate_value, weaker
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 
@@ -113,6 +113,8 @@ class InterestResult:
     kind: InterestKind = InterestKind.COMMERCIAL
     #: first day counted at a rate past the table's known part (the caller warns); else None
     past_known_from: dt.date | None = None
+    #: the last day the rate table is known for (None: a contract's own rate)
+    known_until: dt.date | None = None
 
     @property
     def unverified(self) -> bool:
@@ -183,6 +185,7 @@ def interest_for(
         currency=currency,
         kind=kind,
         past_known_from=past_from,
+        known_until=table.known_until if table is not None else None,
     )
 
 
@@ -196,10 +199,11 @@ def _table_for(
     kind: InterestKind, rates: RateTable | None, contract_rate: Decimal | None
 ) -> RateTable | None:
     if kind is InterestKind.CONTRACT:
-        if contract_rate is None or not contract_rate.is_finite() or contract_rate <= 0:
+        if contract_rate is None:
             raise ValidationError(
                 _("Contract interest needs the contract's rate (percent a year)"), field="rate"
             )
+        check_rate_value(None, contract_rate)
         return None
     if rates is None or rates.kind is not kind.table_kind:
         raise ValueError(f"{kind.value} interest needs the {kind.value} rate table")
@@ -276,3 +280,30 @@ def _priced(period: Period) -> Period:
         period.status,
         period.past_known,
     )
+
+
+def interest_warnings(result: InterestResult) -> list[str]:
+    """What the reader must check before relying on ``result`` (empty: nothing)."""
+    notes: list[str] = []
+    if result.past_known_from is not None:
+        period = next(p for p in result.periods if p.past_known)
+        notes.append(
+            _(
+                "The {kind} rates are known only up to {known}; from {date} the last known rate, "
+                "{rate} %, was used: check it and add the new rate with 'inkaso rates add'"
+            ).format(
+                kind=result.kind.value,
+                known=(result.known_until or result.past_known_from - _ONE_DAY).isoformat(),
+                date=result.past_known_from.isoformat(),
+                rate=format_rate(period.rate),
+            )
+        )
+    if result.unverified:
+        notes.append(_("Some rates used are not verified ([U] in 'inkaso rates list'): check them"))
+    return notes
+
+
+def format_rate(rate: Decimal) -> str:
+    """A percentage as the tables print it: "15.75", "8.00", "7.125"."""
+    hundredths = rate.quantize(Decimal("0.01"))
+    return f"{hundredths:f}" if hundredths == rate else f"{rate.normalize():f}"

@@ -5,7 +5,8 @@ carry the source and the verification status of DOMAIN.md (``V`` seen in a prima
 derived from verified inputs, ``U`` unverified: shown with a "check this value" note).
 
 How far a table is *known* differs by kind. Commercial rates are fixed per half-year (Jan 1,
-Jul 1), so the last row is known to its half-year's end. Statutory and key rates change on a
+Jul 1), so the table is known to the end of the last half-year reached without a gap from its
+first row. Statutory and key rates change on a
 central bank's decision day, which nobody knows in advance: the last row is known only up to
 the day the table was last checked. Past that day the last rate is still used, but the result
 says so (``known_until``) instead of silently assuming the rate stayed.
@@ -117,8 +118,16 @@ def check_row_start(kind: RateKind, start: dt.date) -> dt.date:
     return start
 
 
-def check_rate_value(kind: RateKind, rate: Decimal) -> Decimal:
-    if not rate.is_finite() or rate <= 0 or (kind is not RateKind.EUR and rate > 100):
+#: no interest rate above 100 % a year, no euro above 1,000 PLN: a typing mistake, and the bound
+#: keeps every product of amount, rate and days inside Decimal's exact 28 digits
+MAX_PERCENT = Decimal(100)
+MAX_EUR = Decimal(1000)
+
+
+def check_rate_value(kind: RateKind | None, rate: Decimal) -> Decimal:
+    """``rate`` itself, or a ValidationError; ``kind`` None is a contract's own rate."""
+    limit = MAX_EUR if kind is RateKind.EUR else MAX_PERCENT
+    if not rate.is_finite() or rate <= 0 or rate > limit:
         raise ValidationError(
             _("Not a usable rate: {rate}").format(rate=str(rate)),
             field="rate",
@@ -148,6 +157,19 @@ def build_table(
         by_start[row.start] = row
     ordered = tuple(by_start[start] for start in sorted(by_start))
     known = [checked_until] if checked_until else []
-    if ordered:
+    if ordered and kind.half_yearly:
+        known.append(_contiguous_end(ordered))
+    elif ordered:
         known.append(row_known_until(kind, ordered[-1].start))
     return RateTable(kind, ordered, max(known) if known else dt.date.min)
+
+
+def _contiguous_end(rows: tuple[RateRow, ...]) -> dt.date:
+    """The end of the half-years covered without a gap from the first row: a rate added for 2028
+    says nothing about 2027, which keeps the last rate before it only with a warning."""
+    end = half_year_end(rows[0].start)
+    for row in rows[1:]:
+        if row.start > end + dt.timedelta(days=1):
+            break
+        end = max(end, half_year_end(row.start))
+    return end

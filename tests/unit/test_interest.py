@@ -516,3 +516,19 @@ def test_the_total_is_the_sum_of_the_printed_periods_and_days_add_up(
     for earlier, later in pairwise(result.periods):
         assert earlier.end < later.start
         assert later.base_minor <= earlier.base_minor
+
+
+def test_a_half_year_left_out_is_not_known_though_a_later_one_is() -> None:
+    # rows for 2026 H1 and 2027 H1 only: 2026 H2 has no rate of its own
+    table = build_table(
+        RateKind.COMMERCIAL,
+        [
+            RateRow(D(2026, 1, 1), Decimal("14.00"), "t", Status.VERIFIED),
+            RateRow(D(2027, 1, 1), Decimal("13.00"), "t", Status.VERIFIED),
+        ],
+    )
+    assert table.known_until == D(2026, 6, 30)
+    result = interest_for(
+        100_000, "PLN", D(2026, 6, 29), until=D(2026, 7, 10), kind="commercial", rates=table
+    )
+    assert result.past_known_from == D(2026, 7, 1)
