@@ -36,7 +36,7 @@ from desktop_app.domain.letter_rules import (
     letter_deadline,
 )
 from desktop_app.domain.money import Money, decimal_str
-from desktop_app.domain.rates import RateTable
+from desktop_app.domain.rates import RateKind, RateTable
 from desktop_app.domain.receivables import counts_on, open_as_of
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
@@ -58,6 +58,7 @@ from desktop_app.letters.words import amount_in_words
 from desktop_app.messaging.context import BankAccount
 from desktop_app.services import activity
 from desktop_app.services.contractors import resolve
+from desktop_app.services.rates import table_in
 
 log = logging.getLogger(__name__)
 
@@ -226,10 +227,12 @@ def _state(instalment: Instalment, today: dt.date) -> _State:
     return _State(instalment, open_minor, payments, paid_on)
 
 
-def _interest_kind(language: str, kind: LetterKind) -> InterestKind:
-    return (
-        InterestKind.RU395 if kind == "pretension" or language == "ru" else InterestKind.COMMERCIAL
-    )
+def _interest_kind(language: str, kind: LetterKind, business: bool) -> InterestKind:
+    """Art. 395 ГК РФ for a Russian claim; between businesses the commercial rate (art. 4a of the
+    late-payments act); for anyone else the statutory rate of art. 481 KC."""
+    if kind == "pretension" or language == "ru":
+        return InterestKind.RU395
+    return InterestKind.COMMERCIAL if business else InterestKind.STATUTORY
 
 
 def _interest(
@@ -272,7 +275,7 @@ def build_letter(
     warnings: list[str] = []
     states = [_state(i, today) for i in _instalments(session, contractor.id, request.invoices)]
     business = bool(contractor.nip)
-    interest_kind = _interest_kind(language, kind)
+    interest_kind = _interest_kind(language, kind, business)
     items: list[LetterItem] = []
     compensated: set[int] = set()
 
@@ -575,6 +578,17 @@ def _postbook_entries(built: Sequence[Built]) -> list[PostbookEntry]:
         PostbookEntry(b.letter.debtor.name, b.letter.debtor.address, b.letter.reference)
         for b in built
     ]
+
+
+def load_sources(db: Database) -> InterestSources:
+    """The merged rate tables (shipped rows and the user's) that letters read."""
+    with db.read() as session:
+        tables = {
+            kind.value: table_in(session, RateKind(kind.value))
+            for kind in (InterestKind.COMMERCIAL, InterestKind.STATUTORY, InterestKind.RU395)
+        }
+        euro = table_in(session, RateKind.EUR)
+    return InterestSources(tables, {row.start: row.rate for row in euro.rows})
 
 
 def write_letter(

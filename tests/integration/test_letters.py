@@ -1,6 +1,6 @@
 """Letters from a real SQLite database: the figures, the legal conditions, the record, batches.
 
-Interest worked by hand (commercial rates: 2026 H1 14.00 %, H2 13.75 %; actual/365):
+Interest worked by hand (the shipped commercial rates: 2026 H1 14.00 %, H2 13.75 %; actual/365):
 
 * FV/1: 12,300.00 PLN due Sunday 2026-03-15, moved to Monday 16 March (Art. 115 KC), unpaid on
   2026-12-01: 17.03-30.06 = 106 days, 12300 x 14 % x 106/365 = 500.0877 -> 500.09;
@@ -27,35 +27,25 @@ from sqlalchemy import select
 
 from db.models import Activity
 from db.uow import Database
-from desktop_app.domain.rates import RateKind, RateRow, Status, build_table
+from desktop_app.domain.rates import RateKind
 from desktop_app.services import letters
 from desktop_app.services.contractors import ContractorInput, add_contractor
 from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.services.invoices import InstalmentInput, InvoiceInput, add_invoice
 from desktop_app.services.letters import (
     BatchRequest,
-    InterestSources,
     LetterRefusedError,
     LetterRequest,
 )
 from desktop_app.services.payments import PaymentInput, add_payment
+from desktop_app.services.rates import add_rate
 
 D = dt.date
 TODAY = D(2026, 12, 1)
 NIP = "5252248481"
 
-COMMERCIAL = build_table(
-    RateKind.COMMERCIAL,
-    [
-        RateRow(D(2025, 7, 1), Decimal("15.25"), status=Status.DERIVED),
-        RateRow(D(2026, 1, 1), Decimal("14.00"), status=Status.DERIVED),
-        RateRow(D(2026, 7, 1), Decimal("13.75"), status=Status.UNVERIFIED),
-    ],
-)
-SOURCES = InterestSources(
-    {"commercial": COMMERCIAL},
-    {D(2026, 2, 27): Decimal("4.2500"), D(2026, 4, 30): Decimal("4.2000")},
-)
+#: NBP mid rates this test stores, as a user would with 'rates add --kind eur'
+EUR_RATES = {D(2026, 2, 27): Decimal("4.2500"), D(2026, 4, 30): Decimal("4.2000")}
 
 
 def pdf_text(path: Path) -> str:
@@ -96,6 +86,8 @@ def ledger(db: Database) -> Database:
         InvoiceInput(NIP, "FV/2", D(2026, 5, 4), "PLN", [InstalmentInput(D(2026, 5, 18), 369_000)]),
     )
     add_payment(db, PaymentInput(NIP, D(2026, 8, 1), 369_000, invoice_number="FV/2"))
+    for day, rate in EUR_RATES.items():
+        add_rate(db, RateKind.EUR, day, rate)
     add_invoice(
         db,
         InvoiceInput(2, "FV/3", D(2026, 11, 1), "PLN", [InstalmentInput(D(2026, 11, 20), 10_000)]),
@@ -121,7 +113,9 @@ def test_demand_letter_claims_principal_interest_and_compensation(
     ledger: Database, tmp_path: Path
 ) -> None:
     out = tmp_path / "wezwanie.pdf"
-    written = letters.write_letter(ledger, LetterRequest("demand", NIP, TODAY), SOURCES, out)
+    written = letters.write_letter(
+        ledger, LetterRequest("demand", NIP, TODAY), letters.load_sources(ledger), out
+    )
     letter = written.letters[0]
     assert [i.number for i in letter.items] == ["FV/1"]  # FV/2 was paid
     [total] = letter.totals
@@ -149,18 +143,18 @@ def test_debtor_register_warning_is_refused_without_a_registered_demand_a_month_
     out = tmp_path / "big.pdf"
     request = LetterRequest("big", NIP, TODAY)
     with pytest.raises(LetterRefusedError, match="registered mail"):
-        letters.write_letter(ledger, request, SOURCES, out)
+        letters.write_letter(ledger, request, letters.load_sources(ledger), out)
     assert not out.exists() and letter_rows(ledger) == []
     assert not pdfs(tmp_path)  # no half-written file either
 
     # a demand by registered mail on 2 November is not a month old on 1 December ...
     first = LetterRequest("demand", NIP, D(2026, 11, 2), registered=True)
-    letters.write_letter(ledger, first, SOURCES, tmp_path / "demand.pdf")
+    letters.write_letter(ledger, first, letters.load_sources(ledger), tmp_path / "demand.pdf")
     with pytest.raises(LetterRefusedError):
-        letters.write_letter(ledger, request, SOURCES, out)
+        letters.write_letter(ledger, request, letters.load_sources(ledger), out)
     # ... and is on 2 December
     later = LetterRequest("big", NIP, D(2026, 12, 2), bureau="erif")
-    written = letters.write_letter(ledger, later, SOURCES, out)
+    written = letters.write_letter(ledger, later, letters.load_sources(ledger), out)
     assert "ERIF Biuro Informacji Gospodarczej S.A., Al. Jerozolimskie 100, 00-807 Warszawa" in (
         pdf_text(out)
     )
@@ -172,7 +166,9 @@ def test_debtor_register_warning_is_refused_without_a_registered_demand_a_month_
 
 def test_interest_note_for_an_invoice_paid_late(ledger: Database, tmp_path: Path) -> None:
     out = tmp_path / "nota.pdf"
-    written = letters.write_letter(ledger, LetterRequest("interest-note", NIP, TODAY), SOURCES, out)
+    written = letters.write_letter(
+        ledger, LetterRequest("interest-note", NIP, TODAY), letters.load_sources(ledger), out
+    )
     [item] = written.letters[0].items
     assert item.number == "FV/2" and item.paid_on == D(2026, 8, 1) and item.days_late == 75
     assert [r.interest.minor for r in item.interest_rows] == [6_086, 4_448]
@@ -186,19 +182,22 @@ def test_compensation_note_for_every_invoice_late_or_unpaid(
 ) -> None:
     out = tmp_path / "rekompensata.pdf"
     request = LetterRequest("compensation", NIP, TODAY)
-    written = letters.write_letter(ledger, request, SOURCES, out)
+    written = letters.write_letter(ledger, request, letters.load_sources(ledger), out)
     assert [(i.number, i.compensation) for i in written.letters[0].items] == [
         ("FV/2", letters.Money(16_800, "PLN"))
     ]
     consumer = LetterRequest("compensation", 2, TODAY)
     with pytest.raises(LetterRefusedError, match="business"):
-        letters.write_letter(ledger, consumer, SOURCES, tmp_path / "x.pdf")
+        letters.write_letter(ledger, consumer, letters.load_sources(ledger), tmp_path / "x.pdf")
 
 
 def test_nothing_overdue_is_no_letter(ledger: Database, tmp_path: Path) -> None:
     with pytest.raises(LetterRefusedError, match="nothing"):
         letters.write_letter(
-            ledger, LetterRequest("demand", NIP, D(2026, 3, 16)), SOURCES, tmp_path / "x.pdf"
+            ledger,
+            LetterRequest("demand", NIP, D(2026, 3, 16)),
+            letters.load_sources(ledger),
+            tmp_path / "x.pdf",
         )
 
 
@@ -207,7 +206,7 @@ def test_batch_writes_a_letter_per_contractor_and_the_registered_mail_list(
 ) -> None:
     out = tmp_path / "partia.pdf"
     request = BatchRequest(TODAY, min_days=30, min_amount_minor=500_00, registered=True)
-    written, refused = letters.write_batch(ledger, request, SOURCES, out)
+    written, refused = letters.write_batch(ledger, request, letters.load_sources(ledger), out)
     assert [x.debtor.name for x in written.letters] == ["Gęśla Jaźń Sp. j."]
     assert refused == []
     book = tmp_path / "partia-ksiazka.pdf"
@@ -215,7 +214,9 @@ def test_batch_writes_a_letter_per_contractor_and_the_registered_mail_list(
     assert "Gęśla Jaźń Sp. j." in pdf_text(book) and "ul. Źródlana 5" in pdf_text(book)
     # the consumer's 100.00 PLN, 11 days late, joins when the filter allows it
     wider = BatchRequest(TODAY, min_days=1, min_amount_minor=1)
-    written, _refused = letters.write_batch(ledger, wider, SOURCES, tmp_path / "all.pdf")
+    written, _refused = letters.write_batch(
+        ledger, wider, letters.load_sources(ledger), tmp_path / "all.pdf"
+    )
     assert [x.debtor.name for x in written.letters] == ["Ąćęł Consumer", "Gęśla Jaźń Sp. j."]
     reader = PdfReader(tmp_path / "all.pdf")
     assert "Ąćęł Consumer" in reader.pages[0].extract_text()
@@ -224,5 +225,5 @@ def test_batch_writes_a_letter_per_contractor_and_the_registered_mail_list(
 def test_a_batch_that_matches_nobody_writes_nothing(ledger: Database, tmp_path: Path) -> None:
     request = BatchRequest(TODAY, min_days=400, min_amount_minor=1)
     with pytest.raises(LetterRefusedError):
-        letters.write_batch(ledger, request, SOURCES, tmp_path / "none.pdf")
+        letters.write_batch(ledger, request, letters.load_sources(ledger), tmp_path / "none.pdf")
     assert not pdfs(tmp_path)

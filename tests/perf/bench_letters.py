@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,6 +34,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
 from db.uow import Database
+from desktop_app.domain.rates import RateKind
 from desktop_app.letters import fonts
 from desktop_app.letters.model import LetterData
 from desktop_app.letters.pdf import render_pdf
@@ -42,7 +44,7 @@ from desktop_app.services.contractors import ContractorInput, add_contractor
 from desktop_app.services.database import open_database
 from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.services.invoices import InstalmentInput, InvoiceInput, add_invoice
-from tests.integration.test_letters import SOURCES
+from desktop_app.services.rates import add_rate
 from tests.unit.letter_samples import DEBTOR, letter
 
 TODAY = dt.date(2026, 12, 1)
@@ -109,6 +111,9 @@ def ledger(count: int, folder: Path) -> Database:
             add_invoice(
                 db, InvoiceInput(cid, f"FV/{n}/{k}", issued, "PLN", [InstalmentInput(due, amount)])
             )
+    # the NBP euro rates of the month ends before those due dates (made-up values)
+    for day in (dt.date(2026, 2, 27), dt.date(2026, 5, 29), dt.date(2026, 8, 31)):
+        add_rate(db, RateKind.EUR, day, Decimal("4.2500"))
     return db
 
 
@@ -132,7 +137,7 @@ def main(count: int) -> None:
         db = ledger(count, folder)
         request = letters.BatchRequest(TODAY, min_days=30, min_amount_minor=500_00)
         (written, _refused), wall, cpu = timed(
-            lambda: letters.write_batch(db, request, SOURCES, folder / "batch.pdf")
+            lambda: letters.write_batch(db, request, letters.load_sources(db), folder / "batch.pdf")
         )
         assert len(written.letters) == count
         line("batch (database to PDF)", count, "letters", wall, cpu, "(target >= 50 letters/s)")
