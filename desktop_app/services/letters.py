@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from db.models import Activity, Contractor, Firm, Instalment, Invoice, User
 from db.uow import Database
 from desktop_app.domain.compensation import MissingEurRateError, compensation_for
-from desktop_app.domain.identifiers import format_iban
+from desktop_app.domain.identifiers import format_iban, format_phone
 from desktop_app.domain.interest import InterestKind, InterestResult, Payment, interest_for
 from desktop_app.domain.letter_rules import (
     Overdue,
@@ -153,7 +153,7 @@ def _creditor(firm: Firm) -> Party:
         nip=firm.nip or "",
         address_lines=_address(firm.street, firm.postal_code, firm.city),
         email=firm.email or "",
-        phone=firm.phone or "",
+        phone=format_phone(firm.phone) if firm.phone else "",
     )
 
 
@@ -170,7 +170,10 @@ def _instalments(session: Session, contractor_id: int, numbers: Sequence[str]) -
         select(Instalment)
         .join(Instalment.invoice)
         .where(Invoice.contractor_id == contractor_id)
-        .options(contains_eager(Instalment.invoice), selectinload(Instalment.allocations))
+        .options(
+            contains_eager(Instalment.invoice).selectinload(Invoice.instalments),
+            selectinload(Instalment.allocations),
+        )
         .order_by(Instalment.due_date, Invoice.number, Instalment.seq)
     )
     if numbers:
@@ -250,6 +253,15 @@ def _interest(
     )
 
 
+def _part(instalment: Instalment) -> str:
+    count = len(instalment.invoice.instalments)
+    return f"{instalment.seq}/{count}" if count > 1 else ""
+
+
+def _add(items: list[LetterItem], instalment: Instalment, item: LetterItem) -> None:
+    items.append(replace(item, part=_part(instalment)))
+
+
 def _rows(result: InterestResult) -> tuple[LetterInterestRow, ...]:
     cur = result.currency
     return tuple(
@@ -323,14 +335,16 @@ def build_letter(
         amount = Money(inst.amount_minor, invoice.currency)
         if kind == "balance":
             if state.open_minor > 0:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
                         inst.due_date,
                         amount,
                         Money(state.open_minor, invoice.currency),
-                    )
+                    ),
                 )
             continue
         if kind in DEMANDS:
@@ -338,7 +352,9 @@ def build_letter(
             if state.open_minor <= 0 or late <= 0 or invoice.disputed:
                 continue
             comp, comp_eur = compensation(state) if business else (None, None)
-            items.append(
+            _add(
+                items,
+                inst,
                 LetterItem(
                     invoice.number,
                     invoice.issue_date,
@@ -349,7 +365,7 @@ def build_letter(
                     interest_rows=interest_rows(state, today),
                     compensation=comp,
                     compensation_eur=comp_eur,
-                )
+                ),
             )
             continue
         # interest and compensation notes: invoices paid after their due date
@@ -362,7 +378,9 @@ def build_letter(
         if kind == "interest-note":
             rows = interest_rows(state, paid_on)
             if rows:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
@@ -372,12 +390,14 @@ def build_letter(
                         paid_on=paid_on,
                         days_late=days_late(inst.due_date, paid_on),
                         interest_rows=rows,
-                    )
+                    ),
                 )
         else:
             comp, comp_eur = compensation(state)
             if comp is not None:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
@@ -388,7 +408,7 @@ def build_letter(
                         days_late=days_late(inst.due_date, paid_on),
                         compensation=comp,
                         compensation_eur=comp_eur,
-                    )
+                    ),
                 )
     _check(session, request, contractor, items, business)
     home = firm.home_currency or "PLN"
