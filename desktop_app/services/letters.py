@@ -543,6 +543,21 @@ def _record(session: Session, built: Built, actor: str | None) -> None:
     )
 
 
+def _check_target(target: Path) -> None:
+    """A new file or a file to replace in a folder that exists; never a folder or a device (the
+    PDF is moved over the target, and moving over /dev/null would replace the device)."""
+    if not target.parent.is_dir():
+        raise ValidationError(
+            _("--out: the folder {folder} does not exist").format(folder=str(target.parent)),
+            field="out",
+        )
+    if target.exists() and not target.is_file():
+        raise ValidationError(
+            _("--out: {path} is not a file that a letter can replace").format(path=str(target)),
+            field="out",
+        )
+
+
 def _temporary_beside(target: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix=".inkaso-", suffix=".pdf", dir=target.parent)
     os.close(handle)
@@ -559,11 +574,9 @@ def write_letters(
 ) -> WrittenLetters:
     """Render ``built`` into ``out`` (one PDF), record each letter, then put the file in place."""
     out = out.resolve()
-    if not out.parent.is_dir():
-        raise ValidationError(
-            _("--out: the folder {folder} does not exist").format(folder=str(out.parent)),
-            field="out",
-        )
+    for target in (out, postbook):
+        if target is not None:
+            _check_target(target)
     rendered = render(built)
     temp = _temporary_beside(out)
     book_temp: Path | None = None

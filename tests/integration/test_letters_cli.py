@@ -124,3 +124,14 @@ def test_unknown_invoice_and_missing_folder_are_one_line_each(books: Cli, tmp_pa
         "--out", str(tmp_path / "no" / "such" / "x.pdf"),
     )  # fmt: skip
     assert nowhere.code == 3 and nowhere.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("target", ["/dev/null", ".", "/"])
+def test_a_folder_or_a_device_is_never_replaced(books: Cli, tmp_path: Path, target: str) -> None:
+    before = Path(target).stat()
+    result = books(
+        "letter", "demand", "--contractor", NIP, "--today", "2026-12-01", "--out", target
+    )
+    assert result.code == 3 and "not a file" in result.err
+    after = Path(target).stat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
