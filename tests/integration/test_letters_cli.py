@@ -135,3 +135,31 @@ def test_a_folder_or_a_device_is_never_replaced(books: Cli, tmp_path: Path, targ
     assert result.code == 3 and "not a file" in result.err
     after = Path(target).stat()
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_the_firms_logo_is_on_the_letterhead(books: Cli, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 80), (200, 30, 30)).save(logo)
+    assert books("firm", "logo", str(logo)).code == 0
+    out = tmp_path / "z-logo.pdf"
+    assert books("letter", "balance", "--contractor", NIP, "--out", str(out)).code == 0
+    page = PdfReader(out).pages[0]
+    images = [
+        name
+        for name, obj in page["/Resources"].get("/XObject", {}).items()
+        if obj.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1
+
+    text = tmp_path / "logo.txt"
+    text.write_text("not a picture")
+    refused = books("firm", "logo", str(text))
+    assert refused.code == 3 and "PNG or JPEG" in refused.err
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(logo.read_bytes()[:60])
+    assert books("firm", "logo", str(broken)).code == 3
+    assert books("firm", "logo", "--remove").code == 0
+    assert books("letter", "balance", "--contractor", NIP, "--out", str(out)).code == 0
+    assert "/XObject" not in PdfReader(out).pages[0]["/Resources"]
