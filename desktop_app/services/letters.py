@@ -53,11 +53,12 @@ from desktop_app.letters.model import (
 from desktop_app.letters.model import InterestRow as LetterInterestRow
 from desktop_app.letters.pdf import render_pdf
 from desktop_app.letters.postbook import PostbookEntry, render_postbook
-from desktop_app.letters.texts import LetterText, render_text, shipped_template
+from desktop_app.letters.texts import LetterTemplate, LetterText, render_text
 from desktop_app.letters.words import amount_in_words
 from desktop_app.messaging.context import BankAccount
 from desktop_app.services import activity
 from desktop_app.services.contractors import resolve
+from desktop_app.services.letter_templates import template_in
 from desktop_app.services.rates import table_in
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,8 @@ class Built:
 
     letter: LetterData
     contractor_id: int
+    #: the wording it is rendered with: the owner's, else the shipped one
+    template: LetterTemplate
     warnings: tuple[str, ...] = ()
 
 
@@ -276,7 +279,12 @@ def _rows(result: InterestResult) -> tuple[LetterInterestRow, ...]:
 
 
 def build_letter(
-    session: Session, request: LetterRequest, sources: InterestSources, *, firm: Firm | None = None
+    session: Session,
+    request: LetterRequest,
+    sources: InterestSources,
+    *,
+    firm: Firm | None = None,
+    templates: dict[tuple[str, str], LetterTemplate] | None = None,
 ) -> Built:
     """The letter ``request`` asks for, or LetterRefusedError naming what is missing."""
     firm = firm or _firm(session)
@@ -434,7 +442,12 @@ def build_letter(
         bureau=bureau(request.bureau) if kind == "big" else None,
         registered=request.registered,
     )
-    return Built(letter, contractor.id, tuple(dict.fromkeys(warnings)))
+    key = (kind, language)
+    if templates is None:
+        templates = {}
+    if key not in templates:
+        templates[key] = template_in(session, kind, language)
+    return Built(letter, contractor.id, templates[key], tuple(dict.fromkeys(warnings)))
 
 
 def _check(
@@ -502,10 +515,7 @@ def _signature(session: Session, firm: Firm, contractor: Contractor) -> Signatur
 
 def render(built: Sequence[Built]) -> list[tuple[LetterData, LetterText]]:
     """Each letter's words from its template (the contractor's language), on the sandbox budget."""
-    return [
-        (b.letter, render_text(shipped_template(b.letter.kind, b.letter.language), b.letter))
-        for b in built
-    ]
+    return [(b.letter, render_text(b.template, b.letter)) for b in built]
 
 
 _SUMMARY = N_("Letter {document} {reference} written, claiming {amount} {currency}")
@@ -687,12 +697,15 @@ def build_batch(
     firm = _firm(session)
     built: list[Built] = []
     refused: list[str] = []
+    templates: dict[tuple[str, str], LetterTemplate] = {}
     for contractor_id in batch_contractors(session, request):
         letter_request = LetterRequest(
             request.kind, contractor_id, request.today, registered=request.registered
         )
         try:
-            built.append(build_letter(session, letter_request, sources, firm=firm))
+            built.append(
+                build_letter(session, letter_request, sources, firm=firm, templates=templates)
+            )
         except LetterRefusedError as exc:
             refused.append(exc.message)
     return built, refused

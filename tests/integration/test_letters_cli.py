@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from desktop_app.services.database import open_database
+from desktop_app.services.dunning import templates_store
 from tests.conftest import Cli
 
 NIP = "5252248481"
@@ -163,3 +165,60 @@ def test_the_firms_logo_is_on_the_letterhead(books: Cli, tmp_path: Path) -> None
     assert books("firm", "logo", "--remove").code == 0
     assert books("letter", "balance", "--contractor", NIP, "--out", str(out)).code == 0
     assert "/XObject" not in PdfReader(out).pages[0]["/Resources"]
+
+
+def test_the_owners_wording_is_tried_saved_used_and_reverted(
+    books: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    body = tmp_path / "body.j2"
+    body.write_text(
+        "Szanowni Państwo,\nprosimy o zapłatę {{ totals|map(attribute='total')|list|money }} "
+        "do {{ deadline|date('long') }}.\n{{ table }}\nZ wyrazami szacunku – zespół windykacji",
+        encoding="utf-8",
+    )
+    saved = books(
+        "letter", "template", "set", "demand", "--language", "pl", "--body-file", str(body)
+    )
+    assert saved.code == 0, saved.err
+    out = tmp_path / "own.pdf"
+    assert books("letter", "demand", "--contractor", NIP, "--today", "2026-12-01",
+                 "--out", str(out)).code == 0  # fmt: skip
+    text = text_of(out)
+    assert "Z wyrazami szacunku – zespół windykacji" in text
+    assert "do 8 grudnia 2026" in text
+    assert "Wezwanie do zapłaty" in text  # the title stayed the shipped one
+    shown = books("letter", "template", "show", "demand", "--json").json()
+    assert shown["customised"] and "zespół windykacji" in shown["body"]
+    # the e-mail template editor does not list the letter's wording
+    database = open_database(db_path)
+    try:
+        listed = {t.name for t in templates_store.list_templates(database)}
+    finally:
+        database.dispose()
+    assert listed and not any(name.startswith("letters/") for name in listed)
+
+    assert books("letter", "template", "revert", "demand").code == 0
+    assert books("letter", "demand", "--contractor", NIP, "--today", "2026-12-01",
+                 "--out", str(out)).code == 0  # fmt: skip
+    assert "zespół windykacji" not in text_of(out)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ creditor.__class__.__init__.__globals__ }}",
+        "{% include '/etc/passwd' %}",
+        "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}",
+        "{{ debtor.nmae }}",
+    ],
+)
+def test_a_template_that_would_run_code_read_files_or_loop_is_not_saved(
+    books: Cli, tmp_path: Path, source: str
+) -> None:
+    body = tmp_path / "bad.j2"
+    body.write_text(source, encoding="utf-8")
+    refused = books("letter", "template", "set", "final", "--body-file", str(body))
+    assert refused.code == 3 and refused.err.count("\n") == 1
+    assert not books("letter", "template", "show", "final", "--json").json()["customised"]
+    huge = books("letter", "template", "set", "final", "--body-file", "/dev/zero")
+    assert huge.code == 3
