@@ -4,12 +4,13 @@ API (stable; letters and the CLI build on it)::
 
     compensation_for(amount_minor, due_date, *, business_debtor, eur_rates) -> Compensation | None
 
-- Per invoice, owed without a demand, only by a business debtor (None otherwise, and for
-  nothing owed): 40 EUR when the amount is at most 5,000.00 PLN, 70 EUR above 5,000.00 and
+- Per invoice, owed without a demand, only by a business debtor (:func:`business_debtor`; None
+  otherwise, and for nothing owed): 40 EUR when the amount is at most 5,000.00 PLN, 70 EUR above 5,000.00 and
   below 50,000.00, 100 EUR from 50,000.00 (tiers since 2020-01-01; before that 40 EUR flat).
 - Converted at the NBP table A mid rate of the last business day of the month before the month
-  the payment fell due. "Fell due" is the due date after Art. 115 KC: a payment due on
-  Sunday 31 March is due on Tuesday 2 April (Easter Monday between), so March's rate counts.
+  the payment fell due ("stało się wymagalne": the last day it could be paid without
+  consequence, as calculators read it, so the due date after Art. 115 KC): a payment due on
+  Sunday 31 March 2024 is due on Tuesday 2 April (Easter Monday between), so March's rate counts.
 - ``eur_rates`` maps publication days to PLN per EUR. The rate taken is the latest one in the
   last seven days of that month up to its last business day: NBP publishes on business days,
   so the days skipped are days without a table. The local table is filled from NBP a month-end
@@ -44,8 +45,8 @@ class MissingEurRateError(InkasoError):
     def __init__(self, rate_day: dt.date) -> None:
         super().__init__(
             _(
-                "The NBP euro rate of {date} is not known and Inkaso is offline: enter it with "
-                "'rates add --kind eur --from {date} --rate R'"
+                "The NBP euro rate of {date} is not known: enter it with "
+                "'inkaso rates add --kind eur --from {date} --rate R'"
             ).format(date=rate_day.isoformat()),
             field="eur-rate",
         )
@@ -60,6 +61,13 @@ class Compensation:
     #: PLN per 1 EUR (NBP table A mid rate)
     rate: Decimal
     pln_minor: int
+
+
+def business_debtor(tax_id: str | None) -> bool:
+    """Whether a contractor owes compensation: only in commercial transactions, so only a
+    business. Inkaso knows a business by its tax number (NIP, or a foreign VAT number); a
+    contractor without one is taken for a consumer and owes none."""
+    return bool(tax_id and tax_id.strip())
 
 
 def compensation_eur(amount_minor: int, due_date: dt.date) -> int:

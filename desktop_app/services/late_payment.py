@@ -74,7 +74,7 @@ def compensation(
     """The 40/70/100 EUR owed for one invoice of ``amount_minor`` grosze due on ``due_date``.
 
     ``eur_rate`` given: that rate stands for the month end's (the user looked it up). Else the
-    stored rate, else NBP's, fetched and stored; else :class:`EurRateUnavailableError`.
+    stored rate, else NBP's, fetched and stored; else the error that says which day to enter.
     """
     if eur_rate is not None:
         return compensation_for(
@@ -83,43 +83,75 @@ def compensation(
             business_debtor=business_debtor,
             eur_rates={rate_day(due_date): eur_rate},
         )
+    if not business_debtor or amount_minor <= 0:
+        return None
+    missing = ensure_eur_rates(db, [due_date])
+    if missing:
+        raise missing[0]
     first, last = rate_window(due_date)
-    try:
-        return compensation_for(
-            amount_minor,
-            due_date,
-            business_debtor=business_debtor,
-            eur_rates=stored_eur_rates(db, first, last),
-        )
-    except MissingEurRateError as missing:
-        if not get_value(db, "rates.fetch"):
-            raise
-        day = missing.rate_day
-    try:
-        fetched = nbp.fetch_eur_rates(get_value(db, "rates.nbp_url"), first, last)
-    except nbp.NbpUnavailableError as exc:
-        raise EurRateUnavailableError(
-            _(
-                "The NBP euro rate of {date} is not stored and NBP could not be asked ({problem}): "
-                "enter it with 'inkaso rates add --kind eur --from {date} --rate R'"
-            ).format(date=day.isoformat(), problem=exc.message),
-            field="eur-rate",
-        ) from exc
-    if not fetched:
-        raise EurRateUnavailableError(
-            _(
-                "NBP published no euro rate from {first} to {last}: enter the rate of {date} "
-                "with 'inkaso rates add --kind eur --from {date} --rate R'"
-            ).format(first=first.isoformat(), last=last.isoformat(), date=day.isoformat()),
-            field="eur-rate",
-        )
-    with db.write() as session:
-        store_rates(session, RateKind.EUR, fetched)
     return compensation_for(
         amount_minor,
         due_date,
         business_debtor=business_debtor,
         eur_rates=stored_eur_rates(db, first, last),
+    )
+
+
+def ensure_eur_rates(db: Database, due_dates: Iterable[dt.date]) -> list[InkasoError]:
+    """Fetch from NBP, and keep, the month-end euro rates these due dates need and nobody stored.
+
+    For a batch of letters before it is built: each month end is asked for once, and after NBP
+    could not be reached it is not asked again (an offline office would wait for every month).
+    Returns what stays missing, one error per month end, each naming the day to enter by hand.
+    """
+    windows = sorted({rate_window(due) for due in due_dates})
+    if not windows:
+        return []
+    with db.read() as session:
+        stored = {row.start for row in table_in(session, RateKind.EUR).rows}
+    fetch = bool(get_value(db, "rates.fetch"))
+    url = str(get_value(db, "rates.nbp_url"))
+    problems: list[InkasoError] = []
+    offline: nbp.NbpUnavailableError | None = None
+    for first, last in windows:
+        if any(first <= day <= last for day in stored):
+            continue
+        if not fetch:
+            problems.append(MissingEurRateError(last))
+            continue
+        if offline is None:
+            try:
+                fetched = nbp.fetch_eur_rates(url, first, last)
+            except nbp.NbpUnavailableError as exc:
+                offline = exc
+            else:
+                if fetched:
+                    with db.write() as session:
+                        store_rates(session, RateKind.EUR, fetched)
+                    continue
+                problems.append(_none_published(first, last))
+                continue
+        problems.append(_offline(last, offline))
+    return problems
+
+
+def _offline(day: dt.date, exc: nbp.NbpUnavailableError) -> EurRateUnavailableError:
+    return EurRateUnavailableError(
+        _(
+            "The NBP euro rate of {date} is not stored and NBP could not be asked ({problem}): "
+            "enter it with 'inkaso rates add --kind eur --from {date} --rate R'"
+        ).format(date=day.isoformat(), problem=exc.message),
+        field="eur-rate",
+    )
+
+
+def _none_published(first: dt.date, last: dt.date) -> EurRateUnavailableError:
+    return EurRateUnavailableError(
+        _(
+            "NBP published no euro rate from {first} to {last}: enter the rate of {date} "
+            "with 'inkaso rates add --kind eur --from {date} --rate R'"
+        ).format(first=first.isoformat(), last=last.isoformat(), date=last.isoformat()),
+        field="eur-rate",
     )
 
 

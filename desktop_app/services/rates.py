@@ -31,7 +31,7 @@ from desktop_app.domain.rates import (
     check_rate_value,
     check_row_start,
 )
-from desktop_app.errors import ValidationError
+from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import _
 from resources import resource_path
 
@@ -52,18 +52,6 @@ class ListedRate:
     row: RateRow
     #: a shipped row the user's row of the same day replaces
     replaced: bool = False
-
-
-def parse_kind(text: str) -> RateKind:
-    try:
-        return RateKind(text.strip().lower())
-    except ValueError:
-        raise ValidationError(
-            _("Unknown rate table {kind}; the tables are: {kinds}").format(
-                kind=text, kinds=", ".join(k.value for k in RateKind)
-            ),
-            field="kind",
-        ) from None
 
 
 def parse_rate(text: str) -> Decimal:
@@ -124,6 +112,16 @@ def table_in(session: Session, kind: RateKind) -> RateTable:
     )
 
 
+def interest_tables_in(session: Session) -> dict[str, RateTable]:
+    """Every interest table by the interest kind that reads it (letters take them all at once)."""
+    return {kind.value: table_in(session, kind) for kind in RateKind if kind is not RateKind.EUR}
+
+
+def eur_rates_in(session: Session) -> dict[dt.date, Decimal]:
+    """Every known NBP euro mid rate by its day (shipped, fetched and typed in)."""
+    return {row.start: row.rate for row in table_in(session, RateKind.EUR).rows}
+
+
 def rate_table(db: Database, kind: RateKind) -> RateTable:
     with db.read() as session:
         return table_in(session, kind)
@@ -158,6 +156,22 @@ def add_rate(
     with db.write() as session:
         store_rates(session, kind, [row])
     return row
+
+
+def remove_rate(db: Database, kind: RateKind, start: dt.date) -> None:
+    """Remove the user's row of ``kind`` from ``start`` (a shipped row, if any, applies again)."""
+    with db.write() as session:
+        stored = session.scalars(
+            select(Rate).where(Rate.kind == kind.value, Rate.start == start)
+        ).one_or_none()
+        if stored is None:
+            raise NotFoundError(
+                _("No {kind} rate from {date} was added; shipped rates cannot be removed").format(
+                    kind=kind.value, date=start.isoformat()
+                ),
+                field="from",
+            )
+        session.delete(stored)
 
 
 def check_rate(

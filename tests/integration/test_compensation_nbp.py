@@ -3,10 +3,17 @@ on loopback), typed by hand, or a clear error when it is missing and NBP cannot 
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
+from decimal import Decimal
 
+from db.uow import Database
+from desktop_app.services import late_payment, rates
+from desktop_app.settings import set_value
 from tests.conftest import Cli
 from tests.integration.http_gateway import Answer, Request, running_gateway
+
+D = dt.date
 
 NBP_FEB_2024 = (
     '{"table":"A","currency":"euro","code":"EUR","rates":['
@@ -105,3 +112,51 @@ def test_a_broken_nbp_answer_is_an_error_not_a_rate(cli: Cli) -> None:
         result = cli("compensation", "--amount", "6000", "--due", "2024-03-15")
     assert result.code == 3
     assert "cannot read" in result.err
+
+
+def _by_window(request: Request) -> Answer:
+    # one table on the last business day of each window asked for: 4.2 + month / 100
+    last = request.path.rstrip("/").split("/")[-1]
+    rate = f"4.{20 + int(last[5:7]):02d}"
+    return Answer(200, f'{{"rates":[{{"no":"1/A/NBP","effectiveDate":"{last}","mid":{rate}}}]}}')
+
+
+def test_a_batch_asks_nbp_once_per_month_end(db: Database) -> None:
+    with running_gateway(_by_window) as nbp:
+        set_value(db, "rates.nbp_url", nbp.base_url)
+        dues = [D(2024, 3, 15), D(2024, 3, 28), D(2024, 4, 10), D(2024, 5, 6)]
+        assert late_payment.ensure_eur_rates(db, dues) == []
+        assert sorted(r.path for r in nbp.requests) == [
+            "/exchangerates/rates/a/eur/2024-02-23/2024-02-29/",
+            "/exchangerates/rates/a/eur/2024-03-23/2024-03-29/",
+            "/exchangerates/rates/a/eur/2024-04-24/2024-04-30/",
+        ]
+        assert late_payment.ensure_eur_rates(db, dues) == []
+        assert len(nbp.requests) == 3  # all stored now
+    with db.read() as session:
+        assert rates.eur_rates_in(session) == {
+            D(2024, 2, 29): Decimal("4.22"),
+            D(2024, 3, 29): Decimal("4.23"),
+            D(2024, 4, 30): Decimal("4.24"),
+        }
+        assert set(rates.interest_tables_in(session)) == {
+            "commercial", "medical", "statutory", "ru395",
+        }  # fmt: skip
+    # May 2024 due: April's last business day, 2024-04-30, at 4.24: 40 EUR -> 169.60 PLN
+    comp = late_payment.compensation(db, 100_000, D(2024, 5, 6))
+    assert comp is not None and (comp.rate_date, comp.pln_minor) == (D(2024, 4, 30), 16_960)
+
+
+def test_a_batch_stops_asking_once_nbp_fails(db: Database) -> None:
+    with running_gateway(lambda r: Answer(503, "busy")) as nbp:
+        set_value(db, "rates.nbp_url", nbp.base_url)
+        problems = late_payment.ensure_eur_rates(
+            db, [D(2024, 3, 15), D(2024, 4, 10), D(2024, 5, 6)]
+        )
+        assert len(nbp.requests) == 1
+    assert [p.message.split(" is not")[0] for p in problems] == [
+        "The NBP euro rate of 2024-02-29",
+        "The NBP euro rate of 2024-03-29",
+        "The NBP euro rate of 2024-04-30",
+    ]
+    assert all("503" in p.message for p in problems)

@@ -168,3 +168,14 @@ def test_a_due_date_before_the_table_is_one_line(cli: Cli) -> None:
     result = cli("interest", "--amount", "1", "--due", "2010-01-04", "--to", "2011-01-01")
     assert result.code == 3
     assert "2016-01-01" in result.err
+
+
+def test_a_rate_added_by_mistake_is_removed_and_the_shipped_one_applies_again(cli: Cli) -> None:
+    assert (
+        cli("rates", "add", "--kind", "statutory", "--from", "2025-12-04", "--rate", "19").code == 0
+    )
+    assert cli("rates", "remove", "--kind", "statutory", "--from", "2025-12-04").code == 0
+    rows = cli("rates", "list", "--kind", "statutory", "--json").json()
+    assert [(r["rate"], r["added"]) for r in rows if r["from"] == "2025-12-04"] == [("9.50", False)]
+    shipped_only = cli("rates", "remove", "--kind", "statutory", "--from", "2025-12-04")
+    assert shipped_only.code == 3 and "cannot be removed" in shipped_only.err

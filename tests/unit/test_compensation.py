@@ -10,6 +10,7 @@ import pytest
 
 from desktop_app.domain.compensation import (
     MissingEurRateError,
+    business_debtor,
     compensation_eur,
     compensation_for,
     rate_day,
@@ -101,3 +102,10 @@ def test_only_business_debtors_owe_compensation() -> None:
     rates = {D(2024, 2, 29): Decimal("4.3191")}
     assert compensation_for(600_000, D(2024, 3, 15), business_debtor=False, eur_rates=rates) is None
     assert compensation_for(0, D(2024, 3, 15), business_debtor=True, eur_rates=rates) is None
+
+
+def test_a_business_is_known_by_its_tax_number() -> None:
+    assert business_debtor("5260250274")
+    assert business_debtor("DE123456789")
+    assert not business_debtor(None)
+    assert not business_debtor("  ")

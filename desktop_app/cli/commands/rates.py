@@ -38,6 +38,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     json_flag(add)
     add.set_defaults(handler=add_rate)
 
+    remove = actions.add_parser("remove", help=_("remove a rate you added"))
+    remove.add_argument("--kind", required=True, choices=[k.value for k in RateKind])
+    remove.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    remove.set_defaults(handler=remove_rate)
+
 
 def _json(item: ListedRate) -> dict[str, Any]:
     return {
@@ -101,5 +106,15 @@ def add_rate(ctx: Context) -> int:
         _("Rate {rate} of {kind} from {date} saved").format(
             rate=row.rate, kind=kind.value, date=row.start.isoformat()
         )
+    )
+    return 0
+
+
+def remove_rate(ctx: Context) -> int:
+    kind = RateKind(ctx.args.kind)
+    start = parse_date(ctx.args.start, "--from")
+    rates.remove_rate(ctx.db, kind, start)
+    ctx.line(
+        _("Rate of {kind} from {date} removed").format(kind=kind.value, date=start.isoformat())
     )
     return 0
