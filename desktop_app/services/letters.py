@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,12 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from db.models import Activity, Contractor, Firm, Instalment, Invoice, User
 from db.uow import Database
-from desktop_app.domain.compensation import MissingEurRateError, compensation_for
+from desktop_app.domain.compensation import (
+    MissingEurRateError,
+    business_debtor,
+    compensation_for,
+    rate_day,
+)
 from desktop_app.domain.identifiers import format_iban, format_phone
 from desktop_app.domain.interest import InterestKind, InterestResult, Payment, interest_for
 from desktop_app.domain.letter_rules import (
@@ -36,7 +41,7 @@ from desktop_app.domain.letter_rules import (
     letter_deadline,
 )
 from desktop_app.domain.money import Money, decimal_str
-from desktop_app.domain.rates import RateKind, RateTable
+from desktop_app.domain.rates import RateTable
 from desktop_app.domain.receivables import counts_on, open_as_of
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
@@ -58,8 +63,9 @@ from desktop_app.letters.words import amount_in_words
 from desktop_app.messaging.context import BankAccount
 from desktop_app.services import activity
 from desktop_app.services.contractors import resolve
+from desktop_app.services.late_payment import ensure_eur_rates
 from desktop_app.services.letter_templates import template_in
-from desktop_app.services.rates import table_in
+from desktop_app.services.rates import eur_rates_in, interest_tables_in
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +127,8 @@ class Built:
     #: the wording it is rendered with: the owner's, else the shipped one
     template: LetterTemplate
     warnings: tuple[str, ...] = ()
+    #: due dates whose compensation needs a euro rate nobody stored
+    missing_eur: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +264,22 @@ def _interest(
     )
 
 
+def _in_note(kind: LetterKind, state: _State, today: dt.date, *, named: bool) -> bool:
+    """Interest notes list invoices paid after their due date (in the last year unless named);
+    compensation notes those and the ones still unpaid after it (compensation is owed from the
+    first day of delay)."""
+    due = state.instalment.due_date
+    if state.paid_on is not None:
+        recent = named or (today - state.paid_on).days <= INTEREST_NOTE_DAYS
+        return days_late(due, state.paid_on) > 0 and recent
+    return (
+        kind == "compensation"
+        and state.open_minor > 0
+        and not state.invoice.disputed
+        and days_late(due, today) > 0
+    )
+
+
 def _part(instalment: Instalment) -> str:
     count = len(instalment.invoice.instalments)
     return f"{instalment.seq}/{count}" if count > 1 else ""
@@ -294,10 +318,11 @@ def build_letter(
     language = contractor.language
     warnings: list[str] = []
     states = [_state(i, today) for i in _instalments(session, contractor.id, request.invoices)]
-    business = bool(contractor.nip)
+    business = business_debtor(contractor.nip)
     interest_kind = _interest_kind(language, kind, business)
     items: list[LetterItem] = []
     compensated: set[int] = set()
+    missing_eur: list[dt.date] = []
 
     def compensation(state: _State) -> tuple[Money | None, Money | None]:
         invoice = state.invoice
@@ -311,9 +336,9 @@ def build_letter(
                 eur_rates=sources.eur_rates,
             )
         except MissingEurRateError as exc:
-            if kind == "compensation":
-                raise
-            warnings.append(exc.message)
+            missing_eur.append(state.instalment.due_date)
+            if kind != "compensation":  # a compensation note without it is refused later
+                warnings.append(exc.message)
             return None, None
         if found is None:
             return None, None
@@ -376,14 +401,11 @@ def build_letter(
                 ),
             )
             continue
-        # interest and compensation notes: invoices paid after their due date
+        if not _in_note(kind, state, today, named=bool(request.invoices)):
+            continue
         paid_on = state.paid_on
-        if paid_on is None or days_late(inst.due_date, paid_on) <= 0:
-            continue
-        if not request.invoices and (today - paid_on).days > INTEREST_NOTE_DAYS:
-            continue
         zero = Money(0, invoice.currency)
-        if kind == "interest-note":
+        if kind == "interest-note" and paid_on is not None:
             rows = interest_rows(state, paid_on)
             if rows:
                 _add(
@@ -400,7 +422,7 @@ def build_letter(
                         interest_rows=rows,
                     ),
                 )
-        else:
+        elif kind == "compensation":
             comp, comp_eur = compensation(state)
             if comp is not None:
                 _add(
@@ -413,12 +435,13 @@ def build_letter(
                         amount,
                         zero,
                         paid_on=paid_on,
-                        days_late=days_late(inst.due_date, paid_on),
+                        days_late=days_late(inst.due_date, paid_on or today),
                         compensation=comp,
                         compensation_eur=comp_eur,
                     ),
                 )
-    _check(session, request, contractor, items, business)
+    if not (kind == "compensation" and missing_eur):  # refused once the rates were sought
+        _check(session, request, contractor, items, business)
     home = firm.home_currency or "PLN"
     totals = tuple(
         replace(t, words=amount_in_words(t.principal if kind == "balance" else t.total, language))
@@ -447,7 +470,13 @@ def build_letter(
         templates = {}
     if key not in templates:
         templates[key] = template_in(session, kind, language)
-    return Built(letter, contractor.id, templates[key], tuple(dict.fromkeys(warnings)))
+    return Built(
+        letter,
+        contractor.id,
+        templates[key],
+        tuple(dict.fromkeys(warnings)),
+        tuple(sorted(set(missing_eur))),
+    )
 
 
 def _check(
@@ -626,12 +655,24 @@ def _postbook_entries(built: Sequence[Built]) -> list[PostbookEntry]:
 def load_sources(db: Database) -> InterestSources:
     """The merged rate tables (shipped rows and the user's) that letters read."""
     with db.read() as session:
-        tables = {
-            kind.value: table_in(session, RateKind(kind.value))
-            for kind in (InterestKind.COMMERCIAL, InterestKind.STATUTORY, InterestKind.RU395)
-        }
-        euro = table_in(session, RateKind.EUR)
-    return InterestSources(tables, {row.start: row.rate for row in euro.rows})
+        return InterestSources(interest_tables_in(session), eur_rates_in(session))
+
+
+def _with_euro_rates(
+    db: Database, built: Sequence[Built], rebuild: Callable[[InterestSources], list[Built]]
+) -> list[Built]:
+    """Letters whose compensation lacked a euro rate are built again once NBP was asked for the
+    month ends they need (``ensure_eur_rates``: once each, not again after NBP failed); what is
+    still missing stays a warning on the letter."""
+    missing = sorted({day for b in built for day in b.missing_eur})
+    if not missing or len(ensure_eur_rates(db, missing)) == len({rate_day(d) for d in missing}):
+        return list(built)
+    return rebuild(load_sources(db))
+
+
+def _refuse_without_rates(built: Built) -> None:
+    if built.letter.kind == "compensation" and built.missing_eur:
+        raise MissingEurRateError(rate_day(built.missing_eur[0]))
 
 
 def write_letter(
@@ -643,9 +684,14 @@ def write_letter(
     actor: str | None = None,
 ) -> WrittenLetters:
     """``inkaso letter KIND``: one letter to ``out``, refused (no file) when it may not be written."""
-    with db.read() as session:
-        built = build_letter(session, request, sources)
-    return write_letters(db, [built], out, actor=actor)
+
+    def build(with_sources: InterestSources) -> list[Built]:
+        with db.read() as session:
+            return [build_letter(session, request, with_sources)]
+
+    built = _with_euro_rates(db, build(sources), build)
+    _refuse_without_rates(built[0])
+    return write_letters(db, built, out, actor=actor)
 
 
 # -- batches -------------------------------------------------------------------------------
@@ -724,8 +770,14 @@ def write_batch(
     *,
     actor: str | None = None,
 ) -> tuple[WrittenLetters, list[str]]:
-    with db.read() as session:
-        built, refused = build_batch(session, request, sources)
+    refused: list[str] = []
+
+    def build(with_sources: InterestSources) -> list[Built]:
+        with db.read() as session:
+            letters, refused[:] = build_batch(session, request, with_sources)
+        return letters
+
+    built = _with_euro_rates(db, build(sources), build)
     if not built:
         raise LetterRefusedError(
             _("No contractor matches: nobody owes that much for that long"), field="min-amount"

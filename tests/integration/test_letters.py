@@ -183,8 +183,10 @@ def test_compensation_note_for_every_invoice_late_or_unpaid(
     out = tmp_path / "rekompensata.pdf"
     request = LetterRequest("compensation", NIP, TODAY)
     written = letters.write_letter(ledger, request, letters.load_sources(ledger), out)
+    # FV/1 is still unpaid, FV/2 was paid late: both owe it
     assert [(i.number, i.compensation) for i in written.letters[0].items] == [
-        ("FV/2", letters.Money(16_800, "PLN"))
+        ("FV/1", letters.Money(29_750, "PLN")),
+        ("FV/2", letters.Money(16_800, "PLN")),
     ]
     consumer = LetterRequest("compensation", 2, TODAY)
     with pytest.raises(LetterRefusedError, match="business"):

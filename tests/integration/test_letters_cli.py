@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from desktop_app.services.database import open_database
 from desktop_app.services.dunning import templates_store
 from tests.conftest import Cli
+from tests.integration.http_gateway import Answer, Request, running_gateway
+from tests.integration.test_compensation_nbp import _closed_port
 
 NIP = "5252248481"
 
@@ -222,3 +224,57 @@ def test_a_template_that_would_run_code_read_files_or_loop_is_not_saved(
     assert not books("letter", "template", "show", "final", "--json").json()["customised"]
     huge = books("letter", "template", "set", "final", "--body-file", "/dev/zero")
     assert huge.code == 3
+
+
+NBP_SEP_2026 = (
+    '{"table":"A","currency":"euro","code":"EUR","rates":['
+    '{"no":"189/A/NBP/2026","effectiveDate":"2026-09-30","mid":4.2700}]}'
+)
+
+
+def _nbp(request: Request) -> Answer:
+    if request.path == "/api/exchangerates/rates/a/eur/2026-09-24/2026-09-30/":
+        return Answer(200, NBP_SEP_2026)
+    return Answer(404, "404 NotFound - Not Found - Brak danych")
+
+
+def test_a_missing_euro_rate_is_asked_of_nbp_once_for_the_letter(
+    books: Cli, tmp_path: Path
+) -> None:
+    assert books(
+        "invoice", "add", "--contractor", NIP, "--number", "FV/4", "--issued", "2026-10-01",
+        "--due", "2026-10-15", "--amount", "800.00",
+    ).code == 0  # fmt: skip
+    out = tmp_path / "nbp.pdf"
+    letter = ("letter", "demand", "--contractor", NIP, "--invoice", "FV/4", "--today",
+              "2026-12-01", "--out", str(out), "--json")  # fmt: skip
+    with running_gateway(_nbp) as nbp:
+        assert books("config", "set", "rates.nbp_url", nbp.base_url + "/api").code == 0
+        result = books(*letter)
+        assert result.code == 0, result.err
+        assert len(nbp.requests) == 1
+    # 800.00 PLN -> 40 EUR x 4.27 (NBP, 2026-09-30) = 170.80
+    assert "170,80 zł" in text_of(out)
+    assert not any("euro rate" in w for w in result.json()["warnings"])
+
+
+def test_offline_the_demand_goes_without_compensation_and_the_note_is_refused(
+    books: Cli, tmp_path: Path
+) -> None:
+    assert books(
+        "invoice", "add", "--contractor", NIP, "--number", "FV/4", "--issued", "2026-10-01",
+        "--due", "2026-10-15", "--amount", "800.00",
+    ).code == 0  # fmt: skip
+    assert books("config", "set", "rates.nbp_url", f"http://127.0.0.1:{_closed_port()}").code == 0
+    demand = books(
+        "letter", "demand", "--contractor", NIP, "--invoice", "FV/4", "--today", "2026-12-01",
+        "--out", str(tmp_path / "d.pdf"),
+    )  # fmt: skip
+    assert demand.code == 0, demand.err
+    assert "Check:" in demand.out and "2026-09-30" in demand.out
+    note = books(
+        "letter", "compensation", "--contractor", NIP, "--invoice", "FV/4", "--today",
+        "2026-12-01", "--out", str(tmp_path / "n.pdf"),
+    )  # fmt: skip
+    assert note.code == 3 and "2026-09-30" in note.err and note.err.count("\n") == 1
+    assert not (tmp_path / "n.pdf").exists()
