@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
@@ -168,12 +169,17 @@ def _creditor(firm: Firm) -> Party:
     )
 
 
-def _debtor(contractor: Contractor) -> Party:
-    return Party(
-        name=contractor.name,
-        nip=contractor.nip or "",
-        address_lines=_address(contractor.street, contractor.postal_code, contractor.city),
-    )
+def _debtor(contractor: Contractor, firm: Firm) -> Party:
+    lines = _address(contractor.street, contractor.postal_code, contractor.city)
+    if contractor.country and contractor.country != firm.country:
+        lines = (*lines, _country(contractor.country, firm.country))
+    return Party(name=contractor.name, nip=contractor.nip or "", address_lines=lines)
+
+
+def _country(code: str, home: str) -> str:
+    """A foreign address ends with its country in capitals, in the sending post's language."""
+    language = "pl_PL" if home == "PL" else "en_GB"
+    return str(Locale.parse(language).territories.get(code.upper(), code)).upper()
 
 
 def _instalments(session: Session, contractor_id: int, numbers: Sequence[str]) -> list[Instalment]:
@@ -455,7 +461,7 @@ def build_letter(
         place=firm.city or "",
         date=today,
         creditor=_creditor(firm),
-        debtor=_debtor(contractor),
+        debtor=_debtor(contractor, firm),
         items=tuple(items),
         totals=totals,
         deadline=letter_deadline(today, DEADLINE_DAYS[kind]),

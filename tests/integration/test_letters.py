@@ -229,3 +229,12 @@ def test_a_batch_that_matches_nobody_writes_nothing(ledger: Database, tmp_path: 
     with pytest.raises(LetterRefusedError):
         letters.write_batch(ledger, request, letters.load_sources(ledger), tmp_path / "none.pdf")
     assert not pdfs(tmp_path)
+
+
+def test_a_balance_confirmation_of_nothing_owed_says_zero(ledger: Database, tmp_path: Path) -> None:
+    out = tmp_path / "saldo.pdf"
+    written = letters.write_letter(
+        ledger, LetterRequest("balance", NIP, D(2026, 2, 1)), letters.load_sources(ledger), out
+    )
+    assert written.letters[0].items == ()
+    assert "saldo zobowiązań Gęśla Jaźń Sp. j. wobec naszej firmy wynosi 0,00 zł" in pdf_text(out)

@@ -32,7 +32,7 @@ def books(cli: Cli) -> Cli:
          "--account", "PL61109010140000071219812874"),
         ("contractor", "add", "--name", "Gęśla Jaźń Sp. j.", "--nip", NIP,
          "--street", "ul. Źródlana 5", "--postal-code", "00-950", "--city", "Warszawa"),
-        ("contractor", "add", "--name", "ООО «Щука и Ёж»", "--language", "ru",
+        ("contractor", "add", "--name", "ООО «Щука и Ёж»", "--language", "ru", "--country", "RU",
          "--street", "ул. Тверская, д. 7", "--postal-code", "125009", "--city", "Москва"),
         ("invoice", "add", "--contractor", NIP, "--number", "FV/1", "--issued", "2026-02-28",
          "--due", "2026-03-15", "--amount", "12300.00"),
@@ -99,6 +99,7 @@ def test_russian_pretension_in_the_contractors_language(books: Cli, tmp_path: Pa
     assert result.code == 0, result.err
     text = text_of(out)
     assert "Претензия" in text and "ООО «Щука и Ёж»" in text
+    assert "125009 Москва ROSJA" in text  # the country for the Polish post, after the town
     assert "пять тысяч" in text
 
 
