@@ -640,7 +640,9 @@ def write_letters(
             book_temp.replace(postbook)
     except OSError as exc:
         raise ValidationError(
-            _("--out: cannot write {path}: {reason}").format(path=str(out), reason=exc.strerror),
+            _("--out: cannot write {path}: {reason}").format(
+                path=str(out), reason=exc.strerror or exc
+            ),
             field="out",
         ) from exc
     finally:
