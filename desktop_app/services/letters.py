@@ -494,6 +494,15 @@ def _check(
 ) -> None:
     """Refuse a letter whose legal conditions do not hold, or that would claim nothing."""
     kind = request.kind
+    if kind == "big" and not business:
+        # art. 14 sets other conditions for consumers (200 PLN; its days are not verified yet)
+        raise LetterRefusedError(
+            _(
+                "No debtor-register warning for {name}: Inkaso checks the conditions for "
+                "businesses only (art. 15), and the contractor has no NIP"
+            ).format(name=contractor.name),
+            field="contractor",
+        )
     if kind == "big":
         overdue = [Overdue(i.principal.minor, i.due_date) for i in items if i.currency == "PLN"]
         missing = big_letter_missing(

@@ -164,6 +164,13 @@ def test_debtor_register_warning_is_refused_without_a_registered_demand_a_month_
     assert rows[0][0] == letters.REGISTERED and rows[0][1]["sent_on"] == "2026-11-02"
 
 
+def test_no_debtor_register_warning_for_a_consumer(ledger: Database, tmp_path: Path) -> None:
+    with pytest.raises(LetterRefusedError, match="businesses only"):
+        letters.write_letter(
+            ledger, LetterRequest("big", 2, TODAY), letters.load_sources(ledger), tmp_path / "c.pdf"
+        )
+
+
 def test_interest_note_for_an_invoice_paid_late(ledger: Database, tmp_path: Path) -> None:
     out = tmp_path / "nota.pdf"
     written = letters.write_letter(
