@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from db.models import Activity
 from db.uow import Database
+from desktop_app.domain.money import Money
 from desktop_app.domain.rates import RateKind
 from desktop_app.services import letters
 from desktop_app.services.contractors import ContractorInput, add_contractor
@@ -192,8 +193,8 @@ def test_compensation_note_for_every_invoice_late_or_unpaid(
     written = letters.write_letter(ledger, request, letters.load_sources(ledger), out)
     # FV/1 is still unpaid, FV/2 was paid late: both owe it
     assert [(i.number, i.compensation) for i in written.letters[0].items] == [
-        ("FV/1", letters.Money(29_750, "PLN")),
-        ("FV/2", letters.Money(16_800, "PLN")),
+        ("FV/1", Money(29_750, "PLN")),
+        ("FV/2", Money(16_800, "PLN")),
     ]
     consumer = LetterRequest("compensation", 2, TODAY)
     with pytest.raises(LetterRefusedError, match="business"):
