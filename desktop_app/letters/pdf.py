@@ -34,6 +34,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -260,8 +261,7 @@ def _footer(canvas: Canvas, letter: LetterData, page: int) -> None:
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
+    """The debtor's name in lines that fit the window (at most three)."""
     lines: list[str] = []
     current = ""
     for word in text.split():
