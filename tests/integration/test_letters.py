@@ -128,7 +128,7 @@ def test_demand_letter_claims_principal_interest_and_compensation(
     text = pdf_text(out)
     assert "13 811,16 zł" in text
     assert "trzynaście tysięcy osiemset jedenaście złotych, szesnaście groszy" in text
-    assert "500,09 zł" in text and "713,57 zł" in text and "297,50 zł" in text
+    assert "500,09" in text and "713,57" in text and "297,50" in text
     assert "NIP: 5252248481" in text and "NIP: 8971234561" in text
     assert "PL61 1090 1014 0000 0712 1981 2874" in text
     # the rate of 2026 H2 is not verified yet: the user is told to check it
