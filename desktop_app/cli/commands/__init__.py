@@ -14,6 +14,7 @@ from desktop_app.cli.commands import (
     imports,
     interest,
     invoice,
+    letter,
     mapping,
     outbox,
     payment,
@@ -37,6 +38,7 @@ GROUPS = (
     outbox,
     interest,
     rates,
+    letter,
     config,
     version,
 )
