@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag
+from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag, User
 from db.uow import Database
 from desktop_app.domain.identifiers import (
     normalize_email,
@@ -107,48 +107,10 @@ def add_contractor(db: Database, data: ContractorInput, *, actor: str | None = N
     """Create a contractor; returns its id. A NIP already on file is a ConflictError."""
     norm = validate(data)
     with db.write() as session:
-        if norm.nip and session.scalar(select(Contractor.id).where(Contractor.nip == norm.nip)):
-            raise ConflictError(
-                _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
-            )
-        contractor = Contractor(
-            name=norm.name,
-            search_name=search_key(norm.name),
-            nip=norm.nip,
-            regon=norm.regon,
-            street=_blank_to_none(data.street),
-            postal_code=_blank_to_none(data.postal_code),
-            city=_blank_to_none(data.city),
-            country=(data.country or "PL").upper(),
-            default_terms_days=data.terms_days,
-            language=data.language,
-            credit_limit_minor=data.credit_limit_minor,
-            credit_limit_currency=(
-                normalize_currency(data.credit_limit_currency)
-                if data.credit_limit_currency
-                else None
-            ),
-            assigned_user_id=data.assigned_user_id,
-            notes=_blank_to_none(data.notes),
-        )
-        contractor.emails = [
-            ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)
-        ]
-        contractor.phones = [
-            ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)
-        ]
-        contractor.persons = [
-            ContactPerson(
-                name=p.name.strip(),
-                role=_blank_to_none(p.role),
-                email=normalize_email(p.email) if p.email else None,
-                phone=normalize_phone(p.phone) if p.phone else None,
-            )
-            for p in data.persons
-        ]
-        contractor.tags = [
-            _tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())
-        ]
+        _check_unique_nip(session, norm.nip, None)
+        _check_user(session, data.assigned_user_id)
+        contractor = Contractor()
+        _fill(session, contractor, data, norm)
         session.add(contractor)
         session.flush()
         activity.record(
@@ -160,6 +122,79 @@ def add_contractor(db: Database, data: ContractorInput, *, actor: str | None = N
             actor=actor,
         )
         return contractor.id
+
+
+def edit_contractor(
+    db: Database, ref: str | int, data: ContractorInput, *, actor: str | None = None
+) -> int:
+    """Replace every field ``add_contractor`` sets (contacts, persons and tags as whole lists)
+    with ``data``; returns the contractor's id. Invoices, payments and history stay as they are."""
+    norm = validate(data)
+    with db.write() as session:
+        contractor = load(session, resolve(session, ref).id)
+        _check_unique_nip(session, norm.nip, contractor.id)
+        _check_user(session, data.assigned_user_id)
+        _fill(session, contractor, data, norm)
+        session.flush()
+        activity.record(
+            session,
+            contractor_id=contractor.id,
+            kind="status",
+            summary=N_("Contractor {name} edited"),
+            data={"name": contractor.name},
+            actor=actor,
+        )
+        return contractor.id
+
+
+def _check_unique_nip(session: Session, nip: str | None, own_id: int | None) -> None:
+    if not nip:
+        return
+    other = session.scalar(select(Contractor.id).where(Contractor.nip == nip))
+    if other is not None and other != own_id:
+        raise ConflictError(
+            _("A contractor with NIP {nip} already exists").format(nip=nip), field="nip"
+        )
+
+
+def _check_user(session: Session, user_id: int | None) -> None:
+    if user_id is not None and session.get(User, user_id) is None:
+        raise NotFoundError(
+            _("No Inkaso user with id {id}").format(id=user_id), field="assigned_user"
+        )
+
+
+def _fill(
+    session: Session, contractor: Contractor, data: ContractorInput, norm: NormalizedContractor
+) -> None:
+    contractor.name = norm.name
+    contractor.search_name = search_key(norm.name)
+    contractor.nip = norm.nip
+    contractor.regon = norm.regon
+    contractor.street = _blank_to_none(data.street)
+    contractor.postal_code = _blank_to_none(data.postal_code)
+    contractor.city = _blank_to_none(data.city)
+    contractor.country = (data.country or "PL").upper()
+    contractor.default_terms_days = data.terms_days
+    contractor.language = data.language
+    contractor.credit_limit_minor = data.credit_limit_minor
+    contractor.credit_limit_currency = (
+        normalize_currency(data.credit_limit_currency) if data.credit_limit_currency else None
+    )
+    contractor.assigned_user_id = data.assigned_user_id
+    contractor.notes = _blank_to_none(data.notes)
+    contractor.emails = [ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)]
+    contractor.phones = [ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)]
+    contractor.persons = [
+        ContactPerson(
+            name=p.name.strip(),
+            role=_blank_to_none(p.role),
+            email=normalize_email(p.email) if p.email else None,
+            phone=normalize_phone(p.phone) if p.phone else None,
+        )
+        for p in data.persons
+    ]
+    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
 
 
 def _tag(session: Session, name: str) -> Tag:
