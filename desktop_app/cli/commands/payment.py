@@ -9,7 +9,7 @@ from desktop_app.cli import serialize
 from desktop_app.cli.context import Context, json_flag, parse_date
 from desktop_app.domain.money import format_money, normalize_currency, parse_amount
 from desktop_app.i18n import _
-from desktop_app.services import payments, views
+from desktop_app.services import deletion, payments, views
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--ref", help=_("bank reference; the same reference is never recorded twice"))
     json_flag(add)
     add.set_defaults(handler=add_payment)
+    _register_delete(actions)
 
 
 def add_payment(ctx: Context) -> int:
@@ -70,4 +71,25 @@ def add_payment(ctx: Context) -> int:
                 amount=format_money(view.unallocated_minor, view.currency)
             )
         )
+    return 0
+
+
+# -- payment delete (kept at the end: other payment commands are added above it) ---------------
+
+
+def _register_delete(actions: argparse._SubParsersAction[Any]) -> None:
+    delete = actions.add_parser(
+        "delete", help=_("delete a payment; what it paid is open again from its date on")
+    )
+    delete.add_argument("payment", type=int, metavar="ID")
+    json_flag(delete)
+    delete.set_defaults(handler=delete_payment)
+
+
+def delete_payment(ctx: Context) -> int:
+    deleted = deletion.delete_payment(ctx.db, ctx.args.payment)
+    if ctx.json:
+        ctx.emit_json({"deleted": "payment", "id": ctx.args.payment})
+    else:
+        ctx.line(deleted.sentence())
     return 0
