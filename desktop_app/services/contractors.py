@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag, User
@@ -249,3 +249,39 @@ def load(session: Session, contractor_id: int) -> Contractor:
             _("No contractor with id or NIP {ref}").format(ref=contractor_id), field="contractor"
         )
     return contractor
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A contractor as a picker lists it."""
+
+    id: int
+    name: str
+    nip: str | None
+    terms_days: int
+
+
+def choices(db: Database, text: str = "", *, limit: int = 50) -> list[Choice]:
+    """Contractors whose name (Polish letters optional) or NIP contains ``text``, by name."""
+    query = select(
+        Contractor.id, Contractor.name, Contractor.nip, Contractor.default_terms_days
+    ).order_by(Contractor.search_name, Contractor.id)
+    wanted = text.strip()
+    if wanted:
+        digits = "".join(ch for ch in wanted if ch.isdigit())
+        by_name = Contractor.search_name.contains(search_key(wanted), autoescape=True)
+        if len(digits) >= 3:
+            query = query.where(or_(by_name, Contractor.nip.contains(digits)))
+        else:
+            query = query.where(by_name)
+    with db.read() as session:
+        return [Choice(*row) for row in session.execute(query.limit(limit))]
+
+
+def choice_of(db: Database, contractor_id: int) -> list[Choice]:
+    """The one contractor as a picker lists it (an empty list when it is gone)."""
+    query = select(
+        Contractor.id, Contractor.name, Contractor.nip, Contractor.default_terms_days
+    ).where(Contractor.id == contractor_id)
+    with db.read() as session:
+        return [Choice(*row) for row in session.execute(query)]
