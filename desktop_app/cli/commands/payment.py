@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag, parse_date
+from desktop_app.cli.context import Context, json_flag, parse_date, record_id
 from desktop_app.domain.money import format_money, normalize_currency, parse_amount
 from desktop_app.i18n import _
 from desktop_app.services import deletion, payments, views
@@ -81,7 +81,7 @@ def _register_delete(actions: argparse._SubParsersAction[Any]) -> None:
     delete = actions.add_parser(
         "delete", help=_("delete a payment; what it paid is open again from its date on")
     )
-    delete.add_argument("payment", type=int, metavar="ID")
+    delete.add_argument("payment", type=record_id, metavar="ID")
     json_flag(delete)
     delete.set_defaults(handler=delete_payment)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDateEdit, QDialogButtonBox, QWidget
@@ -45,6 +46,11 @@ def type_date(qtbot: QtBot, edit: QDateEdit, text: str) -> None:
     edit.setCurrentSectionIndex(0)
     edit.setSelectedSection(edit.sectionAt(0))
     qtbot.keyClicks(edit, text)
+
+
+def closed(widget: QWidget) -> bool:
+    """Gone or hidden (a dialog deletes itself when it closes)."""
+    return not shiboken6.isValid(widget) or not widget.isVisible()
 
 
 def save(qtbot: QtBot, buttons: QDialogButtonBox) -> None:
