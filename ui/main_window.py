@@ -447,6 +447,12 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction(_("Open card"), lambda: self._open_row(index.row()))
         menu.addSeparator()
+        entry = self.entry
+        menu.addAction(_("Edit contractor…"), lambda: entry.edit_contractor(row.id))
+        menu.addAction(_("New invoice…"), lambda: entry.new_invoice(row.id))
+        menu.addAction(_("Record payment…"), lambda: entry.record_payment(row.id))
+        menu.addAction(_("Delete contractor…"), lambda: entry.delete_contractor(row.id, row.name))
+        menu.addSeparator()
         copies = (
             (_("Copy NIP"), row.nip),
             (_("Copy e-mail"), row.email),

@@ -39,7 +39,7 @@ from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
-from desktop_app.errors import InkasoError
+from desktop_app.errors import InkasoError, NotFoundError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import views
 from desktop_app.services.dunning import actions, desk, promises, windows
@@ -430,6 +430,9 @@ class ContractorCardWindow(QDialog):
                 self.activateWindow()
 
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFoundError) and exc.field == "contractor" and self.card:
+                self.close()  # the contractor was deleted: its card goes with it
+                return
             parent = self.parentWidget() if show_when_loaded else self
             show_error(exc, parent)
             if show_when_loaded:

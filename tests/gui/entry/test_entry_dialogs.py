@@ -181,3 +181,55 @@ def test_edit_invoice_from_the_card_menu(qtbot: QtBot, db: Database, ops: Operat
     edited = views.find_invoice(db, "FV/1", TODAY)
     assert [p.amount_minor for p in edited.instalments] == [10_000, 5_000]
     assert edited.gross_minor == 15_000
+
+
+def test_delete_a_payment_and_undo_it(qtbot: QtBot, db: Database, ops: Operations) -> None:
+    cid = contractor(db, "Alfa", "5260250274")
+    invoice(db, cid, "FV/1", D(2026, 9, 1), (D(2026, 9, 15), 10_000))
+    payment_id = pay(db, cid, D(2026, 10, 1), 4_000)
+    window = _window(qtbot, db, ops, 1)
+    card = window.open_card(cid)
+    qtbot.waitUntil(lambda: card.card is not None and len(card.card.payments) == 1)
+    item = card.payments_tree.topLevelItem(0)
+    assert item is not None
+    window.entry.delete_payment(payment_id, item.text(1), card)
+    box = window.entry.dialog
+    assert isinstance(box, QMessageBox)
+    assert format_money(4_000, "PLN") in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: card.card is not None and not card.card.payments)
+    assert _card_open(db, cid) == {"FV/1": [10_000]}
+    window.entry.undo()
+    qtbot.waitUntil(lambda: card.card is not None and len(card.card.payments) == 1)
+    assert _card_open(db, cid) == {"FV/1": [6_000]}
+
+
+def test_the_card_of_a_deleted_contractor_closes(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    cid = contractor(db, "Alfa", "5260250274")
+    window = _window(qtbot, db, ops, 1)
+    card = window.open_card(cid)
+    qtbot.waitUntil(lambda: card.card is not None)
+    window.entry.delete_contractor(cid, "Alfa")
+    box = window.entry.dialog
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cid not in window.cards())
+
+
+def test_a_correction_that_lowers_an_invoice(qtbot: QtBot, db: Database, ops: Operations) -> None:
+    cid = contractor(db, "Alfa", "5260250274")
+    invoice(db, cid, "FV/1", D(2026, 9, 1), (D(2026, 9, 15), 10_000))
+    window = _window(qtbot, db, ops, 1)
+    dialog = window.entry.new_invoice(cid)
+    qtbot.waitUntil(lambda: dialog.picker.current() is not None)
+    type_text(qtbot, dialog.number_edit, "KOR/1")
+    qtbot.mouseClick(dialog.correction_check, Qt.MouseButton.LeftButton)
+    type_text(qtbot, dialog.corrects_edit, "FV/1")
+    type_text(qtbot, dialog.difference_edit, "-25")
+    assert not dialog.instalments.isEnabled()  # a lowering correction has no due dates
+    assert dialog.gross_label.text().endswith(format_money(-2_500, "PLN"))
+    save(qtbot, dialog.buttons)
+    qtbot.waitUntil(lambda: closed(dialog))
+    assert _card_open(db, cid) == {"KOR/1": [], "FV/1": [7_500]}
