@@ -24,7 +24,7 @@ from desktop_app.domain.money import decimal_str, format_money
 from desktop_app.domain.receivables import LATEST, covered_as_of
 from desktop_app.errors import ConflictError, NotFoundError
 from desktop_app.i18n import N_, _
-from desktop_app.services import activity, contractors, ledger, tombstones
+from desktop_app.services import activity, contractors, invoices, ledger, tombstones
 from desktop_app.services.tombstones import Row, Tombstone
 
 
@@ -80,17 +80,10 @@ def delete_contractor(db: Database, ref: str | int, *, actor: str | None = None)
 # -- invoice -------------------------------------------------------------------------------------
 
 
-def find_invoice(session: Session, number: str) -> Invoice:
-    invoice = session.scalar(select(Invoice).where(Invoice.number == number.strip()))
-    if invoice is None:
-        raise NotFoundError(_("No invoice {number}").format(number=number), field="invoice")
-    return invoice
-
-
 def delete_invoice(db: Database, number: str, *, actor: str | None = None) -> Deleted:
     """Delete an invoice (or correction) with its instalments; what paid it becomes credit."""
     with db.write() as session:
-        invoice = find_invoice(session, number)
+        invoice = invoices.find(session, number)
         correction = session.scalar(
             select(Invoice.number).where(Invoice.corrected_invoice_id == invoice.id).limit(1)
         )

@@ -195,7 +195,7 @@ def edit_invoice(
     """
     number, currency, gross = _validated(data)
     with db.write() as session:
-        invoice = _find(session, ref)
+        invoice = find(session, ref)
         contractor = contractors.resolve(session, data.contractor)
         if data.kind != invoice.kind or (
             invoice.kind == "correction"
@@ -262,7 +262,8 @@ def edit_invoice(
         return invoice.id
 
 
-def _find(session: Session, ref: str | int) -> Invoice:
+def find(session: Session, ref: str | int) -> Invoice:
+    """An invoice by database id or by number; NotFoundError otherwise."""
     invoice = None
     if isinstance(ref, int):
         invoice = session.get(Invoice, ref)

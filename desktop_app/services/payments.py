@@ -185,28 +185,29 @@ def preview_payment(
                     Invoice.number == invoice_number.strip(), Invoice.contractor_id == who.id
                 )
             )
-        targets = ledger.open_instalments(session, who.id, currency, invoice_id)
-        items = {i.id: i for i in targets}
-        money = [Available(day, amount)] if amount else []
-        shares, left = rules.allocate(
-            money,
-            [rules.OpenItem(i.id, i.open_minor, i.due_date, i.invoice.issue_date) for i in targets],
+        targets = {i.id: i for i in ledger.open_instalments(session, who.id, currency, invoice_id)}
+        items = sorted(
+            (
+                rules.OpenItem(i.id, i.open_minor, i.due_date, i.invoice.issue_date)
+                for i in targets.values()
+            ),
+            key=rules.payment_order,
         )
+        shares, left = rules.allocate([Available(day, amount)] if amount else [], items)
         proposed: dict[int, int] = {}
         for share in shares:
             proposed[share.key] = proposed.get(share.key, 0) + share.amount_minor
-        ordered = sorted(items.values(), key=lambda i: (i.due_date, i.invoice.issue_date, i.id))
         lines = tuple(
             OpenLine(
-                i.id,
-                i.invoice.number,
-                i.seq,
-                i.invoice.issue_date,
-                i.due_date,
-                i.open_minor,
-                proposed.get(i.id, 0),
+                item.key,
+                targets[item.key].invoice.number,
+                targets[item.key].seq,
+                item.issued,
+                item.due_date,
+                item.open_minor,
+                proposed.get(item.key, 0),
             )
-            for i in ordered
+            for item in items
         )
         return AllocationPreview(currency, amount, lines, left)
 

@@ -13,6 +13,7 @@ from db.uow import Database
 from desktop_app.domain.money import format_money
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.services import contractors, deletion, invoices, payments, views
+from desktop_app.services.database import open_database
 from tests.helpers import D, assert_ledger_consistent, contractor, invoice, pay
 
 TODAY = D(2026, 11, 22)
@@ -313,3 +314,25 @@ def test_payment_preview_and_a_chosen_allocation(db: Database) -> None:
         )
     assert refused.value.field == "allocation"
     assert "FV/1" in refused.value.message
+
+
+@pytest.mark.postgres
+def test_delete_and_undo_are_exact_on_postgres(pg_url: str) -> None:
+    pg = open_database(pg_url)
+    try:
+        cid = contractor(pg, "Alfa", "5260250274", emails=["a@alfa.pl"], tags=["VIP"])
+        invoice(pg, cid, "FV/1", D(2026, 9, 1), (D(2026, 9, 15), 10_000))
+        invoice(pg, cid, "FV/2", D(2026, 9, 5), (D(2026, 9, 30), 8_000))
+        first = pay(pg, cid, D(2026, 9, 10), 10_000)
+        before = _dump(pg)
+        deletion.undo(pg, deletion.delete_invoice(pg, "FV/1"))
+        assert _dump(pg) == before
+        deletion.undo(pg, deletion.delete_payment(pg, first))
+        assert _dump(pg) == before
+        other = contractor(pg, "Beta", "7740001454", phones=["501234567"])
+        before = _dump(pg)
+        deletion.undo(pg, deletion.delete_contractor(pg, other))
+        assert _dump(pg) == before
+        invoice(pg, other, "FV/3", D(2026, 10, 1), (D(2026, 10, 15), 1_000))  # ids go on
+    finally:
+        pg.dispose()
