@@ -57,7 +57,7 @@ def open_instalments(
     return list(session.scalars(query))
 
 
-def _open_item(instalment: Instalment) -> rules.OpenItem:
+def open_item(instalment: Instalment) -> rules.OpenItem:
     return rules.OpenItem(
         instalment.id, instalment.open_minor, instalment.due_date, instalment.invoice.issue_date
     )
@@ -90,7 +90,7 @@ def _available(payment: Payment) -> tuple[Available, ...]:
 def allocate_payment(session: Session, payment: Payment, targets: Iterable[Instalment]) -> int:
     """Set the payment's unallocated money against ``targets``; returns what was allocated."""
     by_id = {i.id: i for i in targets}
-    shares, _left = rules.allocate(_available(payment), [_open_item(i) for i in by_id.values()])
+    shares, _left = rules.allocate(_available(payment), [open_item(i) for i in by_id.values()])
     return _record(session, payment, shares, by_id)
 
 
@@ -104,7 +104,7 @@ def allocate_chosen(
     ``domain.allocation.allocate_as_chosen``); returns what was allocated."""
     by_id = {i.id: i for i in targets}
     shares, _left = rules.allocate_as_chosen(
-        _available(payment), [_open_item(i) for i in by_id.values()], chosen
+        _available(payment), [open_item(i) for i in by_id.values()], chosen
     )
     return _record(session, payment, shares, by_id)
 
@@ -126,7 +126,7 @@ def apply_credit(session: Session, contractor_id: int, currency: str) -> int:
     by_id = {i.id: i for i in open_instalments(session, contractor_id, currency)}
     spent = rules.apply_credit(
         [rules.Credit(p.id, p.date, _available(p)) for p in credits.values()],
-        [_open_item(i) for i in by_id.values()],
+        [open_item(i) for i in by_id.values()],
     )
     return sum(_record(session, credits[key], shares, by_id) for key, shares in spent)
 

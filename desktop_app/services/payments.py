@@ -186,13 +186,7 @@ def preview_payment(
                 )
             )
         targets = {i.id: i for i in ledger.open_instalments(session, who.id, currency, invoice_id)}
-        items = sorted(
-            (
-                rules.OpenItem(i.id, i.open_minor, i.due_date, i.invoice.issue_date)
-                for i in targets.values()
-            ),
-            key=rules.payment_order,
-        )
+        items = sorted(map(ledger.open_item, targets.values()), key=rules.payment_order)
         shares, left = rules.allocate([Available(day, amount)] if amount else [], items)
         proposed: dict[int, int] = {}
         for share in shares:
