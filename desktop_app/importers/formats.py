@@ -47,7 +47,7 @@ def register(fmt: Format) -> Format:
 
 
 #: the modules that register formats (each adds itself to FORMATS when imported)
-_MODULES: tuple[str, ...] = ()
+_MODULES: tuple[str, ...] = ("ksef", "jpk")
 
 
 def all_formats() -> dict[str, Format]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -55,6 +56,9 @@ class ContractorInput:
     assigned_user_id: int | None = None
     tags: Sequence[str] = ()
     notes: str | None = None
+    #: an EU VAT number or foreign tax id (imports), and an import source's own key
+    tax_id: str | None = None
+    external_id: str | None = None
 
 
 @dataclass
@@ -105,23 +109,44 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def add_contractor(db: Database, data: ContractorInput, *, actor: str | None = None) -> int:
     """Create a contractor; returns its id. A NIP already on file is a ConflictError."""
-    norm = validate(data)
     with db.write() as session:
-        _check_unique_nip(session, norm.nip, None)
-        _check_user(session, data.assigned_user_id)
-        contractor = Contractor()
-        _fill(session, contractor, data, norm)
-        session.add(contractor)
-        session.flush()
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            kind="status",
-            summary=N_("Contractor {name} created"),
-            data={"name": contractor.name},
-            actor=actor,
+        return create_contractor(session, data, actor=actor)
+
+
+def create_contractor(session: Session, data: ContractorInput, *, actor: str | None = None) -> int:
+    """:func:`add_contractor` inside the caller's transaction."""
+    norm = validate(data)
+    if norm.nip and session.scalar(select(Contractor.id).where(Contractor.nip == norm.nip)):
+        raise ConflictError(
+            _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
         )
-        return contractor.id
+    contractor = build_contractor(data, norm)
+    contractor.tags = _tags(session, data.tags)
+    session.add(contractor)
+    session.flush()
+    activity.record(session, **contractor_created(contractor, actor))
+    return contractor.id
+
+
+def build_contractor(data: ContractorInput, norm: NormalizedContractor) -> Contractor:
+    """The new contractor's rows from checked input (its tags are the caller's: they are shared
+    rows found by name)."""
+    contractor = Contractor(
+        tax_id=_blank_to_none(data.tax_id), external_id=_blank_to_none(data.external_id)
+    )
+    _fill(contractor, data, norm)
+    return contractor
+
+
+def contractor_created(contractor: Contractor, actor: str | None) -> dict[str, Any]:
+    """The activity entry of a new contractor."""
+    return {
+        "contractor_id": contractor.id,
+        "kind": "status",
+        "summary": N_("Contractor {name} created"),
+        "data": {"name": contractor.name},
+        "actor": actor,
+    }
 
 
 def edit_contractor(
@@ -134,7 +159,8 @@ def edit_contractor(
         contractor = load(session, resolve(session, ref).id)
         _check_unique_nip(session, norm.nip, contractor.id)
         _check_user(session, data.assigned_user_id)
-        _fill(session, contractor, data, norm)
+        _fill(contractor, data, norm)
+        contractor.tags = _tags(session, data.tags)
         session.flush()
         activity.record(
             session,
@@ -164,9 +190,8 @@ def _check_user(session: Session, user_id: int | None) -> None:
         )
 
 
-def _fill(
-    session: Session, contractor: Contractor, data: ContractorInput, norm: NormalizedContractor
-) -> None:
+def _fill(contractor: Contractor, data: ContractorInput, norm: NormalizedContractor) -> None:
+    """Every field a person enters (a new contractor or an edit); tags are the caller's."""
     contractor.name = norm.name
     contractor.search_name = search_key(norm.name)
     contractor.nip = norm.nip
@@ -194,7 +219,10 @@ def _fill(
         )
         for p in data.persons
     ]
-    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
+
+
+def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
+    return [_tag(session, t) for t in _unique(t.strip() for t in names if t.strip())]
 
 
 def _tag(session: Session, name: str) -> Tag:

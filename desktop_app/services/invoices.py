@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,79 +49,21 @@ class InvoiceInput:
 
 def add_invoice(db: Database, data: InvoiceInput, *, actor: str | None = None) -> int:
     """Record an invoice (or correction) and apply any credit the contractor has; returns its id."""
-    number, currency, gross = _validated(data)
     with db.write() as session:
-        contractor = contractors.resolve(session, data.contractor)
-        if session.scalar(select(Invoice.id).where(Invoice.number == number)):
-            raise ConflictError(
-                _("Invoice {number} already exists").format(number=number), field="number"
-            )
-        original = None
-        if data.kind == "correction":
-            original = session.scalar(
-                select(Invoice).where(Invoice.number == (data.corrects or ""))
-            )
-            if original is None:
-                raise NotFoundError(
-                    _("The corrected invoice {number} does not exist").format(number=data.corrects),
-                    field="corrects",
-                )
-            if original.contractor_id != contractor.id or original.currency != currency:
-                raise ValidationError(
-                    _(
-                        "A correction must have the contractor and currency of invoice {number}"
-                    ).format(number=original.number),
-                    field="corrects",
-                )
-        invoice = Invoice(
-            contractor_id=contractor.id,
-            number=number,
-            issue_date=data.issue_date,
-            sale_date=data.sale_date,
-            currency=currency,
-            gross_minor=gross,
-            kind=data.kind,
-            corrected_invoice=original,
-            source=data.source,
-            source_id=data.source_id,
-            ksef_number=data.ksef_number,
-        )
-        invoice.instalments = [
-            Instalment(
-                seq=i, due_date=p.due_date, amount_minor=p.amount_minor, open_minor=p.amount_minor
-            )
-            for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
-        ]
-        session.add(invoice)
-        session.flush()
-        for instalment in invoice.instalments:
-            ledger.refresh(instalment)
-        if original is not None and gross < 0:
-            ledger.apply_reducing_correction(session, invoice, original)
-        ledger.apply_credit(session, contractor.id, currency)
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            invoice_id=invoice.id,
-            kind="invoice",
-            summary=(
-                N_("Correction {number} to {corrected} recorded: {amount} {currency}")
-                if original is not None
-                else N_("Invoice {number} recorded: {amount} {currency}")
-            ),
-            data={
-                "number": number,
-                "corrected": original.number if original else None,
-                "amount": decimal_str(gross, currency),
-                "currency": currency,
-            },
-            actor=actor,
-        )
-        return invoice.id
+        return create_invoice(session, data, actor=actor)
 
 
-def _validated(data: InvoiceInput) -> tuple[str, str, int]:
-    """(number, currency, gross) of a document that is whole in itself."""
+@dataclass(frozen=True)
+class CheckedInvoice:
+    """An invoice input that passed every check a new invoice must pass."""
+
+    number: str
+    currency: str
+    gross_minor: int
+
+
+def check_invoice(data: InvoiceInput) -> CheckedInvoice:
+    """The checks of a new invoice that need no database (the import's bulk path runs them too)."""
     number = data.number.strip()
     if not number:
         raise ValidationError(_("The invoice number is empty"), field="number")
@@ -135,8 +78,96 @@ def _validated(data: InvoiceInput) -> tuple[str, str, int]:
         check_amount(part.amount_minor, currency, field="instalments", allow_negative=True)
     gross = _gross(data)
     check_amount(gross, currency, allow_negative=True)
-    _check_instalments(data, gross)
-    return number, currency, gross
+    check_instalments(data, gross)
+    return CheckedInvoice(number, currency, gross)
+
+
+def create_invoice(session: Session, data: InvoiceInput, *, actor: str | None = None) -> int:
+    """:func:`add_invoice` inside the caller's transaction."""
+    checked = check_invoice(data)
+    number, currency, gross = checked.number, checked.currency, checked.gross_minor
+    contractor = contractors.resolve(session, data.contractor)
+    if session.scalar(select(Invoice.id).where(Invoice.number == number)):
+        raise ConflictError(
+            _("Invoice {number} already exists").format(number=number), field="number"
+        )
+    original = None
+    if data.kind == "correction":
+        original = session.scalar(select(Invoice).where(Invoice.number == (data.corrects or "")))
+        if original is None:
+            raise NotFoundError(
+                _("The corrected invoice {number} does not exist").format(number=data.corrects),
+                field="corrects",
+            )
+        if original.contractor_id != contractor.id or original.currency != currency:
+            raise ValidationError(
+                _("A correction must have the contractor and currency of invoice {number}").format(
+                    number=original.number
+                ),
+                field="corrects",
+            )
+    invoice = build_invoice(contractor.id, data, checked, original)
+    session.add(invoice)
+    session.flush()
+    if original is not None and gross < 0:
+        ledger.apply_reducing_correction(session, invoice, original)
+    ledger.apply_credit(session, contractor.id, currency)
+    activity.record(session, **invoice_recorded(invoice, original, actor))
+    return invoice.id
+
+
+def build_invoice(
+    contractor_id: int, data: InvoiceInput, checked: CheckedInvoice, original: Invoice | None
+) -> Invoice:
+    """The new invoice's rows; its instalments owe their whole amount (nothing allocated yet)."""
+    invoice = Invoice(
+        contractor_id=contractor_id,
+        number=checked.number,
+        issue_date=data.issue_date,
+        sale_date=data.sale_date,
+        currency=checked.currency,
+        gross_minor=checked.gross_minor,
+        kind=data.kind,
+        corrected_invoice=original,
+        source=data.source,
+        source_id=data.source_id,
+        ksef_number=data.ksef_number,
+    )
+    invoice.instalments = [
+        Instalment(
+            seq=i,
+            due_date=p.due_date,
+            amount_minor=p.amount_minor,
+            allocations=[],
+        )
+        for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
+    ]
+    for instalment in invoice.instalments:
+        ledger.refresh(instalment)
+    return invoice
+
+
+def invoice_recorded(
+    invoice: Invoice, original: Invoice | None, actor: str | None
+) -> dict[str, Any]:
+    """The activity entry of a new invoice (:func:`activity.record`'s keyword arguments)."""
+    return {
+        "contractor_id": invoice.contractor_id,
+        "invoice_id": invoice.id,
+        "kind": "invoice",
+        "summary": (
+            N_("Correction {number} to {corrected} recorded: {amount} {currency}")
+            if original is not None
+            else N_("Invoice {number} recorded: {amount} {currency}")
+        ),
+        "data": {
+            "number": invoice.number,
+            "corrected": original.number if original else None,
+            "amount": decimal_str(invoice.gross_minor, invoice.currency),
+            "currency": invoice.currency,
+        },
+        "actor": actor,
+    }
 
 
 def _gross(data: InvoiceInput) -> int:
@@ -160,7 +191,8 @@ def _gross(data: InvoiceInput) -> int:
     return total
 
 
-def _check_instalments(data: InvoiceInput, gross: int) -> None:
+def check_instalments(data: InvoiceInput, gross: int) -> None:
+    """The rules every invoice's instalments keep, for a new invoice and a restated one."""
     if data.kind != "correction" and not data.instalments:
         raise ValidationError(_("An invoice needs a due date and an amount"), field="due")
     if data.kind != "correction" and gross <= 0:
@@ -193,7 +225,8 @@ def edit_invoice(
     against the invoice) is refused with a sentence saying what is in the way. Credit the
     contractor has pays what an edit adds, as for a new invoice.
     """
-    number, currency, gross = _validated(data)
+    checked = check_invoice(data)
+    number, currency, gross = checked.number, checked.currency, checked.gross_minor
     with db.write() as session:
         invoice = find(session, ref)
         contractor = contractors.resolve(session, data.contractor)

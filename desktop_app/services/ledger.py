@@ -7,7 +7,8 @@ and Payment.unallocated_minor are a cache of the allocations, written here and n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager
@@ -181,3 +182,64 @@ def apply_reducing_correction(session: Session, correction: Invoice, original: I
         )
         refresh(instalment)
     return freed
+
+
+def restate_invoice(
+    session: Session, invoice: Invoice, parts: Sequence[tuple[dt.date, int]]
+) -> None:
+    """The invoice's instalments as its source now states them (a re-imported, changed file).
+
+    This is not a dated event like a correction: the source says the invoice always was so.
+    The payments set against it are taken back and set again against the new instalments (their
+    own dates stay the allocations' dates), and what no longer fits goes to the contractor's
+    other open items or stays as credit. An invoice a correction has reduced is changed only by
+    a further correction: the caller refuses that case.
+    """
+    taken: dict[int, Payment] = {}
+    for instalment in invoice.instalments:
+        for allocation in list(instalment.allocations):
+            payment = allocation.payment
+            if payment is None:
+                raise ValueError("an invoice reduced by a correction is not restated")
+            if allocation.released_on is None:
+                payment.unallocated_minor += allocation.amount_minor
+            taken[payment.id] = payment
+            payment.allocations.remove(allocation)
+            instalment.allocations.remove(allocation)
+            session.delete(allocation)
+    ordered = sorted(parts)
+    kept = invoice.instalments[: len(ordered)]
+    for instalment in invoice.instalments[len(ordered) :]:
+        invoice.instalments.remove(instalment)  # delete-orphan: its dunning log goes with it
+    for seq, (due, amount) in enumerate(ordered, start=1):
+        if seq <= len(kept):
+            instalment = kept[seq - 1]
+            instalment.due_date = due
+            instalment.amount_minor = amount
+        else:
+            instalment = Instalment(seq=seq, due_date=due, amount_minor=amount)
+            invoice.instalments.append(instalment)
+        instalment.open_minor = amount
+        instalment.settled_on = None
+    session.flush()
+    for payment in sorted(taken.values(), key=lambda p: (p.date, p.id)):
+        allocate_payment(session, payment, invoice.instalments)
+    apply_credit(session, invoice.contractor_id, invoice.currency)
+
+
+def restate_payment(session: Session, payment: Payment, date: dt.date, amount_minor: int) -> None:
+    """A payment as its source now states it (a re-imported, changed file): its allocations are
+    taken back and the new amount is allocated again by the caller."""
+    touched = []
+    for allocation in list(payment.allocations):
+        instalment = allocation.instalment
+        instalment.allocations.remove(allocation)
+        payment.allocations.remove(allocation)
+        session.delete(allocation)
+        touched.append(instalment)
+    payment.date = date
+    payment.amount_minor = amount_minor
+    payment.unallocated_minor = amount_minor
+    for instalment in touched:
+        refresh(instalment)
+    session.flush()

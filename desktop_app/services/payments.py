@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,76 +43,100 @@ def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -
     Whatever is left over stays on the payment as the contractor's credit and is used
     automatically for the next invoice in that currency.
     """
+    with db.write() as session:
+        return create_payment(session, data, actor=actor)
+
+
+@dataclass(frozen=True)
+class CheckedPayment:
+    currency: str
+    source_ref: str | None
+
+
+def check_payment(data: PaymentInput) -> CheckedPayment:
+    """The checks of a new payment that need no database (the import's bulk path runs them too)."""
     if data.amount_minor <= 0:
         raise ValidationError(_("The payment amount must be greater than zero"), field="amount")
     currency = normalize_currency(data.currency)
     check_amount(data.amount_minor, currency)
     check_date(data.date, "date", _("Payment date"))
-    source_ref = normalize_reference(data.source_ref)
-    with db.write() as session:
-        contractor = contractors.resolve(session, data.contractor)
-        if source_ref and session.scalar(
-            select(Payment.id).where(
-                Payment.source == data.source, Payment.source_ref == source_ref
-            )
-        ):
-            raise ConflictError(
-                _("This payment was already recorded ({ref})").format(ref=source_ref)
-            )
-        invoice_id = None
-        if data.invoice_number:
-            invoice = session.scalar(
-                select(Invoice).where(Invoice.number == data.invoice_number.strip())
-            )
-            if invoice is None or invoice.contractor_id != contractor.id:
-                raise NotFoundError(
-                    _("Contractor {name} has no invoice {number}").format(
-                        name=contractor.name, number=data.invoice_number
-                    ),
-                    field="invoice",
-                )
-            if invoice.currency != currency:
-                raise ValidationError(
-                    _("Invoice {number} is in {currency}, the payment is not").format(
-                        number=invoice.number, currency=invoice.currency
-                    ),
-                    field="currency",
-                )
-            invoice_id = invoice.id
-        payment = Payment(
-            contractor_id=contractor.id,
-            date=data.date,
-            amount_minor=data.amount_minor,
-            currency=currency,
-            title=data.title,
-            payer_name=data.payer_name,
-            payer_account=data.payer_account,
-            source=data.source,
-            source_ref=source_ref,
-            unallocated_minor=data.amount_minor,
+    return CheckedPayment(currency, normalize_reference(data.source_ref))
+
+
+def create_payment(session: Session, data: PaymentInput, *, actor: str | None = None) -> int:
+    """:func:`add_payment` inside the caller's transaction."""
+    checked = check_payment(data)
+    currency, source_ref = checked.currency, checked.source_ref
+    contractor = contractors.resolve(session, data.contractor)
+    if source_ref and session.scalar(
+        select(Payment.id).where(Payment.source == data.source, Payment.source_ref == source_ref)
+    ):
+        raise ConflictError(_("This payment was already recorded ({ref})").format(ref=source_ref))
+    invoice_id = None
+    if data.invoice_number:
+        invoice = session.scalar(
+            select(Invoice).where(Invoice.number == data.invoice_number.strip())
         )
-        session.add(payment)
-        session.flush()
-        targets = ledger.open_instalments(session, contractor.id, currency, invoice_id)
-        if data.chosen is None:
-            ledger.allocate_payment(session, payment, targets)
-        else:
-            _allocate_chosen(session, payment, targets, data.chosen)
-        activity.record(
-            session,
-            contractor_id=contractor.id,
-            invoice_id=invoice_id,
-            kind="payment",
-            summary=N_("Payment of {amount} {currency} received on {date}"),
-            data={
-                "amount": decimal_str(payment.amount_minor, currency),
-                "currency": currency,
-                "date": data.date.isoformat(),
-                "unallocated": decimal_str(payment.unallocated_minor, currency),
-            },
-            actor=actor,
-        )
-        return payment.id
+        if invoice is None or invoice.contractor_id != contractor.id:
+            raise NotFoundError(
+                _("Contractor {name} has no invoice {number}").format(
+                    name=contractor.name, number=data.invoice_number
+                ),
+                field="invoice",
+            )
+        if invoice.currency != currency:
+            raise ValidationError(
+                _("Invoice {number} is in {currency}, the payment is not").format(
+                    number=invoice.number, currency=invoice.currency
+                ),
+                field="currency",
+            )
+        invoice_id = invoice.id
+    payment = build_payment(contractor.id, data, checked)
+    session.add(payment)
+    session.flush()
+    targets = ledger.open_instalments(session, contractor.id, currency, invoice_id)
+    if data.chosen is None:
+        ledger.allocate_payment(session, payment, targets)
+    else:
+        _allocate_chosen(session, payment, targets, data.chosen)
+    activity.record(session, **payment_received(payment, invoice_id, actor))
+    return payment.id
+
+
+def build_payment(contractor_id: int, data: PaymentInput, checked: CheckedPayment) -> Payment:
+    """The new payment's row, all of it still unallocated."""
+    return Payment(
+        contractor_id=contractor_id,
+        date=data.date,
+        amount_minor=data.amount_minor,
+        currency=checked.currency,
+        title=data.title,
+        payer_name=data.payer_name,
+        payer_account=data.payer_account,
+        source=data.source,
+        source_ref=checked.source_ref,
+        unallocated_minor=data.amount_minor,
+        allocations=[],
+    )
+
+
+def payment_received(payment: Payment, invoice_id: int | None, actor: str | None) -> dict[str, Any]:
+    """The activity entry of a new payment, once it is allocated."""
+    assert payment.contractor_id is not None
+    return {
+        "contractor_id": payment.contractor_id,
+        "invoice_id": invoice_id,
+        "kind": "payment",
+        "summary": N_("Payment of {amount} {currency} received on {date}"),
+        "data": {
+            "amount": decimal_str(payment.amount_minor, payment.currency),
+            "currency": payment.currency,
+            "date": payment.date.isoformat(),
+            "unallocated": decimal_str(payment.unallocated_minor, payment.currency),
+        },
+        "actor": actor,
+    }
 
 
 def _allocate_chosen(

@@ -1,0 +1,165 @@
+"""Which contractor a record names, and what of it a record would change: one definition for
+the one-by-one upsert and the bulk path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+
+from db.models import Contractor as ContractorRow
+from desktop_app.domain.identifiers import normalize_email, normalize_nip, normalize_phone
+from desktop_app.domain.terms import due_by_default_terms
+from desktop_app.errors import InkasoError
+from desktop_app.importers.records import ContractorRecord, InvoiceRecord
+from desktop_app.services import contractors
+
+#: default payment terms of a contractor an import creates without terms of its own
+DEFAULT_TERMS_DAYS = 14
+
+
+@dataclass(frozen=True)
+class BuyerKeys:
+    name: str
+    nip: str | None
+    tax_id: str | None
+    external_id: str | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+
+
+def buyer_keys(record: ContractorRecord) -> BuyerKeys:
+    """The record's keys normalised; a NIP that fails its check digit is a ValidationError."""
+    nip = normalize_nip(record.nip) if record.nip and record.nip.strip() else None
+    tax_id = "".join((record.tax_id or "").split()).upper() or None
+    external_id = (record.external_id or "").strip() or None
+    return BuyerKeys(
+        name=record.name.strip(),
+        nip=nip,
+        tax_id=tax_id,
+        external_id=external_id,
+        emails=_valid(normalize_email, record.emails),
+        phones=_valid(normalize_phone, record.phones),
+    )
+
+
+def _valid(normalize: Callable[[str], str], values: Iterable[str]) -> tuple[str, ...]:
+    """The contacts a source gives that are valid; a wrong one is left out, not fatal."""
+    found: list[str] = []
+    for value in values:
+        try:
+            found.append(normalize(value))
+        except InkasoError:
+            continue
+    return tuple(dict.fromkeys(found))
+
+
+def candidates(keys: Sequence[BuyerKeys]) -> Select[ContractorRow]:
+    """Every contractor any of ``keys`` could name (then :func:`pick` chooses)."""
+    nips = {k.nip for k in keys if k.nip}
+    tax_ids = {k.tax_id for k in keys if k.tax_id}
+    external_ids = {k.external_id for k in keys if k.external_id}
+    names = {k.name for k in keys}
+    conditions: list[Any] = [ContractorRow.name.in_(names)]
+    if nips:
+        conditions.append(ContractorRow.nip.in_(nips))
+    if tax_ids:
+        conditions.append(ContractorRow.tax_id.in_(tax_ids))
+    if external_ids:
+        conditions.append(ContractorRow.external_id.in_(external_ids))
+    return select(ContractorRow).where(or_(*conditions))
+
+
+def pick(rows: Iterable[ContractorRow], keys: BuyerKeys) -> ContractorRow | None:
+    """The contractor the keys name: by NIP, else tax id, else the source's key, else the exact
+    name of one without a key that would tell them apart; the oldest when several fit."""
+    ordered = sorted(rows, key=lambda r: (r.id is None, r.id or 0))
+    if keys.nip is not None:
+        found = next((r for r in ordered if r.nip == keys.nip), None)
+        if found is not None:
+            return found
+    if keys.tax_id is not None:
+        found = next((r for r in ordered if r.tax_id == keys.tax_id), None)
+        if found is not None:
+            return found
+    if keys.external_id is not None:
+        found = next((r for r in ordered if r.external_id == keys.external_id), None)
+        if found is not None:
+            return found
+    return next(
+        (
+            r
+            for r in ordered
+            if r.name == keys.name
+            and (keys.nip is None or r.nip is None)
+            and (keys.tax_id is None or r.tax_id is None)
+            and (keys.external_id is None or r.external_id is None)
+        ),
+        None,
+    )
+
+
+def new_contractor(record: ContractorRecord, keys: BuyerKeys) -> contractors.ContractorInput:
+    return contractors.ContractorInput(
+        name=record.name,
+        nip=keys.nip,
+        street=record.street,
+        postal_code=record.postal_code,
+        city=record.city,
+        country=record.country or "PL",
+        emails=keys.emails,
+        phones=keys.phones,
+        terms_days=record.default_terms_days or DEFAULT_TERMS_DAYS,
+        tax_id=keys.tax_id,
+        external_id=keys.external_id,
+    )
+
+
+@dataclass
+class Changes:
+    """What a record would change of a contractor on file; empty: it is as the record says."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.emails or self.phones)
+
+
+def changes(row: ContractorRow, record: ContractorRecord, keys: BuyerKeys) -> Changes:
+    """A source updates the name and address it states and fills keys the row lacks; contacts
+    are added, never removed (a person may have added others by hand)."""
+    wanted = {
+        "name": keys.name or row.name,
+        "nip": row.nip or keys.nip,
+        "tax_id": row.tax_id or keys.tax_id,
+        "external_id": row.external_id or keys.external_id,
+        "street": record.street or row.street,
+        "postal_code": record.postal_code or row.postal_code,
+        "city": record.city or row.city,
+        "country": (record.country or row.country).upper(),
+    }
+    known_emails = {x.email for x in row.emails}
+    known_phones = {x.phone for x in row.phones}
+    return Changes(
+        fields={k: v for k, v in wanted.items() if getattr(row, k) != v},
+        emails=[e for e in keys.emails if e not in known_emails],
+        phones=[p for p in keys.phones if p not in known_phones],
+    )
+
+
+def instalment_parts(record: InvoiceRecord, terms_days: int) -> list[tuple[dt.date, int]]:
+    """The record's instalments with dates; a term without a date and an invoice without terms
+    are due by the contractor's default terms from the issue date."""
+    if record.instalments:
+        return [
+            (p.due_date or due_by_default_terms(record.issue_date, terms_days), p.amount_minor)
+            for p in record.instalments
+        ]
+    if record.kind == "correction" and record.gross_minor <= 0:
+        return []
+    return [(due_by_default_terms(record.issue_date, terms_days), record.gross_minor)]

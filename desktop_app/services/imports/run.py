@@ -1,0 +1,258 @@
+"""Import files and folders: find the files, parse each, write each all or nothing, report.
+
+Each file is its own write transaction: a refused file leaves the database as it was and is
+listed with the place and field at fault, and the other files are still imported. A dry run
+writes everything in one transaction (each file in a savepoint, so a correction can find the
+invoice another file of the run would create) and rolls it back at the end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from db.uow import Database
+from desktop_app.errors import DatabaseError, InkasoError, ValidationError
+from desktop_app.i18n import _
+from desktop_app.importers import formats
+from desktop_app.importers.formats import Format, ParseOptions
+from desktop_app.importers.records import ImportFileError, ParsedFile, Where
+from desktop_app.services import firm as firm_service
+from desktop_app.services.imports.report import FileError, ImportReport, SkippedItem
+from desktop_app.services.imports.upsert import MissingOriginalError, upsert
+
+log = logging.getLogger(__name__)
+
+#: called after each file with (files done, files in all)
+Progress = Callable[[int, int], None]
+
+#: files written in one transaction, each in its own savepoint: a refused file is rolled back
+#: alone, and the commit (the expensive part of a small write) is shared
+BATCH_FILES = 200
+
+#: how much of a file a format's sniff sees
+SNIFF_BYTES = 64 * 1024
+
+
+class _RollBackError(Exception):
+    """Ends a dry run's transaction without committing it."""
+
+
+def group_formats(group: str) -> list[Format]:
+    found = [f for f in formats.all_formats().values() if f.group == group]
+    if not found:
+        raise ValidationError(
+            _("Unknown import format {group}").format(group=group), field="format"
+        )
+    return found
+
+
+def detect(path: Path | str) -> str | None:
+    """The name of the format a file looks like (by its first bytes, then its suffix), or None."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return None
+    return _detect_among(file, head, list(formats.all_formats().values()))
+
+
+def _detect_among(file: Path, head: bytes, candidates: Sequence[Format]) -> str | None:
+    for fmt in candidates:
+        try:
+            if fmt.sniff(head):
+                return fmt.name
+        except Exception:  # a sniff must never stop detection of the others
+            log.exception("sniff of %s failed on %s", fmt.name, file)
+    return None
+
+
+def parse_path(path: Path | str, fmt: str, options: ParseOptions) -> ParsedFile:
+    """One file parsed by the named format; an ImportFileError names what is wrong and where."""
+    file = Path(path)
+    chosen = formats.all_formats().get(fmt)
+    if chosen is None:
+        raise ValidationError(_("Unknown import format {group}").format(group=fmt), field="format")
+    try:
+        return chosen.parse(file, options)
+    except ImportFileError:
+        raise
+    except OSError as exc:
+        raise ImportFileError(
+            _("The file cannot be read: {reason}").format(reason=exc.strerror or exc),
+            Where(str(file)),
+        ) from None
+    except ValidationError as exc:
+        raise ImportFileError(exc.message, Where(str(file)), field=exc.field) from None
+    except Exception:
+        # a parser's bug must not take the other files down, nor show a traceback
+        log.exception("the %s parser failed on %s", fmt, file)
+        raise ImportFileError(
+            _("The file could not be read as {format}; the details are in the log file").format(
+                format=fmt
+            ),
+            Where(str(file)),
+        ) from None
+
+
+def expand(paths: Iterable[Path | str], candidates: Sequence[Format]) -> list[Path]:
+    """Files named, and inside folders (recursively) the files with a suffix of the formats."""
+    suffixes = {s for f in candidates for s in f.suffixes}
+    found: list[Path] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs.sort()
+                found.extend(
+                    Path(folder) / n for n in sorted(names) if Path(n).suffix.lower() in suffixes
+                )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ValidationError(_("{path} does not exist").format(path=path), field="path")
+    return found
+
+
+def import_paths(
+    db: Database,
+    paths: Sequence[Path | str],
+    format_group: str,
+    options: ParseOptions,
+    *,
+    dry_run: bool,
+    today: dt.date,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import files and folders of one group ("ksef", "jpk", "csv", "xlsx", "bank", ...)."""
+    candidates = group_formats(format_group)
+    files = expand(paths, candidates)
+    if options.firm_nip is None:
+        firm = firm_service.get_firm(db)
+        options = dataclasses.replace(options, firm_nip=firm.nip if firm else None)
+    if options.today is None:
+        options = dataclasses.replace(options, today=today)
+    report = ImportReport(dry_run=dry_run)
+    runner = _Runner(db, candidates, options, actor, report, len(files), progress)
+    if dry_run:
+        try:
+            with db.write() as session:
+                runner.run(files, session)
+                raise _RollBackError
+        except _RollBackError:
+            pass
+    else:
+        runner.run(files, None)
+    return report
+
+
+@dataclasses.dataclass
+class _Runner:
+    db: Database
+    candidates: Sequence[Format]
+    options: ParseOptions
+    actor: str | None
+    report: ImportReport
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def run(self, files: Sequence[Path], session: Session | None) -> None:
+        waiting: list[ParsedFile] = []
+        if session is not None:
+            self.chunk(files, session, waiting)
+        else:
+            for start in range(0, len(files), BATCH_FILES):
+                with self.db.write() as own:
+                    self.chunk(files[start : start + BATCH_FILES], own, waiting)
+        if waiting:
+            # corrections whose invoice came in a later file of the same run
+            if session is not None:
+                self.chunk_parsed(waiting, session)
+            else:
+                with self.db.write() as own:
+                    self.chunk_parsed(waiting, own)
+
+    def chunk(self, files: Sequence[Path], session: Session, waiting: list[ParsedFile]) -> None:
+        for file in files:
+            parsed = self.parse(file)
+            if parsed is not None and not self.write(parsed, session, defer=True):
+                waiting.append(parsed)
+                continue
+            self.step()
+
+    def chunk_parsed(self, waiting: Sequence[ParsedFile], session: Session) -> None:
+        for parsed in waiting:
+            self.write(parsed, session, defer=False)
+            self.step()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def parse(self, file: Path) -> ParsedFile | None:
+        self.report.files += 1
+        try:
+            fmt = self.format_of(file)
+            return parse_path(file, fmt.name, self.options)
+        except ImportFileError as exc:
+            self.report.errors.append(FileError.of(exc))
+            return None
+
+    def format_of(self, file: Path) -> Format:
+        if len(self.candidates) == 1:
+            return self.candidates[0]
+        try:
+            with file.open("rb") as handle:
+                head = handle.read(SNIFF_BYTES)
+        except OSError as exc:
+            raise ImportFileError(
+                _("The file cannot be read: {reason}").format(reason=exc.strerror or exc),
+                Where(str(file)),
+            ) from None
+        name = _detect_among(file, head, self.candidates)
+        if name is None:
+            by_suffix = [f for f in self.candidates if file.suffix.lower() in f.suffixes]
+            if len(by_suffix) == 1:
+                return by_suffix[0]
+            raise ImportFileError(
+                _("The file is not in any of the formats {formats}").format(
+                    formats=", ".join(f.name for f in self.candidates)
+                ),
+                Where(str(file)),
+            )
+        return formats.all_formats()[name]
+
+    def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool:
+        """False when the file waits for the rest of the run (a correction before its invoice)."""
+        try:
+            with session.begin_nested():
+                counts = upsert(session, parsed, actor=self.actor)
+        except MissingOriginalError as exc:
+            if defer:
+                return False
+            self.report.errors.append(FileError.of(exc))
+            return True
+        except ImportFileError as exc:
+            self.report.errors.append(FileError.of(exc))
+            return True
+        except DatabaseError:
+            raise  # busy, full or damaged: no other file would fare better
+        except InkasoError as exc:
+            self.report.errors.append(
+                FileError.of(ImportFileError(exc.message, Where(parsed.path), field=exc.field))
+            )
+            return True
+        self.report.add(counts)
+        self.report.skipped.extend(SkippedItem(s.where.file, s.reason) for s in parsed.skipped)
+        self.report.notes.extend(SkippedItem(parsed.path, n) for n in parsed.notes)
+        return True

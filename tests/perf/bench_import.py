@@ -1,0 +1,102 @@
+"""10,000 KSeF files into a fresh SQLite file: Inkaso's import vs lxml alone parsing them.
+
+Run by hand: ``.venv/bin/python -m tests.perf.bench_import [count]``. The files are the FA(3)
+fixtures written again with new numbers and 500 buyers (a third with three instalments, a tenth
+paid). The import parses each file, checks it and writes it in its own transaction with its
+contractor, instalments, stated payments and activity; lxml only parses the same bytes, which is
+the floor. Target: >= 2,000 invoices/s through the import.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from desktop_app.importers.formats import ParseOptions
+from desktop_app.services import firm, imports
+from desktop_app.services.database import open_database
+from tests.helpers import D
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ksef" / "fa3"
+FIRM_NIP = "7811767696"
+#: valid NIPs for the buyers: a base with its check digit computed
+WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+
+
+def nip(n: int) -> str:
+    while True:
+        digits = f"{100000000 + n * 7919:09d}"[-9:]
+        check = sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
+        if check < 10:
+            return digits + str(check)
+        n += 1_000_003
+
+
+def write_files(folder: Path, count: int) -> None:
+    plain = (FIXTURES / "FV_1_11_2026.xml").read_text(encoding="utf-8")
+    instalments = (FIXTURES / "FV_2_11_2026_raty.xml").read_text(encoding="utf-8")
+    paid = (FIXTURES / "FV_4_11_2026_zaplacona.xml").read_text(encoding="utf-8")
+    buyers = [nip(i) for i in range(500)]
+    for i in range(count):
+        # the template by buyer, so every file names a buyer the same way
+        buyer = i % 500
+        template = paid if buyer % 10 == 0 else instalments if buyer % 3 == 0 else plain
+        number = f"FV/{i + 1}/2026"
+        text = (
+            template.replace(">FV/1/11/2026<", f">{number}<")
+            .replace(">FV/2/11/2026<", f">{number}<")
+            .replace(">FV/4/11/2026<", f">{number}<")
+            .replace("<NIP>5260250274</NIP>", f"<NIP>{buyers[buyer]}</NIP>")
+            .replace("<NIP>9542583988</NIP>", f"<NIP>{buyers[buyer]}</NIP>")
+        )
+        sub = folder / f"{i // 1000:02d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"FV_{i + 1}.xml").write_text(text, encoding="utf-8")
+
+
+def lxml_alone(files: list[Path]) -> float:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    started = time.perf_counter()
+    for file in files:
+        etree.fromstring(file.read_bytes(), parser)
+    return time.perf_counter() - started
+
+
+def main(count: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="inkaso-bench-import-") as tmp:
+        folder = Path(tmp) / "ksef"
+        folder.mkdir()
+        write_files(folder, count)
+        files = sorted(folder.rglob("*.xml"))
+        db = open_database(Path(tmp) / "inkaso.db")
+        firm.save_firm(db, firm.FirmInput(name="Hurtownia Żółw", nip=FIRM_NIP))
+        started = time.perf_counter()
+        report = imports.import_paths(
+            db, [folder], "ksef", ParseOptions(), dry_run=False, today=D(2026, 12, 1)
+        )
+        took = time.perf_counter() - started
+        assert not report.errors, report.errors[:3]
+        assert report.invoices == count, report.invoices
+        started = time.perf_counter()
+        again = imports.import_paths(
+            db, [folder], "ksef", ParseOptions(), dry_run=False, today=D(2026, 12, 1)
+        )
+        took_again = time.perf_counter() - started
+        assert again.created == again.updated == 0
+        db.dispose()
+        floor = min(lxml_alone(files) for _ in range(3))
+        print(f"files: {count}, created {report.created} records")
+        print(f"import:      {took:7.2f} s  {count / took:8.0f} invoices/s")
+        print(
+            f"re-import:   {took_again:7.2f} s  {count / took_again:8.0f} invoices/s (all unchanged)"
+        )
+        print(f"lxml alone:  {floor:7.2f} s  {count / floor:8.0f} invoices/s")
+        print(f"import / lxml: {took / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
