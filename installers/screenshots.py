@@ -12,6 +12,10 @@ overdue e-mail previewed for that debtor) and calendar.png (the dry run of the n
 ``--only card,editors`` takes a subset (main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
+With ``--only entry`` it takes the entry dialogs on the demo: New invoice (two instalments typed
+in) as entry_invoice.png and Record payment (an amount typed, the allocation shown) as
+entry_payment.png.
+
 With ``--only sending`` it takes the sending screenshots instead: a demo database made with
 ``inkaso demo --contractors 300 --invoices 5000 --seed 7 --today 2026-11-22``, e-mail pointed at a
 local aiosmtpd that accepts most mail and refuses some (so the outbox shows failures), one
@@ -68,6 +72,8 @@ def main(argv: list[str]) -> int:
     only = {part.strip() for part in args.only.split(",")}
     if "sending" in only:  # its own database after a dunning run: outbox, settings, tray menu
         return sending_shots(args.lang, args.out)
+    if "entry" in only:  # the entry dialogs filled in as a clerk would
+        return entry_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
@@ -347,6 +353,125 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the screenshots ({', '.join(sorted(only))}) in {args.out}\n")
+    return 0
+
+
+def entry_shots(lang: str, out: Path) -> int:
+    """New invoice and Record payment, filled in, for a demo debtor with several open invoices."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.domain.money import format_amount
+    from desktop_app.services import contractor_list, payments
+    from ui.app import Options, launch
+    from ui.entry.invoice_dialog import InvoiceDialog
+    from ui.entry.payment_dialog import PaymentDialog
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def pick() -> bool:
+        assert launcher.db is not None and launcher.window is not None
+        ids = contractor_list.search_ids(
+            launcher.db,
+            today=TODAY,
+            currency="PLN",
+            sort="overdue",
+            descending=True,
+            limit=100,
+        )
+        for contractor_id in ids:
+            preview = payments.preview_payment(launcher.db, contractor_id, TODAY, 0, "PLN")
+            if 3 <= len(preview.lines) <= 7:
+                state["contractor"] = contractor_id
+                state["lines"] = preview.lines
+                return True
+        failures.append("no debtor with 3 to 7 open instalments")
+        return True
+
+    def open_invoice() -> bool:
+        assert launcher.window is not None
+        dialog = launcher.window.entry.new_invoice(state["contractor"])
+        state["invoice"] = dialog
+        return True
+
+    def fill_invoice() -> bool:
+        dialog: InvoiceDialog = state["invoice"]
+        if dialog.picker.current() is None:
+            return False
+        dialog.number_edit.setText("FV/318/11/2026")
+        dialog.instalments.amount_edit(0).setText(format_amount(615_000, "PLN"))
+        dialog._add_instalment()
+        dialog.instalments.amount_edit(1).setText(format_amount(615_000, "PLN"))
+        dialog.resize(640, 660)
+        return True
+
+    def shoot_invoice() -> bool:
+        dialog: InvoiceDialog = state["invoice"]
+        app.processEvents()
+        dialog.grab().save(str(out / "entry_invoice.png"))
+        dialog.reject()
+        return True
+
+    def open_payment() -> bool:
+        assert launcher.window is not None
+        dialog = launcher.window.entry.record_payment(state["contractor"])
+        state["payment"] = dialog
+        return True
+
+    def fill_payment() -> bool:
+        dialog: PaymentDialog = state["payment"]
+        if dialog.picker.current() is None:
+            return False
+        lines = state["lines"]
+        # a transfer that pays the oldest in full and part of the next
+        amount = lines[0].open_minor + lines[1].open_minor // 2
+        dialog.amount_edit.setText(format_amount(amount, "PLN"))
+        dialog.title_edit.setText(
+            f"Zapłata za {lines[0].invoice_number}, {lines[1].invoice_number}"
+        )
+        state["amount"] = amount
+        return True
+
+    def payment_ready() -> bool:
+        dialog: PaymentDialog = state["payment"]
+        preview = dialog.preview
+        return preview is not None and preview.amount_minor == state["amount"]
+
+    def shoot_payment() -> bool:
+        dialog: PaymentDialog = state["payment"]
+        dialog.resize(720, 640)
+        app.processEvents()
+        dialog.grab().save(str(out / "entry_payment.png"))
+        dialog.reject()
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        pick,
+        open_invoice,
+        fill_invoice,
+        shoot_invoice,
+        open_payment,
+        fill_payment,
+        payment_ready,
+        shoot_payment,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved the entry screenshots in {out}\n")
     return 0
 
 

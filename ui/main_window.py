@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from desktop_app import __version__
 from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
+from desktop_app.services.deletion import Deleted
 from resources import resource_path
 from ui import formatting, theme
 from ui.bank import menu as bank_menu
@@ -52,6 +54,7 @@ from ui.card.contractor_card import ContractorCardWindow
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
+from ui.entry.controller import EntryController
 from ui.imports import menu as imports_menu
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
@@ -84,6 +87,9 @@ class ContractorTable(QTableView):
         pal.setColor(self._empty.foregroundRole(), theme.muted_text())
         self._empty.setPalette(pal)
         self._empty.hide()
+        #: shown with the sentence when the database has no contractors at all
+        self.add_button = QPushButton(_("Add contractor…"), self.viewport())
+        self.add_button.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -91,10 +97,12 @@ class ContractorTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def set_empty_text(self, text: str) -> None:
-        """A sentence in the middle of an empty list ("no contractor matches ...")."""
+    def set_empty_text(self, text: str, *, offer_add: bool = False) -> None:
+        """A sentence in the middle of an empty list ("no contractor matches ..."), and below it
+        the "Add contractor" button when the database has none yet."""
         self._empty.setText(text)
         self._empty.setVisible(bool(text))
+        self.add_button.setVisible(bool(text) and offer_add)
         self._place_empty()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -102,7 +110,15 @@ class ContractorTable(QTableView):
         self._place_empty()
 
     def _place_empty(self) -> None:
-        self._empty.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
+        area = self.viewport().rect().adjusted(24, 24, -24, -24)
+        self._empty.setGeometry(area)
+        button = self.add_button.sizeHint()
+        self.add_button.setGeometry(
+            area.center().x() - button.width() // 2,
+            area.center().y() + self._empty.fontMetrics().height() * 2,
+            button.width(),
+            button.height(),
+        )
 
 
 class MainWindow(QMainWindow):
@@ -129,6 +145,7 @@ class MainWindow(QMainWindow):
         self.sending = SendingController(
             db, ops, bridge=self.scheduler, today=today, open_card=self.open_card, window=self
         )
+        self.entry = EntryController(db, ops, today=today, parent=self)
         self._cards: dict[int, ContractorCardWindow] = {}
         self._selected_id: int | None = None
         #: (the list's query, horizontal, vertical scroll) while data changed elsewhere is re-read
@@ -183,8 +200,17 @@ class MainWindow(QMainWindow):
         self.sending_state = QLabel()
         self.sending_state.setTextFormat(Qt.TextFormat.RichText)
         self.sending_state.linkActivated.connect(self._sending_link)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton(_("Undo"))
+        self.undo_button.setFlat(True)
+        self.undo_button.clicked.connect(self.entry.undo)
+        self.undo_label.hide()
+        self.undo_button.hide()
+        self.entry.deleted.connect(self._offer_undo)
         status = self.statusBar()
         status.addWidget(self.summary, 1)
+        status.addWidget(self.undo_label)
+        status.addWidget(self.undo_button)
         status.addPermanentWidget(self.sending_state)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.database)
@@ -288,6 +314,10 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.quit)
         file_menu.addAction(quit_action)
 
+        edit_menu = menu.addMenu(_("&Edit"))
+        edit_menu.addAction(self.entry.undo_action)
+        self.addAction(self.entry.undo_action)
+
         view_menu = menu.addMenu(_("&View"))
         find = QAction(_("&Find contractor"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -315,6 +345,34 @@ class MainWindow(QMainWindow):
         self.open_card_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.open_card_action.triggered.connect(self.open_current_card)
         contractor_menu.addAction(self.open_card_action)
+        contractor_menu.addSeparator()
+        self.new_contractor_action = QAction(_("&New contractor…"), self)
+        self.new_contractor_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_contractor_action.triggered.connect(lambda: self.entry.new_contractor())
+        self.edit_contractor_action = QAction(_("&Edit contractor…"), self)
+        self.edit_contractor_action.triggered.connect(self._edit_current)
+        self.delete_contractor_action = QAction(_("&Delete contractor…"), self)
+        self.delete_contractor_action.triggered.connect(self._delete_current)
+        for action in (
+            self.new_contractor_action,
+            self.edit_contractor_action,
+            self.delete_contractor_action,
+        ):
+            contractor_menu.addAction(action)
+        self.addAction(self.new_contractor_action)
+        self.table.add_button.clicked.connect(lambda: self.entry.new_contractor())
+
+        invoice_menu = menu.addMenu(_("&Invoice"))
+        self.new_invoice_action = QAction(_("New &invoice…"), self)
+        self.new_invoice_action.triggered.connect(
+            lambda: self.entry.new_invoice(self._current_id())
+        )
+        self.record_payment_action = QAction(_("Record &payment…"), self)
+        self.record_payment_action.triggered.connect(
+            lambda: self.entry.record_payment(self._current_id())
+        )
+        invoice_menu.addAction(self.new_invoice_action)
+        invoice_menu.addAction(self.record_payment_action)
 
         # sending/outbox/tasks/settings and the editors live in their own modules
         self.dunning_menu = menu.addMenu(_("&Dunning"))
@@ -344,6 +402,26 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self._open_row(index.row())
 
+    def _current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.contractor_id(index.row()) if index.isValid() else None
+
+    def _edit_current(self) -> None:
+        contractor_id = self._current_id()
+        if contractor_id is not None:
+            self.entry.edit_contractor(contractor_id)
+
+    def _delete_current(self) -> None:
+        index = self.table.currentIndex()
+        row = self.model.cached_row(index.row()) if index.isValid() else None
+        if row is not None:
+            self.entry.delete_contractor(row.id, row.name)
+
+    def _offer_undo(self, deleted: Deleted | None) -> None:
+        self.undo_label.setText(deleted.sentence() if deleted is not None else "")
+        self.undo_label.setVisible(deleted is not None)
+        self.undo_button.setVisible(deleted is not None)
+
     def open_card(self, contractor_id: int) -> ContractorCardWindow:
         card = self._cards.get(contractor_id)
         if card is not None:
@@ -353,7 +431,7 @@ class MainWindow(QMainWindow):
             card.activateWindow()
             return card
         card = ContractorCardWindow(
-            self._db, self._ops, contractor_id, today=self._today, parent=self
+            self._db, self._ops, contractor_id, today=self._today, entry=self.entry, parent=self
         )
         self._cards[contractor_id] = card
         card.destroyed.connect(lambda *_args: self._cards.pop(contractor_id, None))
@@ -374,6 +452,12 @@ class MainWindow(QMainWindow):
             return
         menu = QMenu(self)
         menu.addAction(_("Open card"), lambda: self._open_row(index.row()))
+        menu.addSeparator()
+        entry = self.entry
+        menu.addAction(_("Edit contractor…"), lambda: entry.edit_contractor(row.id))
+        menu.addAction(_("New invoice…"), lambda: entry.new_invoice(row.id))
+        menu.addAction(_("Record payment…"), lambda: entry.record_payment(row.id))
+        menu.addAction(_("Delete contractor…"), lambda: entry.delete_contractor(row.id, row.name))
         menu.addSeparator()
         copies = (
             (_("Copy NIP"), row.nip),
@@ -455,7 +539,9 @@ class MainWindow(QMainWindow):
         elif self.model.filter_text or self.overdue_only.isChecked():
             self.table.set_empty_text(_("No contractor matches the search."))
         else:
-            self.table.set_empty_text(_("There are no contractors in this database yet."))
+            self.table.set_empty_text(
+                _("There are no contractors in this database yet."), offer_add=True
+            )
         if self._first_load:
             self._first_load = False
             log.info("contractor list shown: %d rows", summary.count)

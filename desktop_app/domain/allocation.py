@@ -234,3 +234,55 @@ def _room_from(
             break
         day = candidate
     return day
+
+
+class ChosenShare(NamedTuple):
+    """A person's choice: ``amount_minor`` of a payment to the item ``key``."""
+
+    key: int
+    amount_minor: int
+
+
+class ChoiceRefusedError(ValueError):
+    """A chosen allocation the rules do not allow; ``reason`` says which rule, ``key`` which item."""
+
+    def __init__(self, reason: str, key: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.key = key
+
+
+def allocate_as_chosen(
+    available: Sequence[Available], items: Iterable[OpenItem], chosen: Iterable[ChosenShare]
+) -> tuple[list[Share], int]:
+    """Set money against the items a person chose, in the amounts chosen; returns the shares and
+    what is left as credit.
+
+    Each share counts from the day its money was free or the invoice's issue date, whichever is
+    later, as :func:`allocate` does; it is refused (``ChoiceRefusedError``) when an item is not
+    open, gets more than it still owes, or the choices add up to more than the money.
+    """
+    open_items = {item.key: item for item in items}
+    wanted: dict[int, int] = {}
+    for share in chosen:
+        if share.amount_minor < 0:
+            raise ChoiceRefusedError("negative", share.key)
+        if share.amount_minor == 0:
+            continue
+        if share.key not in open_items:
+            raise ChoiceRefusedError("not_open", share.key)
+        wanted[share.key] = wanted.get(share.key, 0) + share.amount_minor
+    for key, amount in wanted.items():
+        if amount > open_items[key].open_minor:
+            raise ChoiceRefusedError("more_than_open", key)
+    money = sum(part.amount_minor for part in available)
+    if sum(wanted.values()) > money:
+        raise ChoiceRefusedError("more_than_paid")
+    # the money of each item is taken oldest part first, items in the order money pays them,
+    # so a choice equal to what allocate() would do records exactly what allocate() records
+    targets = [
+        OpenItem(i.key, wanted[i.key], i.due_date, i.issued)
+        for i in sorted(open_items.values(), key=payment_order)
+        if i.key in wanted
+    ]
+    return allocate(available, targets)

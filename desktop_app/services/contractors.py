@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag
+from db.models import ContactPerson, Contractor, ContractorEmail, ContractorPhone, Tag, User
 from db.uow import Database
 from desktop_app.domain.identifiers import (
     normalize_email,
@@ -121,7 +121,7 @@ def create_contractor(session: Session, data: ContractorInput, *, actor: str | N
             _("A contractor with NIP {nip} already exists").format(nip=norm.nip), field="nip"
         )
     contractor = build_contractor(data, norm)
-    contractor.tags = [_tag(session, t) for t in _unique(t.strip() for t in data.tags if t.strip())]
+    contractor.tags = _tags(session, data.tags)
     session.add(contractor)
     session.flush()
     activity.record(session, **contractor_created(contractor, actor))
@@ -132,36 +132,9 @@ def build_contractor(data: ContractorInput, norm: NormalizedContractor) -> Contr
     """The new contractor's rows from checked input (its tags are the caller's: they are shared
     rows found by name)."""
     contractor = Contractor(
-        name=norm.name,
-        search_name=search_key(norm.name),
-        nip=norm.nip,
-        regon=norm.regon,
-        tax_id=_blank_to_none(data.tax_id),
-        external_id=_blank_to_none(data.external_id),
-        street=_blank_to_none(data.street),
-        postal_code=_blank_to_none(data.postal_code),
-        city=_blank_to_none(data.city),
-        country=(data.country or "PL").upper(),
-        default_terms_days=data.terms_days,
-        language=data.language,
-        credit_limit_minor=data.credit_limit_minor,
-        credit_limit_currency=(
-            normalize_currency(data.credit_limit_currency) if data.credit_limit_currency else None
-        ),
-        assigned_user_id=data.assigned_user_id,
-        notes=_blank_to_none(data.notes),
+        tax_id=_blank_to_none(data.tax_id), external_id=_blank_to_none(data.external_id)
     )
-    contractor.emails = [ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)]
-    contractor.phones = [ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)]
-    contractor.persons = [
-        ContactPerson(
-            name=p.name.strip(),
-            role=_blank_to_none(p.role),
-            email=normalize_email(p.email) if p.email else None,
-            phone=normalize_phone(p.phone) if p.phone else None,
-        )
-        for p in data.persons
-    ]
+    _fill(contractor, data, norm)
     return contractor
 
 
@@ -174,6 +147,82 @@ def contractor_created(contractor: Contractor, actor: str | None) -> dict[str, A
         "data": {"name": contractor.name},
         "actor": actor,
     }
+
+
+def edit_contractor(
+    db: Database, ref: str | int, data: ContractorInput, *, actor: str | None = None
+) -> int:
+    """Replace every field ``add_contractor`` sets (contacts, persons and tags as whole lists)
+    with ``data``; returns the contractor's id. Invoices, payments and history stay as they are."""
+    norm = validate(data)
+    with db.write() as session:
+        contractor = load(session, resolve(session, ref).id)
+        _check_unique_nip(session, norm.nip, contractor.id)
+        _check_user(session, data.assigned_user_id)
+        _fill(contractor, data, norm)
+        contractor.tags = _tags(session, data.tags)
+        session.flush()
+        activity.record(
+            session,
+            contractor_id=contractor.id,
+            kind="status",
+            summary=N_("Contractor {name} edited"),
+            data={"name": contractor.name},
+            actor=actor,
+        )
+        return contractor.id
+
+
+def _check_unique_nip(session: Session, nip: str | None, own_id: int | None) -> None:
+    if not nip:
+        return
+    other = session.scalar(select(Contractor.id).where(Contractor.nip == nip))
+    if other is not None and other != own_id:
+        raise ConflictError(
+            _("A contractor with NIP {nip} already exists").format(nip=nip), field="nip"
+        )
+
+
+def _check_user(session: Session, user_id: int | None) -> None:
+    if user_id is not None and session.get(User, user_id) is None:
+        raise NotFoundError(
+            _("No Inkaso user with id {id}").format(id=user_id), field="assigned_user"
+        )
+
+
+def _fill(contractor: Contractor, data: ContractorInput, norm: NormalizedContractor) -> None:
+    """Every field a person enters (a new contractor or an edit); tags are the caller's."""
+    contractor.name = norm.name
+    contractor.search_name = search_key(norm.name)
+    contractor.nip = norm.nip
+    contractor.regon = norm.regon
+    contractor.street = _blank_to_none(data.street)
+    contractor.postal_code = _blank_to_none(data.postal_code)
+    contractor.city = _blank_to_none(data.city)
+    contractor.country = (data.country or "PL").upper()
+    contractor.default_terms_days = data.terms_days
+    contractor.language = data.language
+    contractor.credit_limit_minor = data.credit_limit_minor
+    contractor.credit_limit_currency = (
+        normalize_currency(data.credit_limit_currency) if data.credit_limit_currency else None
+    )
+    contractor.assigned_user_id = data.assigned_user_id
+    contractor.notes = _blank_to_none(data.notes)
+    contractor.emails = [ContractorEmail(email=e, position=i) for i, e in enumerate(norm.emails)]
+    contractor.phones = [ContractorPhone(phone=p, position=i) for i, p in enumerate(norm.phones)]
+    contractor.persons = [
+        ContactPerson(
+            name=p.name.strip(),
+            role=_blank_to_none(p.role),
+            email=normalize_email(p.email) if p.email else None,
+            phone=normalize_phone(p.phone) if p.phone else None,
+        )
+        for p in data.persons
+    ]
+
+
+def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
+    return [_tag(session, t) for t in _unique(t.strip() for t in names if t.strip())]
 
 
 def _tag(session: Session, name: str) -> Tag:
@@ -228,3 +277,39 @@ def load(session: Session, contractor_id: int) -> Contractor:
             _("No contractor with id or NIP {ref}").format(ref=contractor_id), field="contractor"
         )
     return contractor
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A contractor as a picker lists it."""
+
+    id: int
+    name: str
+    nip: str | None
+    terms_days: int
+
+
+def choices(db: Database, text: str = "", *, limit: int = 50) -> list[Choice]:
+    """Contractors whose name (Polish letters optional) or NIP contains ``text``, by name."""
+    query = select(
+        Contractor.id, Contractor.name, Contractor.nip, Contractor.default_terms_days
+    ).order_by(Contractor.search_name, Contractor.id)
+    wanted = text.strip()
+    if wanted:
+        digits = "".join(ch for ch in wanted if ch.isdigit())
+        by_name = Contractor.search_name.contains(search_key(wanted), autoescape=True)
+        if len(digits) >= 3:
+            query = query.where(or_(by_name, Contractor.nip.contains(digits)))
+        else:
+            query = query.where(by_name)
+    with db.read() as session:
+        return [Choice(*row) for row in session.execute(query.limit(limit))]
+
+
+def choice_of(db: Database, contractor_id: int) -> list[Choice]:
+    """The one contractor as a picker lists it (an empty list when it is gone)."""
+    query = select(
+        Contractor.id, Contractor.name, Contractor.nip, Contractor.default_terms_days
+    ).where(Contractor.id == contractor_id)
+    with db.read() as session:
+        return [Choice(*row) for row in session.execute(query)]

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from db.models import Instalment, Invoice
 from db.uow import Database
 from desktop_app.domain.dates import check_date
-from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
+from desktop_app.domain.money import check_amount, decimal_str, format_money, normalize_currency
+from desktop_app.domain.receivables import LATEST, covered_as_of
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -25,6 +26,8 @@ KINDS = ("invoice", "correction", "advance")
 class InstalmentInput:
     due_date: dt.date
     amount_minor: int
+    #: the instalment this one replaces when an invoice is edited (None: a new instalment)
+    id: int | None = None
 
 
 @dataclass
@@ -209,3 +212,170 @@ def check_instalments(data: InvoiceInput, gross: int) -> None:
                 ),
                 field="due",
             )
+
+
+def edit_invoice(
+    db: Database, ref: str | int, data: InvoiceInput, *, actor: str | None = None
+) -> int:
+    """Change an invoice's number, dates, currency, contractor and instalments; returns its id.
+
+    What payments and corrections have already recorded is never rewritten: a change that would
+    contradict it (an instalment lower than what is paid of it, a paid instalment removed, an
+    issue date after a payment counted, another contractor or currency once anything is set
+    against the invoice) is refused with a sentence saying what is in the way. Credit the
+    contractor has pays what an edit adds, as for a new invoice.
+    """
+    checked = check_invoice(data)
+    number, currency, gross = checked.number, checked.currency, checked.gross_minor
+    with db.write() as session:
+        invoice = find(session, ref)
+        contractor = contractors.resolve(session, data.contractor)
+        if data.kind != invoice.kind or (
+            invoice.kind == "correction"
+            and (data.corrects or "").strip()
+            != (invoice.corrected_invoice.number if invoice.corrected_invoice else "")
+        ):
+            raise ValidationError(
+                _(
+                    "What document {number} is (invoice, correction, what it corrects) cannot be "
+                    "changed; delete it and record it again"
+                ).format(number=invoice.number),
+                field="kind",
+            )
+        if number != invoice.number and session.scalar(
+            select(Invoice.id).where(Invoice.number == number)
+        ):
+            raise ConflictError(
+                _("Invoice {number} already exists").format(number=number), field="number"
+            )
+        allocations = [a for i in invoice.instalments for a in i.allocations]
+        corrected_by = session.scalar(
+            select(Invoice.number).where(Invoice.corrected_invoice_id == invoice.id).limit(1)
+        )
+        settled = bool(allocations) or corrected_by is not None
+        if settled and (contractor.id != invoice.contractor_id or currency != invoice.currency):
+            raise ValidationError(
+                _(
+                    "Payments or corrections are set against invoice {number}, so its contractor "
+                    "and currency cannot change"
+                ).format(number=invoice.number),
+                field="contractor" if contractor.id != invoice.contractor_id else "currency",
+            )
+        if invoice.gross_minor < 0 or gross < 0:
+            _check_lowering_correction(invoice, data, gross)
+        counted = [a.effective_date for a in allocations]
+        if counted and data.issue_date > min(counted):
+            raise ValidationError(
+                _(
+                    "Money set against invoice {number} counts from {date}; the issue date cannot "
+                    "be later"
+                ).format(number=invoice.number, date=min(counted).isoformat()),
+                field="issued",
+            )
+        old_contractor, old_currency = invoice.contractor_id, invoice.currency
+        invoice.number = number
+        invoice.issue_date = data.issue_date
+        invoice.sale_date = data.sale_date
+        invoice.contractor_id = contractor.id
+        invoice.currency = currency
+        invoice.gross_minor = gross
+        _replace_instalments(session, invoice, data.instalments)
+        ledger.apply_credit(session, contractor.id, currency)
+        if (old_contractor, old_currency) != (contractor.id, currency):
+            ledger.apply_credit(session, old_contractor, old_currency)
+        activity.record(
+            session,
+            contractor_id=contractor.id,
+            invoice_id=invoice.id,
+            kind="invoice",
+            summary=N_("Invoice {number} edited: {amount} {currency}"),
+            data={"number": number, "amount": decimal_str(gross, currency), "currency": currency},
+            actor=actor,
+        )
+        return invoice.id
+
+
+def find(session: Session, ref: str | int) -> Invoice:
+    """An invoice by database id or by number; NotFoundError otherwise."""
+    invoice = None
+    if isinstance(ref, int):
+        invoice = session.get(Invoice, ref)
+    else:
+        invoice = session.scalar(select(Invoice).where(Invoice.number == ref.strip()))
+    if invoice is None:
+        raise NotFoundError(_("No invoice {number}").format(number=ref), field="invoice")
+    return invoice
+
+
+def _check_lowering_correction(invoice: Invoice, data: InvoiceInput, gross: int) -> None:
+    """A correction that lowered an invoice has moved money from the day it was issued: only
+    its number and sale date may change."""
+    if gross != invoice.gross_minor or data.issue_date != invoice.issue_date:
+        raise ValidationError(
+            _(
+                "Correction {number} lowered the invoice it corrects; only its number and sale "
+                "date can change (delete it and record it again to change more)"
+            ).format(number=invoice.number),
+            field="amount",
+        )
+
+
+def _replace_instalments(
+    session: Session, invoice: Invoice, parts: Sequence[InstalmentInput]
+) -> None:
+    existing = {i.id: i for i in invoice.instalments}
+    kept_ids = {p.id for p in parts if p.id is not None}
+    unknown = kept_ids - existing.keys()
+    if unknown:
+        raise NotFoundError(
+            _("Invoice {number} has no such instalment").format(number=invoice.number),
+            field="instalments",
+        )
+    for instalment in list(invoice.instalments):
+        if instalment.id not in kept_ids and instalment.allocations:
+            raise ValidationError(
+                _("The instalment due {due} has money set against it and cannot be removed").format(
+                    due=instalment.due_date.isoformat()
+                ),
+                field="instalments",
+            )
+    for part in parts:
+        if part.id is None:
+            continue
+        instalment = existing[part.id]
+        covered = covered_as_of(instalment.allocations, LATEST)
+        if part.amount_minor < covered:
+            raise ValidationError(
+                _(
+                    "{paid} of the instalment due {due} is already paid or corrected; its amount "
+                    "cannot be lower"
+                ).format(
+                    paid=format_money(covered, invoice.currency),
+                    due=instalment.due_date.isoformat(),
+                ),
+                field="instalments",
+            )
+    invoice.instalments = [i for i in invoice.instalments if i.id in kept_ids]
+    # seq is unique per invoice: park the kept ones out of the way before numbering anew
+    for n, instalment in enumerate(invoice.instalments, start=1):
+        instalment.seq = -n
+    session.flush()
+    rows: list[Instalment] = []
+    for part in parts:
+        if part.id is not None:
+            instalment = existing[part.id]
+            instalment.due_date = part.due_date
+            instalment.amount_minor = part.amount_minor
+            ledger.refresh(instalment)  # open_minor must fit the new amount before the flush
+        else:
+            instalment = Instalment(
+                due_date=part.due_date, amount_minor=part.amount_minor, open_minor=part.amount_minor
+            )
+            invoice.instalments.append(instalment)
+        rows.append(instalment)
+    for n, instalment in enumerate(sorted(rows, key=lambda i: i.due_date), start=1):
+        instalment.seq = n
+    session.flush()
+    for instalment in rows:
+        ledger.refresh(instalment)
+    session.flush()

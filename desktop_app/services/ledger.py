@@ -36,6 +36,13 @@ def refresh(instalment: Instalment) -> None:
     instalment.settled_on = settled_on(instalment.amount_minor, allocations, issued=issued)
 
 
+def recount(payment: Payment) -> None:
+    """The payment's credit from its allocations (after allocations were removed or restored)."""
+    payment.unallocated_minor = credit_as_of(
+        payment.amount_minor, payment.allocations, LATEST, received=payment.date
+    )
+
+
 def open_instalments(
     session: Session, contractor_id: int, currency: str, invoice_id: int | None = None
 ) -> list[Instalment]:
@@ -222,6 +229,21 @@ def allocate_payment(session: Session, payment: Payment, targets: Iterable[Insta
     """Set the payment's unallocated money against ``targets``; returns what was allocated."""
     by_id = {i.id: i for i in targets}
     shares, _left = rules.allocate(_available(payment), [open_item(i) for i in by_id.values()])
+    return _record(session, payment, shares, by_id)
+
+
+def allocate_chosen(
+    session: Session,
+    payment: Payment,
+    targets: Iterable[Instalment],
+    chosen: Iterable[rules.ChosenShare],
+) -> int:
+    """Set the payment's money against the instalments and amounts a person chose (the rules:
+    ``domain.allocation.allocate_as_chosen``); returns what was allocated."""
+    by_id = {i.id: i for i in targets}
+    shares, _left = rules.allocate_as_chosen(
+        _available(payment), [open_item(i) for i in by_id.values()], chosen
+    )
     return _record(session, payment, shares, by_id)
 
 

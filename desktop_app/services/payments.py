@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Invoice, Payment
+from db.models import Instalment, Invoice, Payment
 from db.uow import Database
+from desktop_app.domain import allocation as rules
 from desktop_app.domain.dates import check_date
 from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
+from desktop_app.domain.receivables import Available
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -30,6 +33,8 @@ class PaymentInput:
     payer_account: str | None = None
     source: str = "manual"
     source_ref: str | None = None
+    #: (instalment id, amount) a person chose instead of the rule's allocation; the rest is credit
+    chosen: Sequence[tuple[int, int]] | None = None
 
 
 def add_payment(db: Database, data: PaymentInput, *, actor: str | None = None) -> int:
@@ -91,7 +96,10 @@ def create_payment(session: Session, data: PaymentInput, *, actor: str | None = 
     session.add(payment)
     session.flush()
     targets = ledger.open_instalments(session, contractor.id, currency, invoice_id)
-    ledger.allocate_payment(session, payment, targets)
+    if data.chosen is None:
+        ledger.allocate_payment(session, payment, targets)
+    else:
+        _allocate_chosen(session, payment, targets, data.chosen)
     activity.record(session, **payment_received(payment, invoice_id, actor))
     return payment.id
 
@@ -129,6 +137,98 @@ def payment_received(payment: Payment, invoice_id: int | None, actor: str | None
         },
         "actor": actor,
     }
+
+
+def _allocate_chosen(
+    session: Session,
+    payment: Payment,
+    targets: Sequence[Instalment],
+    chosen: Sequence[tuple[int, int]],
+) -> None:
+    try:
+        ledger.allocate_chosen(
+            session, payment, targets, [rules.ChosenShare(k, a) for k, a in chosen]
+        )
+    except rules.ChoiceRefusedError as refused:
+        number = ""
+        for instalment in targets:
+            if instalment.id == refused.key:
+                number = instalment.invoice.number
+        messages = {
+            "negative": _("An amount set against an invoice must not be negative"),
+            "not_open": _("The chosen instalment is not open, or not this contractor's"),
+            "more_than_open": _("More is set against invoice {number} than it still owes").format(
+                number=number
+            ),
+            "more_than_paid": _("More is set against invoices than the payment brings"),
+        }
+        raise ValidationError(messages[refused.reason], field="allocation") from None
+
+
+@dataclass(frozen=True)
+class OpenLine:
+    """An open instalment a payment could pay, with what the rule would set against it."""
+
+    instalment_id: int
+    invoice_number: str
+    seq: int
+    issue_date: dt.date
+    due_date: dt.date
+    open_minor: int
+    proposed_minor: int
+
+
+@dataclass(frozen=True)
+class AllocationPreview:
+    """What recording a payment would do: every open instalment in its currency (in the order
+    money pays them) with the rule's share, and the credit left over."""
+
+    currency: str
+    amount_minor: int
+    lines: tuple[OpenLine, ...]
+    credit_minor: int
+
+
+def preview_payment(
+    db: Database,
+    contractor: str | int,
+    day: dt.date,
+    amount_minor: int,
+    currency: str,
+    *,
+    invoice_number: str | None = None,
+) -> AllocationPreview:
+    """The allocation ``add_payment`` would make for this draft, without recording anything."""
+    currency = normalize_currency(currency)
+    amount = max(amount_minor, 0)
+    with db.read() as session:
+        who = contractors.resolve(session, contractor)
+        invoice_id = None
+        if invoice_number:
+            invoice_id = session.scalar(
+                select(Invoice.id).where(
+                    Invoice.number == invoice_number.strip(), Invoice.contractor_id == who.id
+                )
+            )
+        targets = {i.id: i for i in ledger.open_instalments(session, who.id, currency, invoice_id)}
+        items = sorted(map(ledger.open_item, targets.values()), key=rules.payment_order)
+        shares, left = rules.allocate([Available(day, amount)] if amount else [], items)
+        proposed: dict[int, int] = {}
+        for share in shares:
+            proposed[share.key] = proposed.get(share.key, 0) + share.amount_minor
+        lines = tuple(
+            OpenLine(
+                item.key,
+                targets[item.key].invoice.number,
+                targets[item.key].seq,
+                item.issued,
+                item.due_date,
+                item.open_minor,
+                proposed.get(item.key, 0),
+            )
+            for item in items
+        )
+        return AllocationPreview(currency, amount, lines, left)
 
 
 def normalize_reference(ref: str | None) -> str | None:

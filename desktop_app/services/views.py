@@ -341,3 +341,42 @@ def _balances(
 def count_contractors(db: Database) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count(Contractor.id))) or 0)
+
+
+def contractor_input(view: ContractorView) -> contractors.ContractorInput:
+    """The contractor as an edit starts from it: every field ``edit_contractor`` replaces."""
+    return contractors.ContractorInput(
+        name=view.name,
+        nip=view.nip,
+        regon=view.regon,
+        street=view.street,
+        postal_code=view.postal_code,
+        city=view.city,
+        country=view.country,
+        emails=list(view.emails),
+        phones=list(view.phones),
+        persons=[
+            contractors.ContactPersonInput(
+                name=p["name"] or "", role=p["role"], email=p["email"], phone=p["phone"]
+            )
+            for p in view.persons
+        ],
+        terms_days=view.terms_days,
+        language=view.language,
+        credit_limit_minor=view.credit_limit_minor,
+        credit_limit_currency=view.credit_limit_currency,
+        assigned_user_id=view.assigned_user_id,
+        tags=list(view.tags),
+        notes=view.notes,
+    )
+
+
+def find_invoice(db: Database, number: str, today: dt.date) -> InvoiceView:
+    """An invoice by its number, as an edit starts from it."""
+    with db.read() as session:
+        invoice = session.scalar(
+            select(Invoice).where(Invoice.number == number.strip()).options(*_invoice_options())
+        )
+        if invoice is None:
+            raise NotFoundError(_("No invoice {number}").format(number=number), field="invoice")
+        return invoice_view(invoice, today)

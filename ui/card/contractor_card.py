@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QPalette, QShortcut
@@ -39,7 +39,7 @@ from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
-from desktop_app.errors import InkasoError
+from desktop_app.errors import InkasoError, NotFoundError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import views
 from desktop_app.services.dunning import actions, desk, promises, windows
@@ -59,6 +59,9 @@ from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.errors import show_error
 from ui.operations import Operations
 from ui.widgets import view_state
+
+if TYPE_CHECKING:
+    from ui.entry.controller import EntryController
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: position of a child row (instalment, allocation) under its parent
@@ -222,11 +225,13 @@ class ContractorCardWindow(QDialog):
         contractor_id: int,
         *,
         today: Callable[[], dt.date],
+        entry: EntryController | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._ops = ops
+        self._entry = entry
         self.contractor_id = contractor_id
         self._today = today
         self.card: ContractorCard | None = None
@@ -268,6 +273,22 @@ class ContractorCardWindow(QDialog):
             button.setEnabled(False)
             action_row.addWidget(button)
         action_row.addStretch(1)
+        # entry by hand, when the card was opened from a window that offers it
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button.setToolTip(_("Change the contractor's details"))
+        self.new_invoice_button = QPushButton(_("New &invoice…"))
+        self.payment_button = QPushButton(_("Record pa&yment…"))
+        entry_row = QHBoxLayout()
+        entry_row.setSpacing(8)
+        if entry is not None:
+            self.edit_button.clicked.connect(lambda: entry.edit_contractor(contractor_id, self))
+            self.new_invoice_button.clicked.connect(lambda: entry.new_invoice(contractor_id, self))
+            self.payment_button.clicked.connect(lambda: entry.record_payment(contractor_id, self))
+            for button in (self.edit_button, self.new_invoice_button, self.payment_button):
+                button.setAutoDefault(False)
+                entry_row.addWidget(button)
+            entry_row.addStretch(1)
+        self.payments_menu: QMenu | None = None
         self.pause_dialog: ReasonDialog | None = None
         self.invoice_dialog: ReasonDialog | None = None
         self.promise_dialog: PromiseDialog | None = None
@@ -279,6 +300,7 @@ class ContractorCardWindow(QDialog):
         who.addWidget(self.details_label)
         who.addWidget(self.notice_label)
         who.addStretch(1)
+        who.addLayout(entry_row)
         who.addLayout(action_row)
 
         self.balances_box = QWidget()
@@ -336,6 +358,8 @@ class ContractorCardWindow(QDialog):
             numeric=(1, 3),
         )
         self._payments_stack = _EmptyAware(self.payments_tree, _("No payments yet."))
+        self.payments_tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.payments_tree.customContextMenuRequested.connect(self._payment_menu)
         self.activity_tree = _tree([_("Time"), _("Who"), _("Type"), _("What happened")], ())
         self.activity_tree.setRootIsDecorated(False)
         self._activity_stack = _EmptyAware(self.activity_tree, _("Nothing recorded yet."))
@@ -406,6 +430,9 @@ class ContractorCardWindow(QDialog):
                 self.activateWindow()
 
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFoundError) and exc.field == "contractor" and self.card:
+                self.close()  # the contractor was deleted: its card goes with it
+                return
             parent = self.parentWidget() if show_when_loaded else self
             show_error(exc, parent)
             if show_when_loaded:
@@ -1040,8 +1067,27 @@ class ContractorCardWindow(QDialog):
             menu.addAction(
                 _("Pause reminders for this invoice…"), lambda: self.pause_invoice(number, True)
             )
+        entry = self._entry
+        if entry is not None:
+            menu.addSeparator()
+            menu.addAction(_("Edit invoice…"), lambda: entry.edit_invoice(number, self))
+            menu.addAction(_("Delete invoice…"), lambda: entry.delete_invoice(number, self))
         self.invoice_menu = menu
         menu.popup(self.invoices_tree.viewport().mapToGlobal(pos))
+
+    def _payment_menu(self, pos: QPoint) -> None:
+        item = self.payments_tree.itemAt(pos)
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        entry = self._entry
+        if item is None or entry is None:
+            return
+        payment_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+        label = item.text(1)
+        menu = QMenu(self)
+        menu.addAction(_("Delete payment…"), lambda: entry.delete_payment(payment_id, label, self))
+        self.payments_menu = menu
+        menu.popup(self.payments_tree.viewport().mapToGlobal(pos))
 
     def set_dispute(self, number: str, disputed: bool) -> None:
         db = self._db

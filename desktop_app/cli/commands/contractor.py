@@ -1,4 +1,4 @@
-"""inkaso contractor add|show|list"""
+"""inkaso contractor add|edit|delete|show|list"""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from desktop_app.domain.money import (
     normalize_currency,
     parse_amount,
 )
+from desktop_app.errors import NotFoundError
 from desktop_app.i18n import _, ngettext
-from desktop_app.services import contractor_list, contractors, firm, views
+from desktop_app.services import contractor_list, contractors, deletion, firm, users, views
 from desktop_app.services.contractor_list import ContractorRow
 from desktop_app.services.dunning import actions, promises
 
@@ -65,6 +66,52 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--notes")
     json_flag(add)
     add.set_defaults(handler=add_contractor)
+
+    edit = actions.add_parser(
+        "edit", help=_("change a contractor; options not given stay as they are")
+    )
+    edit.add_argument("contractor", metavar="ID|NIP")
+    edit.add_argument("--name", help=_("full name of the firm or person"))
+    edit.add_argument("--nip", help=_("Polish tax id (checked); empty to remove"))
+    edit.add_argument("--regon", help=_("REGON (checked)"))
+    edit.add_argument(
+        "--email", action="append", help=_("e-mail address (repeatable; replaces the list)")
+    )
+    edit.add_argument(
+        "--phone", action="append", help=_("phone number (repeatable; replaces the list)")
+    )
+    edit.add_argument("--street")
+    edit.add_argument("--postal-code")
+    edit.add_argument("--city")
+    edit.add_argument("--country")
+    edit.add_argument(
+        "--terms",
+        type=whole_number(0, contractors.MAX_TERMS_DAYS),
+        metavar="DAYS",
+        help=_("default payment terms"),
+    )
+    edit.add_argument(
+        "--language",
+        dest="contractor_lang",
+        choices=("pl", "en", "ru"),
+        help=_("language of the reminders and letters sent to this contractor"),
+    )
+    edit.add_argument("--credit-limit", metavar="AMOUNT", help=_("empty to remove"))
+    edit.add_argument("--credit-currency")
+    edit.add_argument(
+        "--manager", metavar="LOGIN", help=_("login of the account manager; empty for none")
+    )
+    edit.add_argument("--tag", action="append", help=_("tag (repeatable; replaces the list)"))
+    edit.add_argument("--notes")
+    json_flag(edit)
+    edit.set_defaults(handler=edit_contractor)
+
+    delete = actions.add_parser(
+        "delete", help=_("delete a contractor that has no invoices and no payments")
+    )
+    delete.add_argument("contractor", metavar="ID|NIP")
+    json_flag(delete)
+    delete.set_defaults(handler=delete_contractor)
 
     show = actions.add_parser("show", help=_("show a contractor's card"))
     show.add_argument("contractor", metavar="ID|NIP")
@@ -130,6 +177,64 @@ def add_contractor(ctx: Context) -> int:
         ctx.emit_json(serialize.contractor(view))
     else:
         ctx.line(_("Contractor {id} added: {name}").format(id=view.id, name=view.name))
+    return 0
+
+
+def edit_contractor(ctx: Context) -> int:
+    a = ctx.args
+    current = views.get_contractor(ctx.db, a.contractor)
+    data = views.contractor_input(current)
+    for option, attribute in (
+        ("name", "name"),
+        ("nip", "nip"),
+        ("regon", "regon"),
+        ("street", "street"),
+        ("postal_code", "postal_code"),
+        ("city", "city"),
+        ("country", "country"),
+        ("terms", "terms_days"),
+        ("contractor_lang", "language"),
+        ("notes", "notes"),
+        ("email", "emails"),
+        ("phone", "phones"),
+        ("tag", "tags"),
+    ):
+        value = getattr(a, option)
+        if value is not None:
+            setattr(data, attribute, value)
+    if a.credit_currency is not None:
+        data.credit_limit_currency = a.credit_currency
+    if a.credit_limit is not None:
+        currency = data.credit_limit_currency or "PLN"
+        data.credit_limit_minor = (
+            parse_amount(a.credit_limit, currency) if a.credit_limit.strip() else None
+        )
+        data.credit_limit_currency = currency if data.credit_limit_minor is not None else None
+    if a.manager is not None:
+        data.assigned_user_id = _user_id(ctx, a.manager) if a.manager.strip() else None
+    contractors.edit_contractor(ctx.db, current.id, data)
+    view = views.get_contractor(ctx.db, current.id)
+    if ctx.json:
+        ctx.emit_json(serialize.contractor(view))
+    else:
+        ctx.line(_("Contractor {id} changed: {name}").format(id=view.id, name=view.name))
+    return 0
+
+
+def _user_id(ctx: Context, login: str) -> int:
+    wanted = login.strip().casefold()
+    for user in users.list_users(ctx.db):
+        if user.login.casefold() == wanted:
+            return user.id
+    raise NotFoundError(_("No Inkaso user with login {login}").format(login=login), field="manager")
+
+
+def delete_contractor(ctx: Context) -> int:
+    deleted = deletion.delete_contractor(ctx.db, ctx.args.contractor)
+    if ctx.json:
+        ctx.emit_json({"deleted": "contractor", "id": deleted.contractor_id, "name": deleted.name})
+    else:
+        ctx.line(deleted.sentence())
     return 0
 
 

@@ -1,4 +1,4 @@
-"""inkaso invoice add"""
+"""inkaso invoice add|edit|delete|dispute|undispute|pause|resume"""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag, parse_date
+from desktop_app.cli.context import Context, json_flag, parse_date, today_flag
 from desktop_app.domain.money import format_money, normalize_currency, parse_amount
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
-from desktop_app.services import invoices, views
+from desktop_app.services import deletion, invoices, views
 from desktop_app.services.dunning import actions as dunning_actions
 
 
@@ -35,6 +35,35 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--corrects", metavar="NO", help=_("number of the invoice this corrects"))
     json_flag(add)
     add.set_defaults(handler=add_invoice)
+
+    edit = actions.add_parser(
+        "edit", help=_("change an invoice; options not given stay as they are")
+    )
+    edit.add_argument("invoice", metavar="NO")
+    edit.add_argument("--number", metavar="NO", help=_("new number"))
+    edit.add_argument("--contractor", metavar="ID|NIP")
+    edit.add_argument("--issued", metavar="YYYY-MM-DD")
+    edit.add_argument("--sold", metavar="YYYY-MM-DD", help=_("sale date"))
+    edit.add_argument("--due", metavar="YYYY-MM-DD", help=_("due date of a single instalment"))
+    edit.add_argument("--amount", metavar="AMOUNT", help=_("amount of a single instalment"))
+    edit.add_argument(
+        "--instalment",
+        action="append",
+        default=[],
+        metavar="DATE:AMOUNT",
+        help=_("the instalments anew, in order (repeatable; replaces them all)"),
+    )
+    edit.add_argument("--currency")
+    today_flag(edit)
+    json_flag(edit)
+    edit.set_defaults(handler=edit_invoice)
+
+    delete = actions.add_parser(
+        "delete", help=_("delete an invoice; what paid it becomes the contractor's credit")
+    )
+    delete.add_argument("invoice", metavar="NO")
+    json_flag(delete)
+    delete.set_defaults(handler=delete_invoice)
 
     dispute = actions.add_parser("dispute", help=_("mark an invoice disputed: no reminders"))
     dispute.add_argument("number", metavar="NO")
@@ -80,6 +109,74 @@ def add_invoice(ctx: Context) -> int:
                 number=view.number, amount=format_money(view.gross_minor, view.currency)
             )
         )
+    return 0
+
+
+def edit_invoice(ctx: Context) -> int:
+    a = ctx.args
+    today = ctx.today()
+    view = views.find_invoice(ctx.db, a.invoice, today)
+    currency = normalize_currency(a.currency) if a.currency else view.currency
+    parts = [invoices.InstalmentInput(p.due_date, p.amount_minor, p.id) for p in view.instalments]
+    if a.instalment:
+        if a.due or a.amount:
+            raise ValidationError(_("Give either --due and --amount, or --instalment, not both"))
+        given, _gross = _instalments(a, currency)
+        # the n-th instalment given replaces the n-th on file: what is paid of it stays with it
+        ids = [p.id for p in parts]
+        parts = [
+            invoices.InstalmentInput(p.due_date, p.amount_minor, ids[n] if n < len(ids) else None)
+            for n, p in enumerate(given)
+        ]
+    elif a.due or a.amount:
+        if len(parts) != 1:
+            raise ValidationError(
+                _("Invoice {number} has several instalments; give them with --instalment").format(
+                    number=view.number
+                ),
+                field="instalment",
+            )
+        only = parts[0]
+        parts = [
+            invoices.InstalmentInput(
+                parse_date(a.due, "--due") if a.due else only.due_date,
+                parse_amount(a.amount, currency) if a.amount else only.amount_minor,
+                only.id,
+            )
+        ]
+    new_id = invoices.edit_invoice(
+        ctx.db,
+        view.id,
+        invoices.InvoiceInput(
+            contractor=a.contractor or view.contractor_id,
+            number=a.number or view.number,
+            issue_date=parse_date(a.issued, "--issued") if a.issued else view.issue_date,
+            sale_date=parse_date(a.sold, "--sold") if a.sold else view.sale_date,
+            currency=currency,
+            instalments=parts,
+            kind=view.kind,
+            corrects=view.corrects,
+            gross_minor=view.gross_minor if view.gross_minor < 0 else None,
+        ),
+    )
+    edited = views.get_invoice(ctx.db, new_id, today)
+    if ctx.json:
+        ctx.emit_json(serialize.invoice(edited))
+    else:
+        ctx.line(
+            _("Invoice {number} changed: {amount}").format(
+                number=edited.number, amount=format_money(edited.gross_minor, edited.currency)
+            )
+        )
+    return 0
+
+
+def delete_invoice(ctx: Context) -> int:
+    deleted = deletion.delete_invoice(ctx.db, ctx.args.invoice)
+    if ctx.json:
+        ctx.emit_json({"deleted": "invoice", "number": deleted.name})
+    else:
+        ctx.line(deleted.sentence())
     return 0
 
 

@@ -1,4 +1,4 @@
-"""inkaso payment add|unmatched|match|unmatch"""
+"""inkaso payment add|delete|unmatched|match|unmatch"""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag, parse_date, whole_number
+from desktop_app.cli.context import Context, json_flag, parse_date, record_id, whole_number
 from desktop_app.domain.dates import format_day
 from desktop_app.domain.money import decimal_str, format_money, normalize_currency, parse_amount
 from desktop_app.i18n import _
-from desktop_app.services import activity, bank, payments, views
+from desktop_app.services import activity, bank, deletion, payments, views
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--ref", help=_("bank reference; the same reference is never recorded twice"))
     json_flag(add)
     add.set_defaults(handler=add_payment)
+    _register_delete(actions)
     register_matching(actions)
 
 
@@ -72,6 +73,27 @@ def add_payment(ctx: Context) -> int:
                 amount=format_money(view.unallocated_minor, view.currency)
             )
         )
+    return 0
+
+
+# -- payment delete (kept at the end: other payment commands are added above it) ---------------
+
+
+def _register_delete(actions: argparse._SubParsersAction[Any]) -> None:
+    delete = actions.add_parser(
+        "delete", help=_("delete a payment; what it paid is open again from its date on")
+    )
+    delete.add_argument("payment", type=record_id, metavar="ID")
+    json_flag(delete)
+    delete.set_defaults(handler=delete_payment)
+
+
+def delete_payment(ctx: Context) -> int:
+    deleted = deletion.delete_payment(ctx.db, ctx.args.payment)
+    if ctx.json:
+        ctx.emit_json({"deleted": "payment", "id": ctx.args.payment})
+    else:
+        ctx.line(deleted.sentence())
     return 0
 
 

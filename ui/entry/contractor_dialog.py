@@ -1,0 +1,230 @@
+"""New / Edit contractor: who they are, how to reach them, their terms, language and manager."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Database
+from desktop_app.changes import Change
+from desktop_app.domain.identifiers import normalize_nip
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _
+from desktop_app.services import contractors, users, views
+from desktop_app.services.contractors import MAX_TERMS_DAYS, ContractorInput
+from desktop_app.services.views import ContractorView
+from ui import theme
+from ui.entry.field_errors import FieldErrors, error_label
+from ui.entry.list_editor import ListEditor
+from ui.operations import Operations
+
+LANGUAGES = (("pl", "Polski"), ("en", "English"), ("ru", "Русский"))
+
+
+class ContractorDialog(QDialog):
+    """Saves through ``add_contractor`` or ``edit_contractor``; ``saved`` carries the id."""
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        *,
+        contractor: ContractorView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._ops = ops
+        self._editing = contractor
+        self.setWindowTitle(_("Edit contractor") if contractor else _("New contractor"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(560, 640)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setMinimumWidth(380)
+        self.nip_edit = QLineEdit()
+        self.nip_edit.setPlaceholderText("526-025-02-74")
+        self.nip_hint = QLabel()
+        self.street_edit = QLineEdit()
+        self.postal_edit = QLineEdit()
+        self.postal_edit.setMaximumWidth(110)
+        self.city_edit = QLineEdit()
+        self.emails = ListEditor(placeholder="biuro@firma.pl")
+        self.phones = ListEditor(placeholder="501 234 567")
+        self.terms_spin = QSpinBox()
+        self.terms_spin.setRange(0, MAX_TERMS_DAYS)
+        self.terms_spin.setValue(14)
+        self.terms_spin.setSuffix(_(" days"))
+        self.language_combo = QComboBox()
+        for code, name in LANGUAGES:
+            self.language_combo.addItem(name, code)
+        self.manager_combo = QComboBox()
+        self.manager_combo.addItem(_("(nobody)"), None)
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText(_("separated by commas"))
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setMaximumHeight(70)
+
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error)
+        form = QFormLayout()
+        rows: list[tuple[str, QWidget, str | None, tuple[str, ...]]] = [
+            (_("&Name:"), self.name_edit, "name", ()),
+            (_("NI&P:"), self.nip_edit, "nip", ()),
+            (_("&Street:"), self.street_edit, None, ()),
+            (_("Postal &code:"), self.postal_edit, None, ()),
+            (_("C&ity:"), self.city_edit, None, ()),
+            (_("&E-mails:"), self.emails, "email", ("emails",)),
+            (_("P&hones:"), self.phones, "phone", ("phones",)),
+            (_("Payment &terms:"), self.terms_spin, "terms", ()),
+            (_("&Language of messages:"), self.language_combo, "language", ()),
+            (_("Account &manager:"), self.manager_combo, "assigned_user", ()),
+            (_("T&ags:"), self.tags_edit, "tags", ()),
+            (_("N&otes:"), self.notes_edit, None, ()),
+        ]
+        for title, widget, field, aliases in rows:
+            form.addRow(title, widget)
+            if widget is self.nip_edit:
+                form.addRow("", self.nip_hint)
+            if field is not None:
+                label = error_label()
+                form.addRow("", label)
+                self.errors.add(field, widget, label, *aliases)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.general_error)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self.nip_edit.textChanged.connect(self._check_nip)
+        self.name_edit.textChanged.connect(self._check_ready)
+        if contractor is not None:
+            self._fill(contractor)
+        self._check_nip()
+        self._check_ready()
+        self._load_users(contractor.assigned_user_id if contractor else None)
+
+    def _fill(self, c: ContractorView) -> None:
+        self.name_edit.setText(c.name)
+        self.nip_edit.setText(c.nip or "")
+        self.street_edit.setText(c.street or "")
+        self.postal_edit.setText(c.postal_code or "")
+        self.city_edit.setText(c.city or "")
+        for email in c.emails:
+            self.emails.add(email)
+        for phone in c.phones:
+            self.phones.add(phone)
+        self.terms_spin.setValue(c.terms_days)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(c.language)))
+        self.tags_edit.setText(", ".join(c.tags))
+        self.notes_edit.setPlainText(c.notes or "")
+
+    def _load_users(self, selected: int | None) -> None:
+        db = self._db
+
+        def loaded(found: list[users.UserView]) -> None:
+            for user in found:
+                self.manager_combo.addItem(user.full_name, user.id)
+            if selected is not None:
+                self.manager_combo.setCurrentIndex(max(0, self.manager_combo.findData(selected)))
+
+        self._ops.read(lambda: users.list_users(db), on_success=loaded, owner=self, label="users")
+
+    # -- checks as you type ----------------------------------------------------------------------
+
+    def _check_nip(self) -> None:
+        """The NIP's check digit as it is typed: a hint, not a block (Save says it again)."""
+        text = self.nip_edit.text().strip()
+        if not text:
+            self.nip_hint.setText(_("No NIP (a private person or a foreign firm)"))
+            colour = theme.muted_text()
+        else:
+            try:
+                nip = normalize_nip(text)
+            except ValidationError as exc:
+                self.nip_hint.setText(exc.message)
+                colour = theme.overdue_text()
+            else:
+                self.nip_hint.setText(_("NIP {nip} is valid").format(nip=nip))
+                colour = theme.muted_text()
+        pal = self.nip_hint.palette()
+        pal.setColor(self.nip_hint.foregroundRole(), colour)
+        self.nip_hint.setPalette(pal)
+
+    def nip_valid(self) -> bool:
+        try:
+            return (
+                bool(normalize_nip(self.nip_edit.text())) if self.nip_edit.text().strip() else True
+            )
+        except ValidationError:
+            return False
+
+    def _check_ready(self) -> None:
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(bool(self.name_edit.text().strip()))
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def data(self) -> ContractorInput:
+        base = views.contractor_input(self._editing) if self._editing else ContractorInput(name="")
+        base.name = self.name_edit.text()
+        base.nip = self.nip_edit.text()
+        base.street = self.street_edit.text()
+        base.postal_code = self.postal_edit.text()
+        base.city = self.city_edit.text()
+        base.emails = self.emails.values()
+        base.phones = self.phones.values()
+        base.terms_days = self.terms_spin.value()
+        base.language = str(self.language_combo.currentData())
+        base.assigned_user_id = self.manager_combo.currentData()
+        base.tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        base.notes = self.notes_edit.toPlainText()
+        return base
+
+    def save(self) -> None:
+        self.errors.clear()
+        db, data, editing = self._db, self.data(), self._editing
+
+        def run() -> int:
+            if editing is None:
+                return contractors.add_contractor(db, data)
+            return contractors.edit_contractor(db, editing.id, data)
+
+        def done(contractor_id: int) -> None:
+            self.saved.emit(contractor_id)
+            self.accept()
+
+        self.buttons.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.buttons.setEnabled(True)
+            self.errors.show(exc, self)
+
+        self._ops.write(
+            run,
+            changes=Change.CONTRACTORS,
+            on_success=done,
+            on_failure=failed,
+            owner=self,
+            label="save contractor",
+        )
