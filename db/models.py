@@ -207,6 +207,9 @@ class Invoice(Base):
         ForeignKey("contractor.id", ondelete="RESTRICT"), index=True
     )
     number: Mapped[str] = mapped_column(String(100), unique=True)
+    #: the number as payment matching compares it (desktop_app.domain.payment_matching); filled
+    #: by the core when empty, so writers that bypass the ORM need not know it
+    number_key: Mapped[str | None] = mapped_column(String(100), index=True)
     issue_date: Mapped[dt.date] = mapped_column(Date, index=True)
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))

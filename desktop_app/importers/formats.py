@@ -10,8 +10,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.importers.records import ParsedFile
+
+if TYPE_CHECKING:
+    from desktop_app.importers.column_mapping import ColumnMapping
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class ParseOptions:
     #: a saved column-mapping preset's name, or a mapping file (CSV/XLSX)
     mapping: str | None = None
     today: dt.date | None = None
+    #: the mapping itself, resolved by the caller (a preset saved in the database has to be read
+    #: by a service: see desktop_app.services.import_mappings.resolve_mapping); wins over
+    #: ``mapping``
+    column_mapping: ColumnMapping | None = None
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ def register(fmt: Format) -> Format:
 
 
 #: the modules that register formats (each adds itself to FORMATS when imported)
-_MODULES: tuple[str, ...] = ("ksef", "jpk")
+_MODULES: tuple[str, ...] = ("ksef", "jpk", "tabular", "mt940", "camt053")
 
 
 def all_formats() -> dict[str, Format]:

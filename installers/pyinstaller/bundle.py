@@ -24,6 +24,8 @@ NOT_SHIPPED_SUFFIXES = frozenset({".po", ".pot", ".py", ".pyc", ".mo"})
 #: Loaded by name at run time (entry points, dialect and backend lookup, Alembic's env.py),
 #: so PyInstaller's import scan cannot see them. Packages are expanded with collect_submodules.
 HIDDEN_PACKAGES = (
+    # the file formats register themselves when formats.all_formats() imports them by name
+    "desktop_app.importers",
     "keyring.backends",
     "aiosmtplib",
     "alembic.ddl",

@@ -24,9 +24,10 @@ from desktop_app.i18n import _
 from desktop_app.importers import formats
 from desktop_app.importers.formats import Format, ParseOptions
 from desktop_app.importers.records import ImportFileError, ParsedFile, Where
+from desktop_app.services import bank, import_mappings
 from desktop_app.services import firm as firm_service
 from desktop_app.services.imports import bulk
-from desktop_app.services.imports.report import FileError, ImportReport, SkippedItem
+from desktop_app.services.imports.report import Counts, FileError, ImportReport, SkippedItem
 from desktop_app.services.imports.upsert import MissingOriginalError, upsert
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,10 @@ def import_paths(
         options = dataclasses.replace(options, firm_nip=firm.nip if firm else None)
     if options.today is None:
         options = dataclasses.replace(options, today=today)
+    if options.mapping and options.column_mapping is None:
+        # a saved mapping lives in the database, which the pure parsers never read
+        mapping = import_mappings.resolve_mapping(db, options.mapping)
+        options = dataclasses.replace(options, column_mapping=mapping)
     report = ImportReport(dry_run=dry_run)
     runner = _Runner(db, candidates, options, actor, report, len(files), progress, bulk)
     if dry_run:
@@ -270,12 +275,22 @@ class _Runner:
             )
         return formats.all_formats()[name]
 
+    def bank_lines(self, parsed: ParsedFile, session: Session) -> Counts:
+        """A statement's credits become payments, matched where the rules can tell."""
+        assert self.options.today is not None  # import_paths sets it
+        recorded = bank.record_bank_lines(
+            session, parsed.bank_lines, today=self.options.today, actor=self.actor
+        )
+        return Counts(created=recorded.created, unchanged=recorded.unchanged, changes=bank.CHANGES)
+
     def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool | None:
         """True: written; False: refused (in the report); None: the file waits for the rest of
         the run (a correction before its invoice)."""
         try:
             with session.begin_nested():
                 counts = upsert(session, parsed, actor=self.actor)
+                if parsed.bank_lines:
+                    counts.add(self.bank_lines(parsed, session))
         except MissingOriginalError as exc:
             if defer:
                 return None
