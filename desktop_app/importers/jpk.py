@@ -40,7 +40,7 @@ _POSTAL = re.compile(r"^(?P<street>.*?),?\s*(?P<postal>\d{2}-\d{3})\s+(?P<city>[
 
 
 def sniff(head: bytes) -> bool:
-    return b"JPK" in head and (b"JPK_FA" in head or any(ns.encode() in head for ns in NAMESPACES))
+    return safe_xml.looks_like(head, "JPK", NAMESPACES) and b"JPK_FA" in head
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:

@@ -46,7 +46,7 @@ _POSTAL = re.compile(r"^\s*(\d{2}-\d{3})\s+(.+?)\s*$")
 
 
 def sniff(head: bytes) -> bool:
-    return b"Faktura" in head and any(ns.encode() in head for ns in NAMESPACES)
+    return safe_xml.looks_like(head, "Faktura", NAMESPACES)
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:

@@ -34,6 +34,16 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def looks_like(head: bytes, root: str, namespaces: Iterable[str]) -> bool:
+    """Does the start of a file look like an XML document with this root in one of these
+    namespaces? (For format detection: the parser decides.)"""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"<"):
+        return False
+    match = re.search(rb"<(?:[\w.-]+:)?" + root.encode() + rb"[\s>][^>]*", text)
+    return match is not None and any(ns.encode() in match.group(0) for ns in namespaces)
+
+
 def _declares_dtd(data: bytes) -> bool:
     # UTF-16 files spell the markup with zero bytes between the letters
     if _DTD.search(data):

@@ -270,3 +270,33 @@ def test_without_the_firms_nip_nothing_is_guessed(db: Database) -> None:
     report = _import(db, FIXTURES / "fa3" / "FV_1_11_2026.xml")
     [error] = report.errors
     assert error.message.startswith("Set the firm's NIP first")
+
+
+def test_wizard_calls_detect_parse_and_report_progress(db: Database) -> None:
+    _firm(db)
+    fv1 = FIXTURES / "fa3" / "FV_1_11_2026.xml"
+    assert imports.detect(fv1) == "ksef"
+    assert imports.detect(FIXTURES.parent / "jpk" / "JPK_FA_11_2026.xml") == "jpk"
+    # a text file naming the KSeF namespace is not an invoice (the formats of other groups may
+    # still take it for a table)
+    assert imports.detect(Path(__file__)) not in ("ksef", "jpk")
+    assert imports.detect(FIXTURES / "missing.xml") is None
+    parsed = imports.parse_path(fv1, "ksef", ParseOptions(firm_nip=FIRM_NIP))
+    [invoice] = parsed.invoices
+    assert (invoice.number, invoice.gross_minor, invoice.buyer.city) == (
+        "FV/1/11/2026",
+        123_000,
+        "Łódź",
+    )
+    seen: list[tuple[int, int]] = []
+    _import_with = imports.import_paths(
+        db,
+        [FIXTURES],
+        "ksef",
+        ParseOptions(),
+        dry_run=False,
+        today=TODAY,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert _import_with.errors == []
+    assert seen == [(n, 7) for n in range(1, 8)]

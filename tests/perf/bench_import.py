@@ -52,6 +52,8 @@ def write_files(folder: Path, count: int) -> None:
             .replace(">FV/4/11/2026<", f">{number}<")
             .replace("<NIP>5260250274</NIP>", f"<NIP>{buyers[buyer]}</NIP>")
             .replace("<NIP>9542583988</NIP>", f"<NIP>{buyers[buyer]}</NIP>")
+            .replace(" sp. z o.o.</Nazwa>", f" sp. z o.o. {buyer}</Nazwa>")
+            .replace("Małgorzata Gęś</Nazwa>", f"Małgorzata Gęś {buyer}</Nazwa>")
         )
         sub = folder / f"{i // 1000:02d}"
         sub.mkdir(exist_ok=True)

@@ -56,3 +56,17 @@ def test_months_and_default_terms() -> None:
     assert add_months(D(2026, 12, 31), 2) == D(2027, 2, 28)
     assert add_months(D(2028, 1, 31), 1) == D(2028, 2, 29)
     assert due_by_default_terms(D(2026, 11, 9), 14) == D(2026, 11, 23)
+
+
+def test_the_xml_parser_itself_expands_no_entities() -> None:
+    """Behind the refusal of any DTD: the parser would not expand or fetch an entity either."""
+    from lxml import etree
+
+    from desktop_app.importers import safe_xml
+
+    doc = (
+        b'<!DOCTYPE a [<!ENTITY e "expanded"><!ENTITY x SYSTEM "file:///etc/passwd">]><a>&e;&x;</a>'
+    )
+    root = etree.fromstring(doc, safe_xml._parser())
+    assert "expanded" not in etree.tostring(root).decode()
+    assert "root:" not in etree.tostring(root).decode()
