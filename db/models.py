@@ -207,6 +207,9 @@ class Invoice(Base):
         ForeignKey("contractor.id", ondelete="RESTRICT"), index=True
     )
     number: Mapped[str] = mapped_column(String(100), unique=True)
+    #: the number as payment matching compares it (desktop_app.domain.payment_matching); filled
+    #: by the core when empty, so writers that bypass the ORM need not know it
+    number_key: Mapped[str | None] = mapped_column(String(100), index=True)
     issue_date: Mapped[dt.date] = mapped_column(Date, index=True)
     sale_date: Mapped[dt.date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
@@ -370,6 +373,47 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class Rate(Base):
+    """A rate the user added, or an NBP euro rate fetched, over the tables shipped in
+    resources/rates (same kind and day: this row wins). Rates are exact decimals, stored as
+    ten-thousandths (15.75 % -> 157500, 4.3191 PLN/EUR -> 43191), never REAL."""
+
+    __tablename__ = "rate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[dt.date] = mapped_column(Date)
+    rate_e4: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(1))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "start", name="uq_rate_kind_start"),
+        CheckConstraint("status IN ('V', 'D', 'U')", name="status"),
+        CheckConstraint("rate_e4 > 0", name="positive"),
+    )
+
+
+class ImportedFile(Base):
+    """A file a watched folder held and the automatic import read: it is not read again.
+
+    Known by its content (SHA-256) within its source, so the same statement saved twice under
+    two names is one import, and a file rewritten in place (new content) is a new one."""
+
+    __tablename__ = "imported_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: the first error when the file was refused (nothing of it written), else None
+    refused: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("source", "sha256", name="uq_imported_file_source_sha256"),)
 
 
 # --- dunning ---------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """The in-process scheduler: a run at start, then every N minutes (APScheduler).
 
+Two jobs: the dunning run (which imports from every configured source first) every
+``schedule.interval_minutes``, and the automatic import alone every
+``import.interval_minutes``, so invoices and payments come in even while sending is paused.
+
 Runs are state-based, so a run missed while the PC slept is simply caught up by the next one.
 One scheduler per machine and database (a file lock); several PCs share one database safely
 because each run takes the database lease (services/dunning/lease.py).
@@ -23,10 +27,13 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import lock_dir
 from desktop_app.services.dunning.runner import RunReport, run_cycle
+from desktop_app.services.dunning.windows import firm_zone
+from desktop_app.services.sync.everything import SyncReport, import_all
 from desktop_app.settings import Snapshot, set_value
 
 log = logging.getLogger(__name__)
 JOB_ID = "dunning"
+IMPORT_JOB_ID = "import"
 
 Listener = Callable[[RunReport | None, BaseException | None], None]
 
@@ -58,6 +65,7 @@ class DunningScheduler:
         self._running = threading.Lock()
         self.last_report: RunReport | None = None
         self.last_error: BaseException | None = None
+        self.last_import: SyncReport | None = None
 
     def start(self) -> None:
         try:
@@ -66,7 +74,16 @@ class DunningScheduler:
             raise InkasoError(
                 _("The scheduler is already running on this computer for this database")
             ) from exc
-        minutes = int(Snapshot.load(self.db)["schedule.interval_minutes"])
+        settings = Snapshot.load(self.db)
+        minutes = int(settings["schedule.interval_minutes"])
+        self._scheduler.add_job(
+            self.import_once,
+            IntervalTrigger(minutes=int(settings["import.interval_minutes"])),
+            id=IMPORT_JOB_ID,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
         self._scheduler.add_job(
             self.run_once,
             IntervalTrigger(minutes=minutes),
@@ -94,6 +111,23 @@ class DunningScheduler:
             self.last_error = exc
             if self.listener:
                 self.listener(None, exc)
+            return None
+        finally:
+            self._running.release()
+
+    def import_once(self) -> SyncReport | None:
+        """The automatic import alone; skipped while a dunning run (which imports) is on."""
+        if not self._running.acquire(blocking=False):
+            return None
+        try:
+            settings = Snapshot.load(self.db)
+            today = self._clock().astimezone(firm_zone(settings)).date()
+            self.last_import = import_all(self.db, today=today)
+            for problem in self.last_import.problems():
+                log.warning("automatic import: %s", problem)
+            return self.last_import
+        except Exception:
+            log.exception("automatic import failed")
             return None
         finally:
             self._running.release()

@@ -16,7 +16,7 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 
 SERVICE = "inkaso"
-NAMES = ("smtp.password", "sms.token", "voice.token")
+NAMES = ("smtp.password", "sms.token", "voice.token", "ksef.token", "1c.password")
 log = logging.getLogger(__name__)
 
 

@@ -100,6 +100,14 @@ def _date(text: str) -> str:
         raise ValueError(_("use YYYY-MM-DD")) from exc
 
 
+def _url(text: str) -> str:
+    """An http(s) address; empty means the built-in default where a key has one."""
+    url = text.strip().rstrip("/")
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(_("an address starting with http:// or https:// is expected"))
+    return url
+
+
 @dataclass(frozen=True)
 class Key:
     name: str
@@ -118,6 +126,43 @@ def _json_object(text: str) -> dict[str, str]:
     if not isinstance(value, dict):
         raise ValueError(_("a JSON object is expected"))
     return {str(k): str(v) for k, v in value.items()}
+
+
+#: what a watched folder can hold: the formats' CLI groups (``inkaso import GROUP``)
+FOLDER_SOURCES = ("ksef", "jpk", "csv", "xlsx", "bank")
+
+
+def _folders(text: str) -> dict[str, str]:
+    """{"ksef": "C:/KSeF/in", "bank": "//server/wyciagi"}: one watched folder per source."""
+    folders = _json_object(text)
+    for source, folder in folders.items():
+        if source not in FOLDER_SOURCES:
+            raise ValueError(
+                _("{source} is not a source; use: {names}").format(
+                    source=source, names=", ".join(FOLDER_SOURCES)
+                )
+            )
+        if not folder.strip():
+            raise ValueError(_("the folder of {source} is empty").format(source=source))
+    return {source: folder.strip() for source, folder in folders.items()}
+
+
+def _moments(text: str) -> dict[str, str]:
+    """{"5260250274": "2026-11-30T10:00:00+00:00"}: a moment (with its offset) per key."""
+    marks = _json_object(text)
+    for name, value in marks.items():
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(
+                _("{value} is not a date and time (use YYYY-MM-DDTHH:MM:SS+00:00)").format(
+                    value=value
+                )
+            ) from exc
+        if moment.tzinfo is None:
+            raise ValueError(_("{value} needs its UTC offset, e.g. +00:00").format(value=value))
+        marks[name] = moment.isoformat()
+    return marks
 
 
 def _http_keys(kind: str) -> tuple[Key, ...]:
@@ -205,10 +250,80 @@ KEYS: dict[str, Key] = {
         Key("firm.timezone", _timezone, "Europe/Warsaw", N_("time zone of the firm")),
         Key("notice.recipients", _emails, "", N_("who gets the owner's notices (e-mails)")),
         Key(
+            "rates.nbp_url",
+            _url,
+            "https://api.nbp.pl/api",
+            N_("address of NBP's public API, where missing euro rates are fetched from"),
+        ),
+        Key(
+            "rates.fetch",
+            _bool,
+            True,
+            N_("fetch missing euro rates from NBP (off: enter them by hand)"),
+        ),
+        Key(
             "dunning.start_date",
             _date,
             "",
             N_("remind only about invoices due on or after this day"),
+        ),
+        Key(
+            "ksef.environment",
+            _choice("production", "demo", "test"),
+            "production",
+            N_(
+                "KSeF environment: production, demo or test (the KSeF token is a secret: ksef.token)"
+            ),
+        ),
+        Key("ksef.api_url", _url, "", N_("KSeF API address (empty: the environment's own)")),
+        Key("ksef.auto", _bool, False, N_("fetch invoices from KSeF in every automatic import")),
+        Key(
+            "ksef.hwm",
+            _moments,
+            {},
+            N_(
+                "where the next KSeF sync starts, per firm NIP (each sync moves it; clear to start over)"
+            ),
+        ),
+        Key("1c.url", _url, "", N_("address of the 1C base published on the web")),
+        Key("1c.user", _text, "", N_("1C user name (the password is a secret: 1c.password)")),
+        Key("1c.currency", _text, "RUB", N_("currency of 1C documents that name none")),
+        Key("1c.auto", _bool, False, N_("fetch documents from 1C in every automatic import")),
+        Key(
+            "1c.synced_to",
+            _date,
+            "",
+            N_("the day the last 1C sync reached (the next reads from a month before it)"),
+        ),
+        Key(
+            "import.folders",
+            _folders,
+            {},
+            N_('watched folders as JSON, e.g. {"ksef": "C:/KSeF", "bank": "C:/Wyciagi"}'),
+        ),
+        Key(
+            "import.mappings",
+            _json_object,
+            {},
+            N_('column mapping of a watched folder\'s CSV/XLSX files, e.g. {"bank": "mbank"}'),
+        ),
+        Key(
+            "import.after",
+            _choice("move", "keep"),
+            "move",
+            N_("after import: move files to the imported subfolder, or keep them in place"),
+        ),
+        Key(
+            "import.interval_minutes",
+            _int_range(15, 1440),
+            60,
+            N_("minutes between automatic imports (KSeF asks for at least 15)"),
+        ),
+        Key(
+            "import.before_dunning",
+            _bool,
+            True,
+            N_("import from every source before each dunning run"),
         ),
     )
 }

@@ -47,10 +47,12 @@ from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from resources import resource_path
 from ui import formatting, theme
+from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
+from ui.imports import menu as imports_menu
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
@@ -279,6 +281,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&File"))
+        imports_menu.install(self, file_menu)
+        file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit)
@@ -295,6 +299,8 @@ class MainWindow(QMainWindow):
         only.toggled.connect(self.overdue_only.setChecked)
         self.overdue_only.toggled.connect(only.setChecked)
         view_menu.addAction(only)
+        view_menu.addSeparator()
+        bank_menu.install(self, view_menu)
         view_menu.addSeparator()
         refresh = QAction(_("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)

@@ -55,7 +55,7 @@ def register(fmt: Format) -> Format:
 
 
 #: the modules that register formats (each adds itself to FORMATS when imported)
-_MODULES: tuple[str, ...] = ("ksef", "jpk", "tabular")
+_MODULES: tuple[str, ...] = ("ksef", "jpk", "tabular", "mt940", "camt053")
 
 
 def all_formats() -> dict[str, Format]:

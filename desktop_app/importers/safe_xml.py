@@ -144,3 +144,20 @@ def text(element: etree._Element | None, *names: str) -> str | None:
         return None
     value = node.text.strip()
     return value or None
+
+
+def parse_local(data: bytes, file: str) -> etree._Element:
+    """Like :func:`parse`, with every name reduced to its local part ("Ntry", not
+    "{urn:iso:…}Ntry"): for formats read the same whatever version their namespace names."""
+    root = parse(data, file)
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            element.tag = local(element)
+        for key in [k for k in element.attrib if k.startswith("{")]:
+            element.attrib[key.rpartition("}")[2]] = element.attrib.pop(key)
+    return root
+
+
+def line(element: etree._Element) -> int | None:
+    """The line the element starts on, for messages."""
+    return element.sourceline

@@ -18,6 +18,7 @@ from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
 from desktop_app.services import column_limits, db_faults
+from desktop_app.services.bank import number_index  # noqa: F401  (keeps invoice number keys)
 from desktop_app.services.dunning import scenarios
 
 log = logging.getLogger(__name__)

@@ -8,16 +8,21 @@ and Payment.unallocated_minor are a cache of the allocations, written here and n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from db.models import Allocation, Instalment, Invoice, Payment
 from desktop_app.domain import allocation as rules
 from desktop_app.domain.receivables import (
     LATEST,
+    AllocationFact,
     Available,
+    credit_as_of,
     credit_available,
     open_as_of,
     settled_on,
@@ -50,7 +55,7 @@ def open_instalments(
     return list(session.scalars(query))
 
 
-def _open_item(instalment: Instalment) -> rules.OpenItem:
+def open_item(instalment: Instalment) -> rules.OpenItem:
     return rules.OpenItem(
         instalment.id, instalment.open_minor, instalment.due_date, instalment.invoice.issue_date
     )
@@ -59,21 +64,154 @@ def _open_item(instalment: Instalment) -> rules.OpenItem:
 def _record(
     session: Session, payment: Payment, shares: Iterable[rules.Share], by_id: dict[int, Instalment]
 ) -> int:
-    total = 0
+    return sum(a.amount_minor for a in record_shares(session, payment, shares, by_id))
+
+
+def record_shares(
+    session: Session,
+    payment: Payment,
+    shares: Iterable[rules.Share],
+    by_id: Mapping[int, Instalment],
+) -> list[Allocation]:
+    """Record shares a rule decided (``domain.allocation``, ``domain.payment_matching``)."""
+    made = []
     for share in shares:
         instalment = by_id[share.key]
-        session.add(
-            Allocation(
-                instalment=instalment,
-                payment=payment,
-                amount_minor=share.amount_minor,
-                effective_date=share.effective_date,
-            )
+        allocation = Allocation(
+            instalment=instalment,
+            payment=payment,
+            amount_minor=share.amount_minor,
+            effective_date=share.effective_date,
         )
+        session.add(allocation)
+        made.append(allocation)
         refresh(instalment)
-        total += share.amount_minor
-    payment.unallocated_minor -= total
-    return total
+        payment.unallocated_minor -= share.amount_minor
+    return made
+
+
+@dataclass(frozen=True, slots=True)
+class NewAllocation:
+    payment_id: int
+    instalment_id: int
+    amount_minor: int
+    effective_date: dt.date
+
+
+def record_many(
+    session: Session,
+    allocations: Sequence[NewAllocation],
+    contractors: Mapping[int, int],
+) -> list[int]:
+    """Record many payment allocations at once (a bank import) and give each payment in
+    ``contractors`` its contractor; returns the new allocations' ids in order.
+
+    Rows are written with Core statements, thousands at a time, and the caches recomputed by the
+    same rules as :func:`refresh` from every allocation the instalments and payments now have;
+    ORM objects of the session are expired after it, so none shows an old cache.
+    """
+    session.flush()
+    conn = session.connection()
+    allocation = cast(Table, Allocation.__table__)
+    ids: list[int] = []
+    if allocations:
+        result = conn.execute(
+            insert(allocation).returning(allocation.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "instalment_id": a.instalment_id,
+                    "payment_id": a.payment_id,
+                    "amount_minor": a.amount_minor,
+                    "effective_date": a.effective_date,
+                }
+                for a in allocations
+            ],
+        )
+        ids = [row.id for row in result]
+    facts: dict[tuple[str, int], list[AllocationFact]] = defaultdict(list)
+    instalment_ids = sorted({a.instalment_id for a in allocations})
+    payment_ids = sorted({a.payment_id for a in allocations} | set(contractors))
+    for column, kind, keys in (
+        (Allocation.instalment_id, "i", instalment_ids),
+        (Allocation.payment_id, "p", payment_ids),
+    ):
+        for start in range(0, len(keys), 500):
+            for fact in conn.execute(
+                select(
+                    column.label("key"),
+                    Allocation.amount_minor,
+                    Allocation.effective_date,
+                    Allocation.released_on,
+                ).where(column.in_(keys[start : start + 500]))
+            ):
+                facts[(kind, fact.key)].append(
+                    AllocationFact(fact.amount_minor, fact.effective_date, fact.released_on)
+                )
+    instalment_rows = []
+    for start in range(0, len(instalment_ids), 500):
+        for inst in conn.execute(
+            select(Instalment.id, Instalment.amount_minor, Invoice.issue_date)
+            .join(Invoice)
+            .where(Instalment.id.in_(instalment_ids[start : start + 500]))
+        ):
+            mine = facts[("i", inst.id)]
+            instalment_rows.append(
+                {
+                    "row_id": inst.id,
+                    "open_minor": open_as_of(
+                        inst.amount_minor, mine, LATEST, issued=inst.issue_date
+                    ),
+                    "settled_on": settled_on(inst.amount_minor, mine, issued=inst.issue_date),
+                }
+            )
+    if instalment_rows:
+        table = cast(Table, Instalment.__table__)
+        conn.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(open_minor=bindparam("open_minor"), settled_on=bindparam("settled_on")),
+            instalment_rows,
+        )
+    payment_rows = []
+    for start in range(0, len(payment_ids), 500):
+        for row in conn.execute(
+            select(Payment.id, Payment.amount_minor, Payment.date, Payment.contractor_id).where(
+                Payment.id.in_(payment_ids[start : start + 500])
+            )
+        ):
+            payment_rows.append(
+                {
+                    "row_id": row.id,
+                    "contractor_id": contractors.get(row.id, row.contractor_id),
+                    "unallocated_minor": credit_as_of(
+                        row.amount_minor, facts[("p", row.id)], LATEST, received=row.date
+                    ),
+                }
+            )
+    if payment_rows:
+        table = cast(Table, Payment.__table__)
+        conn.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                contractor_id=bindparam("contractor_id"),
+                unallocated_minor=bindparam("unallocated_minor"),
+            ),
+            payment_rows,
+        )
+    session.expire_all()
+    return ids
+
+
+def undo_allocation(allocation: Allocation) -> None:
+    """Take back a payment's allocation made in error: it is kept, released on the day it took
+    effect, so it counts on no day at all and every balance, past ones too, is as if it had never
+    been made; its money is the payment's again."""
+    payment = allocation.payment
+    assert payment is not None
+    allocation.released_on = allocation.effective_date
+    payment.unallocated_minor += allocation.amount_minor
+    refresh(allocation.instalment)
 
 
 def _available(payment: Payment) -> tuple[Available, ...]:
@@ -83,7 +221,7 @@ def _available(payment: Payment) -> tuple[Available, ...]:
 def allocate_payment(session: Session, payment: Payment, targets: Iterable[Instalment]) -> int:
     """Set the payment's unallocated money against ``targets``; returns what was allocated."""
     by_id = {i.id: i for i in targets}
-    shares, _left = rules.allocate(_available(payment), [_open_item(i) for i in by_id.values()])
+    shares, _left = rules.allocate(_available(payment), [open_item(i) for i in by_id.values()])
     return _record(session, payment, shares, by_id)
 
 
@@ -104,7 +242,7 @@ def apply_credit(session: Session, contractor_id: int, currency: str) -> int:
     by_id = {i.id: i for i in open_instalments(session, contractor_id, currency)}
     spent = rules.apply_credit(
         [rules.Credit(p.id, p.date, _available(p)) for p in credits.values()],
-        [_open_item(i) for i in by_id.values()],
+        [open_item(i) for i in by_id.values()],
     )
     return sum(_record(session, credits[key], shares, by_id) for key, shares in spent)
 

@@ -31,8 +31,10 @@ class Request:
 @dataclass
 class Answer:
     status: int = 200
-    body: Any = None  # dict/list -> JSON, str -> text
+    body: Any = None  # dict/list -> JSON, str -> text, bytes as they are
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
     #: close the connection without answering, after reading the request (and the delay)
     drop: bool = False
 
@@ -89,14 +91,17 @@ def running_gateway(responder: Responder | None = None) -> Iterator[FakeGateway]
             if answer.drop:
                 self.close_connection = True
                 return
-            payload = (
-                answer.body.encode()
-                if isinstance(answer.body, str)
-                else json.dumps(answer.body).encode()
-            )
+            if isinstance(answer.body, bytes):
+                payload = answer.body
+            elif isinstance(answer.body, str):
+                payload = answer.body.encode()
+            else:
+                payload = json.dumps(answer.body, ensure_ascii=False).encode()
             try:
                 self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", answer.content_type)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

@@ -134,6 +134,7 @@ def run_cmd(ctx: Context) -> int:
                 ],
                 "errors": report.errors,
                 "notes": report.notes,
+                "imported": report.imported.to_json() if report.imported else None,
             }
         )
     else:
@@ -144,6 +145,12 @@ def run_cmd(ctx: Context) -> int:
                 "tasks {tasks}, handed over {handed_over}"
             ).format(**counts)
         )
+        if report.imported is not None and report.imported.sources:
+            ctx.line(
+                _(
+                    "Imported first: {created} created, {updated} updated, {unchanged} unchanged"
+                ).format(**report.imported.counts())
+            )
         for error in report.errors:
             ctx.line("! " + error)
         for note in report.notes:

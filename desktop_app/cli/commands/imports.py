@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     actions = group.add_subparsers(dest="action", metavar="FORMAT", required=True)
     for name in groups():
         add_file_group(actions, name)
+    from desktop_app.cli.commands import import_remote  # it reuses this module's summary
+
+    import_remote.register(actions)
 
 
 def add_file_group(actions: argparse._SubParsersAction[Any], name: str) -> None:

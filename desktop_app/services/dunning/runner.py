@@ -1,4 +1,8 @@
-"""One dunning cycle: take the lease, settle promises, plan today, send what is due.
+"""One dunning cycle: import, take the lease, settle promises, plan today, send what is due.
+
+The import comes first (every configured source: watched folders, KSeF, 1C), so a payment or a
+paid invoice that came in since the last run stops its reminder in this very run. A source that
+fails is reported in the run's errors and the run goes on.
 
 The CLI (``dunning run``), the headless scheduler and the tray all call :func:`run_cycle`.
 """
@@ -28,6 +32,7 @@ from desktop_app.services.dunning.planning import plan_day
 from desktop_app.services.dunning.sender import LeaseLostError, SendReport, send_due
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.services.firm import get_firm
+from desktop_app.services.sync.everything import SyncReport, import_all
 from desktop_app.settings import Snapshot
 
 log = logging.getLogger(__name__)
@@ -56,6 +61,8 @@ class RunReport:
     busy_holder: str | None = None
     #: the kinds of data this run may have written (none when it stopped before its work)
     changes: Change = Change.NONE
+    #: what the import before planning brought in (None: no import ran)
+    imported: SyncReport | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -82,8 +89,12 @@ def run_cycle(
     wait_for_lease: float = 30.0,
     plan: bool = True,
     contractor_ids: Sequence[int] | None = None,
+    import_first: bool = True,
 ) -> RunReport:
-    """``now`` is an aware moment; ``open_channels`` overrides the send windows (``--today``)."""
+    """``now`` is an aware moment; ``open_channels`` overrides the send windows (``--today``).
+
+    ``import_first`` runs the automatic import before planning (when ``import.before_dunning``
+    is on and the run plans); a "Send reminder now" for one contractor leaves it out."""
     settings = Snapshot.load(db)
     local = now.astimezone(windows.firm_zone(settings))
     today = local.date()
@@ -99,14 +110,20 @@ def run_cycle(
             )
         )
         return report
+    imported = Change.NONE
+    if import_first and plan and settings["import.before_dunning"]:
+        report.imported = import_all(db, today=today, actor="scheduler", secret=secret)
+        report.errors.extend(report.imported.problems())
+        imported = report.imported.changes
     channels = ConfiguredChannels(settings, secret)
     opened = open_channels if open_channels is not None else windows.open_channels(settings, local)
     holder = lease.new_holder()
     utc = local.astimezone(dt.UTC).replace(tzinfo=None)
+    report.changes = imported
     if not _take_lease(db, holder, utc, wait_for_lease, report):
         return report
     # from here on even a run that stops half-way has written; invoices only if some are handed over
-    report.changes = RUN_CHANGES & ~Change.INVOICES
+    report.changes |= RUN_CHANGES & ~Change.INVOICES
     try:
         report.uncertain_found = _mark_uncertain(db, holder)
         report.promises_broken = promises.settle(db, today, actor="scheduler")

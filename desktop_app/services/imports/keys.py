@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from db.models import Contractor as ContractorRow
+from db.models import Invoice, Payment
 from desktop_app.domain.identifiers import normalize_email, normalize_nip, normalize_phone
 from desktop_app.domain.terms import due_by_default_terms
+from desktop_app.domain.text import search_key
 from desktop_app.errors import InkasoError
-from desktop_app.importers.records import ContractorRecord, InvoiceRecord
+from desktop_app.importers.records import ContractorRecord, InvoiceRecord, PaymentRecord
 from desktop_app.services import contractors
 
 #: default payment terms of a contractor an import creates without terms of its own
@@ -62,8 +64,9 @@ def candidates(keys: Sequence[BuyerKeys]) -> Select[ContractorRow]:
     nips = {k.nip for k in keys if k.nip}
     tax_ids = {k.tax_id for k in keys if k.tax_id}
     external_ids = {k.external_id for k in keys if k.external_id}
-    names = {k.name for k in keys}
-    conditions: list[Any] = [ContractorRow.name.in_(names)]
+    # by the indexed folded name; pick() compares the exact one
+    names = {search_key(k.name) for k in keys}
+    conditions: list[Any] = [ContractorRow.search_name.in_(names)]
     if nips:
         conditions.append(ContractorRow.nip.in_(nips))
     if tax_ids:
@@ -76,30 +79,41 @@ def candidates(keys: Sequence[BuyerKeys]) -> Select[ContractorRow]:
 def pick(rows: Iterable[ContractorRow], keys: BuyerKeys) -> ContractorRow | None:
     """The contractor the keys name: by NIP, else tax id, else the source's key, else the exact
     name of one without a key that would tell them apart; the oldest when several fit."""
-    ordered = sorted(rows, key=lambda r: (r.id is None, r.id or 0))
-    if keys.nip is not None:
-        found = next((r for r in ordered if r.nip == keys.nip), None)
-        if found is not None:
-            return found
-    if keys.tax_id is not None:
-        found = next((r for r in ordered if r.tax_id == keys.tax_id), None)
-        if found is not None:
-            return found
-    if keys.external_id is not None:
-        found = next((r for r in ordered if r.external_id == keys.external_id), None)
-        if found is not None:
-            return found
-    return next(
-        (
-            r
-            for r in ordered
-            if r.name == keys.name
-            and (keys.nip is None or r.nip is None)
-            and (keys.tax_id is None or r.tax_id is None)
-            and (keys.external_id is None or r.external_id is None)
-        ),
-        None,
+    ordered = list(rows)
+    oldest = _oldest(ordered)
+    for attribute, value in (
+        ("nip", keys.nip),
+        ("tax_id", keys.tax_id),
+        ("external_id", keys.external_id),
+    ):
+        if value is not None:
+            found = oldest(r for r in ordered if getattr(r, attribute) == value)
+            if found is not None:
+                return found
+    return oldest(
+        r
+        for r in ordered
+        if r.name == keys.name
+        and (keys.nip is None or r.nip is None)
+        and (keys.tax_id is None or r.tax_id is None)
+        and (keys.external_id is None or r.external_id is None)
     )
+
+
+def _oldest(
+    ordered: list[ContractorRow],
+) -> Callable[[Iterable[ContractorRow]], ContractorRow | None]:
+    """The first of the rows on file by id; rows not yet written come after, in given order."""
+    position = {id(r): i for i, r in enumerate(ordered)}
+
+    def oldest(rows: Iterable[ContractorRow]) -> ContractorRow | None:
+        return min(
+            rows,
+            key=lambda r: (r.id is None, r.id or 0, position[id(r)]),
+            default=None,
+        )
+
+    return oldest
 
 
 def new_contractor(record: ContractorRecord, keys: BuyerKeys) -> contractors.ContractorInput:
@@ -163,3 +177,43 @@ def instalment_parts(record: InvoiceRecord, terms_days: int) -> list[tuple[dt.da
     if record.kind == "correction" and record.gross_minor <= 0:
         return []
     return [(due_by_default_terms(record.issue_date, terms_days), record.gross_minor)]
+
+
+def restated(
+    existing: Invoice, record: InvoiceRecord, terms_days: int
+) -> tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]], bool]:
+    """(instalments on file, instalments the record states, whether its dates are as on file).
+
+    A record without terms keeps the due dates on file; with one instalment on file its amount
+    follows the record's total."""
+    current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
+    if record.instalments:
+        wanted = sorted(instalment_parts(record, terms_days))
+    elif sum(a for _d, a in current) == record.gross_minor:
+        wanted = current
+    elif len(current) == 1:
+        wanted = [(current[0][0], record.gross_minor)]
+    else:
+        wanted = instalment_parts(record, terms_days)
+    dates_same = existing.issue_date == record.issue_date and existing.sale_date == (
+        record.sale_date or existing.sale_date
+    )
+    return current, wanted, dates_same
+
+
+def same_correction(existing: Invoice, record: InvoiceRecord) -> bool:
+    corrected = existing.corrected_invoice.number if existing.corrected_invoice else None
+    return (
+        existing.kind == record.kind
+        and existing.gross_minor == record.gross_minor
+        and existing.issue_date == record.issue_date
+        and corrected == (record.corrects or "").strip()
+    )
+
+
+def same_payment(existing: Payment, record: PaymentRecord) -> bool:
+    return (
+        existing.date == record.date
+        and existing.amount_minor == record.amount_minor
+        and existing.currency == record.currency
+    )

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.uow import Database
@@ -23,9 +24,10 @@ from desktop_app.i18n import _
 from desktop_app.importers import formats
 from desktop_app.importers.formats import Format, ParseOptions
 from desktop_app.importers.records import ImportFileError, ParsedFile, Where
+from desktop_app.services import bank, import_mappings
 from desktop_app.services import firm as firm_service
-from desktop_app.services import import_mappings
-from desktop_app.services.imports.report import FileError, ImportReport, SkippedItem
+from desktop_app.services.imports import bulk
+from desktop_app.services.imports.report import Counts, FileError, ImportReport, SkippedItem
 from desktop_app.services.imports.upsert import MissingOriginalError, upsert
 
 log = logging.getLogger(__name__)
@@ -132,8 +134,12 @@ def import_paths(
     today: dt.date,
     actor: str | None = None,
     progress: Progress | None = None,
+    bulk: bool = True,
 ) -> ImportReport:
-    """Import files and folders of one group ("ksef", "jpk", "csv", "xlsx", "bank", ...)."""
+    """Import files and folders of one group ("ksef", "jpk", "csv", "xlsx", "bank", ...).
+
+    ``bulk=False`` writes every file through the one-by-one upsert: the reference the bulk path
+    is tested against (both give the same rows)."""
     candidates = group_formats(format_group)
     files = expand(paths, candidates)
     if options.firm_nip is None:
@@ -146,7 +152,7 @@ def import_paths(
         mapping = import_mappings.resolve_mapping(db, options.mapping)
         options = dataclasses.replace(options, column_mapping=mapping)
     report = ImportReport(dry_run=dry_run)
-    runner = _Runner(db, candidates, options, actor, report, len(files), progress)
+    runner = _Runner(db, candidates, options, actor, report, len(files), progress, bulk)
     if dry_run:
         try:
             with db.write() as session:
@@ -168,6 +174,7 @@ class _Runner:
     report: ImportReport
     total: int
     progress: Progress | None
+    bulk: bool = True
     done: int = 0
 
     def run(self, files: Sequence[Path], session: Session | None) -> None:
@@ -187,16 +194,47 @@ class _Runner:
                     self.chunk_parsed(waiting, own)
 
     def chunk(self, files: Sequence[Path], session: Session, waiting: list[ParsedFile]) -> None:
-        for file in files:
-            parsed = self.parse(file)
-            if parsed is not None and not self.write(parsed, session, defer=True):
-                waiting.append(parsed)
+        parsed = [p for p in (self.parse(f) for f in files) if p is not None]
+        others: Sequence[ParsedFile] = parsed
+        written: dict[int, ParsedFile] = {}
+        if self.bulk and parsed:
+            batch = bulk.Batch(session, self.actor)
+            batch.plan(parsed)
+            try:
+                with session.begin_nested():
+                    results = batch.write()
+            except (InkasoError, SQLAlchemyError):
+                # a fault the checks did not foresee: every file of the batch one by one, so the
+                # refused one is named and the others are written
+                log.exception(
+                    "bulk import of %d files failed; writing them one by one", len(parsed)
+                )
+            else:
+                others = batch.others
+                for done, counts in results:
+                    self.report.add(counts)
+                    written[id(done)] = done
+                    self.step()
+        for one in others:
+            outcome = self.write(one, session, defer=True)
+            if outcome is None:
+                waiting.append(one)
                 continue
+            if outcome:
+                written[id(one)] = one
             self.step()
+        for one in parsed:  # what files skipped, in the files' order
+            if id(one) in written:
+                self.accepted(one)
+
+    def accepted(self, parsed: ParsedFile) -> None:
+        self.report.skipped.extend(SkippedItem(s.where.file, s.reason) for s in parsed.skipped)
+        self.report.notes.extend(SkippedItem(parsed.path, n) for n in parsed.notes)
 
     def chunk_parsed(self, waiting: Sequence[ParsedFile], session: Session) -> None:
         for parsed in waiting:
-            self.write(parsed, session, defer=False)
+            if self.write(parsed, session, defer=False):
+                self.accepted(parsed)
             self.step()
 
     def step(self) -> None:
@@ -237,27 +275,36 @@ class _Runner:
             )
         return formats.all_formats()[name]
 
-    def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool:
-        """False when the file waits for the rest of the run (a correction before its invoice)."""
+    def bank_lines(self, parsed: ParsedFile, session: Session) -> Counts:
+        """A statement's credits become payments, matched where the rules can tell."""
+        assert self.options.today is not None  # import_paths sets it
+        recorded = bank.record_bank_lines(
+            session, parsed.bank_lines, today=self.options.today, actor=self.actor
+        )
+        return Counts(created=recorded.created, unchanged=recorded.unchanged, changes=bank.CHANGES)
+
+    def write(self, parsed: ParsedFile, session: Session, *, defer: bool) -> bool | None:
+        """True: written; False: refused (in the report); None: the file waits for the rest of
+        the run (a correction before its invoice)."""
         try:
             with session.begin_nested():
                 counts = upsert(session, parsed, actor=self.actor)
+                if parsed.bank_lines:
+                    counts.add(self.bank_lines(parsed, session))
         except MissingOriginalError as exc:
             if defer:
-                return False
+                return None
             self.report.errors.append(FileError.of(exc))
-            return True
+            return False
         except ImportFileError as exc:
             self.report.errors.append(FileError.of(exc))
-            return True
+            return False
         except DatabaseError:
             raise  # busy, full or damaged: no other file would fare better
         except InkasoError as exc:
             self.report.errors.append(
                 FileError.of(ImportFileError(exc.message, Where(parsed.path), field=exc.field))
             )
-            return True
+            return False
         self.report.add(counts)
-        self.report.skipped.extend(SkippedItem(s.where.file, s.reason) for s in parsed.skipped)
-        self.report.notes.extend(SkippedItem(parsed.path, n) for n in parsed.notes)
         return True

@@ -178,13 +178,7 @@ class _Upsert:
             raise
 
     def _same_correction(self, existing: Invoice, record: InvoiceRecord) -> None:
-        corrected = existing.corrected_invoice.number if existing.corrected_invoice else None
-        if (
-            existing.kind == record.kind
-            and existing.gross_minor == record.gross_minor
-            and existing.issue_date == record.issue_date
-            and corrected == (record.corrects or "").strip()
-        ):
+        if keys.same_correction(existing, record):
             self.counts.unchanged += 1
             return
         raise ImportFileError(
@@ -197,18 +191,7 @@ class _Upsert:
         )
 
     def _restate(self, existing: Invoice, record: InvoiceRecord, buyer: ContractorRow) -> bool:
-        current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
-        if record.instalments:
-            wanted = sorted(keys.instalment_parts(record, buyer.default_terms_days))
-        elif sum(a for _d, a in current) == record.gross_minor:
-            wanted = current  # the file states no terms: the ones on record stand
-        elif len(current) == 1:
-            wanted = [(current[0][0], record.gross_minor)]
-        else:
-            wanted = keys.instalment_parts(record, buyer.default_terms_days)
-        dates_same = existing.issue_date == record.issue_date and existing.sale_date == (
-            record.sale_date or existing.sale_date
-        )
+        current, wanted, dates_same = keys.restated(existing, record, buyer.default_terms_days)
         if wanted == current and dates_same:
             return False
         with _at(record.where):
@@ -286,11 +269,7 @@ class _Upsert:
                 )
             self.created(Change.PAYMENTS | Change.INVOICES)
             return
-        if (
-            existing.date == record.date
-            and existing.amount_minor == record.amount_minor
-            and existing.currency == record.currency
-        ):
+        if keys.same_payment(existing, record):
             self.counts.unchanged += 1
             return
         if existing.currency != record.currency or any(

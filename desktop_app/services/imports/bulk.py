@@ -1,0 +1,404 @@
+"""New records of many files written together: the fast twin of :func:`upsert.upsert`.
+
+A folder of e-invoices is mostly invoices seen for the first time, from buyers already on file
+or new. For those the one-by-one upsert spends its time on queries and small flushes; here a
+batch of files is checked first (the same checks, from the services' own ``check_*``), the
+contractors it names are read in one query, and the new rows are built by the services'
+``build_*`` functions and flushed together, payments allocated by the ledger.
+
+A file takes this path only when all of it is new and simple: invoices (not corrections) whose
+numbers are not on file, buyers new or on file exactly as the file states them and holding no
+credit, payments the file states for its own invoices that do not exceed them. Anything else,
+and any file touching a contractor or number such a file touched, goes through ``upsert`` after
+the batch, in the files' order, so both paths give the same rows (a property test compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Contractor as ContractorRow
+from db.models import Invoice, Payment
+from desktop_app.changes import Change
+from desktop_app.errors import InkasoError
+from desktop_app.importers.records import ContractorRecord, InvoiceRecord, ParsedFile
+from desktop_app.services import activity, contractors, invoices, ledger, payments
+from desktop_app.services.imports import keys
+from desktop_app.services.imports.report import Counts
+
+
+@dataclass
+class _Buyer:
+    row: ContractorRow
+    created_here: bool
+    new_input: contractors.ContractorInput | None = None
+    norm: contractors.NormalizedContractor | None = None
+
+
+@dataclass
+class _Planned:
+    """One file's new rows, before they are written."""
+
+    parsed: ParsedFile
+    #: per invoice: (its buyer, its checked input, the payment inputs the file states for it)
+    invoices: list[tuple[_Buyer, invoices.InvoiceInput, invoices.CheckedInvoice, list[Any]]] = (
+        field(default_factory=list)
+    )
+    counts: Counts = field(default_factory=Counts)
+
+
+class _NotSimple(Exception):  # noqa: N818 - a signal between two functions, never raised out
+    """The file needs the one-by-one upsert."""
+
+
+@dataclass
+class Batch:
+    """Plans a batch of files; :meth:`write` writes the simple ones and returns the others."""
+
+    session: Session
+    actor: str | None
+    planned: list[_Planned] = field(default_factory=list)
+    others: list[ParsedFile] = field(default_factory=list)
+    _rows: list[ContractorRow] = field(default_factory=list)
+    _numbers: set[str] = field(default_factory=set)
+    _invoices: dict[str, Invoice] = field(default_factory=dict)
+    _stated: dict[tuple[str, str], Payment] = field(default_factory=dict)
+    _refs: set[tuple[str, str]] = field(default_factory=set)
+    _credit: set[tuple[int, str]] = field(default_factory=set)
+    _tainted_numbers: set[str] = field(default_factory=set)
+    _tainted_keys: set[tuple[str, str]] = field(default_factory=set)
+    _keys: dict[int, keys.BuyerKeys | None] = field(default_factory=dict)
+    _index: dict[tuple[str, str], list[ContractorRow]] = field(default_factory=dict)
+
+    def plan(self, files: Sequence[ParsedFile]) -> None:
+        self._load(files)
+        for parsed in files:
+            try:
+                self.planned.append(self._plan(parsed))
+                continue
+            except _NotSimple:
+                pass
+            try:
+                self.planned.append(self._unchanged(parsed))
+            except _NotSimple:
+                self.others.append(parsed)
+                self._taint(parsed)
+
+    # --- what is on file ------------------------------------------------------------------------
+
+    def _load(self, files: Sequence[ParsedFile]) -> None:
+        found: list[keys.BuyerKeys] = []
+        numbers: set[str] = set()
+        refs: set[str] = set()
+        for parsed in files:
+            for invoice in parsed.invoices:
+                numbers.add(invoice.number.strip())
+                for paid in invoice.paid:
+                    if paid.source_ref:
+                        refs.add(paid.source_ref.strip())
+                key = self._keys_of(invoice.buyer)
+                if key is not None:
+                    found.append(key)
+        s = self.session
+        if found:
+            self._rows = list(
+                s.scalars(
+                    keys.candidates(found).options(
+                        selectinload(ContractorRow.emails), selectinload(ContractorRow.phones)
+                    )
+                )
+            )
+        if numbers:
+            self._numbers = set(
+                s.scalars(select(Invoice.number).where(Invoice.number.in_(numbers)))
+            )
+        if refs:
+            self._refs = {
+                (source, ref)
+                for source, ref in s.execute(
+                    select(Payment.source, Payment.source_ref).where(Payment.source_ref.in_(refs))
+                )
+                if ref is not None
+            }
+        for row in self._rows:
+            self._add_to_index(row)
+        ids = [r.id for r in self._rows]
+        if ids:
+            self._credit = {
+                (cid, currency)
+                for cid, currency in s.execute(
+                    select(Payment.contractor_id, Payment.currency).where(
+                        Payment.contractor_id.in_(ids), Payment.unallocated_minor > 0
+                    )
+                )
+                if cid is not None
+            }
+
+    def _keys_of(self, record: ContractorRecord) -> keys.BuyerKeys | None:
+        if id(record) not in self._keys:
+            try:
+                self._keys[id(record)] = keys.buyer_keys(record)
+            except InkasoError:
+                self._keys[id(record)] = None
+        return self._keys[id(record)]
+
+    def _add_to_index(self, row: ContractorRow) -> None:
+        for kind, value in (
+            ("nip", row.nip),
+            ("tax_id", row.tax_id),
+            ("external_id", row.external_id),
+            ("name", row.name),
+        ):
+            if value:
+                self._index.setdefault((kind, value), []).append(row)
+
+    def _pick(self, key: keys.BuyerKeys) -> ContractorRow | None:
+        """keys.pick over the rows that share a key with ``key``, not the whole batch: a row
+        found by a key wins over any found by name, so names are read only when none is."""
+        near: dict[int, ContractorRow] = {}
+        for kind, value in (
+            ("nip", key.nip),
+            ("tax_id", key.tax_id),
+            ("external_id", key.external_id),
+        ):
+            if value:
+                near.update((id(r), r) for r in self._index.get((kind, value), ()))
+        if near:
+            return keys.pick(near.values(), key)
+        return keys.pick(self._index.get(("name", key.name), ()), key)
+
+    def _taint(self, parsed: ParsedFile) -> None:
+        """What a file left to the one-by-one path touches is not written ahead of it: its
+        numbers, and any contractor one of its buyers' keys could name (on file or not yet)."""
+        for invoice in parsed.invoices:
+            self._tainted_numbers.add(invoice.number.strip())
+            if invoice.corrects:
+                self._tainted_numbers.add(invoice.corrects.strip())
+            self._tainted_keys.update(_key_values(self._keys_of(invoice.buyer), invoice.buyer))
+        for paid in parsed.payments:
+            if paid.buyer is not None:
+                self._tainted_keys.update(_key_values(self._keys_of(paid.buyer), paid.buyer))
+
+    # --- one file ---------------------------------------------------------------------------
+
+    def _plan(self, parsed: ParsedFile) -> _Planned:
+        if parsed.payments or parsed.bank_lines or not parsed.invoices:
+            raise _NotSimple
+        buyers = {id(i.buyer) for i in parsed.invoices}
+        if any(id(c) not in buyers for c in parsed.contractors):
+            raise _NotSimple
+        plan = _Planned(parsed)
+        seen: dict[int, _Buyer] = {}
+        numbers: set[str] = set()
+        for record in parsed.invoices:
+            number = record.number.strip()
+            if (
+                record.kind != "invoice"
+                or number in self._numbers
+                or number in numbers
+                or number in self._tainted_numbers
+            ):
+                raise _NotSimple
+            numbers.add(number)
+            buyer = seen.get(id(record.buyer)) or self._buyer(record.buyer)
+            seen[id(record.buyer)] = buyer
+            if (buyer.row.id, record.currency) in self._credit:
+                raise _NotSimple
+            data = invoices.InvoiceInput(
+                contractor=buyer.row.id or 0,
+                number=record.number,
+                issue_date=record.issue_date,
+                currency=record.currency,
+                instalments=[
+                    invoices.InstalmentInput(d, a)
+                    for d, a in keys.instalment_parts(record, buyer.row.default_terms_days)
+                ],
+                sale_date=record.sale_date,
+                kind=record.kind,
+                corrects=record.corrects,
+                gross_minor=record.gross_minor,
+                source=record.source,
+                source_id=record.source_id,
+                ksef_number=record.ksef_number,
+            )
+            try:
+                checked = invoices.check_invoice(data)
+                paid = self._new_payments(record, checked, buyer)
+            except InkasoError:
+                raise _NotSimple from None  # the one-by-one path says what is wrong, and where
+            plan.invoices.append((buyer, data, checked, paid))
+        # accepted: what it creates is on file for the next files of the batch
+        for buyer in seen.values():
+            if buyer.created_here:
+                self._rows.append(buyer.row)
+                self._add_to_index(buyer.row)
+                plan.counts.created += 1
+                plan.counts.changes |= Change.CONTRACTORS
+        for _buyer, _data, checked, paid in plan.invoices:
+            self._numbers.add(checked.number)
+            plan.counts.created += 1 + len(paid)
+            plan.counts.invoices += 1
+            plan.counts.changes |= Change.INVOICES | (Change.PAYMENTS if paid else Change.NONE)
+            for data, _checked in paid:
+                self._refs.add((data.source, _checked.source_ref))
+        return plan
+
+    def _unchanged(self, parsed: ParsedFile) -> _Planned:
+        """A file whose every record is on file as it says (a folder read again)."""
+        if parsed.payments or parsed.bank_lines:
+            raise _NotSimple
+        plan = _Planned(parsed)
+        buyers = {id(i.buyer) for i in parsed.invoices}
+        for record in parsed.contractors:
+            if id(record) not in buyers:
+                self._known(record)
+                plan.counts.unchanged += 1
+        for invoice in parsed.invoices:
+            number = invoice.number.strip()
+            existing = self._invoices.get(number)
+            if existing is None or number in self._tainted_numbers:
+                raise _NotSimple
+            buyer = self._known(invoice.buyer)
+            if existing.contractor_id != buyer.id or existing.currency != invoice.currency:
+                raise _NotSimple
+            if invoice.kind == "correction" or existing.kind == "correction":
+                if not keys.same_correction(existing, invoice):
+                    raise _NotSimple
+            else:
+                current, wanted, dates_same = keys.restated(
+                    existing, invoice, buyer.default_terms_days
+                )
+                if wanted != current or not dates_same:
+                    raise _NotSimple
+            plan.counts.unchanged += 1
+            plan.counts.invoices += 1
+            for paid in invoice.paid:
+                ref = payments.normalize_reference(paid.source_ref)
+                stated = self._stated.get((invoice.source, ref)) if ref else None
+                if stated is None or not keys.same_payment(stated, paid):
+                    raise _NotSimple
+                plan.counts.unchanged += 1
+        return plan
+
+    def _known(self, record: ContractorRecord) -> ContractorRow:
+        """The contractor on file exactly as the record states it."""
+        found = self._keys_of(record)
+        if found is None or self._tainted_keys & set(_key_values(found, record)):
+            raise _NotSimple
+        row = self._pick(found)
+        if row is None or row.id is None or keys.changes(row, record, found):
+            raise _NotSimple
+        return row
+
+    def _buyer(self, record: ContractorRecord) -> _Buyer:
+        found = self._keys_of(record)
+        if found is None or self._tainted_keys & set(_key_values(found, record)):
+            raise _NotSimple
+        row = self._pick(found)
+        if row is not None:
+            if row.id is None or keys.changes(row, record, found):
+                raise _NotSimple
+            return _Buyer(row, created_here=False)
+        data = keys.new_contractor(record, found)
+        try:
+            norm = contractors.validate(data)
+        except InkasoError:
+            raise _NotSimple from None
+        return _Buyer(contractors.build_contractor(data, norm), True, data, norm)
+
+    def _new_payments(
+        self, record: InvoiceRecord, checked: invoices.CheckedInvoice, buyer: _Buyer
+    ) -> list[Any]:
+        found: list[tuple[payments.PaymentInput, payments.CheckedPayment]] = []
+        total = 0
+        for paid in record.paid:
+            data = payments.PaymentInput(
+                contractor=0,
+                date=paid.date,
+                amount_minor=paid.amount_minor,
+                currency=paid.currency,
+                title=paid.title,
+                invoice_number=paid.invoice_number,
+                payer_name=buyer.row.name,
+                source=record.source,
+                source_ref=paid.source_ref,
+            )
+            ok = payments.check_payment(data)
+            if (
+                ok.source_ref is None
+                or (record.source, ok.source_ref) in self._refs
+                or any(ok.source_ref == c.source_ref for _d, c in found)
+                or (paid.invoice_number or "").strip() != checked.number
+                or ok.currency != checked.currency
+            ):
+                raise _NotSimple
+            total += paid.amount_minor
+            found.append((data, ok))
+        if total > checked.gross_minor:
+            raise _NotSimple  # an overpayment becomes credit: the one-by-one path handles it
+        return found
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def write(self) -> list[tuple[ParsedFile, Counts]]:
+        """Write the planned files (the caller holds a savepoint around it)."""
+        s = self.session
+        new_rows = [b.row for p in self.planned for b, *_ in p.invoices if b.created_here]
+        s.add_all(dict.fromkeys(new_rows))  # a buyer of several invoices is added once
+        s.flush()
+        entries: list[dict[str, Any]] = []
+        written: list[tuple[Invoice, list[Payment]]] = []
+        for plan in self.planned:
+            for buyer, data, checked, paid in plan.invoices:
+                invoice = invoices.build_invoice(buyer.row.id, data, checked, None)
+                s.add(invoice)
+                made = []
+                for pdata, pchecked in paid:
+                    payment = payments.build_payment(buyer.row.id, pdata, pchecked)
+                    s.add(payment)
+                    made.append(payment)
+                written.append((invoice, made))
+        s.flush()
+        for invoice, made in written:
+            for payment in made:
+                ledger.allocate_payment(
+                    s, payment, [i for i in invoice.instalments if i.open_minor > 0]
+                )
+        s.flush()
+        # the activity entries in the order the one-by-one path writes them: per file, a new
+        # buyer, its invoices, then the payments the file states
+        announced: set[int] = set()
+        position = 0
+        for plan in self.planned:
+            stated: list[dict[str, Any]] = []
+            for buyer, *_ in plan.invoices:
+                invoice, made = written[position]
+                position += 1
+                if buyer.created_here and id(buyer.row) not in announced:
+                    announced.add(id(buyer.row))
+                    entries.append(contractors.contractor_created(buyer.row, self.actor))
+                entries.append(invoices.invoice_recorded(invoice, None, self.actor))
+                stated.extend(payments.payment_received(p, invoice.id, self.actor) for p in made)
+            entries.extend(stated)
+        activity.record_many(s, entries)
+        return [(p.parsed, p.counts) for p in self.planned]
+
+
+def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:
+    if found is None:  # a NIP that fails its check: the raw values, to be safe
+        return [("name", record.name.strip()), ("nip", (record.nip or "").strip())]
+    return [
+        (kind, value)
+        for kind, value in (
+            ("nip", found.nip),
+            ("tax_id", found.tax_id),
+            ("external_id", found.external_id),
+            ("name", found.name),
+        )
+        if value
+    ]

@@ -1,0 +1,1 @@
+"""The Bank view: payments no invoice was found for, suggestions, match and unmatch."""

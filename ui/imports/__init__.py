@@ -1,0 +1,1 @@
+"""File → Import…: the import wizard over the import service."""
