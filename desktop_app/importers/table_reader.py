@@ -246,7 +246,8 @@ def _check_unpacked_size(path: Path) -> None:
             ),
             Where(str(path)),
         ) from exc
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError (a ZIP version or
+        # compression it lacks), struct and value errors alike for a damaged archive
         raise _not_a_workbook(path) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFileError(

@@ -44,7 +44,7 @@ def test_a_saved_mapping_is_listed_resolved_and_used(db: Database, tmp_path: Pat
     parsed = all_formats()["csv"].parse(path, ParseOptions(column_mapping=resolved))
     assert [i.gross_minor for i in parsed.invoices] == [492000, 61500, -49200]
     # the settings the dialog shows are not disturbed by stored mappings
-    assert not any(k.startswith("import.mapping") for k in all_values(db))
+    assert not any(k.startswith("import.mapping.") for k in all_values(db))
 
 
 def test_saving_again_replaces_and_delete_removes(db: Database) -> None:

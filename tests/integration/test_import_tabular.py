@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Contractor, Invoice
+from db.models import Contractor, Invoice, Payment
 from db.uow import Database
 from desktop_app.importers.mapping_presets import PRESETS
 from desktop_app.services import firm, views
@@ -233,3 +233,22 @@ def test_encoding_chosen_on_the_command_line(cli: Cli, with_firm: Database) -> N
     assert (right.code, right.json()["errors"]) == (0, [])
     unknown = cli("import", "csv", str(path), "--mapping", "fakturownia", "--encoding", "latin-9")
     assert unknown.code == 3 and "Unknown encoding latin-9" in unknown.err + unknown.out
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "amounts"),
+    [
+        ("mbank_historia_cp1250.csv", "mbank-historia", [123456, 1250000]),
+        ("bank_tab.txt", str(FIXTURES / "bank_tab.toml"), [100000, 200050]),
+    ],
+)
+def test_bank_csv_credits_become_payments_once(
+    cli: Cli, with_firm: Database, name: str, mapping: str, amounts: list[int]
+) -> None:
+    code, first = _import(cli, "bank", FIXTURES / name, mapping)
+    assert (code, first["errors"], first["created"]) == (0, [], 2)
+    code, again = _import(cli, "bank", FIXTURES / name, mapping)
+    assert (code, again["created"], again["unchanged"]) == (0, 0, 2)
+    with with_firm.read() as session:
+        paid = sorted(session.scalars(select(Payment.amount_minor).where(Payment.source == "bank")))
+    assert paid == amounts

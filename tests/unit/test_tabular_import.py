@@ -273,6 +273,13 @@ def test_not_a_workbook_is_one_clear_sentence(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(ImportFileError, match="not an Excel workbook"):
         parse("xlsx", path, "fakturownia")
+    # found by the fuzz: a ZIP version Python cannot read (zipfile: NotImplementedError)
+    data = bytearray(_workbook(tmp_path / "dobry.xlsx", XLSX_ROWS).read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = b"\x40\x00"  # version needed to extract: 6.4
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImportFileError, match="not an Excel workbook"):
+        parse("xlsx", path, "fakturownia")
 
 
 def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
