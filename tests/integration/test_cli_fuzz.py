@@ -26,9 +26,11 @@ from desktop_app.settings import KEYS
 #: commands that block (the scheduler), read standard input (secret) or reach the network
 #: (send-test, remind): their options are plain argparse, their work is tested elsewhere
 SKIPPED = {("scheduler",), ("secret", "set"), ("send-test",), ("remind",)}
-#: settings that point sending (or the NBP rate fetch) at a server: a generated host name
-#: would be looked up
-NETWORK_KEYS = tuple(k for k in KEYS if k.split(".")[0] in ("smtp", "sms", "voice", "rates"))
+#: settings that point sending (or the NBP rate fetch, or the White List) at a server: a
+#: generated host name would be looked up
+NETWORK_KEYS = tuple(
+    k for k in KEYS if k.split(".")[0] in ("smtp", "sms", "voice", "rates", "whitelist")
+)
 
 ODD = [
     "", " ", "0", "-1", "1", "2", "3", "999", str(2**31), str(2**63 - 1), str(2**63),
@@ -117,6 +119,8 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["task", "add", "--title", "Call", "--due", "2026-03-20", "--contractor", "1"],
         # `compensation` would ask NBP for a missing euro rate: offline, it says so (exit 3)
         ["config", "set", "rates.fetch", "false"],
+        # `check nip` asks the White List: a closed loopback port, so it is offline (exit 3)
+        ["config", "set", "whitelist.api_url", "http://127.0.0.1:9"],
     ):  # fmt: skip
         assert _run(["--db", str(path), *argv])[0] == 0
     return path

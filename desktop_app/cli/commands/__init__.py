@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    check,
     config,
     contractor,
     demo,
@@ -30,6 +31,7 @@ GROUPS = (
     payment,
     report,
     rating,
+    check,
     scenario,
     dunning,
     outbox,
