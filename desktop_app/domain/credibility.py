@@ -40,6 +40,8 @@ class WhiteListEntry:
     status: str | None = None
     name: str | None = None
     accounts: tuple[str, ...] = ()
+    #: when the answer was received (UTC), once it is kept
+    checked_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

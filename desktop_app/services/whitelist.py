@@ -155,24 +155,40 @@ def _stored(row: WhiteListCheck) -> WhiteListEntry:
         row.status_vat,
         row.name,
         tuple(row.accounts or ()),
+        row.fetched_at,
     )
 
 
-def _keep(session: Session, answers: Iterable[Answer]) -> None:
-    for answer in answers:
-        e = answer.entry
-        session.add(
-            WhiteListCheck(
-                nip=e.nip,
-                checked_on=e.checked_on,
-                request_id=e.request_id,
-                found=e.found,
-                status_vat=e.status,
-                name=e.name,
-                accounts=list(e.accounts),
-                answer=answer.subject,
+def _keep(session: Session, answers: Iterable[Answer]) -> list[WhiteListEntry]:
+    """Store the answers; one another user kept meanwhile for the same NIP and day stays."""
+    answers = list(answers)
+    days = {a.entry.checked_on for a in answers}
+    kept = {
+        (row.nip, row.checked_on): row
+        for row in session.scalars(
+            select(WhiteListCheck).where(
+                WhiteListCheck.nip.in_([a.entry.nip for a in answers]),
+                WhiteListCheck.checked_on.in_(days),
             )
         )
+    }
+    for answer in answers:
+        e = answer.entry
+        if (e.nip, e.checked_on) in kept:
+            continue
+        kept[e.nip, e.checked_on] = row = WhiteListCheck(
+            nip=e.nip,
+            checked_on=e.checked_on,
+            request_id=e.request_id,
+            found=e.found,
+            status_vat=e.status,
+            name=e.name,
+            accounts=list(e.accounts),
+            answer=answer.subject,
+        )
+        session.add(row)
+    session.flush()
+    return [_stored(kept[a.entry.nip, a.entry.checked_on]) for a in answers]
 
 
 def checks(session: Session, nip: str) -> list[WhiteListEntry]:
@@ -196,8 +212,7 @@ def check_nip(db: Database, nip: str, today: dt.date) -> WhiteListEntry:
             return _stored(kept)
     answer = fetch(str(get_value(db, "whitelist.api_url")), nip, today)
     with db.write() as session:
-        _keep(session, [answer])
-    return answer.entry
+        return _keep(session, [answer])[0]
 
 
 def check_nips(db: Database, nips: Iterable[str], today: dt.date) -> list[WhiteListEntry]:
@@ -216,8 +231,7 @@ def check_nips(db: Database, nips: Iterable[str], today: dt.date) -> list[WhiteL
     if missing:
         answers = fetch_many(str(get_value(db, "whitelist.api_url")), missing, today)
         with db.write() as session:
-            _keep(session, answers)
-        kept.update((a.entry.nip, a.entry) for a in answers)
+            kept.update((e.nip, e) for e in _keep(session, answers))
     return [kept[n] for n in wanted]
 
 

@@ -47,6 +47,7 @@ def test_an_active_payer_with_a_good_history_is_green_and_the_check_is_kept(cli:
         "accounts": [ACCOUNT],
         "request_id": data["request_id"],
         "checked_on": "2026-12-01",
+        "checked_at": data["checked_at"],
         "contractor": None,
         "stars": None,
         "light": "green",
@@ -56,6 +57,7 @@ def test_an_active_payer_with_a_good_history_is_green_and_the_check_is_kept(cli:
         ],
     }
     assert data["request_id"].startswith("a1b2c-")
+    assert dt.datetime.fromisoformat(data["checked_at"]).tzinfo is None  # UTC, as stored
     text = cli("check", "nip", "5260250274", "--today", "2026-12-01")
     assert text.out.splitlines()[:4] == [
         "NIP 5260250274: green",

@@ -53,6 +53,7 @@ def check_nip(ctx: Context) -> int:
         _("Checked for {day}, request id {request_id}").format(
             day=format_day(e.checked_on), request_id=e.request_id or "—"
         )
+        + (f" ({format_day(e.checked_at.date())} {e.checked_at:%H:%M} UTC)" if e.checked_at else "")
     )
     for reason in found.summary.reasons:
         ctx.line(f"  - {reason}")
@@ -69,6 +70,7 @@ def _json(found: Credibility) -> dict[str, Any]:
         "accounts": list(e.accounts),
         "request_id": e.request_id,
         "checked_on": json_date(e.checked_on),
+        "checked_at": e.checked_at.isoformat(timespec="seconds") if e.checked_at else None,
         "contractor": found.contractor_id,
         "stars": found.rating.stars if found.rating else None,
         "light": found.summary.light.value,
