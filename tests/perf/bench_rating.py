@@ -32,15 +32,21 @@ def main(source: Path) -> None:
         shutil.copyfile(source, path)
         db = open_database(path)
         runs = []
+        cpu = []
         for _ in range(3):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             with db.read() as session:
                 every = rating.for_all(session, TODAY)
             runs.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         rated = sum(1 for r in every if r.rating.stars is not None)
         print(f"database: {source} ({source.stat().st_size / 1e6:.0f} MB)")
         print(f"contractors: {len(every)}, rated: {rated}")
-        print(f"all contractors: best {min(runs):.2f} s of {len(runs)} (target <= 5 s)")
+        # the CPU time beside the wall time: on a shared machine the wall time also waits
+        print(
+            f"all contractors: best {min(runs):.2f} s of {len(runs)} "
+            f"(CPU {min(cpu):.2f} s; target <= 5 s)"
+        )
 
         with db.read() as session:
             cid, owed = session.execute(
