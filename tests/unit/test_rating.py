@@ -126,3 +126,12 @@ def test_a_later_history_never_gets_more_stars(
         assert after_stars is None
     else:
         assert after_stars is not None and after_stars <= before
+
+
+def test_a_large_late_invoice_weighs_more_than_a_small_one() -> None:
+    on_time = _monthly(6, 0)
+    due = dt.date(2026, 10, 10)
+    small = rate([*on_time, PaymentFact(due, 1_000, due + dt.timedelta(days=40))], TODAY)
+    large = rate([*on_time, PaymentFact(due, 5_000_000, due + dt.timedelta(days=40))], TODAY)
+    assert small.stars == 5
+    assert large.stars is not None and large.stars <= 2

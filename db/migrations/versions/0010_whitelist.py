@@ -4,7 +4,7 @@ Each answer of the Ministry of Finance's White List about a NIP for a day (statu
 registered accounts, the request id that proves the check was made) is kept, so a check is
 not repeated for the same day and can be shown later.
 
-Revision ID: 0010_whitelist
+Revision ID: 0010
 Revises: 0004_rates
 Create Date: 2026-12-01 20:00:00
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_whitelist"
+revision = "0010"
 down_revision = "0004_rates"
 branch_labels = None
 depends_on = None
