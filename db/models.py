@@ -416,6 +416,25 @@ class ImportedFile(Base):
     __table_args__ = (UniqueConstraint("source", "sha256", name="uq_imported_file_source_sha256"),)
 
 
+class WhiteListCheck(Base):
+    """What the VAT White List answered about a NIP for a day, kept as proof of the check: the
+    registry's request id, and the subject as it came (``answer``; None when not registered)."""
+
+    __tablename__ = "whitelist_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(10))
+    checked_on: Mapped[dt.date] = mapped_column(Date)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    request_id: Mapped[str] = mapped_column(String(100))
+    found: Mapped[bool] = mapped_column(Boolean)
+    status_vat: Mapped[str | None] = mapped_column(String(50))
+    name: Mapped[str | None] = mapped_column(String(300))
+    accounts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("nip", "checked_on", name="uq_whitelist_check_nip_day"),)
+
+
 # --- dunning ---------------------------------------------------------------------------------
 
 

@@ -256,6 +256,12 @@ KEYS: dict[str, Key] = {
             N_("address of NBP's public API, where missing euro rates are fetched from"),
         ),
         Key(
+            "whitelist.api_url",
+            _url,
+            "https://wl-api.mf.gov.pl",
+            N_("address of the Ministry of Finance's VAT White List API (credibility check)"),
+        ),
+        Key(
             "rates.fetch",
             _bool,
             True,

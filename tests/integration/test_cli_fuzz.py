@@ -34,9 +34,12 @@ SKIPPED = {
     ("import", "ksef-api"),
     ("import", "1c"),
 }
-#: settings that point sending, a sync or the NBP rate fetch at a server: a generated host name would be looked up
+#: settings that point sending, a sync, the NBP rate fetch or the White List at a server: a
+#: generated host name would be looked up
 NETWORK_KEYS = tuple(
-    k for k in KEYS if k.split(".")[0] in ("smtp", "sms", "voice", "rates", "ksef", "1c")
+    k
+    for k in KEYS
+    if k.split(".")[0] in ("smtp", "sms", "voice", "rates", "whitelist", "ksef", "1c")
 )
 
 ODD = [
@@ -126,6 +129,8 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["task", "add", "--title", "Call", "--due", "2026-03-20", "--contractor", "1"],
         # `compensation` would ask NBP for a missing euro rate: offline, it says so (exit 3)
         ["config", "set", "rates.fetch", "false"],
+        # `check nip` asks the White List: a closed loopback port, so it is offline (exit 3)
+        ["config", "set", "whitelist.api_url", "http://127.0.0.1:9"],
     ):  # fmt: skip
         assert _run(["--db", str(path), *argv])[0] == 0
     return path

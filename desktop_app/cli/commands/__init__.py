@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    check,
     config,
     contractor,
     demo,
@@ -19,6 +20,7 @@ from desktop_app.cli.commands import (
     outbox,
     payment,
     rates,
+    rating,
     report,
     scenario,
     version,
@@ -33,6 +35,8 @@ GROUPS = (
     imports,
     mapping,
     report,
+    rating,
+    check,
     scenario,
     dunning,
     outbox,

@@ -27,11 +27,12 @@ from db.models import (
     contractor_tag,
 )
 from db.models import Scenario as ScenarioRow
-from desktop_app.domain import planner, rating
+from desktop_app.domain import planner
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import Scenario
 from desktop_app.errors import ValidationError
 from desktop_app.gc_pause import collection_paused
+from desktop_app.services import rating as rating_service
 from desktop_app.services.dunning import scenarios
 
 #: how long after payment an item is still looked at (for the thank-you)
@@ -101,7 +102,7 @@ def load(
     needs_rating = any(
         step.conditions.max_rating is not None for s in loaded.values() for step in s.steps
     )
-    ratings = _ratings(session, today, contractor_set) if needs_rating else {}
+    ratings = rating_service.stars(session, today, sorted(contractor_set)) if needs_rating else {}
     items: list[tuple[str, planner.Item]] = []
     for row in raw:
         *fields, inv_scenario, con_scenario = row
@@ -323,26 +324,3 @@ def items_now(
     ]
     facts = _Facts({}, _promises(session, today, {r[2] for r in rows}), {}, set())
     return {r[0]: facts.item(tuple(r)) for r in rows}
-
-
-def _ratings(session: Session, today: dt.date, contractor_ids: set[int]) -> dict[int, int]:
-    facts: dict[int, list[rating.PaymentFact]] = defaultdict(list)
-    since = today - dt.timedelta(days=rating.WINDOW_DAYS)
-    for chunk in _chunks(sorted(contractor_ids)):
-        for cid, due, amount, settled in session.execute(
-            select(
-                Invoice.contractor_id,
-                Instalment.due_date,
-                Instalment.amount_minor,
-                Instalment.settled_on,
-            )
-            .join(Invoice, Invoice.id == Instalment.invoice_id)
-            .where(Invoice.contractor_id.in_(chunk), Instalment.due_date >= since)
-        ):
-            facts[cid].append(rating.PaymentFact(due, amount, settled))
-    result = {}
-    for cid, rows in facts.items():
-        stars = rating.rating(rows, today)
-        if stars is not None:
-            result[cid] = stars
-    return result
