@@ -12,6 +12,7 @@ CHANNEL_LABELS = {
     "letter": N_("Letter"),
     "task": N_("Task for the account manager"),
     "notice": N_("Line in the owner's notice"),
+    "digest": N_("Morning digest"),
 }
 SHORT_CHANNEL_LABELS = {
     "email": N_("E-mail"),
@@ -20,6 +21,7 @@ SHORT_CHANNEL_LABELS = {
     "letter": N_("Letter"),
     "task": N_("Task"),
     "notice": N_("Notice"),
+    "digest": N_("Digest"),
 }
 ANCHOR_LABELS = {
     "issue": N_("the issue date"),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import Setting
 from db.uow import Database
 from desktop_app.errors import ValidationError
-from desktop_app.i18n import N_, _
+from desktop_app.i18n import LANGUAGES, N_, _
 
 SETTINGS_VERSION = 1
 _WINDOW_RE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -249,6 +249,13 @@ KEYS: dict[str, Key] = {
         Key("schedule.paused", _bool, False, N_("automatic sending paused")),
         Key("firm.timezone", _timezone, "Europe/Warsaw", N_("time zone of the firm")),
         Key("notice.recipients", _emails, "", N_("who gets the owner's notices (e-mails)")),
+        Key(
+            "digest.hour",
+            _int_range(0, 23),
+            7,
+            N_("hour (firm's time) of the morning digest to the owner and the account managers"),
+        ),
+        Key("digest.language", _choice(*LANGUAGES), "pl", N_("language of the morning digest")),
         Key(
             "rates.nbp_url",
             _url,

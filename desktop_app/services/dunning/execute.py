@@ -34,6 +34,7 @@ from desktop_app.services.dunning.compose import (
     template_items,
 )
 from desktop_app.services.dunning.planning import Group, Plan, Skip
+from desktop_app.settings import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -305,10 +306,13 @@ def _notice_row(
     }
 
 
+def owner_addresses(settings: Snapshot) -> list[str]:
+    """Who reads about every contractor: the addresses in ``notice.recipients``."""
+    return [a.strip() for a in str(settings["notice.recipients"]).split(",") if a.strip()]
+
+
 def _notice_recipients(composer: Composer, recipient: Recipient) -> list[str]:
-    configured = [
-        a.strip() for a in str(composer.settings["notice.recipients"]).split(",") if a.strip()
-    ]
+    configured = owner_addresses(composer.settings)
     people = ([recipient.manager_email] if recipient.manager_email else []) + configured
     return list(dict.fromkeys(people))
 

@@ -55,6 +55,15 @@ SENT_SUMMARY = {
 }
 
 
+#: outbox channels written to the firm's own people, sent as e-mail whatever the send windows
+INTERNAL = frozenset({"notice", "digest"})
+
+
+def _carrier(channel: str) -> str:
+    """The channel that carries an outbox row: the firm's own mail goes as e-mail."""
+    return "email" if channel in INTERNAL else channel
+
+
 class LeaseLostError(Exception):
     """Another process took over sending; this one stops at once."""
 
@@ -94,7 +103,8 @@ async def send_due(
     report = SendReport()
     utc = naive_utc(now)
     configured = channels.configured()
-    sendable = (open_channels & configured) | ({"notice"} if "email" in configured else set())
+    # the firm's own mail (notices, digests) is not bound to the debtors' send windows
+    sendable = (open_channels & configured) | (INTERNAL if "email" in configured else set())
     with db.read() as session:
         query = select(OutboxMessage.id, OutboxMessage.channel).where(
             OutboxMessage.status.in_(("pending", "failed")),
@@ -114,7 +124,7 @@ async def send_due(
         if channel == "notice":
             await _send_notices(db, channels, ids, holder, now, today, report)
             continue
-        async with channels.channel(channel).session() as smtp:
+        async with channels.channel(_carrier(channel)).session() as smtp:
             await _pipeline(db, smtp, ids, holder, now, today, channels, report)
     return report
 
@@ -295,7 +305,7 @@ def _claimed(
 ) -> tuple[Claimed, OutgoingMessage]:
     message = OutgoingMessage(
         key=row.key,
-        channel=cast(ChannelKind, "email" if row.channel == "notice" else row.channel),
+        channel=cast(ChannelKind, _carrier(row.channel)),
         to=tuple(row.recipients),
         text=row.body_text,
         subject=row.subject,
