@@ -1,0 +1,115 @@
+"""The morning digest over two days of a hand-made book, through the real outbox and SMTP."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from db.models import User
+from tests.integration.dunning_env import DunningEnv
+
+OWNER = "szef@hurtownia.example.com"
+ANNA = "anna@hurtownia.example.com"
+
+
+def _book(env: DunningEnv) -> None:
+    """Alfa is Anna's client, Beta nobody's; what changes between 1 and 2 December."""
+    env.configure(notice__recipients=OWNER, digest__language="en")
+    with env.db.write() as session:
+        session.add(User(login="anna", full_name="Anna Nowak", email=ANNA))
+        session.add(User(login="idle", full_name="Idle Manager", email="idle@example.com"))
+    env.ok("contractor", "add", "--name", "Alfa", "--email", "alfa@klient.example.com")
+    env.ok("contractor", "edit", "1", "--manager", "anna")
+    env.ok("contractor", "add", "--name", "Beta", "--email", "beta@klient.example.com")
+    invoice = ("invoice", "add", "--issued", "2026-11-01", "--contractor")
+    env.ok(*invoice, "1", "--number", "A/1", "--due", "2026-12-01", "--amount", "1000")
+    env.ok(*invoice, "2", "--number", "B/1", "--due", "2026-11-20", "--amount", "2000")
+    env.ok(*invoice, "2", "--number", "B/2", "--due", "2026-11-30", "--amount", "500")
+    env.ok("contractor", "promise", "1", "--date", "2026-12-02", "--amount", "500",
+           "--today", "2026-11-25")  # fmt: skip
+
+
+def _to(env: DunningEnv, address: str) -> list[EmailMessage]:
+    return [m for m in env.emails() if m["To"] == address]
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n").replace("\xa0", " ")
+
+
+def _html(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def test_digest_says_what_changed_between_two_days(env: DunningEnv) -> None:
+    _book(env)
+    first = env.cli("digest", "--today", "2026-12-01", "--send")
+    assert first.code == 0, first.err
+    assert sorted(m["To"] for m in env.emails()) == [ANNA, OWNER]
+    owner_1 = _text(_to(env, OWNER)[0])
+    assert "New overdue (1):\n- Beta: B/2, due 30/11/2026, PLN 500.00" in owner_1
+
+    # 1 December: Beta pays B/1
+    env.ok("payment", "add", "--contractor", "2", "--date", "2026-12-01", "--amount", "2000")
+    second = env.cli("digest", "--today", "2026-12-02", "--send")
+    assert second.code == 0, second.err
+    owner = _to(env, OWNER)[1]
+    assert owner["Subject"] == "Inkaso digest for 2 Dec 2026: all contractors"
+    text = _text(owner)
+    assert "from 1 Dec 2026 to 1 Dec 2026" in text
+    assert "New overdue (1):\n- Alfa: A/1, due 01/12/2026" in text
+    assert "Paid (1):\n- Beta: B/1, paid on 01/12/2026" in text
+    assert "Promises to pay due today (1):\n- Alfa: PLN" in text
+    assert "B/2" not in text  # overdue already in the previous digest
+    movers = text.split("Largest changes in overdue:\n")[1]
+    assert movers.index("- Beta:") < movers.index("- Alfa:")  # 2,000 down before 1,000 up
+    assert "- Beta: PLN 2,500.00 → PLN 500.00 (-PLN 2,000.00)" in movers
+    assert "- Alfa: PLN 0.00 → PLN 1,000.00 (+PLN 1,000.00)" in movers
+    html = _html(owner)
+    assert "<h3>Paid (1)</h3>" in html and "A/1" in html
+
+    # Anna sees only her own client
+    anna = _to(env, ANNA)[1]
+    assert anna["Subject"] == "Inkaso digest for 2 Dec 2026: contractors of Anna Nowak"
+    anna_text = _text(anna)
+    assert "A/1" in anna_text and "Promises to pay due today (1)" in anna_text
+    assert "Beta" not in anna_text and "Beta" not in _html(anna)
+    # a manager without contractors gets nothing
+    assert not _to(env, "idle@example.com")
+
+
+def test_second_run_the_same_day_sends_nothing(env: DunningEnv) -> None:
+    _book(env)
+    assert env.cli("digest", "--today", "2026-12-01", "--send").code == 0
+    assert len(env.mail.messages) == 2
+    again = env.cli("digest", "--today", "2026-12-01", "--send")
+    assert again.code == 0, again.err
+    assert "already" in again.out
+    # nor does the dunning run, which sends whatever the outbox holds
+    env.run("2026-12-01")
+    assert len([m for m in env.emails() if m["To"] in (OWNER, ANNA)]) == 2
+    rows = env.sql("SELECT key, status FROM outbox WHERE channel = 'digest' ORDER BY key")
+    assert rows == [
+        (f"digest/{ANNA}/2026-12-01", "sent"),
+        (f"digest/{OWNER}/2026-12-01", "sent"),
+    ]
+
+
+def test_print_writes_the_text_and_queues_nothing(env: DunningEnv) -> None:
+    _book(env)
+    printed = env.cli("digest", "--today", "2026-12-02", "--print")
+    assert printed.code == 0, printed.err
+    assert f"To: {OWNER}" in printed.out and f"To: {ANNA}" in printed.out
+    assert "New overdue (1):" in printed.out
+    assert env.sql("SELECT count(*) FROM outbox") == [(0,)]
+    assert env.mail.messages == []
+
+
+def test_nobody_to_receive_it_is_one_line(env: DunningEnv) -> None:
+    env.configure()
+    result = env.cli("digest", "--today", "2026-12-02")
+    assert result.code == 3
+    assert "notice.recipients" in result.err
