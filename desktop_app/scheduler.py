@@ -1,8 +1,9 @@
 """The in-process scheduler: a run at start, then every N minutes (APScheduler).
 
-Two jobs: the dunning run (which imports from every configured source first) every
-``schedule.interval_minutes``, and the automatic import alone every
-``import.interval_minutes``, so invoices and payments come in even while sending is paused.
+Three jobs: the dunning run (which imports from every configured source first) every
+``schedule.interval_minutes``; the automatic import alone every ``import.interval_minutes``, so
+invoices and payments come in even while sending is paused; and the morning digest every day at
+``digest.hour`` (the firm's time).
 
 Runs are state-based, so a run missed while the PC slept is simply caught up by the next one.
 One scheduler per machine and database (a file lock); several PCs share one database safely
@@ -19,6 +20,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from filelock import FileLock, Timeout
 
@@ -26,6 +28,7 @@ from db.uow import Database
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import lock_dir
+from desktop_app.services.digest import mail as digest_mail
 from desktop_app.services.dunning.runner import RunReport, run_cycle
 from desktop_app.services.dunning.windows import firm_zone
 from desktop_app.services.sync.everything import SyncReport, import_all
@@ -34,6 +37,7 @@ from desktop_app.settings import Snapshot, set_value
 log = logging.getLogger(__name__)
 JOB_ID = "dunning"
 IMPORT_JOB_ID = "import"
+DIGEST_JOB_ID = "digest"
 
 Listener = Callable[[RunReport | None, BaseException | None], None]
 
@@ -93,6 +97,15 @@ class DunningScheduler:
             coalesce=True,
             misfire_grace_time=None,
         )
+        self._scheduler.add_job(
+            self.digest_once,
+            CronTrigger(hour=int(settings["digest.hour"]), timezone=firm_zone(settings)),
+            id=DIGEST_JOB_ID,
+            max_instances=1,
+            coalesce=True,
+            # a PC switched on after the hour still sends the day's digest (once: the outbox key)
+            misfire_grace_time=None,
+        )
         log.info("scheduler started: every %s minutes", minutes)
         self._scheduler.start()
 
@@ -131,6 +144,19 @@ class DunningScheduler:
             return None
         finally:
             self._running.release()
+
+    def digest_once(self) -> list[int]:
+        """Queue and send today's digests; never raises. Digests that cannot go now stay in the
+        outbox for the next dunning run; a digest already queued today is never queued again."""
+        try:
+            now = self._clock().astimezone(firm_zone(Snapshot.load(self.db)))
+            ids = digest_mail.queue(self.db, now.date(), now)
+            if ids:
+                digest_mail.send(self.db, ids, now=now, today=now.date())
+            return ids
+        except Exception:
+            log.exception("morning digest failed")
+            return []
 
     @property
     def paused(self) -> bool:

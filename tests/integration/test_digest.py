@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from db.models import User
+from desktop_app.scheduler import DunningScheduler
 from tests.integration.dunning_env import DunningEnv
 
 OWNER = "szef@hurtownia.example.com"
@@ -113,3 +116,13 @@ def test_nobody_to_receive_it_is_one_line(env: DunningEnv) -> None:
     result = env.cli("digest", "--today", "2026-12-02")
     assert result.code == 3
     assert "notice.recipients" in result.err
+
+
+def test_the_scheduler_job_sends_each_digest_once_a_day(env: DunningEnv) -> None:
+    _book(env)
+    seven = dt.datetime(2026, 12, 2, 7, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+    scheduler = DunningScheduler(env.db, clock=lambda: seven)
+    assert len(scheduler.digest_once()) == 2
+    assert sorted(m["To"] for m in env.emails()) == [ANNA, OWNER]
+    assert scheduler.digest_once() == []
+    assert len(env.mail.messages) == 2
