@@ -97,14 +97,19 @@ class DunningScheduler:
             coalesce=True,
             misfire_grace_time=None,
         )
+        hour = int(settings["digest.hour"])
+        catch_up: dict[str, dt.datetime] = {}
+        if self._clock().astimezone(firm_zone(settings)).hour >= hour:
+            # a PC switched on after the hour sends the day's digest at once (once: the outbox key)
+            catch_up["next_run_time"] = dt.datetime.now(dt.UTC)
         self._scheduler.add_job(
             self.digest_once,
-            CronTrigger(hour=int(settings["digest.hour"]), timezone=firm_zone(settings)),
+            CronTrigger(hour=hour, timezone=firm_zone(settings)),
             id=DIGEST_JOB_ID,
             max_instances=1,
             coalesce=True,
-            # a PC switched on after the hour still sends the day's digest (once: the outbox key)
             misfire_grace_time=None,
+            **catch_up,
         )
         log.info("scheduler started: every %s minutes", minutes)
         self._scheduler.start()
