@@ -6,8 +6,11 @@ import datetime as dt
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
-from db.models import User
+from sqlalchemy import update
+
+from db.models import Invoice, OutboxMessage, User
 from desktop_app.scheduler import DunningScheduler
+from desktop_app.services.dunning import promises
 from tests.integration.dunning_env import DunningEnv
 
 OWNER = "szef@hurtownia.example.com"
@@ -126,3 +129,47 @@ def test_the_scheduler_job_sends_each_digest_once_a_day(env: DunningEnv) -> None
     assert sorted(m["To"] for m in env.emails()) == [ANNA, OWNER]
     assert scheduler.digest_once() == []
     assert len(env.mail.messages) == 2
+
+
+def test_broken_promises_failed_reminders_and_hand_overs(env: DunningEnv) -> None:
+    _book(env)
+    env.ok("contractor", "promise", "2", "--date", "2026-11-27", "--amount", "300",
+           "--today", "2026-11-20")  # fmt: skip
+    assert promises.settle(env.db, dt.date(2026, 12, 1)) == 1  # the run of 1 December
+    with env.db.write() as session:
+        session.add(
+            OutboxMessage(
+                key="sms-failed", contractor_id=1, channel="sms", recipients=["+48501000111"],
+                body_text="Przypomnienie", status="failed_permanently",
+                planned_for=dt.date(2026, 12, 1),
+            )
+        )  # fmt: skip
+        session.execute(
+            update(Invoice)
+            .where(Invoice.number == "B/2")
+            .values(handed_over_on=dt.date(2026, 12, 1))
+        )
+
+    printed = env.cli("digest", "--today", "2026-12-02", "--print")
+    assert printed.code == 0, printed.err
+    owner, anna = printed.out.replace("\xa0", " ").split(f"To: {ANNA}")
+    assert "Promises to pay broken (1):\n- Beta: PLN 300.00, promised for 27/11/2026" in owner
+    assert (
+        "Reminders that did not go out (1):\n- Alfa: SMS to +48501000111, 01/12/2026: Failed"
+        in (owner)
+    )
+    assert "Handed over to collection (1):\n- Beta: B/2, handed over on 01/12/2026, PLN 500.00" in (
+        owner
+    )
+    assert "Reminders that did not go out (1):\n- Alfa: SMS" in anna
+    assert "Beta" not in anna
+
+
+def test_the_digest_speaks_the_set_language(env: DunningEnv) -> None:
+    _book(env)
+    env.ok("config", "set", "digest.language", "pl")
+    printed = env.cli("digest", "--today", "2026-12-02")
+    assert printed.code == 0, printed.err
+    text = printed.out.replace("\xa0", " ")
+    assert "Podsumowanie Inkaso na 2 gru 2026: wszyscy kontrahenci" in text
+    assert "Nowe przeterminowane (1):\n- Alfa: A/1, termin 1.12.2026, 1 000,00 zł" in text

@@ -121,8 +121,13 @@ def compute(session: Session, scope: Scope, previous: dt.date | None, today: dt.
     digest.promises_due = _promises(
         session, scope, Promise.due_on == today, Promise.status == "open"
     )
+    # a promise is found broken days after its date (the bank's grace): count the decision
     digest.promises_broken = _promises(
-        session, scope, Promise.status == "broken", Promise.due_on >= since, Promise.due_on < today
+        session,
+        scope,
+        Promise.status == "broken",
+        Promise.resolved_on >= since,
+        Promise.resolved_on < today,
     )
     digest.failed_reminders = _failed(session, scope, since, today)
     digest.movers = _movers(session, scope, since, today)
