@@ -5,7 +5,8 @@ and the totals of the list; the first page of rows comes back with it so the tab
 empty. Amount cells show every currency owed side by side ("1 234,56 zł + 268,92 €"); they
 sort by the home currency's amount, then by the largest other one (see ``contractor_list``). Further pages are fetched when the view first asks for one of their rows, off the GUI thread,
 and kept in a small LRU cache. Every search bumps a generation number, so a page that arrives for an
-older list is thrown away rather than painted into the new one.
+older list is thrown away rather than painted into the new one. The Rating column's stars are
+computed with each page's rows (never for the whole list), which is why it cannot be sorted.
 """
 
 from __future__ import annotations
