@@ -41,6 +41,15 @@ def days(count: int) -> str:
     return str(count) if count > 0 else ""
 
 
+#: shown for a payer not rated yet: a blank would read as "nothing known", zero stars as "bad"
+NOT_RATED = "—"
+
+
+def stars(count: int | None, out_of: int = 5) -> str:
+    """A payer rating as filled and empty stars (★★★★☆), or a dash when not rated yet."""
+    return NOT_RATED if count is None else "★" * count + "☆" * (out_of - count)
+
+
 class Texts:
     """Memoised money and date texts.
 

@@ -68,8 +68,8 @@ log = logging.getLogger(__name__)
 
 #: a busy indicator that flashes for a 50 ms query is noise; show it only for slower work
 BUSY_DELAY_MS = 300
-#: what the list and the status bar's totals show
-LIST_SHOWS = Change.CONTRACTORS | Change.INVOICES | Change.PAYMENTS
+#: what the list and the status bar's totals show (promises: a broken one lowers the stars)
+LIST_SHOWS = Change.CONTRACTORS | Change.INVOICES | Change.PAYMENTS | Change.PROMISES
 
 
 class ContractorTable(QTableView):
@@ -297,6 +297,10 @@ class MainWindow(QMainWindow):
                 fit(money_sample), header_metrics.horizontalAdvance(title("overdue")) + padding
             ),
             "days": header_metrics.horizontalAdvance(title("days")) + padding,
+            "rating": max(
+                fit(formatting.stars(5)),
+                header_metrics.horizontalAdvance(title("rating")) + padding,
+            ),
         }
         for name, width in widths.items():
             header.resizeSection(COLUMN[name], width)

@@ -64,3 +64,8 @@ def fitting_size(wanted: QSize) -> QSize:
         min(wanted.width(), int(room.width() * 0.95)),
         min(wanted.height(), int(room.height() * 0.92)),
     )
+
+
+def amber_text(palette: QPalette | None = None) -> QColor:
+    """The amber of a traffic light: a warning that is not yet red."""
+    return QColor("#ffb300") if is_dark(palette) else QColor("#e65100")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ class WhiteListEntry:
     accounts: tuple[str, ...] = ()
     #: when the answer was received (UTC), once it is kept
     checked_at: dt.datetime | None = None
+    #: the registered address as the registry writes it ("UL. PROSTA 1, 00-001 WARSZAWA")
+    address: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,19 @@ def _registry(entry: WhiteListEntry, today: dt.date, say: Callable[[Light, str],
                 (today - entry.checked_on).days,
             ).format(days=(today - entry.checked_on).days),
         )
+
+
+_POSTAL = re.compile(r"^(?P<postal>\d{2}-\d{3})\s+(?P<city>.+)$")
+
+
+def address_parts(address: str) -> tuple[str, str, str]:
+    """The registry's one-line address as (street, postal code, city); a line not in its
+    "street, 00-000 CITY" shape stays whole in the street."""
+    street, _sep, rest = address.strip().rpartition(",")
+    found = _POSTAL.match(rest.strip())
+    if not street or found is None:
+        return address.strip(), "", ""
+    return street.strip(), found["postal"], found["city"].strip()
 
 
 def account_digits(account: str) -> str:

@@ -109,7 +109,15 @@ def _entry(nip: str, day: dt.date, request_id: str, subject: Any) -> WhiteListEn
         status=str(subject.get("statusVat") or "") or None,
         name=str(subject.get("name") or "") or None,
         accounts=tuple(accounts),
+        address=_address(subject),
     )
+
+
+def _address(subject: dict[str, Any] | None) -> str | None:
+    if not isinstance(subject, dict):
+        return None
+    found = subject.get("workingAddress") or subject.get("residenceAddress")
+    return str(found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +164,7 @@ def _stored(row: WhiteListCheck) -> WhiteListEntry:
         row.name,
         tuple(row.accounts or ()),
         row.fetched_at,
+        _address(row.answer),
     )
 
 
@@ -244,7 +253,7 @@ class Credibility:
     summary: Summary
 
 
-def _debt(session: Session, contractor_id: int, today: dt.date) -> Debt:
+def debt_of(session: Session, contractor_id: int, today: dt.date) -> Debt:
     rows = session.execute(
         select(Invoice.currency, func.sum(Instalment.open_minor), func.min(Instalment.due_date))
         .join(Invoice, Invoice.id == Instalment.invoice_id)
@@ -273,7 +282,7 @@ def credibility(db: Database, nip: str, today: dt.date) -> Credibility:
         debt = Debt()
         if contractor_id is not None:
             rated = rating_service.ratings(session, today, [contractor_id])[contractor_id]
-            debt = _debt(session, contractor_id, today)
+            debt = debt_of(session, contractor_id, today)
     summary = summarize(entry, rated, debt, today, home)
     return Credibility(entry, contractor_id, rated, debt, summary)
 

@@ -41,7 +41,7 @@ from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import InkasoError, NotFoundError
 from desktop_app.i18n import N_, _, ngettext
-from desktop_app.services import views
+from desktop_app.services import contractor_insight, views, whitelist
 from desktop_app.services.dunning import actions, desk, promises, windows
 from desktop_app.services.dunning.desk import ContractorDunning, InvoiceFlags
 from desktop_app.services.views import (
@@ -56,6 +56,7 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
+from ui.card.insight_panel import InsightPanel
 from ui.errors import show_error
 from ui.operations import Operations
 from ui.widgets import view_state
@@ -66,6 +67,8 @@ if TYPE_CHECKING:
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: position of a child row (instalment, allocation) under its parent
 SeqRole = Qt.ItemDataRole.UserRole + 2
+#: a payment from an account the White List did not list (True) on the payment's row
+UnlistedRole = Qt.ItemDataRole.UserRole + 3
 
 INVOICE_KINDS = {"invoice": N_("Invoice"), "correction": N_("Correction"), "advance": N_("Advance")}
 ACTIVITY_KINDS = {
@@ -364,6 +367,10 @@ class ContractorCardWindow(QDialog):
         self.activity_tree.setRootIsDecorated(False)
         self._activity_stack = _EmptyAware(self.activity_tree, _("Nothing recorded yet."))
 
+        self.insight = InsightPanel()
+        self.insight.check_requested.connect(self.check_white_list)
+        self.unlisted_payments: frozenset[int] = frozenset()
+
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(invoices_page, _("Invoices"))
@@ -397,6 +404,7 @@ class ContractorCardWindow(QDialog):
         layout.setContentsMargins(12, 12, 12, 10)
         layout.setSpacing(10)
         layout.addWidget(header)
+        layout.addWidget(self.insight)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         ops.changed.connect(self._data_changed)
@@ -445,6 +453,56 @@ class ContractorCardWindow(QDialog):
             key=f"card-{id(self)}",
             owner=self,
             label="contractor card",
+        )
+        self._load_insight()
+
+    def _load_insight(self) -> None:
+        db, contractor_id, today = self._db, self.contractor_id, self._today()
+        self._ops.read(
+            lambda: contractor_insight.insight(db, contractor_id, today),
+            on_success=self.set_insight,
+            # the card's own load reports a vanished contractor; the panel just stays as it was
+            on_failure=self._insight_failed,
+            key=f"card-insight-{id(self)}",
+            owner=self,
+            label="contractor rating and credibility",
+        )
+
+    def set_insight(self, insight: contractor_insight.Insight) -> None:
+        self.insight.set_insight(insight)
+        self.unlisted_payments = insight.unlisted_payments
+        self._flag_unlisted_payments()
+
+    def _insight_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, InkasoError):
+            self.insight.show_status(exc.message, error=True)
+        else:
+            show_error(exc, self)  # a bug: logged, and the user told so plainly
+
+    def check_white_list(self) -> None:
+        """Ask the registry now, off the GUI thread; a failure is its plain sentence in the box."""
+        current = self.insight.insight
+        if current is None or not current.nip:
+            return
+        db, nip, today = self._db, current.nip, self._today()
+
+        def checked(_result: object) -> None:
+            self.insight.set_checking(False)
+            self._load_insight()
+
+        def failed(exc: BaseException) -> None:
+            self.insight.set_checking(False)
+            self._insight_failed(exc)
+
+        self.insight.set_checking(True)
+        # keeping the registry's answer changes nothing another view shows
+        self._ops.write(
+            lambda: whitelist.check_nip(db, nip, today),
+            changes=Change.NONE,
+            on_success=checked,
+            on_failure=failed,
+            owner=self,
+            label="White List check",
         )
 
     def _data_changed(self, changes: Change) -> None:
@@ -790,10 +848,28 @@ class ContractorCardWindow(QDialog):
         tree.addTopLevelItems(items)
         for expanded in expand:
             expanded.setExpanded(True)
+        self._flag_unlisted_payments()
         self._payments_stack.set_empty(not items)
         self._size_tree(tree, stretch=4)
         tree.setSortingEnabled(True)
         tree.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+
+    def _flag_unlisted_payments(self) -> None:
+        """Mark payments from an account the White List did not list for the NIP on their day
+        (the two loads, card and insight, arrive in either order: each calls this)."""
+        tree = self.payments_tree
+        warning = _("Paid from an account not on the VAT White List for this NIP on that day")
+        for index in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(index)
+            if (
+                item is not None
+                and item.data(0, Qt.ItemDataRole.UserRole) in self.unlisted_payments
+            ):
+                item.setIcon(
+                    0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                )
+                item.setToolTip(0, warning)
+                item.setData(0, UnlistedRole, True)
 
     def _fill_activity(self, entries: Sequence[ActivityView]) -> None:
         tree = self.activity_tree

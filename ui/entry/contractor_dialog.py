@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -18,15 +24,19 @@ from PySide6.QtWidgets import (
 
 from db.uow import Database
 from desktop_app.changes import Change
+from desktop_app.domain.credibility import address_parts
 from desktop_app.domain.identifiers import normalize_nip
-from desktop_app.errors import ValidationError
+from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import _
-from desktop_app.services import contractors, users, views
+from desktop_app.services import contractors, users, views, whitelist
 from desktop_app.services.contractors import MAX_TERMS_DAYS, ContractorInput
 from desktop_app.services.views import ContractorView
+from desktop_app.services.whitelist import Credibility
 from ui import theme
+from ui.card.insight_panel import light_colour, light_text
 from ui.entry.field_errors import FieldErrors, error_label
 from ui.entry.list_editor import ListEditor
+from ui.errors import show_error
 from ui.operations import Operations
 
 LANGUAGES = (("pl", "Polski"), ("en", "English"), ("ru", "Русский"))
@@ -42,12 +52,14 @@ class ContractorDialog(QDialog):
         db: Database,
         ops: Operations,
         *,
+        today: Callable[[], dt.date],
         contractor: ContractorView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._ops = ops
+        self._today = today
         self._editing = contractor
         self.setWindowTitle(_("Edit contractor") if contractor else _("New contractor"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -59,6 +71,19 @@ class ContractorDialog(QDialog):
         self.nip_edit = QLineEdit()
         self.nip_edit.setPlaceholderText("526-025-02-74")
         self.nip_hint = QLabel()
+        # the registry is asked only on this click, never while the NIP is being typed
+        self.whitelist_button = QPushButton(_("Check in the &White List"))
+        self.whitelist_button.setToolTip(
+            _("Fill the name and address from the VAT White List and show the credibility light")
+        )
+        self.whitelist_button.setAutoDefault(False)
+        self.whitelist_button.setEnabled(False)
+        self.whitelist_button.clicked.connect(self.check_white_list)
+        self.whitelist_result = QLabel()
+        self.whitelist_result.setTextFormat(Qt.TextFormat.RichText)
+        self.whitelist_result.setWordWrap(True)
+        self.whitelist_result.hide()
+        self.credibility: Credibility | None = None
         self.street_edit = QLineEdit()
         self.postal_edit = QLineEdit()
         self.postal_edit.setMaximumWidth(110)
@@ -99,7 +124,11 @@ class ContractorDialog(QDialog):
         for title, widget, field, aliases in rows:
             form.addRow(title, widget)
             if widget is self.nip_edit:
-                form.addRow("", self.nip_hint)
+                hint_row = QHBoxLayout()
+                hint_row.addWidget(self.nip_hint, 1)
+                hint_row.addWidget(self.whitelist_button)
+                form.addRow("", hint_row)
+                form.addRow("", self.whitelist_result)
             if field is not None:
                 label = error_label()
                 form.addRow("", label)
@@ -167,9 +196,69 @@ class ContractorDialog(QDialog):
             else:
                 self.nip_hint.setText(_("NIP {nip} is valid").format(nip=nip))
                 colour = theme.muted_text()
+        self.whitelist_button.setEnabled(self._valid_nip() is not None)
         pal = self.nip_hint.palette()
         pal.setColor(self.nip_hint.foregroundRole(), colour)
         self.nip_hint.setPalette(pal)
+
+    def _valid_nip(self) -> str | None:
+        text = self.nip_edit.text().strip()
+        if not text:
+            return None
+        try:
+            return normalize_nip(text)
+        except ValidationError:
+            return None
+
+    def check_white_list(self) -> None:
+        """Ask the registry about the NIP (off the GUI thread); fill what it answers."""
+        nip = self._valid_nip()
+        if nip is None:
+            return
+        db, today = self._db, self._today()
+        self.whitelist_button.setEnabled(False)
+        self._show_result(html.escape(_("Asking the VAT White List…")))
+
+        def done(found: Credibility) -> None:
+            self.whitelist_button.setEnabled(self._valid_nip() is not None)
+            self.credibility = found
+            entry = found.entry
+            if entry.found and entry.name:
+                self.name_edit.setText(entry.name)
+            if entry.found and entry.address:
+                street, postal, city = address_parts(entry.address)
+                self.street_edit.setText(street)
+                self.postal_edit.setText(postal)
+                self.city_edit.setText(city)
+            light = found.summary.light
+            reasons = "<br>".join(f"• {html.escape(r)}" for r in found.summary.reasons)
+            self._show_result(
+                f"<span style='color:{light_colour(light).name()}'>●</span> "
+                f"<b>{html.escape(light_text(light))}</b><br>{reasons}"
+                f"<br>{html.escape(_('Request id: {id}').format(id=entry.request_id))}"
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.whitelist_button.setEnabled(self._valid_nip() is not None)
+            if isinstance(exc, InkasoError):
+                self._show_result(html.escape(exc.message))
+            else:
+                self.whitelist_result.hide()
+                show_error(exc, self)
+
+        # the answer is kept as proof of the check; no view shows it, so nothing to announce
+        self._ops.write(
+            lambda: whitelist.credibility(db, nip, today),
+            changes=Change.NONE,
+            on_success=done,
+            on_failure=failed,
+            owner=self,
+            label="White List check",
+        )
+
+    def _show_result(self, text: str) -> None:
+        self.whitelist_result.setText(text)
+        self.whitelist_result.show()
 
     def nip_valid(self) -> bool:
         try:

@@ -71,7 +71,9 @@ class EntryController(QObject):
     # -- dialogs ----------------------------------------------------------------------------------
 
     def new_contractor(self, parent: QWidget | None = None) -> ContractorDialog:
-        dialog = ContractorDialog(self._db, self._ops, parent=self._parent(parent))
+        dialog = ContractorDialog(
+            self._db, self._ops, today=self._today, parent=self._parent(parent)
+        )
         dialog.saved.connect(self.contractor_saved)
         return self._open(dialog)
 
@@ -80,7 +82,7 @@ class EntryController(QObject):
 
         def loaded(view: ContractorView) -> None:
             dialog = ContractorDialog(
-                self._db, self._ops, contractor=view, parent=self._parent(parent)
+                self._db, self._ops, contractor=view, today=self._today, parent=self._parent(parent)
             )
             self._open(dialog)
 

@@ -5,7 +5,8 @@ and the totals of the list; the first page of rows comes back with it so the tab
 empty. Amount cells show every currency owed side by side ("1 234,56 zł + 268,92 €"); they
 sort by the home currency's amount, then by the largest other one (see ``contractor_list``). Further pages are fetched when the view first asks for one of their rows, off the GUI thread,
 and kept in a small LRU cache. Every search bumps a generation number, so a page that arrives for an
-older list is thrown away rather than painted into the new one.
+older list is thrown away rather than painted into the new one. The Rating column's stars are
+computed with each page's rows (never for the whole list), which is why it cannot be sorted.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from db.uow import Database
+from desktop_app.domain import rating
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.receivables import Balance
 from desktop_app.i18n import N_, _
 from desktop_app.services import contractor_list
+from desktop_app.services import rating as rating_service
 from desktop_app.services.contractor_list import ContractorRow, CurrencyTotal
 from ui import formatting, theme
 from ui.errors import show_error
@@ -78,6 +81,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("open", N_("Open"), "open", numeric=True),
     Column("overdue", N_("Overdue"), "overdue", numeric=True),
     Column("days", N_("Days overdue"), "days", numeric=True),
+    # not sortable: the stars come from Python's rating of each payer's history, so an order by
+    # them would rate all the contractors on every search instead of the visible page only
+    Column("rating", N_("Rating"), None),
 )
 COLUMN = {c.name: i for i, c in enumerate(COLUMNS)}
 
@@ -104,6 +110,9 @@ class _Cached:
 
     row: ContractorRow
     texts: tuple[str, ...]
+    #: the stars (None: not rated yet) and the sentences explaining them, for the tooltip
+    stars: int | None = None
+    reasons: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ def _owes(row: ContractorRow, column: str) -> bool:
     return any(getattr(b, _AMOUNT[column]) for b in row.balances)
 
 
-def _texts(row: ContractorRow) -> tuple[str, ...]:
+def _texts(row: ContractorRow, stars: int | None) -> tuple[str, ...]:
     return (
         row.name,
         row.nip or "",
@@ -135,12 +144,25 @@ def _texts(row: ContractorRow) -> tuple[str, ...]:
         _amounts(row, "open"),
         _amounts(row, "overdue"),
         formatting.days(row.max_days_overdue),
+        formatting.stars(stars),
     )
 
 
 def _fetch(db: Database, ids: Sequence[int], today: dt.date, currency: str) -> list[_Cached]:
     rows = contractor_list.fetch_rows(db, ids, today=today, currency=currency)
-    return [_Cached(row, _texts(row)) for row in rows]
+    # rated a page at a time with the rows, so the 20,000-contractor list never rates them all;
+    # the page is fetched again whenever payments or invoices change, and the stars with it
+    with db.read() as session:
+        rated = rating_service.ratings(session, today, [row.id for row in rows])
+    return [
+        _Cached(
+            row,
+            _texts(row, rated[row.id].stars),
+            rated[row.id].stars,
+            "\n".join(rating.explain(rated[row.id])),
+        )
+        for row in rows
+    ]
 
 
 def _balance_line(balance: Balance) -> str:
@@ -336,7 +358,9 @@ class ContractorsModel(QAbstractTableModel):
         if role == _FOREGROUND:
             return self._foreground(cached.row, name)
         if role == _SORT:
-            return self._raw(cached.row, name)
+            return cached.stars if name == "rating" else self._raw(cached.row, name)
+        if name == "rating":
+            return cached.reasons or None
         return self._tooltip(cached.row, name)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

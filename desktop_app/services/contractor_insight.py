@@ -1,0 +1,61 @@
+"""What the contractor card shows about a payer beside its ledger: the rating with its reasons,
+the last White List check kept (never asking the registry: that is the "Check now" button) and
+the credibility light, and which payments came from an account the White List did not list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import Firm, Payment
+from db.uow import Database
+from desktop_app.domain import rating
+from desktop_app.domain.credibility import Summary, WhiteListEntry, account_on_list, summarize
+from desktop_app.services import contractors, whitelist
+from desktop_app.services import rating as rating_service
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    contractor_id: int
+    nip: str | None
+    rating: rating.Rating
+    #: the rating's explanation, one sentence each
+    reasons: tuple[str, ...]
+    #: the latest White List check kept for the NIP on or before today (None: never checked)
+    entry: WhiteListEntry | None
+    summary: Summary
+    #: payments from an account that the White List did not list for the NIP on their day
+    unlisted_payments: frozenset[int]
+
+
+def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
+    with db.read() as session:
+        nip = contractors.resolve(session, contractor_id).nip
+        home = session.scalar(select(Firm.home_currency)) or "PLN"
+        rated = rating_service.ratings(session, today, [contractor_id])[contractor_id]
+        debt = whitelist.debt_of(session, contractor_id, today)
+        kept = whitelist.checks(session, nip) if nip else []
+        paid_from = session.execute(
+            select(Payment.id, Payment.payer_account, Payment.date).where(
+                Payment.contractor_id == contractor_id, Payment.payer_account.is_not(None)
+            )
+        ).all()
+    known = [e for e in kept if e.checked_on <= today]
+    entry = max(known, key=lambda e: e.checked_on) if known else None
+    unlisted = frozenset(
+        pid
+        for pid, account, day in paid_from
+        if account and account_on_list(kept, account, day) is False
+    )
+    return Insight(
+        contractor_id,
+        nip,
+        rated,
+        tuple(rating.explain(rated)),
+        entry,
+        summarize(entry, rated, debt, today, home),
+        unlisted,
+    )

@@ -1,0 +1,144 @@
+"""Take resources/screenshots/card_rating.png: a contractor card with its stars and reasons and a
+White List check made with "Check now".
+
+    xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python installers/screenshots_rating.py --lang pl
+
+Starts Inkaso as ``inkaso-gui --demo --today 2026-11-22`` does, points ``whitelist.api_url`` at a
+loopback stand-in that answers the way the Ministry's API does (the demo's firms are invented, so
+the real registry would not know them), opens the card of a rated contractor with a NIP, clicks
+"Check now" and saves the card once the answer is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from screenshots import ROOT, TODAY, drive
+
+ACCOUNT = "61109010140000071219812874"
+
+
+def registry(names: dict[str, str]) -> ThreadingHTTPServer:
+    """Answers ``/api/search/nip/{nip}`` for the NIPs in ``names``: an active VAT payer."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            nip = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
+            subject = None
+            if nip in names:
+                subject = {
+                    "name": names[nip].upper(),
+                    "nip": nip,
+                    "statusVat": "Czynny",
+                    "workingAddress": "UL. PROSTA 1, 00-001 WARSZAWA",
+                    "accountNumbers": [ACCOUNT],
+                }
+            body = json.dumps(
+                {"result": {"subject": subject, "requestId": "Kx7Pq-8ff2a1c"}}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", default="pl", choices=("pl", "en", "ru"))
+    parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
+    args = parser.parse_args(argv)
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.services import rating as rating_service
+    from desktop_app.settings import set_value
+    from ui.app import Options, launch
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=args.lang, today=TODAY), app)
+    args.out.mkdir(parents=True, exist_ok=True)
+    state: dict[str, Any] = {}
+    failures: list[str] = []
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(
+            window is not None
+            and not window.model.loading
+            and window.model.rowCount()
+            and window.model.cached_row(0) is not None
+        )
+
+    def open_card() -> bool:
+        assert launcher.window is not None and launcher.db is not None
+        model = launcher.window.model
+        rows = [model.cached_row(r) for r in range(min(200, model.rowCount()))]
+        candidates = {row.id: row for row in rows if row is not None and row.nip}
+        with launcher.db.read() as session:
+            rated = rating_service.ratings(session, TODAY, list(candidates))
+        # three or four stars: a rating with reasons worth reading, not a spotless record
+        wanted = [cid for cid, r in rated.items() if r.stars in (3, 4)] or [
+            cid for cid, r in rated.items() if r.stars is not None
+        ]
+        if not wanted:
+            failures.append("no rated contractor with a NIP on the first page")
+            return True
+        chosen = candidates[wanted[0]]
+        server = registry({str(chosen.nip): chosen.name})
+        state["server"] = server
+        set_value(launcher.db, "whitelist.api_url", f"http://127.0.0.1:{server.server_port}")
+        state["card"] = launcher.window.open_card(chosen.id)
+        return True
+
+    def card_ready() -> bool:
+        card = state.get("card")
+        return card is None or (card.card is not None and card.insight.insight is not None)
+
+    def check_now() -> bool:
+        if "card" in state:
+            state["card"].insight.check_button.click()
+        return True
+
+    def checked() -> bool:
+        card = state.get("card")
+        return card is None or "Kx7Pq" in card.insight.entry_label.text()
+
+    def shoot() -> bool:
+        if "card" in state:
+            app.processEvents()
+            state["card"].grab().save(str(args.out / "card_rating.png"))
+        return True
+
+    steps: list[Callable[[], bool]] = [window_ready, open_card, card_ready, check_now, checked]
+    steps.append(shoot)
+    drive(app, launcher, steps, failures)
+    if "server" in state:
+        state["server"].shutdown()
+    if failures:
+        sys.stderr.write("\n".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved {args.out / 'card_rating.png'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
