@@ -559,8 +559,10 @@ def _thanks(
     """A thank-you for a payment that settled an item the contractor was reminded about; the
     caller asks only when nothing of the contractor is still overdue and being reminded."""
     paid = scenario.on_paid
-    if not paid.channels or item.settled_on is None or item.disputed:
+    if not paid.channels or item.settled_on is None:
         return []
+    if any(r.kind == CLOSED and r.code != "paid" for r in item_reasons(item, today)):
+        return []  # disputed or handed over: the thank-you is not ours to send
     if not item.settled_by_payment:
         return []  # a correction or a write-off brought it to zero: nobody paid anything
     if (today - item.settled_on).days > paid.within_days or item.settled_on > today:

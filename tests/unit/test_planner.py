@@ -68,6 +68,19 @@ def test_thank_you_once_on_the_first_run_after_full_payment() -> None:
     assert all(d <= D(2026, 3, 20) for d, *_ in sent(events))
 
 
+def test_no_thanks_for_a_paid_case_that_was_handed_over_or_disputed() -> None:
+    # found by the reminder-rule property test: a handed-over invoice paid (to the agency)
+    # got our thank-you, though the rule says the case is no longer ours to write about
+    reminded = [Done("overdue", 0, "email", D(2025, 12, 20), "sent")]
+    paid = item(D(2025, 10, 1), D(2025, 10, 1), open_minor=0, settled_on=D(2026, 1, 1))
+    assert [a.kind for a in plan_item(GENTLE_EMAIL, paid, reminded, D(2026, 1, 1), ALL)] == [
+        "thanks"
+    ]
+    for closed in ({"handed_over": True}, {"disputed": True}):
+        it = replace(paid, **closed)  # type: ignore[arg-type]
+        assert plan_item(GENTLE_EMAIL, it, reminded, D(2026, 1, 1), ALL) == []
+
+
 def test_no_thanks_for_an_item_never_reminded_or_paid_long_ago() -> None:
     it = item(D(2026, 3, 2), D(2026, 3, 16), open_minor=0, settled_on=D(2026, 3, 3))
     assert plan_item(GENTLE_EMAIL, it, [], D(2026, 3, 4), ALL) == []
