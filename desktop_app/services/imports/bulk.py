@@ -17,17 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Contractor as ContractorRow
-from db.models import Invoice, Payment
+from db.models import Instalment, Invoice, Payment
 from desktop_app.changes import Change
+from desktop_app.domain import allocation as rules
 from desktop_app.errors import InkasoError
 from desktop_app.importers.records import ContractorRecord, InvoiceRecord, ParsedFile
-from desktop_app.services import activity, contractors, invoices, ledger, payments
+from desktop_app.services import activity, column_limits, contractors, invoices, ledger, payments
+from desktop_app.services.bank import number_index
 from desktop_app.services.imports import keys
 from desktop_app.services.imports.report import Counts
 
@@ -346,47 +348,126 @@ class Batch:
     # --- writing --------------------------------------------------------------------------------
 
     def write(self) -> list[tuple[ParsedFile, Counts]]:
-        """Write the planned files (the caller holds a savepoint around it)."""
+        """Write the planned files (the caller holds a savepoint around it).
+
+        New contractors are few (a folder names the same buyers again and again) and go through
+        the ORM with their e-mails and phones; invoices, instalments, payments, allocations and
+        activity entries are Core inserts of the services' own column values, thousands per
+        statement, each value checked against its column as a flush checks it."""
         s = self.session
         new_rows = [b.row for p in self.planned for b, *_ in p.invoices if b.created_here]
         s.add_all(dict.fromkeys(new_rows))  # a buyer of several invoices is added once
         s.flush()
-        entries: list[dict[str, Any]] = []
-        written: list[tuple[Invoice, list[Payment]]] = []
-        for plan in self.planned:
-            for buyer, data, checked, paid in plan.invoices:
-                invoice = invoices.build_invoice(buyer.row.id, data, checked, None)
-                s.add(invoice)
-                made = []
-                for pdata, pchecked in paid:
-                    payment = payments.build_payment(buyer.row.id, pdata, pchecked)
-                    s.add(payment)
-                    made.append(payment)
-                written.append((invoice, made))
-        s.flush()
-        for invoice, made in written:
-            for payment in made:
-                ledger.allocate_payment(
-                    s, payment, [i for i in invoice.instalments if i.open_minor > 0]
-                )
-        s.flush()
+        conn = s.connection()
+        made = [item for plan in self.planned for item in plan.invoices]
+        invoice_rows: list[dict[str, Any]] = []
+        parts_of: list[list[dict[str, Any]]] = []
+        for buyer, data, checked, _paid in made:
+            values, parts = invoices.invoice_rows(buyer.row.id, data, checked)
+            values["number_key"] = number_index.key_of(checked.number)
+            column_limits.check_row(_INVOICE, values)
+            invoice_rows.append(values)
+            parts_of.append(parts)
+        invoice_ids = _insert(conn, _INVOICE, invoice_rows)
+        instalment_rows = []
+        for invoice_id, parts in zip(invoice_ids, parts_of, strict=True):
+            for part in parts:
+                column_limits.check_row(_INSTALMENT, part)
+                instalment_rows.append({**part, "invoice_id": invoice_id})
+        instalment_ids = iter(_insert(conn, _INSTALMENT, instalment_rows))
+        payment_rows: list[dict[str, Any]] = []
+        owing: list[list[rules.OpenItem]] = []
+        for (buyer, data, _checked, paid), parts in zip(made, parts_of, strict=True):
+            owing.append(
+                [
+                    rules.OpenItem(
+                        next(instalment_ids), p["open_minor"], p["due_date"], data.issue_date
+                    )
+                    for p in parts
+                ]
+            )
+            for pdata, pchecked in paid:
+                values = payments.payment_row(buyer.row.id, pdata, pchecked)
+                column_limits.check_row(_PAYMENT, values)
+                payment_rows.append(values)
+        payment_ids = iter(_insert(conn, _PAYMENT, payment_rows))
+        # each invoice's stated payments against its own instalments, as allocate_payment sets
+        # them; what a payment keeps unallocated goes into its activity entry
+        allocations: list[ledger.NewAllocation] = []
+        stated: list[list[tuple[dict[str, Any], int]]] = []
+        rows = iter(payment_rows)
+        for (_buyer, _data, _checked, paid), items in zip(made, owing, strict=True):
+            mine = [(next(rows), next(payment_ids)) for _ in paid]
+            shares = ledger.allocate_new(
+                [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine],
+                [i for i in items if i.open_minor > 0],
+            )
+            allocations.extend(shares)
+            stated.append(
+                [
+                    (
+                        row,
+                        row["amount_minor"]
+                        - sum(a.amount_minor for a in shares if a.payment_id == pid),
+                    )
+                    for row, pid in mine
+                ]
+            )
         # the activity entries in the order the one-by-one path writes them: per file, a new
         # buyer, its invoices, then the payments the file states
+        entries: list[dict[str, Any]] = []
         announced: set[int] = set()
         position = 0
         for plan in self.planned:
-            stated: list[dict[str, Any]] = []
-            for buyer, *_ in plan.invoices:
-                invoice, made = written[position]
-                position += 1
+            received: list[dict[str, Any]] = []
+            for buyer, _data, checked, _paid in plan.invoices:
+                invoice_id = invoice_ids[position]
                 if buyer.created_here and id(buyer.row) not in announced:
                     announced.add(id(buyer.row))
                     entries.append(contractors.contractor_created(buyer.row, self.actor))
-                entries.append(invoices.invoice_recorded(invoice, None, self.actor))
-                stated.extend(payments.payment_received(p, invoice.id, self.actor) for p in made)
-            entries.extend(stated)
+                entries.append(
+                    invoices.recorded_entry(
+                        contractor_id=buyer.row.id,
+                        invoice_id=invoice_id,
+                        number=checked.number,
+                        gross_minor=checked.gross_minor,
+                        currency=checked.currency,
+                        corrected=None,
+                        actor=self.actor,
+                    )
+                )
+                received.extend(
+                    payments.received_entry(
+                        contractor_id=buyer.row.id,
+                        amount_minor=row["amount_minor"],
+                        currency=row["currency"],
+                        date=row["date"],
+                        unallocated_minor=left,
+                        invoice_id=invoice_id,
+                        actor=self.actor,
+                    )
+                    for row, left in stated[position]
+                )
+                position += 1
+            entries.extend(received)
+        # last: it expires the session's objects, the contractors read above among them
+        if allocations:
+            ledger.record_many(s, allocations, {})
         activity.record_many(s, entries)
         return [(p.parsed, p.counts) for p in self.planned]
+
+
+_INVOICE = cast(Table, Invoice.__table__)
+_INSTALMENT = cast(Table, Instalment.__table__)
+_PAYMENT = cast(Table, Payment.__table__)
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows (SQLAlchemy sends them many to a statement); their new ids in order."""
+    if not rows:
+        return []
+    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return [row.id for row in result]
 
 
 def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:
