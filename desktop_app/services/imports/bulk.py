@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Contractor as ContractorRow
@@ -368,29 +368,56 @@ class Batch:
             column_limits.check_row(_INVOICE, values)
             invoice_rows.append(values)
             parts_of.append(parts)
-        invoice_ids = _insert(conn, _INVOICE, invoice_rows)
+        if invoice_rows:
+            conn.execute(insert(_INVOICE), invoice_rows)
+        by_number = _ids(conn, (_INVOICE.c.number,), [(r["number"],) for r in invoice_rows])
+        invoice_ids = [by_number[(r["number"],)] for r in invoice_rows]
         instalment_rows = []
         for invoice_id, parts in zip(invoice_ids, parts_of, strict=True):
             for part in parts:
                 column_limits.check_row(_INSTALMENT, part)
                 instalment_rows.append({**part, "invoice_id": invoice_id})
-        instalment_ids = iter(_insert(conn, _INSTALMENT, instalment_rows))
+        if instalment_rows:
+            conn.execute(insert(_INSTALMENT), instalment_rows)
+        # the instalments' ids only where a stated payment is allocated to them
+        paid_parts = [
+            (invoice_id, p["seq"])
+            for invoice_id, parts, item in zip(invoice_ids, parts_of, made, strict=True)
+            if item[3]
+            for p in parts
+        ]
+        by_seq = _ids(conn, (_INSTALMENT.c.invoice_id, _INSTALMENT.c.seq), paid_parts)
         payment_rows: list[dict[str, Any]] = []
         owing: list[list[rules.OpenItem]] = []
-        for (buyer, data, _checked, paid), parts in zip(made, parts_of, strict=True):
+        for (buyer, data, _checked, paid), parts, invoice_id in zip(
+            made, parts_of, invoice_ids, strict=True
+        ):
             owing.append(
                 [
                     rules.OpenItem(
-                        next(instalment_ids), p["open_minor"], p["due_date"], data.issue_date
+                        by_seq[(invoice_id, p["seq"])],
+                        p["open_minor"],
+                        p["due_date"],
+                        data.issue_date,
                     )
                     for p in parts
                 ]
+                if paid
+                else []
             )
             for pdata, pchecked in paid:
                 values = payments.payment_row(buyer.row.id, pdata, pchecked)
                 column_limits.check_row(_PAYMENT, values)
                 payment_rows.append(values)
-        payment_ids = iter(_insert(conn, _PAYMENT, payment_rows))
+        if payment_rows:
+            conn.execute(insert(_PAYMENT), payment_rows)
+        by_ref = _ids(
+            conn,
+            (_PAYMENT.c.source, _PAYMENT.c.source_ref),
+            [(r["source"], r["source_ref"]) for r in payment_rows],
+            by=1,
+        )
+        payment_ids = iter([by_ref[(r["source"], r["source_ref"])] for r in payment_rows])
         # each invoice's stated payments against its own instalments, as allocate_payment sets
         # them; what a payment keeps unallocated goes into its activity entry
         allocations: list[ledger.NewAllocation] = []
@@ -462,12 +489,26 @@ _INSTALMENT = cast(Table, Instalment.__table__)
 _PAYMENT = cast(Table, Payment.__table__)
 
 
-def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the rows (SQLAlchemy sends them many to a statement); their new ids in order."""
-    if not rows:
-        return []
-    result = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [row.id for row in result]
+def _ids(
+    conn: Connection,
+    columns: tuple[ColumnElement[Any], ...],
+    keys: list[tuple[Any, ...]],
+    *,
+    by: int = 0,
+) -> dict[tuple[Any, ...], int]:
+    """The ids of rows just inserted, by their natural key (unique): a plain executemany is the
+    fastest insert on every database, and RETURNING with many rows is not (SQLite sends them one
+    by one when their order must be kept). Rows are looked up by the key's part ``by``."""
+    table = columns[0].table
+    found: dict[tuple[Any, ...], int] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(table.c.id, *columns).where(columns[by].in_({k[by] for k in chunk}))
+        for row in conn.execute(query):
+            key = tuple(row[1:])
+            found[key] = row[0]
+    return found
 
 
 def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:
