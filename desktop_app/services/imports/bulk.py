@@ -3,14 +3,17 @@
 A folder of e-invoices is mostly invoices seen for the first time, from buyers already on file
 or new. For those the one-by-one upsert spends its time on queries and small flushes; here a
 batch of files is checked first (the same checks, from the services' own ``check_*``), the
-contractors it names are read in one query, and the new rows are built by the services'
-``build_*`` functions and flushed together, payments allocated by the ledger.
+contractors it names are read in one query, and the new rows are made of the services' own
+column values (``invoices.invoice_rows``, ``payments.payment_row``) and written by Core
+executemany inserts, payments allocated by the ledger's rule (``ledger.allocate_new``,
+``ledger.record_many``).
 
 A file takes this path only when all of it is new and simple: invoices (not corrections) whose
-numbers are not on file, buyers new or on file exactly as the file states them and holding no
-credit, payments the file states for its own invoices that do not exceed them. Anything else,
-and any file touching a contractor or number such a file touched, goes through ``upsert`` after
-the batch, in the files' order, so both paths give the same rows (a property test compares them).
+numbers are not on file, buyers new (or made by an earlier file of the batch) or on file exactly
+as the file states them and holding no credit, payments the file states for its own invoices
+that do not exceed them. Anything else, and any file touching a contractor or number such a file
+touched, goes through ``upsert`` after the batch, in the files' order, so both paths give the
+same rows (a property test compares them).
 """
 
 from __future__ import annotations
@@ -303,7 +306,9 @@ class Batch:
             raise _NotSimple
         row = self._pick(found)
         if row is not None:
-            if row.id is None or keys.changes(row, record, found):
+            # a row without an id is a buyer an earlier file of this batch creates: named again
+            # exactly so, it is that file's contractor, as the one-by-one path would find it
+            if keys.changes(row, record, found):
                 raise _NotSimple
             return _Buyer(row, created_here=False)
         data = keys.new_contractor(record, found)
