@@ -8,9 +8,10 @@ bits), so SQLite accepts exactly what PostgreSQL does and the refusal names the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Integer, String, Table
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.state import InstanceState
@@ -77,6 +78,12 @@ def _check(state: InstanceState[Any], *, changed_only: bool) -> None:
             continue  # stored earlier; the check is for what this change writes
         column = attr.columns[0]
         check_value(table_name, column.key or attr.key, column.type, state.dict[attr.key])
+
+
+def check_row(table: Table, values: Mapping[str, object]) -> None:
+    """The flush's check of a row written with a Core insert (no unit of work sees it)."""
+    for key, value in values.items():
+        check_value(str(table.name), key, table.c[key].type, value)
 
 
 def check_value(table: str, column: str, type_: Any, value: object) -> None:

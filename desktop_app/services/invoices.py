@@ -14,7 +14,7 @@ from db.models import Instalment, Invoice
 from db.uow import Database
 from desktop_app.domain.dates import check_date
 from desktop_app.domain.money import check_amount, decimal_str, format_money, normalize_currency
-from desktop_app.domain.receivables import LATEST, covered_as_of
+from desktop_app.domain.receivables import LATEST, covered_as_of, open_as_of, settled_on
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, contractors, ledger
@@ -120,51 +120,87 @@ def build_invoice(
     contractor_id: int, data: InvoiceInput, checked: CheckedInvoice, original: Invoice | None
 ) -> Invoice:
     """The new invoice's rows; its instalments owe their whole amount (nothing allocated yet)."""
-    invoice = Invoice(
-        contractor_id=contractor_id,
-        number=checked.number,
-        issue_date=data.issue_date,
-        sale_date=data.sale_date,
-        currency=checked.currency,
-        gross_minor=checked.gross_minor,
-        kind=data.kind,
-        corrected_invoice=original,
-        source=data.source,
-        source_id=data.source_id,
-        ksef_number=data.ksef_number,
-    )
-    invoice.instalments = [
-        Instalment(
-            seq=i,
-            due_date=p.due_date,
-            amount_minor=p.amount_minor,
-            allocations=[],
-        )
-        for i, p in enumerate(sorted(data.instalments, key=lambda p: p.due_date), start=1)
-    ]
+    values, parts = invoice_rows(contractor_id, data, checked)
+    invoice = Invoice(**values, corrected_invoice=original)
+    invoice.instalments = [Instalment(**part, allocations=[]) for part in parts]
     for instalment in invoice.instalments:
         ledger.refresh(instalment)
     return invoice
+
+
+def invoice_rows(
+    contractor_id: int, data: InvoiceInput, checked: CheckedInvoice
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A new invoice's column values and its instalments' (in ``seq`` order, without the
+    invoice's id): :func:`build_invoice` makes its objects of them, the import's bulk path
+    inserts them as they are."""
+    values = {
+        "contractor_id": contractor_id,
+        "number": checked.number,
+        "issue_date": data.issue_date,
+        "sale_date": data.sale_date,
+        "currency": checked.currency,
+        "gross_minor": checked.gross_minor,
+        "kind": data.kind,
+        "source": data.source,
+        "source_id": data.source_id,
+        "ksef_number": data.ksef_number,
+    }
+    ordered = sorted(data.instalments, key=lambda p: p.due_date)
+    parts = [
+        {
+            "seq": seq,
+            "due_date": part.due_date,
+            "amount_minor": part.amount_minor,
+            # nothing is allocated yet: the cache as ledger.refresh would set it
+            "open_minor": open_as_of(part.amount_minor, (), LATEST, issued=data.issue_date),
+            "settled_on": settled_on(part.amount_minor, (), issued=data.issue_date),
+        }
+        for seq, part in enumerate(ordered, start=1)
+    ]
+    return values, parts
 
 
 def invoice_recorded(
     invoice: Invoice, original: Invoice | None, actor: str | None
 ) -> dict[str, Any]:
     """The activity entry of a new invoice (:func:`activity.record`'s keyword arguments)."""
+    return recorded_entry(
+        contractor_id=invoice.contractor_id,
+        invoice_id=invoice.id,
+        number=invoice.number,
+        gross_minor=invoice.gross_minor,
+        currency=invoice.currency,
+        corrected=original.number if original else None,
+        actor=actor,
+    )
+
+
+def recorded_entry(
+    *,
+    contractor_id: int,
+    invoice_id: int,
+    number: str,
+    gross_minor: int,
+    currency: str,
+    corrected: str | None,
+    actor: str | None,
+) -> dict[str, Any]:
+    """:func:`invoice_recorded` of an invoice written without its ORM object."""
     return {
-        "contractor_id": invoice.contractor_id,
-        "invoice_id": invoice.id,
+        "contractor_id": contractor_id,
+        "invoice_id": invoice_id,
         "kind": "invoice",
         "summary": (
             N_("Correction {number} to {corrected} recorded: {amount} {currency}")
-            if original is not None
+            if corrected is not None
             else N_("Invoice {number} recorded: {amount} {currency}")
         ),
         "data": {
-            "number": invoice.number,
-            "corrected": original.number if original else None,
-            "amount": decimal_str(invoice.gross_minor, invoice.currency),
-            "currency": invoice.currency,
+            "number": number,
+            "corrected": corrected,
+            "amount": decimal_str(gross_minor, currency),
+            "currency": currency,
         },
         "actor": actor,
     }

@@ -105,6 +105,37 @@ class NewAllocation:
     effective_date: dt.date
 
 
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    """A payment just written, none of it allocated yet."""
+
+    payment_id: int
+    amount_minor: int
+    date: dt.date
+
+
+def allocate_new(
+    payments: Sequence[NewPayment], instalments: Sequence[rules.OpenItem]
+) -> list[NewAllocation]:
+    """What :func:`allocate_payment` would set, payment after payment in the order given,
+    against ``instalments`` (items still owing what their cache says), for :func:`record_many`
+    to write: the same rule, without an ORM object."""
+    owing = {item.key: item for item in instalments}
+    made: list[NewAllocation] = []
+    for payment in payments:
+        available = credit_available(payment.amount_minor, (), received=payment.date)
+        shares, _left = rules.allocate(available, [i for i in owing.values() if i.open_minor > 0])
+        for share in shares:
+            item = owing[share.key]
+            owing[share.key] = item._replace(open_minor=item.open_minor - share.amount_minor)
+            made.append(
+                NewAllocation(
+                    payment.payment_id, share.key, share.amount_minor, share.effective_date
+                )
+            )
+    return made
+
+
 def record_many(
     session: Session,
     allocations: Sequence[NewAllocation],

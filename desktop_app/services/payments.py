@@ -106,34 +106,61 @@ def create_payment(session: Session, data: PaymentInput, *, actor: str | None = 
 
 def build_payment(contractor_id: int, data: PaymentInput, checked: CheckedPayment) -> Payment:
     """The new payment's row, all of it still unallocated."""
-    return Payment(
-        contractor_id=contractor_id,
-        date=data.date,
-        amount_minor=data.amount_minor,
-        currency=checked.currency,
-        title=data.title,
-        payer_name=data.payer_name,
-        payer_account=data.payer_account,
-        source=data.source,
-        source_ref=checked.source_ref,
-        unallocated_minor=data.amount_minor,
-        allocations=[],
-    )
+    return Payment(**payment_row(contractor_id, data, checked), allocations=[])
+
+
+def payment_row(contractor_id: int, data: PaymentInput, checked: CheckedPayment) -> dict[str, Any]:
+    """A new payment's column values (:func:`build_payment`; the import's bulk path inserts
+    them as they are)."""
+    return {
+        "contractor_id": contractor_id,
+        "date": data.date,
+        "amount_minor": data.amount_minor,
+        "currency": checked.currency,
+        "title": data.title,
+        "payer_name": data.payer_name,
+        "payer_account": data.payer_account,
+        "source": data.source,
+        "source_ref": checked.source_ref,
+        "unallocated_minor": data.amount_minor,
+    }
 
 
 def payment_received(payment: Payment, invoice_id: int | None, actor: str | None) -> dict[str, Any]:
     """The activity entry of a new payment, once it is allocated."""
     assert payment.contractor_id is not None
+    return received_entry(
+        contractor_id=payment.contractor_id,
+        amount_minor=payment.amount_minor,
+        currency=payment.currency,
+        date=payment.date,
+        unallocated_minor=payment.unallocated_minor,
+        invoice_id=invoice_id,
+        actor=actor,
+    )
+
+
+def received_entry(
+    *,
+    contractor_id: int,
+    amount_minor: int,
+    currency: str,
+    date: dt.date,
+    unallocated_minor: int,
+    invoice_id: int | None,
+    actor: str | None,
+) -> dict[str, Any]:
+    """:func:`payment_received` of a payment written without its ORM object."""
     return {
-        "contractor_id": payment.contractor_id,
+        "contractor_id": contractor_id,
         "invoice_id": invoice_id,
         "kind": "payment",
         "summary": N_("Payment of {amount} {currency} received on {date}"),
         "data": {
-            "amount": decimal_str(payment.amount_minor, payment.currency),
-            "currency": payment.currency,
-            "date": payment.date.isoformat(),
-            "unallocated": decimal_str(payment.unallocated_minor, payment.currency),
+            "amount": decimal_str(amount_minor, currency),
+            "currency": currency,
+            "date": date.isoformat(),
+            "unallocated": decimal_str(unallocated_minor, currency),
         },
         "actor": actor,
     }

@@ -17,7 +17,12 @@ from desktop_app.domain.payment_matching import number_key
 
 @event.listens_for(Invoice.number, "set")
 def _number_set(target: Invoice, value: Any, _old: Any, _initiator: Any) -> None:
-    target.number_key = (number_key(value) or "") if isinstance(value, str) else None
+    target.number_key = key_of(value) if isinstance(value, str) else None
+
+
+def key_of(number: str) -> str:
+    """The stored key of an invoice number ("" when it has none, so it is not filled again)."""
+    return number_key(number) or ""
 
 
 #: rows updated per statement while filling
@@ -39,6 +44,6 @@ def fill_missing(session: Session) -> int:
             return filled
         # Core executemany: the ORM's bulk update costs more than the rows on a 500,000 book
         session.connection().execute(
-            statement, [{"row_id": r.id, "key": number_key(r.number) or ""} for r in rows]
+            statement, [{"row_id": r.id, "key": key_of(r.number)} for r in rows]
         )
         filled += len(rows)

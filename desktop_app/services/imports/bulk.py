@@ -3,31 +3,36 @@
 A folder of e-invoices is mostly invoices seen for the first time, from buyers already on file
 or new. For those the one-by-one upsert spends its time on queries and small flushes; here a
 batch of files is checked first (the same checks, from the services' own ``check_*``), the
-contractors it names are read in one query, and the new rows are built by the services'
-``build_*`` functions and flushed together, payments allocated by the ledger.
+contractors it names are read in one query, and the new rows are made of the services' own
+column values (``invoices.invoice_rows``, ``payments.payment_row``) and written by Core
+executemany inserts, payments allocated by the ledger's rule (``ledger.allocate_new``,
+``ledger.record_many``).
 
 A file takes this path only when all of it is new and simple: invoices (not corrections) whose
-numbers are not on file, buyers new or on file exactly as the file states them and holding no
-credit, payments the file states for its own invoices that do not exceed them. Anything else,
-and any file touching a contractor or number such a file touched, goes through ``upsert`` after
-the batch, in the files' order, so both paths give the same rows (a property test compares them).
+numbers are not on file, buyers new (or made by an earlier file of the batch) or on file exactly
+as the file states them and holding no credit, payments the file states for its own invoices
+that do not exceed them. Anything else, and any file touching a contractor or number such a file
+touched, goes through ``upsert`` after the batch, in the files' order, so both paths give the
+same rows (a property test compares them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Connection, Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Contractor as ContractorRow
-from db.models import Invoice, Payment
+from db.models import Instalment, Invoice, Payment
 from desktop_app.changes import Change
+from desktop_app.domain import allocation as rules
 from desktop_app.errors import InkasoError
 from desktop_app.importers.records import ContractorRecord, InvoiceRecord, ParsedFile
-from desktop_app.services import activity, contractors, invoices, ledger, payments
+from desktop_app.services import activity, column_limits, contractors, invoices, ledger, payments
+from desktop_app.services.bank import number_index
 from desktop_app.services.imports import keys
 from desktop_app.services.imports.report import Counts
 
@@ -301,7 +306,9 @@ class Batch:
             raise _NotSimple
         row = self._pick(found)
         if row is not None:
-            if row.id is None or keys.changes(row, record, found):
+            # a row without an id is a buyer an earlier file of this batch creates: named again
+            # exactly so, it is that file's contractor, as the one-by-one path would find it
+            if keys.changes(row, record, found):
                 raise _NotSimple
             return _Buyer(row, created_here=False)
         data = keys.new_contractor(record, found)
@@ -346,47 +353,167 @@ class Batch:
     # --- writing --------------------------------------------------------------------------------
 
     def write(self) -> list[tuple[ParsedFile, Counts]]:
-        """Write the planned files (the caller holds a savepoint around it)."""
+        """Write the planned files (the caller holds a savepoint around it).
+
+        New contractors are few (a folder names the same buyers again and again) and go through
+        the ORM with their e-mails and phones; invoices, instalments, payments, allocations and
+        activity entries are Core inserts of the services' own column values, thousands per
+        statement, each value checked against its column as a flush checks it."""
         s = self.session
         new_rows = [b.row for p in self.planned for b, *_ in p.invoices if b.created_here]
         s.add_all(dict.fromkeys(new_rows))  # a buyer of several invoices is added once
         s.flush()
-        entries: list[dict[str, Any]] = []
-        written: list[tuple[Invoice, list[Payment]]] = []
-        for plan in self.planned:
-            for buyer, data, checked, paid in plan.invoices:
-                invoice = invoices.build_invoice(buyer.row.id, data, checked, None)
-                s.add(invoice)
-                made = []
-                for pdata, pchecked in paid:
-                    payment = payments.build_payment(buyer.row.id, pdata, pchecked)
-                    s.add(payment)
-                    made.append(payment)
-                written.append((invoice, made))
-        s.flush()
-        for invoice, made in written:
-            for payment in made:
-                ledger.allocate_payment(
-                    s, payment, [i for i in invoice.instalments if i.open_minor > 0]
-                )
-        s.flush()
+        conn = s.connection()
+        made = [item for plan in self.planned for item in plan.invoices]
+        invoice_rows: list[dict[str, Any]] = []
+        parts_of: list[list[dict[str, Any]]] = []
+        for buyer, data, checked, _paid in made:
+            values, parts = invoices.invoice_rows(buyer.row.id, data, checked)
+            values["number_key"] = number_index.key_of(checked.number)
+            column_limits.check_row(_INVOICE, values)
+            invoice_rows.append(values)
+            parts_of.append(parts)
+        if invoice_rows:
+            conn.execute(insert(_INVOICE), invoice_rows)
+        by_number = _ids(conn, (_INVOICE.c.number,), [(r["number"],) for r in invoice_rows])
+        invoice_ids = [by_number[(r["number"],)] for r in invoice_rows]
+        instalment_rows = []
+        for invoice_id, parts in zip(invoice_ids, parts_of, strict=True):
+            for part in parts:
+                column_limits.check_row(_INSTALMENT, part)
+                instalment_rows.append({**part, "invoice_id": invoice_id})
+        if instalment_rows:
+            conn.execute(insert(_INSTALMENT), instalment_rows)
+        # the instalments' ids only where a stated payment is allocated to them
+        paid_parts = [
+            (invoice_id, p["seq"])
+            for invoice_id, parts, item in zip(invoice_ids, parts_of, made, strict=True)
+            if item[3]
+            for p in parts
+        ]
+        by_seq = _ids(conn, (_INSTALMENT.c.invoice_id, _INSTALMENT.c.seq), paid_parts)
+        payment_rows: list[dict[str, Any]] = []
+        owing: list[list[rules.OpenItem]] = []
+        for (buyer, data, _checked, paid), parts, invoice_id in zip(
+            made, parts_of, invoice_ids, strict=True
+        ):
+            owing.append(
+                [
+                    rules.OpenItem(
+                        by_seq[(invoice_id, p["seq"])],
+                        p["open_minor"],
+                        p["due_date"],
+                        data.issue_date,
+                    )
+                    for p in parts
+                ]
+                if paid
+                else []
+            )
+            for pdata, pchecked in paid:
+                values = payments.payment_row(buyer.row.id, pdata, pchecked)
+                column_limits.check_row(_PAYMENT, values)
+                payment_rows.append(values)
+        if payment_rows:
+            conn.execute(insert(_PAYMENT), payment_rows)
+        by_ref = _ids(
+            conn,
+            (_PAYMENT.c.source, _PAYMENT.c.source_ref),
+            [(r["source"], r["source_ref"]) for r in payment_rows],
+            by=1,
+        )
+        payment_ids = iter([by_ref[(r["source"], r["source_ref"])] for r in payment_rows])
+        # each invoice's stated payments against its own instalments, as allocate_payment sets
+        # them; what a payment keeps unallocated goes into its activity entry
+        allocations: list[ledger.NewAllocation] = []
+        stated: list[list[tuple[dict[str, Any], int]]] = []
+        rows = iter(payment_rows)
+        for (_buyer, _data, _checked, paid), items in zip(made, owing, strict=True):
+            mine = [(next(rows), next(payment_ids)) for _ in paid]
+            shares = ledger.allocate_new(
+                [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine],
+                [i for i in items if i.open_minor > 0],
+            )
+            allocations.extend(shares)
+            stated.append(
+                [
+                    (
+                        row,
+                        row["amount_minor"]
+                        - sum(a.amount_minor for a in shares if a.payment_id == pid),
+                    )
+                    for row, pid in mine
+                ]
+            )
         # the activity entries in the order the one-by-one path writes them: per file, a new
         # buyer, its invoices, then the payments the file states
+        entries: list[dict[str, Any]] = []
         announced: set[int] = set()
         position = 0
         for plan in self.planned:
-            stated: list[dict[str, Any]] = []
-            for buyer, *_ in plan.invoices:
-                invoice, made = written[position]
-                position += 1
+            received: list[dict[str, Any]] = []
+            for buyer, _data, checked, _paid in plan.invoices:
+                invoice_id = invoice_ids[position]
                 if buyer.created_here and id(buyer.row) not in announced:
                     announced.add(id(buyer.row))
                     entries.append(contractors.contractor_created(buyer.row, self.actor))
-                entries.append(invoices.invoice_recorded(invoice, None, self.actor))
-                stated.extend(payments.payment_received(p, invoice.id, self.actor) for p in made)
-            entries.extend(stated)
+                entries.append(
+                    invoices.recorded_entry(
+                        contractor_id=buyer.row.id,
+                        invoice_id=invoice_id,
+                        number=checked.number,
+                        gross_minor=checked.gross_minor,
+                        currency=checked.currency,
+                        corrected=None,
+                        actor=self.actor,
+                    )
+                )
+                received.extend(
+                    payments.received_entry(
+                        contractor_id=buyer.row.id,
+                        amount_minor=row["amount_minor"],
+                        currency=row["currency"],
+                        date=row["date"],
+                        unallocated_minor=left,
+                        invoice_id=invoice_id,
+                        actor=self.actor,
+                    )
+                    for row, left in stated[position]
+                )
+                position += 1
+            entries.extend(received)
+        # last: it expires the session's objects, the contractors read above among them
+        if allocations:
+            ledger.record_many(s, allocations, {})
         activity.record_many(s, entries)
         return [(p.parsed, p.counts) for p in self.planned]
+
+
+_INVOICE = cast(Table, Invoice.__table__)
+_INSTALMENT = cast(Table, Instalment.__table__)
+_PAYMENT = cast(Table, Payment.__table__)
+
+
+def _ids(
+    conn: Connection,
+    columns: tuple[ColumnElement[Any], ...],
+    keys: list[tuple[Any, ...]],
+    *,
+    by: int = 0,
+) -> dict[tuple[Any, ...], int]:
+    """The ids of rows just inserted, by their natural key (unique): a plain executemany is the
+    fastest insert on every database, and RETURNING with many rows is not (SQLite sends them one
+    by one when their order must be kept). Rows are looked up by the key's part ``by``."""
+    table = columns[0].table
+    found: dict[tuple[Any, ...], int] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(table.c.id, *columns).where(columns[by].in_({k[by] for k in chunk}))
+        for row in conn.execute(query):
+            key = tuple(row[1:])
+            found[key] = row[0]
+    return found
 
 
 def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:

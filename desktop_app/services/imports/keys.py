@@ -4,6 +4,7 @@ the one-by-one upsert and the bulk path."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +34,12 @@ class BuyerKeys:
     phones: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=4096)
 def buyer_keys(record: ContractorRecord) -> BuyerKeys:
-    """The record's keys normalised; a NIP that fails its check digit is a ValidationError."""
+    """The record's keys normalised; a NIP that fails its check digit is a ValidationError.
+
+    Cached (records and keys are frozen): a folder names the same few buyers in file after
+    file, and a phone number's check costs more than the rest of a file's buyer."""
     nip = normalize_nip(record.nip) if record.nip and record.nip.strip() else None
     tax_id = "".join((record.tax_id or "").split()).upper() or None
     external_id = (record.external_id or "").strip() or None
