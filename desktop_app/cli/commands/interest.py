@@ -146,7 +146,7 @@ def _print_interest(ctx: Context, result: InterestResult) -> None:
     )
     if result.periods:
         ctx.table(
-            [_("From"), _("To"), _("Days"), _("Rate %"), _("Base"), _("Interest")],
+            [_("From"), _("Until"), _("Days"), _("Rate %"), _("Base"), _("Interest")],
             [
                 [
                     p.start.isoformat(),
