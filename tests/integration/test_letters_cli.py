@@ -279,3 +279,33 @@ def test_offline_the_demand_goes_without_compensation_and_the_note_is_refused(
     )  # fmt: skip
     assert note.code == 3 and "2026-09-30" in note.err and note.err.count("\n") == 1
     assert not (tmp_path / "n.pdf").exists()
+
+
+def test_a_foreign_business_in_euro_owes_compensation_and_the_missing_account_is_said(
+    books: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    from sqlalchemy import update
+
+    from db.models import Contractor
+
+    books("contractor", "add", "--name", "Müller & Söhne GmbH", "--country", "DE")
+    db = open_database(db_path)
+    with db.write() as session:  # a buyer a KSeF import knows by its EU VAT number only
+        session.execute(
+            update(Contractor).where(Contractor.name.like("Müller%")).values(tax_id="DE123456789")
+        )
+    books(
+        "invoice", "add", "--contractor", "3", "--number", "FV/EUR/1", "--issued", "2026-02-28",
+        "--due", "2026-03-15", "--amount", "2000.00", "--currency", "EUR",
+    )  # fmt: skip
+    out = tmp_path / "eur.pdf"
+    result = books(
+        "letter", "compensation", "--contractor", "3", "--today", "2026-12-01", "--out", str(out)
+    )
+    assert "no NIP" not in result.err, result.err
+    demand = books(
+        "letter", "demand", "--contractor", "3", "--today", "2026-12-01", "--out", str(out)
+    )
+    assert demand.code == 0, demand.err
+    assert "no bank account in EUR" in demand.out + demand.err
+    assert "DE123456789" in text_of(out)

@@ -144,7 +144,7 @@ def _debtor(contractor: Contractor, firm: Firm) -> Party:
     lines = _address(contractor.street, contractor.postal_code, contractor.city)
     if contractor.country and contractor.country != firm.country:
         lines = (*lines, _country(contractor.country, firm.country))
-    return Party(name=contractor.name, nip=contractor.nip or "", address_lines=lines)
+    return Party(name=contractor.name, nip=contractor.nip or contractor.tax_id or "", address_lines=lines)
 
 
 def _country(code: str, home: str) -> str:
@@ -295,7 +295,7 @@ def build_letter(
     language = contractor.language
     warnings: list[str] = []
     states = [_state(i, today) for i in _instalments(session, contractor.id, request.invoices)]
-    business = business_debtor(contractor.nip)
+    business = business_debtor(contractor.nip or contractor.tax_id)
     interest_kind = _interest_kind(language, kind, business)
     items: list[LetterItem] = []
     compensated: set[int] = set()
@@ -425,6 +425,14 @@ def build_letter(
         for t in totals_of(items, home)
     )
     currencies = {t.currency for t in totals} or {home}
+    accounts = _accounts(firm, currencies)
+    for currency in sorted(currencies - {a.currency for a in accounts}):
+        warnings.append(
+            _(
+                "The firm has no bank account in {currency}, so the letter names none for it: "
+                "add one with 'inkaso firm set --account IBAN:{currency}'"
+            ).format(currency=currency)
+        )
     letter = LetterData(
         kind=kind,
         language=language,
@@ -436,7 +444,7 @@ def build_letter(
         items=tuple(items),
         totals=totals,
         deadline=letter_deadline(today, DEADLINE_DAYS[kind]),
-        accounts=_accounts(firm, currencies),
+        accounts=accounts,
         signature=_signature(session, firm, contractor),
         logo=firm.logo,
         bureau=bureau(request.bureau) if kind == "big" else None,
