@@ -201,10 +201,6 @@ def dashboard(board: Dashboard) -> dict[str, Any]:
                     {"week": _d(w.week_start), "amount": decimal_str(w.amount, cur)}
                     for w in s.forecast
                 ],
-                "trend": [
-                    {"month_end": _d(m.month_end), "overdue": decimal_str(m.overdue, cur)}
-                    for m in s.trend
-                ],
                 "top_debtors": [
                     {"id": d.contractor_id, "name": d.name, "overdue": decimal_str(d.overdue, cur)}
                     for d in s.top_debtors

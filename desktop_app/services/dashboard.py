@@ -9,12 +9,11 @@ the dashboard agrees with ``inkaso report aging`` figure for figure by construct
   nothing was invoiced in the window.
 - **Promised this week**: open promises to pay falling due from Monday to Sunday of ``today``'s
   week.
-- **Cash-in forecast**: every open item is expected on its due date moved by the contractor's
-  average lateness (days between due date and settlement over instalments settled in the last
-  ``LATENESS_WINDOW_DAYS`` days, never negative). Items expected in one of the next four weeks
-  (week 1 starts ``today``) are summed per week; items whose expected day has already passed
-  are late beyond the contractor's habit and are not forecast.
-- **Trend**: overdue at the end of each of the last twelve months (the current month ends
+- **Cash-in forecast**: open items falling due in each of the next four weeks (week 1 starts
+  ``today``), by due date. Overdue items are not forecast: the contractor's average lateness
+  would have to be read from a year of settled instalments (seconds on the 500,000-invoice demo;
+  :mod:`services.rating` works per row in Python), too slow for a screen that must open at once.
+- **Trend** (:func:`overdue_trend`): overdue at the end of each of the last twelve months (the current month ends
   ``today``), through the SQL twin of ``open_as_of`` in :mod:`services.balances`.
 """
 
@@ -24,19 +23,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Float, Integer, case, cast, func, select
+from sqlalchemy import Float, Integer, cast, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from db.models import Instalment, Invoice, OutboxMessage, Promise, Task
+from db.models import Invoice, OutboxMessage, Promise, Task
 from db.uow import Database
 from desktop_app.domain.aging import AgingBuckets
 from desktop_app.services.aging_report import aging_report
 from desktop_app.services.balances import open_items
 
 DSO_WINDOW_DAYS = 90
-LATENESS_WINDOW_DAYS = 365
 FORECAST_WEEKS = 4
 TREND_MONTHS = 12
 TOP_DEBTORS = 10
@@ -89,7 +87,6 @@ class CurrencyDashboard:
     promised_this_week: int = 0
     buckets: dict[str, int] = field(default_factory=dict)
     forecast: list[WeekForecast] = field(default_factory=list)
-    trend: list[MonthOverdue] = field(default_factory=list)
     top_debtors: list[Debtor] = field(default_factory=list)
 
     @property
@@ -178,50 +175,17 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
         for currency, amount in promised:
             section_for(currency).promised_this_week = int(amount or 0)
 
-        late = day_number(Instalment.settled_on) - day_number(Instalment.due_date)
-        lateness = (
-            select(
-                Invoice.contractor_id.label("contractor_id"),
-                func.avg(case((late > 0, late), else_=0)).label("days"),
-            )
-            .join(Invoice, Invoice.id == Instalment.invoice_id)
-            .where(
-                Instalment.settled_on.is_not(None),
-                Instalment.settled_on > today - dt.timedelta(days=LATENESS_WINDOW_DAYS),
-                Instalment.settled_on <= today,
-            )
-            .group_by(Invoice.contractor_id)
-            .subquery("lateness")
-        )
         items = open_items(today)
-        expected = day_number(items.c.due_date) + func.coalesce(func.round(lateness.c.days), 0)
-        week_no = cast((expected - day_number(today)) / 7, Integer)
+        # days from today, as a whole number of weeks (due dates in the window are >= today)
+        week_no = cast((day_number(items.c.due_date) - day_number(today)) / 7, Integer)
         forecast = session.execute(
             select(items.c.currency, week_no.label("week"), func.sum(items.c.open))
-            .select_from(items)
-            .outerjoin(lateness, lateness.c.contractor_id == items.c.contractor_id)
-            .where(
-                expected >= day_number(today),
-                expected < day_number(horizon),
-            )
+            .where(items.c.due_date >= today, items.c.due_date < horizon)
             .group_by(items.c.currency, "week")
         ).all()
         weekly: dict[tuple[str, int], int] = {
             (currency, int(week)): int(amount) for currency, week, amount in forecast
         }
-
-        trend: dict[tuple[str, dt.date], int] = {}
-        ends = month_ends(today)
-        for end in ends:
-            at_end = open_items(end)
-            rows = session.execute(
-                select(at_end.c.currency, func.sum(at_end.c.open))
-                .where(at_end.c.due_date < end)
-                .group_by(at_end.c.currency)
-            ).all()
-            for currency, amount in rows:
-                trend[(currency, end)] = int(amount)
-                section_for(currency)
 
         tasks_due = session.scalar(
             select(func.count())
@@ -239,7 +203,6 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
             WeekForecast(today + dt.timedelta(weeks=n), weekly.get((currency, n), 0))
             for n in range(FORECAST_WEEKS)
         ]
-        section.trend = [MonthOverdue(end, trend.get((currency, end), 0)) for end in ends]
     return Dashboard(
         today=today,
         labels=aging.labels,
@@ -247,3 +210,30 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
         tasks_due=int(tasks_due or 0),
         failed_reminders=int(failed or 0),
     )
+
+
+def overdue_trend(
+    db: Database, today: dt.date, months: int = TREND_MONTHS
+) -> dict[str, list[MonthOverdue]]:
+    """Overdue per currency at each month end up to ``today`` (oldest first), through the SQL
+    twin of ``open_as_of``. Kept apart from :func:`dashboard`: a past month end cannot use the
+    "settled by then" pruning for the instalments settled since, so each month end reads more of
+    the ledger; the screen shows the current figures first and the trend when it arrives."""
+    ends = month_ends(today, months)
+    found: dict[tuple[str, dt.date], int] = {}
+    currencies: set[str] = set()
+    with db.read() as session:
+        for end in ends:
+            at_end = open_items(end)
+            rows = session.execute(
+                select(at_end.c.currency, func.sum(at_end.c.open))
+                .where(at_end.c.due_date < end)
+                .group_by(at_end.c.currency)
+            ).all()
+            for currency, amount in rows:
+                found[(currency, end)] = int(amount)
+                currencies.add(currency)
+    return {
+        currency: [MonthOverdue(end, found.get((currency, end), 0)) for end in ends]
+        for currency in sorted(currencies)
+    }

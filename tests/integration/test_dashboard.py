@@ -8,7 +8,7 @@ import pytest
 
 from db.models import OutboxMessage
 from db.uow import Database
-from desktop_app.services.dashboard import dashboard, month_ends
+from desktop_app.services.dashboard import dashboard, month_ends, overdue_trend
 from desktop_app.services.dunning.tasks import add_task
 from tests.conftest import Cli
 
@@ -72,9 +72,9 @@ def test_hand_computed_figures(book: Database) -> None:
     assert pln.dso_days == pytest.approx(72.5)
     assert pln.promised_this_week == 30_000
     assert [(w.week_start, w.amount) for w in pln.forecast] == [
-        (dt.date(2026, 12, 1), 80_000),  # B/2, due 24 Nov + Beta's 10 days
+        (dt.date(2026, 12, 1), 0),  # overdue items are not forecast
         (dt.date(2026, 12, 8), 50_000),  # A/2, due 10 Dec
-        (dt.date(2026, 12, 15), 0),  # B/3 is due 20 Dec, expected 30 Dec: beyond
+        (dt.date(2026, 12, 15), 30_000),  # B/3, due 20 Dec
         (dt.date(2026, 12, 22), 0),
     ]
     assert [(d.name, d.overdue) for d in pln.top_debtors] == [
@@ -89,16 +89,21 @@ def test_hand_computed_figures(book: Database) -> None:
         "91-180": 100_000,
         "181+": 0,
     }
-    trend = {m.month_end: m.overdue for m in pln.trend}
-    assert len(pln.trend) == 12
+    assert board.tasks_due == 1
+    assert board.failed_reminders == 1
+
+
+def test_overdue_trend_at_month_ends(book: Database) -> None:
+    months = overdue_trend(book, TODAY)
+    assert list(months) == ["PLN"]
+    trend = {m.month_end: m.overdue for m in months["PLN"]}
+    assert len(trend) == 12
     assert trend[dt.date(2026, 7, 31)] == 0
     assert trend[dt.date(2026, 8, 31)] == 100_000
     assert trend[dt.date(2026, 9, 30)] == 140_000  # A/1 + all of G/1
     assert trend[dt.date(2026, 10, 31)] == 130_000  # B/1 paid, G/1 partly
     assert trend[dt.date(2026, 11, 30)] == 210_000
     assert trend[TODAY] == 210_000
-    assert board.tasks_due == 1
-    assert board.failed_reminders == 1
 
 
 def test_month_ends_run_to_today() -> None:
@@ -141,7 +146,7 @@ def test_dashboard_json_shape(book: Database, cli: Cli) -> None:
     assert pln["overdue_share"] == 0.7241
     assert pln["dso_days"] == 72.5
     assert pln["promised_this_week"] == "300.00"
-    assert pln["forecast"][0] == {"week": "2026-12-01", "amount": "800.00"}
+    assert pln["forecast"][1] == {"week": "2026-12-08", "amount": "500.00"}
     assert pln["top_debtors"][0] == {"id": 1, "name": "Alpha", "overdue": "1000.00"}
     text = cli("report", "dashboard", "--today", "2026-12-01")
     assert text.code == 0
