@@ -17,7 +17,7 @@ from functools import partial
 from babel.dates import format_date
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -77,16 +77,41 @@ def _major(minor: int, currency: str) -> float:
     return float(to_decimal(minor, currency))
 
 
-def _chart(title: str) -> tuple[QChart, QChartView]:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.legend().hide()
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(220)
-    return chart, view
+class BarChart(QChartView):
+    """One series of bars over named categories; the axes stay, the bars are replaced."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.x_axis = QBarCategoryAxis()
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%.0f")
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.bars = QBarSet("")
+
+    def show_bars(self, labels: list[str], values: list[float], color: QColor) -> QBarSet:
+        chart = self.chart()
+        chart.removeAllSeries()
+        self.bars = QBarSet("")
+        self.bars.append(values)
+        self.bars.setColor(color)
+        series = QBarSeries()
+        series.append(self.bars)
+        chart.addSeries(series)
+        self.x_axis.clear()
+        self.x_axis.append(labels)
+        self.y_axis.setRange(0, max([*values, 1.0]))
+        self.y_axis.applyNiceNumbers()
+        series.attachAxis(self.x_axis)
+        series.attachAxis(self.y_axis)
+        return self.bars
 
 
 class DashboardView(QWidget):
@@ -156,8 +181,8 @@ class DashboardView(QWidget):
         for column, tile in enumerate(self.week_tiles):
             tiles.addWidget(tile, 2, column)
 
-        self.aging_chart, self.aging_view = _chart(_("Overdue by days past due"))
-        self.trend_chart, self.trend_view = _chart(_("Overdue at month end"))
+        self.aging_view = BarChart(_("Overdue by days past due"))
+        self.trend_view = BarChart(_("Overdue at month end"))
         charts = QHBoxLayout()
         charts.addWidget(self.aging_view, 1)
         charts.addWidget(self.trend_view, 1)
@@ -260,42 +285,19 @@ class DashboardView(QWidget):
             self.debtors.setItem(row, 0, name)
             self.debtors.setItem(row, 1, amount)
 
-    def _bars(
-        self, chart: QChart, labels: list[str], values: list[float], on_click: bool
-    ) -> QBarSet:
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        bars = QBarSet("")
-        bars.append(values)
-        bars.setColor(theme.overdue_text(self.palette()))
-        series = QBarSeries()
-        series.append(bars)
-        chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(labels)
-        y = QValueAxis()
-        y.setLabelFormat("%.0f")
-        y.setMin(0)
-        y.setMax(max([*values, 1.0]) * 1.1)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
-        if on_click:
-            bars.clicked.connect(lambda _index: self.list_requested.emit(True))
-        return bars
-
     def _draw_aging(self, section: CurrencyDashboard) -> None:
         labels = list(section.buckets)
         values = [_major(section.buckets[label], section.currency) for label in labels]
-        self.aging_bars = self._bars(self.aging_chart, labels, values, on_click=True)
+        color = theme.overdue_text(self.palette())
+        self.aging_bars = self.aging_view.show_bars(labels, values, color)
+        self.aging_bars.clicked.connect(lambda _index: self.list_requested.emit(True))
 
     def _draw_trend(self, currency: str) -> None:
         months = self.trend.get(currency, [])
-        labels = [str(format_date(m.month_end, "MMM yy", locale=babel_locale())) for m in months]
+        # the month alone: twelve bars span at most one month of each name
+        labels = [str(format_date(m.month_end, "LLL", locale=babel_locale())) for m in months]
         values = [_major(m.overdue, currency) for m in months]
-        self._bars(self.trend_chart, labels, values, on_click=False)
+        self.trend_view.show_bars(labels, values, theme.overdue_text(self.palette()))
 
     def _debtor_clicked(self, row: int, _column: int) -> None:
         item = self.debtors.item(row, 0)
