@@ -7,9 +7,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.money import format_money
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
+from tests.helpers import pay
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -62,3 +64,13 @@ def test_clicking_overdue_shows_the_overdue_list(qtbot: QtBot, first_screen: Mai
     assert first_screen.pages.currentWidget() is first_screen.list_page
     assert first_screen.overdue_only.isChecked()
     qtbot.waitUntil(lambda: first_screen.model.rowCount() == 2 and not first_screen.model.loading)
+
+
+def test_a_payment_elsewhere_refreshes_the_figures(
+    qtbot: QtBot, first_screen: MainWindow, db: Database, ops: Operations, ledger: Ledger
+) -> None:
+    board = first_screen.dashboard
+    ops.write(lambda: pay(db, ledger.beta, TODAY, 500_000), changes=Change.PAYMENTS)
+    qtbot.waitUntil(lambda: board.overdue_tile.value == format_money(90_000, "PLN"))
+    assert board.debtors.rowCount() == 1
+    assert board.debtors.item(0, 0).text() == "Alfa Sp. z o.o."
