@@ -9,7 +9,8 @@ a partial payment and some history and saves resources/screenshots/contractor_ca
 promise to pay for that debtor and saves "Send reminder now" as send_now.png; then the
 dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
 overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
-``--only card,editors`` takes a subset (main, card, editors).
+Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png.
+``--only card,editors`` takes a subset (dashboard, main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
 With ``--only entry`` it takes the entry dialogs on the demo: New invoice (two instalments typed
@@ -66,7 +67,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--all-tabs", action="store_true", help="also save the card's other tabs")
     parser.add_argument(
-        "--only", default="main,card,editors", help="comma-separated: main, card, editors"
+        "--only",
+        default="dashboard,main,card,editors",
+        help="comma-separated: dashboard, main, card, editors",
     )
     args = parser.parse_args(argv)
     only = {part.strip() for part in args.only.split(",")}
@@ -101,9 +104,22 @@ def main(argv: list[str]) -> int:
             and window.model.cached_row(0) is not None
         )
 
+    def dashboard_ready() -> bool:
+        assert launcher.window is not None
+        board = launcher.window.dashboard
+        return board.board is not None and bool(board.trend)
+
+    def shoot_dashboard() -> bool:
+        assert launcher.window is not None
+        if "dashboard" in only:
+            app.processEvents()
+            launcher.window.grab().save(str(args.out / "dashboard.png"))
+        return True
+
     def sort_by_overdue() -> bool:
         assert launcher.window is not None
         window = launcher.window
+        window.show_list()
         header = window.table.horizontalHeader()
         column = COLUMN["overdue"]
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
@@ -321,6 +337,8 @@ def main(argv: list[str]) -> int:
     steps.extend(
         [
             window_ready,
+            dashboard_ready,
+            shoot_dashboard,
             sort_by_overdue,
             sorted_and_painted,
             shoot_main,

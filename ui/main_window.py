@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +52,7 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
+from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
@@ -180,7 +182,16 @@ class MainWindow(QMainWindow):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.setCentralWidget(central)
+        # the dashboard is the first screen; the list is the next tab, one click away
+        self.dashboard = DashboardView(db, ops, today=today, currency=currency)
+        self.dashboard.card_requested.connect(self.open_card)
+        self.dashboard.list_requested.connect(self.show_list)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.dashboard, _("Dashboard"))
+        self.list_page = central
+        self.pages.addTab(central, _("Contractors"))
+        self.setCentralWidget(self.pages)
 
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -241,6 +252,7 @@ class MainWindow(QMainWindow):
         self.resize(theme.fitting_size(QSize(1360, 840)))
         self._update_as_of()
         self.model.refresh()
+        self.dashboard.refresh()
         self.search.setFocus()
 
     # the database, operations and clock every window opened from here shares
@@ -391,13 +403,21 @@ class MainWindow(QMainWindow):
 
     # -- behaviour -----------------------------------------------------------------------------
 
+    def show_list(self, overdue_only: bool | None = None) -> None:
+        """The contractor list page; ``overdue_only`` sets its filter when given."""
+        self.pages.setCurrentWidget(self.list_page)
+        if overdue_only is not None:
+            self.overdue_only.setChecked(overdue_only)
+
     def focus_search(self) -> None:
+        self.show_list()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def refresh(self) -> None:
         self._update_as_of()
         self.model.refresh()
+        self.dashboard.refresh()
         for card in self._cards.values():
             card.reload()
 

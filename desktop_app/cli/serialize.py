@@ -7,6 +7,7 @@ from typing import Any
 from desktop_app.domain.money import decimal_str
 from desktop_app.services.aging_report import AgingReport, AgingRow
 from desktop_app.services.contractor_list import ContractorRow
+from desktop_app.services.dashboard import Dashboard
 from desktop_app.services.views import (
     ActivityView,
     Balance,
@@ -179,5 +180,32 @@ def aging(report: AgingReport) -> dict[str, Any]:
                 "contractors": [_aging_row(r, cur) for r in section.contractors],
             }
             for cur, section in report.currencies.items()
+        },
+    }
+
+
+def dashboard(board: Dashboard) -> dict[str, Any]:
+    return {
+        "today": _d(board.today),
+        "tasks_due": board.tasks_due,
+        "failed_reminders": board.failed_reminders,
+        "currencies": {
+            cur: {
+                "open": decimal_str(s.open, cur),
+                "overdue": decimal_str(s.overdue, cur),
+                "overdue_share": round(s.overdue_share, 4),
+                "dso_days": None if s.dso_days is None else round(s.dso_days, 1),
+                "promised_this_week": decimal_str(s.promised_this_week, cur),
+                "buckets": {k: decimal_str(v, cur) for k, v in s.buckets.items()},
+                "forecast": [
+                    {"week": _d(w.week_start), "amount": decimal_str(w.amount, cur)}
+                    for w in s.forecast
+                ],
+                "top_debtors": [
+                    {"id": d.contractor_id, "name": d.name, "overdue": decimal_str(d.overdue, cur)}
+                    for d in s.top_debtors
+                ],
+            }
+            for cur, s in board.currencies.items()
         },
     }

@@ -57,7 +57,8 @@ OPTIONAL_HIDDEN_PACKAGES = ("secretstorage", "jeepney", "win32ctypes")
 #: the entry points that keyring and APScheduler use to find their backends and plugins.
 METADATA = ("inkaso", "keyring", "APScheduler")
 
-#: Qt modules Inkaso never imports (it uses QtCore, QtGui, QtWidgets only).
+#: Qt modules Inkaso never imports (it uses QtCore, QtGui, QtWidgets, and QtCharts for the
+#: dashboard).
 QT_EXCLUDES = tuple(
     f"PySide6.{name}"
     for name in (
@@ -68,7 +69,6 @@ QT_EXCLUDES = tuple(
         "Qt3DLogic",
         "Qt3DRender",
         "QtBluetooth",
-        "QtCharts",
         "QtConcurrent",
         "QtDataVisualization",
         "QtDesigner",

@@ -61,5 +61,6 @@ def shown_main_window(
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
+    main.focus_search()  # the list page (the dashboard is the first), as a user would
     qtbot.waitUntil(lambda: main.model.rowCount() == rows and not main.model.loading)
     return main

@@ -234,6 +234,8 @@ class ContractorCardWindow(QDialog):
         super().__init__(parent)
         self._db = db
         self._ops = ops
+        #: the first load, which shows the window, has not come back yet
+        self._show_pending = False
         self._entry = entry
         self.contractor_id = contractor_id
         self._today = today
@@ -412,6 +414,10 @@ class ContractorCardWindow(QDialog):
     # -- loading -------------------------------------------------------------------------------
 
     def reload(self, *, show_when_loaded: bool = False) -> None:
+        # a reload asked for (a change announced) while the first load is on its way supersedes
+        # it, so it takes over showing the window, or the card would stay hidden
+        show_when_loaded = show_when_loaded or self._show_pending
+        self._show_pending = show_when_loaded
         db, contractor_id, today = self._db, self.contractor_id, self._today()
 
         def run() -> tuple[ContractorCard, formatting.Texts, ContractorDunning]:
@@ -433,6 +439,7 @@ class ContractorCardWindow(QDialog):
             for tree, place in zip(trees, places, strict=True):
                 view_state.restore(tree, place)
             if show_when_loaded:
+                self._show_pending = False
                 self.show()
                 self.raise_()
                 self.activateWindow()
@@ -441,6 +448,7 @@ class ContractorCardWindow(QDialog):
             if isinstance(exc, NotFoundError) and exc.field == "contractor" and self.card:
                 self.close()  # the contractor was deleted: its card goes with it
                 return
+            self._show_pending = False
             parent = self.parentWidget() if show_when_loaded else self
             show_error(exc, parent)
             if show_when_loaded:

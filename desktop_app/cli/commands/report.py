@@ -1,4 +1,4 @@
-"""inkaso report aging"""
+"""inkaso report aging | dashboard"""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
-from desktop_app.cli.context import Context, json_flag
+from desktop_app.cli.context import Context, json_flag, today_flag
 from desktop_app.domain.aging import AgingBuckets
 from desktop_app.domain.money import format_money
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services.aging_report import aging_report
+from desktop_app.services.dashboard import dashboard
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -27,6 +28,33 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     json_flag(aging)
     aging.set_defaults(handler=report_aging)
+    board = actions.add_parser("dashboard", help=_("the debt dashboard's figures per currency"))
+    today_flag(board)
+    json_flag(board)
+    board.set_defaults(handler=report_dashboard)
+
+
+def report_dashboard(ctx: Context) -> int:
+    board = dashboard(ctx.db, ctx.today())
+    if ctx.json:
+        ctx.emit_json(serialize.dashboard(board))
+        return 0
+    ctx.line(_("Dashboard on {date}").format(date=board.today.isoformat()))
+    for currency, section in board.currencies.items():
+        ctx.line()
+        dso = "-" if section.dso_days is None else f"{section.dso_days:.0f}"
+        rows = [
+            [_("Open"), format_money(section.open, currency)],
+            [_("Overdue"), format_money(section.overdue, currency)],
+            [_("Overdue share"), f"{section.overdue_share:.0%}"],
+            [_("DSO (days)"), dso],
+            [_("Promised this week"), format_money(section.promised_this_week, currency)],
+        ]
+        ctx.table([currency, ""], rows, right={1})
+    ctx.line()
+    ctx.line(_("Tasks due: {count}").format(count=board.tasks_due))
+    ctx.line(_("Failed reminders: {count}").format(count=board.failed_reminders))
+    return 0
 
 
 def report_aging(ctx: Context) -> int:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.money import format_money
 from desktop_app.services import payments
 from tests.gui.conftest import OFFSCREEN_NOISE
@@ -135,3 +136,12 @@ def test_a_missing_contractor_is_explained_not_crashed(
     box = wait_for_box(qtbot, "No contractor with id or NIP 999999")
     box.close()
     qtbot.waitUntil(lambda: 999_999 not in window.cards())
+
+
+def test_a_change_announced_while_the_card_loads_still_shows_it(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    card = window.open_card(ledger.beta)
+    # before the first load comes back: the card's own re-read supersedes it
+    window.ops.announce(Change.PAYMENTS)
+    qtbot.waitUntil(lambda: card.card is not None and card.isVisible())

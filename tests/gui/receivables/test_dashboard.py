@@ -1,0 +1,76 @@
+"""The dashboard as the first screen: its figures on the small ledger, and where its clicks lead."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from db.uow import Database
+from desktop_app.changes import Change
+from desktop_app.domain.money import format_money
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.receivables.conftest import TODAY, Ledger
+from tests.helpers import pay
+from ui.main_window import MainWindow
+from ui.operations import Operations
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+@pytest.fixture
+def first_screen(qtbot: QtBot, db: Database, ledger: Ledger, ops: Operations) -> MainWindow:
+    main = MainWindow(db, ops, currency="PLN", today=lambda: TODAY, db_label="inkaso.db")
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.dashboard.board is not None and bool(main.dashboard.trend))
+    return main
+
+
+def test_the_dashboard_is_the_first_screen_with_the_figures(first_screen: MainWindow) -> None:
+    board = first_screen.dashboard
+    assert first_screen.pages.currentWidget() is board
+    assert board.open_tile.value == format_money(640_000, "PLN")
+    assert board.overdue_tile.value == format_money(590_000, "PLN")
+    assert board.share_tile.value == "92%"
+    assert board.debtors.rowCount() == 2
+    assert board.debtors.item(0, 0).text() == "Beta Budownictwo S.A."
+    assert board.debtors.item(0, 1).text() == format_money(500_000, "PLN")
+    assert board.debtors.item(1, 0).text() == "Alfa Sp. z o.o."
+    # 31-60: Beta's 5 000,00 and Alfa's 300,00; 61-90: Alfa's 600,00
+    bars = board.aging_bars
+    assert [bars.at(i) for i in range(bars.count())] == [0.0, 5300.0, 600.0, 0.0, 0.0]
+    # the weeks from Sunday 22 November: Alfa's 300,00 due 30 Nov, Łódź's 200,00 due 10 Dec
+    assert board.week_tiles[1].value == format_money(30_000, "PLN")
+    assert board.week_tiles[2].value == format_money(20_000, "PLN")
+
+
+def test_clicking_a_debtor_opens_its_card(
+    qtbot: QtBot, first_screen: MainWindow, ledger: Ledger
+) -> None:
+    table = first_screen.dashboard.debtors
+    rect = table.visualItemRect(table.item(0, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(
+        lambda: (
+            ledger.beta in first_screen.cards() and first_screen.cards()[ledger.beta].isVisible()
+        )
+    )
+
+
+def test_clicking_overdue_shows_the_overdue_list(qtbot: QtBot, first_screen: MainWindow) -> None:
+    qtbot.mouseClick(first_screen.dashboard.overdue_tile, Qt.MouseButton.LeftButton)
+    assert first_screen.pages.currentWidget() is first_screen.list_page
+    assert first_screen.overdue_only.isChecked()
+    qtbot.waitUntil(lambda: first_screen.model.rowCount() == 2 and not first_screen.model.loading)
+
+
+def test_a_payment_elsewhere_refreshes_the_figures(
+    qtbot: QtBot, first_screen: MainWindow, db: Database, ops: Operations, ledger: Ledger
+) -> None:
+    board = first_screen.dashboard
+    ops.write(lambda: pay(db, ledger.beta, TODAY, 500_000), changes=Change.PAYMENTS)
+    qtbot.waitUntil(lambda: board.overdue_tile.value == format_money(90_000, "PLN"))
+    assert board.debtors.rowCount() == 1
+    assert board.debtors.item(0, 0).text() == "Alfa Sp. z o.o."

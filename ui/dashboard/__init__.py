@@ -1,0 +1,1 @@
+"""The debt dashboard page of the main window."""

@@ -1,0 +1,305 @@
+"""The debt dashboard, the main window's first page: per currency, figure tiles, aging bars, the
+12-month overdue trend (QtCharts), the top debtors, tasks due and failed reminders.
+
+Both reads (the current figures, then the slower trend) run through :class:`Operations` off the
+GUI thread and are repeated on every announced change to what the figures are made of. A click
+on a debtor asks for its card; a click on an overdue figure or an aging bar asks for the list of
+overdue contractors. The window that holds the page answers both (it owns the card opener and
+the list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+
+from babel.dates import format_date
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.uow import Database
+from desktop_app.changes import Change
+from desktop_app.domain.money import to_decimal
+from desktop_app.i18n import _, babel_locale
+from desktop_app.services.dashboard import (
+    CurrencyDashboard,
+    Dashboard,
+    MonthOverdue,
+    dashboard,
+    overdue_trend,
+)
+from ui import formatting, theme
+from ui.operations import Operations
+
+#: the kinds of data the figures are made of
+SHOWS = (
+    Change.CONTRACTORS
+    | Change.INVOICES
+    | Change.PAYMENTS
+    | Change.PROMISES
+    | Change.OUTBOX
+    | Change.TASKS
+)
+
+
+class Tile(QPushButton):
+    """A figure with its caption; flat, and clickable when it leads somewhere."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = caption
+        self.setFlat(True)
+        self.setMinimumHeight(64)
+        self.setFont(theme.scaled_font(self.font(), 1.3, bold=True))
+        self.set_value("…")
+
+    def set_value(self, value: str) -> None:
+        self.value = value
+        self.setText(f"{value}\n{self.caption}")
+
+
+def _major(minor: int, currency: str) -> float:
+    # charts draw floats; the exact amounts are in the tiles and the table
+    return float(to_decimal(minor, currency))
+
+
+class BarChart(QChartView):
+    """One series of bars over named categories; the axes stay, the bars are replaced."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.x_axis = QBarCategoryAxis()
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%.0f")
+        chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        self.bars = QBarSet("")
+
+    def show_bars(self, labels: list[str], values: list[float], color: QColor) -> QBarSet:
+        chart = self.chart()
+        chart.removeAllSeries()
+        self.bars = QBarSet("")
+        self.bars.append(values)
+        self.bars.setColor(color)
+        series = QBarSeries()
+        series.append(self.bars)
+        chart.addSeries(series)
+        self.x_axis.clear()
+        self.x_axis.append(labels)
+        self.y_axis.setRange(0, max([*values, 1.0]))
+        self.y_axis.applyNiceNumbers()
+        series.attachAxis(self.x_axis)
+        series.attachAxis(self.y_axis)
+        return self.bars
+
+
+class DashboardView(QWidget):
+    #: a contractor's id whose card should open
+    card_requested = Signal(int)
+    #: the list should be shown, True: only overdue contractors
+    list_requested = Signal(bool)
+    #: the figures of a read have been shown (for tests and the screenshot)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        *,
+        today: Callable[[], dt.date],
+        currency: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._ops = ops
+        self._today = today
+        self._home = currency
+        self.board: Dashboard | None = None
+        self.trend: dict[str, list[MonthOverdue]] = {}
+
+        self.currency = QComboBox()
+        self.currency.setToolTip(_("Currency of the figures"))
+        self.currency.currentTextChanged.connect(self._show_currency)
+        self.as_of = QLabel()
+        self.tasks = QLabel()
+        self.failed = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.currency)
+        top.addWidget(self.as_of)
+        top.addStretch(1)
+        top.addWidget(self.tasks)
+        top.addSpacing(16)
+        top.addWidget(self.failed)
+
+        self.open_tile = Tile(_("open receivable"))
+        self.overdue_tile = Tile(_("overdue"))
+        self.share_tile = Tile(_("overdue share"))
+        self.dso_tile = Tile(_("DSO, days"))
+        self.dso_tile.setToolTip(
+            _("Days sales outstanding: open receivable / invoiced in the last 90 days × 90")
+        )
+        self.promised_tile = Tile(_("promised this week"))
+        self.week_tiles = [Tile("") for _week in range(4)]
+        for tile in (self.open_tile,):
+            tile.clicked.connect(partial(self.list_requested.emit, False))
+        for tile in (self.overdue_tile, self.share_tile):
+            tile.clicked.connect(partial(self.list_requested.emit, True))
+        tiles = QGridLayout()
+        figures = (
+            self.open_tile,
+            self.overdue_tile,
+            self.share_tile,
+            self.dso_tile,
+            self.promised_tile,
+        )
+        for column, tile in enumerate(figures):
+            tiles.addWidget(tile, 0, column)
+        forecast_caption = QLabel(_("Expected cash-in by due date, next 4 weeks:"))
+        tiles.addWidget(forecast_caption, 1, 0, 1, 5)
+        for column, tile in enumerate(self.week_tiles):
+            tiles.addWidget(tile, 2, column)
+
+        self.aging_view = BarChart(_("Overdue by days past due"))
+        self.trend_view = BarChart(_("Overdue at month end"))
+        charts = QHBoxLayout()
+        charts.addWidget(self.aging_view, 1)
+        charts.addWidget(self.trend_view, 1)
+
+        self.debtors = QTableWidget(0, 2)
+        self.debtors.setHorizontalHeaderLabels([_("Top debtors"), _("Overdue")])
+        self.debtors.verticalHeader().hide()
+        self.debtors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.debtors.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.debtors.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.debtors.setToolTip(_("Click a debtor to open its card"))
+        self.debtors.cellClicked.connect(self._debtor_clicked)
+        self.debtors.setMinimumWidth(360)
+
+        left = QVBoxLayout()
+        left.addLayout(tiles)
+        left.addLayout(charts, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addWidget(self.debtors, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 4)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        ops.changed.connect(self._changed)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        db, today = self._db, self._today()
+        self._ops.read(
+            lambda: dashboard(db, today),
+            on_success=self._show,
+            key="dashboard",
+            owner=self,
+            label="dashboard",
+        )
+        self._ops.read(
+            lambda: overdue_trend(db, today),
+            on_success=self._show_trend,
+            key="dashboard-trend",
+            owner=self,
+            label="dashboard trend",
+        )
+
+    def _changed(self, changes: Change) -> None:
+        if changes & SHOWS:
+            self.refresh()
+
+    def _show(self, board: Dashboard) -> None:
+        self.board = board
+        self.as_of.setText(_("as of {date}").format(date=formatting.date(board.today)))
+        self.tasks.setText(_("Tasks due: {count}").format(count=board.tasks_due))
+        self.failed.setText(_("Failed reminders: {count}").format(count=board.failed_reminders))
+        names = list(board.currencies) or [self._home]
+        current = self.currency.currentText() or self._home
+        self.currency.blockSignals(True)
+        self.currency.clear()
+        self.currency.addItems(names)
+        self.currency.setCurrentText(current if current in names else names[0])
+        self.currency.blockSignals(False)
+        self.currency.setVisible(len(names) > 1)
+        self._show_currency(self.currency.currentText())
+        self.loaded.emit()
+
+    def _show_trend(self, trend: dict[str, list[MonthOverdue]]) -> None:
+        self.trend = trend
+        self._draw_trend(self.currency.currentText() or self._home)
+
+    def _section(self, currency: str) -> CurrencyDashboard:
+        if self.board is not None and currency in self.board.currencies:
+            return self.board.currencies[currency]
+        labels = self.board.labels if self.board is not None else ()
+        return CurrencyDashboard(currency, buckets=dict.fromkeys(labels, 0))
+
+    def _show_currency(self, currency: str) -> None:
+        if not currency:
+            return
+        section = self._section(currency)
+        self.open_tile.set_value(formatting.money(section.open, currency))
+        self.overdue_tile.set_value(formatting.money(section.overdue, currency))
+        self.share_tile.set_value(f"{section.overdue_share:.0%}")
+        self.dso_tile.set_value("–" if section.dso_days is None else f"{section.dso_days:.0f}")
+        self.promised_tile.set_value(formatting.money(section.promised_this_week, currency))
+        for tile, week in zip(self.week_tiles, section.forecast, strict=False):
+            tile.caption = _("week from {date}").format(date=formatting.date(week.week_start))
+            tile.set_value(formatting.money(week.amount, currency))
+        self._draw_aging(section)
+        self._draw_trend(currency)
+        self.debtors.setRowCount(len(section.top_debtors))
+        for row, debtor in enumerate(section.top_debtors):
+            name = QTableWidgetItem(debtor.name)
+            name.setData(Qt.ItemDataRole.UserRole, debtor.contractor_id)
+            name.setForeground(self.palette().link())
+            amount = QTableWidgetItem(formatting.money(debtor.overdue, currency))
+            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            amount.setForeground(theme.overdue_text(self.palette()))
+            self.debtors.setItem(row, 0, name)
+            self.debtors.setItem(row, 1, amount)
+
+    def _draw_aging(self, section: CurrencyDashboard) -> None:
+        labels = list(section.buckets)
+        values = [_major(section.buckets[label], section.currency) for label in labels]
+        color = theme.overdue_text(self.palette())
+        self.aging_bars = self.aging_view.show_bars(labels, values, color)
+        self.aging_bars.clicked.connect(lambda _index: self.list_requested.emit(True))
+
+    def _draw_trend(self, currency: str) -> None:
+        months = self.trend.get(currency, [])
+        # the month alone: twelve bars span at most one month of each name
+        labels = [str(format_date(m.month_end, "LLL", locale=babel_locale())) for m in months]
+        values = [_major(m.overdue, currency) for m in months]
+        self.trend_view.show_bars(labels, values, theme.overdue_text(self.palette()))
+
+    def _debtor_clicked(self, row: int, _column: int) -> None:
+        item = self.debtors.item(row, 0)
+        if item is not None:
+            self.card_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
