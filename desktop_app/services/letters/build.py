@@ -144,7 +144,9 @@ def _debtor(contractor: Contractor, firm: Firm) -> Party:
     lines = _address(contractor.street, contractor.postal_code, contractor.city)
     if contractor.country and contractor.country != firm.country:
         lines = (*lines, _country(contractor.country, firm.country))
-    return Party(name=contractor.name, nip=contractor.nip or contractor.tax_id or "", address_lines=lines)
+    return Party(
+        name=contractor.name, nip=contractor.nip or contractor.tax_id or "", address_lines=lines
+    )
 
 
 def _country(code: str, home: str) -> str:
