@@ -16,7 +16,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from babel.dates import format_date
 from babel.units import format_unit
@@ -51,6 +51,14 @@ from desktop_app.messaging.sandbox import (
 )
 
 DEFAULT_LIMITS = Limits()
+
+
+class Variables(Protocol):
+    """What a template is rendered against: a message's context or a letter's."""
+
+    def variables(self, language: str) -> dict[str, object]: ...
+
+
 #: invoices of the contractor the check renders a template for to find loops that grow too fast
 STRESS_ITEMS = 120
 
@@ -204,7 +212,7 @@ _BUDGET_ERRORS = (OverBudgetError, RecursionError, MemoryError)
 
 def render(
     source: str,
-    context: TemplateContext,
+    context: Variables,
     *,
     language: str,
     html: bool = False,

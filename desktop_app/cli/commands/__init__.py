@@ -13,6 +13,7 @@ from desktop_app.cli.commands import (
     firm,
     interest,
     invoice,
+    letter,
     outbox,
     payment,
     rates,
@@ -33,6 +34,7 @@ GROUPS = (
     outbox,
     interest,
     rates,
+    letter,
     config,
     version,
 )
