@@ -1,0 +1,103 @@
+"""A scenario's letter step: the demand letter rendered into "Letters to print" and the log.
+
+The run is real (dunning run against loopback servers); the PDF is read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from desktop_app.services import letter_queue
+from desktop_app.services.letters import (
+    LetterRefusedError,
+    LetterRequest,
+    build_letter,
+    load_sources,
+    registered_demands,
+)
+from tests.integration.dunning_env import DunningEnv
+
+D = dt.date
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.fixture
+def lettered(env: DunningEnv, tmp_path: Path) -> DunningEnv:
+    """A firm whose scenario writes a demand letter ten days after the due date."""
+    env.configure()
+    scenario = {
+        "name": "with-letter",
+        "title": "Letter after ten days",
+        "steps": [
+            {
+                "code": "letter",
+                "name": "Demand letter",
+                "trigger": {"anchor": "due", "offset": 10},
+                "channels": ["letter"],
+                "templates": {"letter": "escalation/task_manager"},
+            }
+        ],
+    }
+    path = tmp_path / "letter.yaml"
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
+    env.ok("scenario", "import", str(path))
+    env.ok("contractor", "add", "--name", "Gęśla Jaźń Sp. j.", "--city", "Łódź")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/7/2024", "--issued",
+           "2024-02-15", "--due", "2024-03-01", "--amount", "1234,50")  # fmt: skip
+    env.ok("scenario", "assign", "--contractor", "1", "with-letter")
+    return env
+
+
+def test_letter_step_queues_the_demand_pdf_once_and_logs_it(lettered: DunningEnv) -> None:
+    env = lettered
+    env.run("2024-03-11")
+    env.run("2024-03-11")  # a second run the same day
+    env.run("2024-03-12")  # and the next day: the step's letter is not made again
+    [queued] = letter_queue.list_queue(env.db)
+    assert (queued.contractor, queued.document) == ("Gęśla Jaźń Sp. j.", "demand")
+    assert queued.letter_date == D(2024, 3, 11)
+    assert queued.currency == "PLN" and queued.amount_minor >= 123450
+    assert queued.printed_at is None and queued.sent_registered_on is None
+    text = pdf_text(letter_queue.queued_pdf(env.db, queued.id))
+    assert "FV/7/2024" in text and "Gęśla Jaźń" in text and "1 234,50" in text
+    [(channel, data)] = env.sql(
+        "SELECT channel, json_extract(data, '$.letter_id') FROM activity WHERE kind = 'letter'"
+    )
+    assert (channel, data) == ("print", queued.id)
+    # the person who posts it still gets the task
+    [(kind,)] = env.sql("SELECT kind FROM task")
+    assert kind == "letter"
+
+
+def test_registered_mail_unlocks_the_debtor_register_warning_a_month_later(
+    lettered: DunningEnv,
+) -> None:
+    env = lettered
+    env.run("2024-03-11")
+    [queued] = letter_queue.list_queue(env.db)
+    sources = load_sources(env.db)
+    big = LetterRequest("big", 1, D(2024, 4, 15))
+    with env.db.read() as session, pytest.raises(LetterRefusedError):
+        build_letter(session, big, sources)  # no registered demand yet
+    letter_queue.mark_printed(env.db, [queued.id], now=dt.datetime(2024, 3, 11, 15, 0))
+    letter_queue.mark_registered(env.db, queued.id, day=D(2024, 3, 12), today=D(2024, 3, 12))
+    assert letter_queue.list_queue(env.db) == []  # posted: off the list
+    [done] = letter_queue.list_queue(env.db, include_done=True)
+    assert done.sent_registered_on == D(2024, 3, 12)
+    assert done.printed_at == dt.datetime(2024, 3, 11, 15, 0)
+    with env.db.read() as session:
+        assert registered_demands(session, 1) == [D(2024, 3, 12)]
+        built = build_letter(session, big, sources)
+    assert built.letter.kind == "big"
