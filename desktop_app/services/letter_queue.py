@@ -17,11 +17,20 @@ from sqlalchemy.orm import Session
 from db.models import Contractor, QueuedLetter
 from db.uow import Database
 from desktop_app.domain.money import decimal_str
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.errors import InkasoError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.letters.model import KINDS
 from desktop_app.letters.pdf import pdf_bytes
 from desktop_app.services import activity
-from desktop_app.services.letters import REGISTERED, Built, record_letter, render
+from desktop_app.services.letters import (
+    REGISTERED,
+    Built,
+    LetterRequest,
+    build_letter,
+    load_sources,
+    record_letter,
+    render,
+)
 
 _REGISTERED_SUMMARY = N_("Letter {document} {reference} sent by registered mail on {day}")
 
@@ -177,3 +186,37 @@ def mark_registered(
                 "currency": row.currency,
             },
         )
+
+
+# -- a letter made by hand (Letter… on the card or the list) -------------------------------
+
+
+@dataclass(frozen=True)
+class Previewed:
+    """A letter built and rendered for the user to look at before it is kept."""
+
+    built: Built
+    pdf: bytes
+
+
+def preview_letter(db: Database, request: LetterRequest) -> Previewed:
+    """Build the letter (one read) and render it outside the transaction; records nothing.
+    LetterRefusedError names the condition that does not hold."""
+    sources = load_sources(db)
+    with db.read() as session:
+        built = build_letter(session, request, sources)
+    return Previewed(built, letter_pdf_of(built))
+
+
+def refusals(db: Database, contractor_id: int, today: dt.date) -> dict[str, str]:
+    """The documents that may not be written for the contractor today, each with the first
+    condition that does not hold (the same check that refuses the letter itself)."""
+    sources = load_sources(db)
+    refused: dict[str, str] = {}
+    with db.read() as session:
+        for kind in KINDS:
+            try:
+                build_letter(session, LetterRequest(kind, contractor_id, today), sources)
+            except InkasoError as exc:  # a condition, or a figure it cannot get (a euro rate)
+                refused[kind] = exc.message
+    return refused

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader
 
 from desktop_app.services import letter_queue
@@ -23,6 +22,7 @@ from desktop_app.services.letters import (
     registered_demands,
 )
 from tests.integration.dunning_env import DunningEnv
+from tests.integration.letter_step import with_letter_step
 
 D = dt.date
 
@@ -35,29 +35,7 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.fixture
 def lettered(env: DunningEnv, tmp_path: Path) -> DunningEnv:
-    """A firm whose scenario writes a demand letter ten days after the due date."""
-    env.configure()
-    scenario = {
-        "name": "with-letter",
-        "title": "Letter after ten days",
-        "steps": [
-            {
-                "code": "letter",
-                "name": "Demand letter",
-                "trigger": {"anchor": "due", "offset": 10},
-                "channels": ["letter"],
-                "templates": {"letter": "escalation/task_manager"},
-            }
-        ],
-    }
-    path = tmp_path / "letter.yaml"
-    path.write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
-    env.ok("scenario", "import", str(path))
-    env.ok("contractor", "add", "--name", "Gęśla Jaźń Sp. j.", "--city", "Łódź")
-    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/7/2024", "--issued",
-           "2024-02-15", "--due", "2024-03-01", "--amount", "1234,50")  # fmt: skip
-    env.ok("scenario", "assign", "--contractor", "1", "with-letter")
-    return env
+    return with_letter_step(env, tmp_path)
 
 
 def test_letter_step_queues_the_demand_pdf_once_and_logs_it(lettered: DunningEnv) -> None:

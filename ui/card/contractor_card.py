@@ -57,6 +57,8 @@ from ui import formatting, theme
 from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.errors import show_error
+from ui.letters import letters_menu
+from ui.letters.letter_dialog import LetterDialog
 from ui.operations import Operations
 from ui.widgets import view_state
 
@@ -267,6 +269,12 @@ class ContractorCardWindow(QDialog):
             button.setAutoDefault(False)
             button.setEnabled(False)
             action_row.addWidget(button)
+        self.letter_button = QPushButton(_("&Letter…"))
+        self.letter_button.setToolTip(_("A demand letter or note: preview, print or save"))
+        self.letter_button.setAutoDefault(False)
+        self.letter_button.setEnabled(False)
+        self.letter_button.clicked.connect(self.open_letter)
+        action_row.addWidget(self.letter_button)
         action_row.addStretch(1)
         self.pause_dialog: ReasonDialog | None = None
         self.invoice_dialog: ReasonDialog | None = None
@@ -444,6 +452,13 @@ class ContractorCardWindow(QDialog):
         self.tabs.setTabText(1, _("Payments ({count})").format(count=len(card.payments)))
         self.tabs.setTabText(2, _("Activity ({count})").format(count=len(card.activity)))
         self.as_of_label.setText(_("As of {date}").format(date=self._texts.date(card.today)))
+        self.letter_button.setEnabled(True)
+
+    def open_letter(self) -> LetterDialog | None:
+        if self.card is None:
+            return None
+        parts = (self._db, self._ops, self._today)
+        return letters_menu.open_letter(self, parts, self.contractor_id, self.card.contractor.name)
 
     @staticmethod
     def _details_html(card: ContractorCard) -> str:

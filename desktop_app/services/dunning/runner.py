@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: what a run may write once it holds the lease: messages and the log, tasks, settled promises,
 #: and the invoices it hands over
-RUN_CHANGES = Change.OUTBOX | Change.TASKS | Change.PROMISES | Change.INVOICES
+RUN_CHANGES = Change.OUTBOX | Change.TASKS | Change.PROMISES | Change.INVOICES | Change.LETTERS
 
 
 @dataclass
