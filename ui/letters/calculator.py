@@ -51,7 +51,7 @@ KIND_LABELS = {
     InterestKind.CONTRACT: N_("Contract rate"),
     InterestKind.RU395: N_("Russia, art. 395 ГК РФ"),
 }
-COLUMNS = (N_("From"), N_("To"), N_("Days"), N_("Rate"), N_("Base"), N_("Interest"))
+COLUMNS = (N_("From day"), N_("To day"), N_("Days"), N_("Rate"), N_("Base"), N_("Interest"))
 CURRENCIES = ("PLN", "EUR", "USD", "RUB")
 
 

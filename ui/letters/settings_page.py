@@ -56,7 +56,7 @@ STATUS_TIPS = {
     "D": N_("derived from verified figures"),
     "U": N_("not verified yet: check it"),
 }
-RATE_COLUMNS = (N_("From"), N_("Rate"), N_("Status"), N_("Source"))
+RATE_COLUMNS = (N_("Valid from"), N_("Rate"), N_("Status"), N_("Source"))
 
 
 class LetterSettingsDialog(QDialog):
