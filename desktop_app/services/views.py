@@ -119,6 +119,8 @@ class ActivityView:
     summary: str
     body: str | None
     invoice_id: int | None
+    #: a letter's entry: the queued letter whose PDF it opens
+    letter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ def _activity(session: Session, contractor_id: int, limit: int) -> tuple[Activit
             summary=render_summary(a.kind, a.summary, a.data),
             body=a.body,
             invoice_id=a.invoice_id,
+            letter_id=_letter_id(a.data),
         )
         for a in rows
     )
@@ -341,3 +344,8 @@ def _balances(
 def count_contractors(db: Database) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count(Contractor.id))) or 0)
+
+
+def _letter_id(data: dict[str, Any] | None) -> int | None:
+    value = (data or {}).get("letter_id")
+    return value if isinstance(value, int) else None

@@ -59,12 +59,15 @@ from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.errors import show_error
 from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
+from ui.letters.letter_viewer import LetterViewer
 from ui.operations import Operations
 from ui.widgets import view_state
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: position of a child row (instalment, allocation) under its parent
 SeqRole = Qt.ItemDataRole.UserRole + 2
+#: on an activity entry of a letter: the queued letter's id
+LetterRole = Qt.ItemDataRole.UserRole + 3
 
 INVOICE_KINDS = {"invoice": N_("Invoice"), "correction": N_("Correction"), "advance": N_("Advance")}
 ACTIVITY_KINDS = {
@@ -98,7 +101,7 @@ IMPLIED_CHANNELS = {
 }
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: what the card shows: who, balances, invoices and their flags, payments, promises, messages,
-#: and which channels "Send reminder now" offers
+#: and which channels "Send reminder now" offers; letters written land in its activity log
 SHOWS = (
     Change.CONTRACTORS
     | Change.INVOICES
@@ -106,6 +109,7 @@ SHOWS = (
     | Change.PROMISES
     | Change.OUTBOX
     | Change.SETTINGS
+    | Change.LETTERS
 )
 
 
@@ -346,6 +350,7 @@ class ContractorCardWindow(QDialog):
         self._payments_stack = _EmptyAware(self.payments_tree, _("No payments yet."))
         self.activity_tree = _tree([_("Time"), _("Who"), _("Type"), _("What happened")], ())
         self.activity_tree.setRootIsDecorated(False)
+        self.activity_tree.itemDoubleClicked.connect(lambda item, _col: self.open_logged(item))
         self._activity_stack = _EmptyAware(self.activity_tree, _("Nothing recorded yet."))
 
         self.tabs = QTabWidget()
@@ -453,6 +458,16 @@ class ContractorCardWindow(QDialog):
         self.tabs.setTabText(2, _("Activity ({count})").format(count=len(card.activity)))
         self.as_of_label.setText(_("As of {date}").format(date=self._texts.date(card.today)))
         self.letter_button.setEnabled(True)
+
+    def open_logged(self, item: QTreeWidgetItem) -> LetterViewer | None:
+        """A letter's entry in the activity log opens the letter as it was written."""
+        letter_id = item.data(0, LetterRole)
+        if letter_id is None:
+            return None
+        viewer = LetterViewer(self._db, self._ops, int(letter_id), title=item.text(3), parent=self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer
 
     def open_letter(self) -> LetterDialog | None:
         if self.card is None:
@@ -800,6 +815,9 @@ class ContractorCardWindow(QDialog):
             _set(item, 2, kind, kind)
             _set(item, 3, entry.summary, entry.summary)
             item.setToolTip(3, entry.body or entry.summary)
+            if entry.letter_id is not None:
+                item.setData(0, LetterRole, entry.letter_id)
+                item.setToolTip(3, _("Double-click to open the letter"))
             items.append(item)
         tree.addTopLevelItems(items)
         self._activity_stack.set_empty(not items)

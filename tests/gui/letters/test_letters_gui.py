@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
@@ -24,7 +25,7 @@ from tests.helpers import contractor, invoice
 from tests.integration.dunning_env import DunningEnv, dunning_env
 from tests.integration.letter_step import with_letter_step
 from ui import formatting
-from ui.card.contractor_card import ContractorCardWindow
+from ui.card.contractor_card import ContractorCardWindow, LetterRole
 from ui.letters.calculator import InterestCalculator
 from ui.letters.pdf_view import print_pages
 from ui.letters.queue_view import LettersQueueWindow
@@ -121,6 +122,21 @@ def test_letter_from_the_card_produces_the_pdf_and_keeps_it(
     [queued] = letter_queue.list_queue(db)
     assert (queued.contractor_id, queued.document) == (cid, "demand")
     assert letter_queue.queued_pdf(db, queued.id) == dialog.letter.pdf
+    # the card's activity log has the letter, and opens its PDF
+    tree = card.activity_tree
+
+    def letter_entries() -> list[QTreeWidgetItem]:
+        items = (tree.topLevelItem(n) for n in range(tree.topLevelItemCount()))
+        return [i for i in items if i is not None and i.data(0, LetterRole) is not None]
+
+    qtbot.waitUntil(lambda: len(letter_entries()) == 1, timeout=10_000)
+    [item] = letter_entries()
+    assert item.data(0, LetterRole) == queued.id
+    viewer = card.open_logged(item)
+    assert viewer is not None
+    qtbot.addWidget(viewer)
+    qtbot.waitUntil(lambda: viewer.preview.document.pageCount() > 0, timeout=10_000)
+    assert viewer.preview.pdf == dialog.letter.pdf
 
 
 def test_calculator_shows_the_hand_checked_acceptance_total(
