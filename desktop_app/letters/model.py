@@ -87,6 +87,8 @@ class LetterItem:
     #: recovery costs (art. 10 of the late-payments act), already in the home currency
     compensation: Money | None = None
     compensation_eur: Money | None = None
+    #: which instalment of several this is ("2/3"); empty for an invoice paid at once
+    part: str = ""
 
     @property
     def currency(self) -> str:

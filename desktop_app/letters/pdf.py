@@ -53,7 +53,7 @@ from desktop_app.domain.dates import format_day
 from desktop_app.domain.money import Money, format_money
 from desktop_app.i18n import babel_locale
 from desktop_app.letters import fonts
-from desktop_app.letters.model import DEMANDS, LetterData, Total
+from desktop_app.letters.model import DEMANDS, LetterData, LetterItem, Total
 from desktop_app.letters.texts import LetterText, labels
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -321,6 +321,13 @@ def _header(words: dict[str, str], keys: Iterable[str]) -> list[Any]:
     return [Paragraph(escape(words[k]), style) for k in keys]
 
 
+def _number(item: LetterItem, words: dict[str, str]) -> str:
+    """The invoice's number, and which instalment when it is paid in several."""
+    if not item.part:
+        return item.number
+    return item.number + "\n" + words["instalment"].format(part=item.part)
+
+
 def _items_table(letter: LetterData) -> Table:
     words = labels(letter.language)
     lang = letter.language
@@ -331,7 +338,7 @@ def _items_table(letter: LetterData) -> Table:
         rows = [
             [
                 str(n),
-                i.number,
+                _number(i, words),
                 format_day(i.issue_date, lang),
                 format_day(i.due_date, lang),
                 _money(i.amount, lang),
@@ -349,7 +356,7 @@ def _items_table(letter: LetterData) -> Table:
         rows = [
             [
                 str(n),
-                i.number,
+                _number(i, words),
                 _money(i.amount, lang),
                 format_day(i.due_date, lang),
                 format_day(i.paid_on, lang) if i.paid_on else "",
@@ -376,7 +383,7 @@ def _items_table(letter: LetterData) -> Table:
         rows = [
             [
                 str(n),
-                i.number,
+                _number(i, words),
                 _money(i.amount, lang),
                 format_day(i.due_date, lang),
                 format_day(i.paid_on, lang) if i.paid_on else "",
@@ -399,7 +406,7 @@ def _items_table(letter: LetterData) -> Table:
         rows = [
             [
                 str(n),
-                i.number,
+                _number(i, words),
                 format_day(i.issue_date, lang),
                 format_day(i.due_date, lang),
                 _money(i.amount, lang),
@@ -441,7 +448,7 @@ def _interest_table(letter: LetterData) -> Table | None:
         for n, row in enumerate(item.interest_rows):
             data.append(
                 [
-                    item.number if n == 0 else "",
+                    _number(item, words) if n == 0 else "",
                     _money(row.base, lang),
                     format_day(row.start, lang),
                     format_day(row.end, lang),

@@ -29,7 +29,7 @@ TABLE_MARK = "[[table]]"
 LETTER_LIMITS = Limits(seconds=2.0, steps=200_000, output_bytes=200_000, built_chars=2_000_000)
 LABEL_KEYS = frozenset(
     {
-        "place_date", "reference", "nip", "registered", "creditor", "debtor", "row", "invoice",
+        "place_date", "reference", "nip", "registered", "creditor", "debtor", "row", "invoice", "instalment",
         "issue_date", "due_date", "amount", "principal", "paid_on", "days_late", "interest",
         "compensation", "compensation_eur", "interest_table", "period_from", "period_to", "days",
         "rate", "base", "total", "to_pay", "in_words", "account", "account_bank",

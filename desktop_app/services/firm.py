@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,6 +66,55 @@ def get_firm(db: Database) -> FirmView | None:
             home_currency=firm.home_currency,
             accounts=tuple(a.iban for a in firm.accounts),
         )
+
+
+#: the letterhead's logo: a PNG or JPEG a letter can embed, at most this large
+MAX_LOGO_BYTES = 1_000_000
+_LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def check_logo(data: bytes | None) -> str | None:
+    """The logo's MIME type (None for no logo), or a ValidationError saying what is wrong."""
+    if data is None:
+        return None
+    mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)
+    if mime is None:
+        raise ValidationError(_("The logo must be a PNG or JPEG picture"), field="logo")
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(
+            _("The logo is larger than {size} kB").format(size=MAX_LOGO_BYTES // 1000),
+            field="logo",
+        )
+    if not readable_picture(data):
+        raise ValidationError(_("The logo picture cannot be read"), field="logo")
+    return mime
+
+
+def set_logo(db: Database, data: bytes | None) -> None:
+    """The logo on the letterhead (PNG or JPEG up to 1 MB); None removes it."""
+    mime = check_logo(data)
+    with db.write() as session:
+        firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
+        if firm is None:
+            raise ValidationError(
+                _("The firm's details are not entered yet: inkaso firm set --name ..."),
+                field="name",
+            )
+        firm.logo = data
+        firm.logo_mime = mime
+
+
+def readable_picture(data: bytes) -> bool:
+    """Whether the picture decodes (a truncated or corrupt file is refused when it is set, not
+    when a letter is printed)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+    return True
 
 
 def home_currency(db: Database) -> str:

@@ -1,7 +1,7 @@
 """The letterhead letters carry: the firm's name and address (shown), its logo, the signature.
 
-The logo is kept in the firm's row as the image file's bytes; only PNG and JPEG (what ReportLab
-draws without extra libraries), and small enough to travel in every letter's PDF.
+The logo is kept in the firm's row as the image file's bytes, checked as ``inkaso firm logo``
+checks it (``firm.check_logo``); the signature block is the setting ``letters.signature``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from db.models import Firm, Setting
 from db.uow import Database
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
+from desktop_app.services.firm import check_logo
 from desktop_app.settings import parse_value, store_value
 
-#: a logo larger than this would make every letter heavy to print and send
-MAX_LOGO_BYTES = 1024 * 1024
-_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 SIGNATURE_KEY = "letters.signature"
 
 
@@ -30,14 +28,6 @@ class Letterhead:
     logo: bytes | None
     logo_mime: str | None
     signature: str
-
-
-def image_mime(data: bytes) -> str:
-    """The image's type from its first bytes, or a ValidationError saying what is accepted."""
-    for magic, mime in _SIGNATURES.items():
-        if data.startswith(magic):
-            return mime
-    raise ValidationError(_("The logo must be a PNG or JPEG image"), field="logo")
 
 
 def get_letterhead(db: Database) -> Letterhead | None:
@@ -60,16 +50,7 @@ def get_letterhead(db: Database) -> Letterhead | None:
 
 def save_letterhead(db: Database, *, logo: bytes | None, signature: str) -> None:
     """Store the logo (None removes it) and the signature block in one transaction."""
-    mime = None
-    if logo is not None:
-        if len(logo) > MAX_LOGO_BYTES:
-            raise ValidationError(
-                _("The logo is larger than {size} KB: choose a smaller image").format(
-                    size=MAX_LOGO_BYTES // 1024
-                ),
-                field="logo",
-            )
-        mime = image_mime(logo)
+    mime = check_logo(logo)
     value = parse_value(SIGNATURE_KEY, signature)
     with db.write() as session:
         firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))

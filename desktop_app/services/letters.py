@@ -16,18 +16,24 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from db.models import Activity, Contractor, Firm, Instalment, Invoice, Setting, User
 from db.uow import Database
-from desktop_app.domain.compensation import MissingEurRateError, compensation_for
-from desktop_app.domain.identifiers import format_iban
+from desktop_app.domain.compensation import (
+    MissingEurRateError,
+    business_debtor,
+    compensation_for,
+    rate_day,
+)
+from desktop_app.domain.identifiers import format_iban, format_phone
 from desktop_app.domain.interest import InterestKind, InterestResult, Payment, interest_for
 from desktop_app.domain.letter_rules import (
     Overdue,
@@ -36,7 +42,7 @@ from desktop_app.domain.letter_rules import (
     letter_deadline,
 )
 from desktop_app.domain.money import Money, decimal_str
-from desktop_app.domain.rates import RateKind, RateTable
+from desktop_app.domain.rates import RateTable
 from desktop_app.domain.receivables import counts_on, open_as_of
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
@@ -53,12 +59,14 @@ from desktop_app.letters.model import (
 from desktop_app.letters.model import InterestRow as LetterInterestRow
 from desktop_app.letters.pdf import render_pdf
 from desktop_app.letters.postbook import PostbookEntry, render_postbook
-from desktop_app.letters.texts import LetterText, render_text, shipped_template
+from desktop_app.letters.texts import LetterTemplate, LetterText, render_text
 from desktop_app.letters.words import amount_in_words
 from desktop_app.messaging.context import BankAccount
 from desktop_app.services import activity
 from desktop_app.services.contractors import resolve
-from desktop_app.services.rates import table_in
+from desktop_app.services.late_payment import ensure_eur_rates
+from desktop_app.services.letter_templates import template_in
+from desktop_app.services.rates import eur_rates_in, interest_tables_in
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +125,11 @@ class Built:
 
     letter: LetterData
     contractor_id: int
+    #: the wording it is rendered with: the owner's, else the shipped one
+    template: LetterTemplate
     warnings: tuple[str, ...] = ()
+    #: due dates whose compensation needs a euro rate nobody stored
+    missing_eur: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,16 +165,21 @@ def _creditor(firm: Firm) -> Party:
         nip=firm.nip or "",
         address_lines=_address(firm.street, firm.postal_code, firm.city),
         email=firm.email or "",
-        phone=firm.phone or "",
+        phone=format_phone(firm.phone) if firm.phone else "",
     )
 
 
-def _debtor(contractor: Contractor) -> Party:
-    return Party(
-        name=contractor.name,
-        nip=contractor.nip or "",
-        address_lines=_address(contractor.street, contractor.postal_code, contractor.city),
-    )
+def _debtor(contractor: Contractor, firm: Firm) -> Party:
+    lines = _address(contractor.street, contractor.postal_code, contractor.city)
+    if contractor.country and contractor.country != firm.country:
+        lines = (*lines, _country(contractor.country, firm.country))
+    return Party(name=contractor.name, nip=contractor.nip or "", address_lines=lines)
+
+
+def _country(code: str, home: str) -> str:
+    """A foreign address ends with its country in capitals, in the sending post's language."""
+    language = "pl_PL" if home == "PL" else "en_GB"
+    return str(Locale.parse(language).territories.get(code.upper(), code)).upper()
 
 
 def _instalments(session: Session, contractor_id: int, numbers: Sequence[str]) -> list[Instalment]:
@@ -170,7 +187,10 @@ def _instalments(session: Session, contractor_id: int, numbers: Sequence[str]) -
         select(Instalment)
         .join(Instalment.invoice)
         .where(Invoice.contractor_id == contractor_id)
-        .options(contains_eager(Instalment.invoice), selectinload(Instalment.allocations))
+        .options(
+            contains_eager(Instalment.invoice).selectinload(Invoice.instalments),
+            selectinload(Instalment.allocations),
+        )
         .order_by(Instalment.due_date, Invoice.number, Instalment.seq)
     )
     if numbers:
@@ -250,6 +270,31 @@ def _interest(
     )
 
 
+def _in_note(kind: LetterKind, state: _State, today: dt.date, *, named: bool) -> bool:
+    """Interest notes list invoices paid after their due date (in the last year unless named);
+    compensation notes those and the ones still unpaid after it (compensation is owed from the
+    first day of delay)."""
+    due = state.instalment.due_date
+    if state.paid_on is not None:
+        recent = named or (today - state.paid_on).days <= INTEREST_NOTE_DAYS
+        return days_late(due, state.paid_on) > 0 and recent
+    return (
+        kind == "compensation"
+        and state.open_minor > 0
+        and not state.invoice.disputed
+        and days_late(due, today) > 0
+    )
+
+
+def _part(instalment: Instalment) -> str:
+    count = len(instalment.invoice.instalments)
+    return f"{instalment.seq}/{count}" if count > 1 else ""
+
+
+def _add(items: list[LetterItem], instalment: Instalment, item: LetterItem) -> None:
+    items.append(replace(item, part=_part(instalment)))
+
+
 def _rows(result: InterestResult) -> tuple[LetterInterestRow, ...]:
     cur = result.currency
     return tuple(
@@ -264,7 +309,12 @@ def _rows(result: InterestResult) -> tuple[LetterInterestRow, ...]:
 
 
 def build_letter(
-    session: Session, request: LetterRequest, sources: InterestSources, *, firm: Firm | None = None
+    session: Session,
+    request: LetterRequest,
+    sources: InterestSources,
+    *,
+    firm: Firm | None = None,
+    templates: dict[tuple[str, str], LetterTemplate] | None = None,
 ) -> Built:
     """The letter ``request`` asks for, or LetterRefusedError naming what is missing."""
     firm = firm or _firm(session)
@@ -274,10 +324,11 @@ def build_letter(
     language = contractor.language
     warnings: list[str] = []
     states = [_state(i, today) for i in _instalments(session, contractor.id, request.invoices)]
-    business = bool(contractor.nip)
+    business = business_debtor(contractor.nip)
     interest_kind = _interest_kind(language, kind, business)
     items: list[LetterItem] = []
     compensated: set[int] = set()
+    missing_eur: list[dt.date] = []
 
     def compensation(state: _State) -> tuple[Money | None, Money | None]:
         invoice = state.invoice
@@ -291,9 +342,9 @@ def build_letter(
                 eur_rates=sources.eur_rates,
             )
         except MissingEurRateError as exc:
-            if kind == "compensation":
-                raise
-            warnings.append(exc.message)
+            missing_eur.append(state.instalment.due_date)
+            if kind != "compensation":  # a compensation note without it is refused later
+                warnings.append(exc.message)
             return None, None
         if found is None:
             return None, None
@@ -323,14 +374,16 @@ def build_letter(
         amount = Money(inst.amount_minor, invoice.currency)
         if kind == "balance":
             if state.open_minor > 0:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
                         inst.due_date,
                         amount,
                         Money(state.open_minor, invoice.currency),
-                    )
+                    ),
                 )
             continue
         if kind in DEMANDS:
@@ -338,7 +391,9 @@ def build_letter(
             if state.open_minor <= 0 or late <= 0 or invoice.disputed:
                 continue
             comp, comp_eur = compensation(state) if business else (None, None)
-            items.append(
+            _add(
+                items,
+                inst,
                 LetterItem(
                     invoice.number,
                     invoice.issue_date,
@@ -349,20 +404,19 @@ def build_letter(
                     interest_rows=interest_rows(state, today),
                     compensation=comp,
                     compensation_eur=comp_eur,
-                )
+                ),
             )
             continue
-        # interest and compensation notes: invoices paid after their due date
+        if not _in_note(kind, state, today, named=bool(request.invoices)):
+            continue
         paid_on = state.paid_on
-        if paid_on is None or days_late(inst.due_date, paid_on) <= 0:
-            continue
-        if not request.invoices and (today - paid_on).days > INTEREST_NOTE_DAYS:
-            continue
         zero = Money(0, invoice.currency)
-        if kind == "interest-note":
+        if kind == "interest-note" and paid_on is not None:
             rows = interest_rows(state, paid_on)
             if rows:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
@@ -372,12 +426,14 @@ def build_letter(
                         paid_on=paid_on,
                         days_late=days_late(inst.due_date, paid_on),
                         interest_rows=rows,
-                    )
+                    ),
                 )
-        else:
+        elif kind == "compensation":
             comp, comp_eur = compensation(state)
             if comp is not None:
-                items.append(
+                _add(
+                    items,
+                    inst,
                     LetterItem(
                         invoice.number,
                         invoice.issue_date,
@@ -385,12 +441,13 @@ def build_letter(
                         amount,
                         zero,
                         paid_on=paid_on,
-                        days_late=days_late(inst.due_date, paid_on),
+                        days_late=days_late(inst.due_date, paid_on or today),
                         compensation=comp,
                         compensation_eur=comp_eur,
-                    )
+                    ),
                 )
-    _check(session, request, contractor, items, business)
+    if not (kind == "compensation" and missing_eur):  # refused once the rates were sought
+        _check(session, request, contractor, items, business)
     home = firm.home_currency or "PLN"
     totals = tuple(
         replace(t, words=amount_in_words(t.principal if kind == "balance" else t.total, language))
@@ -404,7 +461,7 @@ def build_letter(
         place=firm.city or "",
         date=today,
         creditor=_creditor(firm),
-        debtor=_debtor(contractor),
+        debtor=_debtor(contractor, firm),
         items=tuple(items),
         totals=totals,
         deadline=letter_deadline(today, DEADLINE_DAYS[kind]),
@@ -414,7 +471,18 @@ def build_letter(
         bureau=bureau(request.bureau) if kind == "big" else None,
         registered=request.registered,
     )
-    return Built(letter, contractor.id, tuple(dict.fromkeys(warnings)))
+    key = (kind, language)
+    if templates is None:
+        templates = {}
+    if key not in templates:
+        templates[key] = template_in(session, kind, language)
+    return Built(
+        letter,
+        contractor.id,
+        templates[key],
+        tuple(dict.fromkeys(warnings)),
+        tuple(sorted(set(missing_eur))),
+    )
 
 
 def _check(
@@ -487,10 +555,7 @@ def _signature(session: Session, firm: Firm, contractor: Contractor) -> Signatur
 
 def render(built: Sequence[Built]) -> list[tuple[LetterData, LetterText]]:
     """Each letter's words from its template (the contractor's language), on the sandbox budget."""
-    return [
-        (b.letter, render_text(shipped_template(b.letter.kind, b.letter.language), b.letter))
-        for b in built
-    ]
+    return [(b.letter, render_text(b.template, b.letter)) for b in built]
 
 
 _SUMMARY = N_("Letter {document} {reference} written, claiming {amount} {currency}")
@@ -539,6 +604,21 @@ def record_letter(
     _record(session, built, actor, extra)
 
 
+def _check_target(target: Path) -> None:
+    """A new file or a file to replace in a folder that exists; never a folder or a device (the
+    PDF is moved over the target, and moving over /dev/null would replace the device)."""
+    if not target.parent.is_dir():
+        raise ValidationError(
+            _("--out: the folder {folder} does not exist").format(folder=str(target.parent)),
+            field="out",
+        )
+    if target.exists() and not target.is_file():
+        raise ValidationError(
+            _("--out: {path} is not a file that a letter can replace").format(path=str(target)),
+            field="out",
+        )
+
+
 def _temporary_beside(target: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix=".inkaso-", suffix=".pdf", dir=target.parent)
     os.close(handle)
@@ -555,11 +635,9 @@ def write_letters(
 ) -> WrittenLetters:
     """Render ``built`` into ``out`` (one PDF), record each letter, then put the file in place."""
     out = out.resolve()
-    if not out.parent.is_dir():
-        raise ValidationError(
-            _("--out: the folder {folder} does not exist").format(folder=str(out.parent)),
-            field="out",
-        )
+    for target in (out, postbook):
+        if target is not None:
+            _check_target(target)
     rendered = render(built)
     temp = _temporary_beside(out)
     book_temp: Path | None = None
@@ -599,12 +677,24 @@ def _postbook_entries(built: Sequence[Built]) -> list[PostbookEntry]:
 def load_sources(db: Database) -> InterestSources:
     """The merged rate tables (shipped rows and the user's) that letters read."""
     with db.read() as session:
-        tables = {
-            kind.value: table_in(session, RateKind(kind.value))
-            for kind in (InterestKind.COMMERCIAL, InterestKind.STATUTORY, InterestKind.RU395)
-        }
-        euro = table_in(session, RateKind.EUR)
-    return InterestSources(tables, {row.start: row.rate for row in euro.rows})
+        return InterestSources(interest_tables_in(session), eur_rates_in(session))
+
+
+def _with_euro_rates(
+    db: Database, built: Sequence[Built], rebuild: Callable[[InterestSources], list[Built]]
+) -> list[Built]:
+    """Letters whose compensation lacked a euro rate are built again once NBP was asked for the
+    month ends they need (``ensure_eur_rates``: once each, not again after NBP failed); what is
+    still missing stays a warning on the letter."""
+    missing = sorted({day for b in built for day in b.missing_eur})
+    if not missing or len(ensure_eur_rates(db, missing)) == len({rate_day(d) for d in missing}):
+        return list(built)
+    return rebuild(load_sources(db))
+
+
+def _refuse_without_rates(built: Built) -> None:
+    if built.letter.kind == "compensation" and built.missing_eur:
+        raise MissingEurRateError(rate_day(built.missing_eur[0]))
 
 
 def write_letter(
@@ -616,9 +706,14 @@ def write_letter(
     actor: str | None = None,
 ) -> WrittenLetters:
     """``inkaso letter KIND``: one letter to ``out``, refused (no file) when it may not be written."""
-    with db.read() as session:
-        built = build_letter(session, request, sources)
-    return write_letters(db, [built], out, actor=actor)
+
+    def build(with_sources: InterestSources) -> list[Built]:
+        with db.read() as session:
+            return [build_letter(session, request, with_sources)]
+
+    built = _with_euro_rates(db, build(sources), build)
+    _refuse_without_rates(built[0])
+    return write_letters(db, built, out, actor=actor)
 
 
 # -- batches -------------------------------------------------------------------------------
@@ -670,12 +765,15 @@ def build_batch(
     firm = _firm(session)
     built: list[Built] = []
     refused: list[str] = []
+    templates: dict[tuple[str, str], LetterTemplate] = {}
     for contractor_id in batch_contractors(session, request):
         letter_request = LetterRequest(
             request.kind, contractor_id, request.today, registered=request.registered
         )
         try:
-            built.append(build_letter(session, letter_request, sources, firm=firm))
+            built.append(
+                build_letter(session, letter_request, sources, firm=firm, templates=templates)
+            )
         except LetterRefusedError as exc:
             refused.append(exc.message)
     return built, refused
@@ -694,8 +792,14 @@ def write_batch(
     *,
     actor: str | None = None,
 ) -> tuple[WrittenLetters, list[str]]:
-    with db.read() as session:
-        built, refused = build_batch(session, request, sources)
+    refused: list[str] = []
+
+    def build(with_sources: InterestSources) -> list[Built]:
+        with db.read() as session:
+            letters, refused[:] = build_batch(session, request, with_sources)
+        return letters
+
+    built = _with_euro_rates(db, build(sources), build)
     if not built:
         raise LetterRefusedError(
             _("No contractor matches: nobody owes that much for that long"), field="min-amount"

@@ -183,8 +183,10 @@ def test_compensation_note_for_every_invoice_late_or_unpaid(
     out = tmp_path / "rekompensata.pdf"
     request = LetterRequest("compensation", NIP, TODAY)
     written = letters.write_letter(ledger, request, letters.load_sources(ledger), out)
+    # FV/1 is still unpaid, FV/2 was paid late: both owe it
     assert [(i.number, i.compensation) for i in written.letters[0].items] == [
-        ("FV/2", letters.Money(16_800, "PLN"))
+        ("FV/1", letters.Money(29_750, "PLN")),
+        ("FV/2", letters.Money(16_800, "PLN")),
     ]
     consumer = LetterRequest("compensation", 2, TODAY)
     with pytest.raises(LetterRefusedError, match="business"):
@@ -227,3 +229,12 @@ def test_a_batch_that_matches_nobody_writes_nothing(ledger: Database, tmp_path: 
     with pytest.raises(LetterRefusedError):
         letters.write_batch(ledger, request, letters.load_sources(ledger), tmp_path / "none.pdf")
     assert not pdfs(tmp_path)
+
+
+def test_a_balance_confirmation_of_nothing_owed_says_zero(ledger: Database, tmp_path: Path) -> None:
+    out = tmp_path / "saldo.pdf"
+    written = letters.write_letter(
+        ledger, LetterRequest("balance", NIP, D(2026, 2, 1)), letters.load_sources(ledger), out
+    )
+    assert written.letters[0].items == ()
+    assert "saldo zobowiązań Gęśla Jaźń Sp. j. wobec naszej firmy wynosi 0,00 zł" in pdf_text(out)

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from desktop_app.services.database import open_database
+from desktop_app.services.dunning import templates_store
 from tests.conftest import Cli
+from tests.integration.http_gateway import Answer, Request, running_gateway
+from tests.integration.test_compensation_nbp import _closed_port
 
 NIP = "5252248481"
 
@@ -28,7 +32,7 @@ def books(cli: Cli) -> Cli:
          "--account", "PL61109010140000071219812874"),
         ("contractor", "add", "--name", "Gęśla Jaźń Sp. j.", "--nip", NIP,
          "--street", "ul. Źródlana 5", "--postal-code", "00-950", "--city", "Warszawa"),
-        ("contractor", "add", "--name", "ООО «Щука и Ёж»", "--language", "ru",
+        ("contractor", "add", "--name", "ООО «Щука и Ёж»", "--language", "ru", "--country", "RU",
          "--street", "ул. Тверская, д. 7", "--postal-code", "125009", "--city", "Москва"),
         ("invoice", "add", "--contractor", NIP, "--number", "FV/1", "--issued", "2026-02-28",
          "--due", "2026-03-15", "--amount", "12300.00"),
@@ -95,6 +99,7 @@ def test_russian_pretension_in_the_contractors_language(books: Cli, tmp_path: Pa
     assert result.code == 0, result.err
     text = text_of(out)
     assert "Претензия" in text and "ООО «Щука и Ёж»" in text
+    assert "125009 Москва ROSJA" in text  # the country for the Polish post, after the town
     assert "пять тысяч" in text
 
 
@@ -124,3 +129,153 @@ def test_unknown_invoice_and_missing_folder_are_one_line_each(books: Cli, tmp_pa
         "--out", str(tmp_path / "no" / "such" / "x.pdf"),
     )  # fmt: skip
     assert nowhere.code == 3 and nowhere.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("target", ["/dev/null", ".", "/"])
+def test_a_folder_or_a_device_is_never_replaced(books: Cli, tmp_path: Path, target: str) -> None:
+    before = Path(target).stat()
+    result = books(
+        "letter", "demand", "--contractor", NIP, "--today", "2026-12-01", "--out", target
+    )
+    assert result.code == 3 and "not a file" in result.err
+    after = Path(target).stat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+
+
+def test_the_firms_logo_is_on_the_letterhead(books: Cli, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (240, 80), (200, 30, 30)).save(logo)
+    assert books("firm", "logo", str(logo)).code == 0
+    out = tmp_path / "z-logo.pdf"
+    assert books("letter", "balance", "--contractor", NIP, "--out", str(out)).code == 0
+    page = PdfReader(out).pages[0]
+    images = [
+        name
+        for name, obj in page["/Resources"].get("/XObject", {}).items()
+        if obj.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1
+
+    text = tmp_path / "logo.txt"
+    text.write_text("not a picture")
+    refused = books("firm", "logo", str(text))
+    assert refused.code == 3 and "PNG or JPEG" in refused.err
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(logo.read_bytes()[:60])
+    assert books("firm", "logo", str(broken)).code == 3
+    assert books("firm", "logo", "--remove").code == 0
+    assert books("letter", "balance", "--contractor", NIP, "--out", str(out)).code == 0
+    assert "/XObject" not in PdfReader(out).pages[0]["/Resources"]
+
+
+def test_the_owners_wording_is_tried_saved_used_and_reverted(
+    books: Cli, tmp_path: Path, db_path: Path
+) -> None:
+    body = tmp_path / "body.j2"
+    body.write_text(
+        "Szanowni Państwo,\nprosimy o zapłatę {{ totals|map(attribute='total')|list|money }} "
+        "do {{ deadline|date('long') }}.\n{{ table }}\nZ wyrazami szacunku – zespół windykacji",
+        encoding="utf-8",
+    )
+    saved = books(
+        "letter", "template", "set", "demand", "--language", "pl", "--body-file", str(body)
+    )
+    assert saved.code == 0, saved.err
+    out = tmp_path / "own.pdf"
+    assert books("letter", "demand", "--contractor", NIP, "--today", "2026-12-01",
+                 "--out", str(out)).code == 0  # fmt: skip
+    text = text_of(out)
+    assert "Z wyrazami szacunku – zespół windykacji" in text
+    assert "do 8 grudnia 2026" in text
+    assert "Wezwanie do zapłaty" in text  # the title stayed the shipped one
+    shown = books("letter", "template", "show", "demand", "--json").json()
+    assert shown["customised"] and "zespół windykacji" in shown["body"]
+    # the e-mail template editor does not list the letter's wording
+    database = open_database(db_path)
+    try:
+        listed = {t.name for t in templates_store.list_templates(database)}
+    finally:
+        database.dispose()
+    assert listed and not any(name.startswith("letters/") for name in listed)
+
+    assert books("letter", "template", "revert", "demand").code == 0
+    assert books("letter", "demand", "--contractor", NIP, "--today", "2026-12-01",
+                 "--out", str(out)).code == 0  # fmt: skip
+    assert "zespół windykacji" not in text_of(out)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ creditor.__class__.__init__.__globals__ }}",
+        "{% include '/etc/passwd' %}",
+        "{% for i in range(99999) %}{% for j in range(99999) %}{{ i }}{% endfor %}{% endfor %}",
+        "{{ debtor.nmae }}",
+    ],
+)
+def test_a_template_that_would_run_code_read_files_or_loop_is_not_saved(
+    books: Cli, tmp_path: Path, source: str
+) -> None:
+    body = tmp_path / "bad.j2"
+    body.write_text(source, encoding="utf-8")
+    refused = books("letter", "template", "set", "final", "--body-file", str(body))
+    assert refused.code == 3 and refused.err.count("\n") == 1
+    assert not books("letter", "template", "show", "final", "--json").json()["customised"]
+    huge = books("letter", "template", "set", "final", "--body-file", "/dev/zero")
+    assert huge.code == 3
+
+
+NBP_SEP_2026 = (
+    '{"table":"A","currency":"euro","code":"EUR","rates":['
+    '{"no":"189/A/NBP/2026","effectiveDate":"2026-09-30","mid":4.2700}]}'
+)
+
+
+def _nbp(request: Request) -> Answer:
+    if request.path == "/api/exchangerates/rates/a/eur/2026-09-24/2026-09-30/":
+        return Answer(200, NBP_SEP_2026)
+    return Answer(404, "404 NotFound - Not Found - Brak danych")
+
+
+def test_a_missing_euro_rate_is_asked_of_nbp_once_for_the_letter(
+    books: Cli, tmp_path: Path
+) -> None:
+    assert books(
+        "invoice", "add", "--contractor", NIP, "--number", "FV/4", "--issued", "2026-10-01",
+        "--due", "2026-10-15", "--amount", "800.00",
+    ).code == 0  # fmt: skip
+    out = tmp_path / "nbp.pdf"
+    letter = ("letter", "demand", "--contractor", NIP, "--invoice", "FV/4", "--today",
+              "2026-12-01", "--out", str(out), "--json")  # fmt: skip
+    with running_gateway(_nbp) as nbp:
+        assert books("config", "set", "rates.nbp_url", nbp.base_url + "/api").code == 0
+        result = books(*letter)
+        assert result.code == 0, result.err
+        assert len(nbp.requests) == 1
+    # 800.00 PLN -> 40 EUR x 4.27 (NBP, 2026-09-30) = 170.80
+    assert "170,80 zł" in text_of(out)
+    assert not any("euro rate" in w for w in result.json()["warnings"])
+
+
+def test_offline_the_demand_goes_without_compensation_and_the_note_is_refused(
+    books: Cli, tmp_path: Path
+) -> None:
+    assert books(
+        "invoice", "add", "--contractor", NIP, "--number", "FV/4", "--issued", "2026-10-01",
+        "--due", "2026-10-15", "--amount", "800.00",
+    ).code == 0  # fmt: skip
+    assert books("config", "set", "rates.nbp_url", f"http://127.0.0.1:{_closed_port()}").code == 0
+    demand = books(
+        "letter", "demand", "--contractor", NIP, "--invoice", "FV/4", "--today", "2026-12-01",
+        "--out", str(tmp_path / "d.pdf"),
+    )  # fmt: skip
+    assert demand.code == 0, demand.err
+    assert "Check:" in demand.out and "2026-09-30" in demand.out
+    note = books(
+        "letter", "compensation", "--contractor", NIP, "--invoice", "FV/4", "--today",
+        "2026-12-01", "--out", str(tmp_path / "n.pdf"),
+    )  # fmt: skip
+    assert note.code == 3 and "2026-09-30" in note.err and note.err.count("\n") == 1
+    assert not (tmp_path / "n.pdf").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -123,6 +124,13 @@ def test_a_batch_starts_each_letter_on_its_own_page() -> None:
 
 def test_markup_in_data_is_printed_as_text() -> None:
     odd = letter("demand", "pl")
-    odd = type(odd)(**{**odd.__dict__, "debtor": type(odd.debtor)("A & B <b>Sp.</b>")})
+    odd = replace(odd, debtor=replace(odd.debtor, name="A & B <b>Sp.</b>"))
     text, _reader = read_back(odd)
     assert "A & B <b>Sp.</b>" in text
+
+
+def test_an_instalment_is_named_with_its_invoice() -> None:
+    base = letter("demand", "pl")
+    items = (replace(base.items[0], part="2/3"),)
+    text, _reader = read_back(letter("demand", "pl", items=items))
+    assert "FV/2026/03/117\nrata 2/3" in text or "FV/2026/03/117 rata 2/3" in text

@@ -36,7 +36,7 @@ from desktop_app.domain.interest import format_rate
 from desktop_app.domain.rates import RateKind, half_year_end, half_year_start
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.services import letterhead, rates
+from desktop_app.services import firm, letterhead, rates
 from desktop_app.services.letterhead import Letterhead
 from desktop_app.services.rates import ListedRate
 from ui import formatting, theme
@@ -233,7 +233,7 @@ class LetterSettingsDialog(QDialog):
     def load_logo_file(self, path: Path) -> bool:
         try:
             data = path.read_bytes()
-            letterhead.image_mime(data)
+            firm.check_logo(data)
         except OSError as exc:
             show_error(
                 ValidationError(

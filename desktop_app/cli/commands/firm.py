@@ -1,8 +1,9 @@
-"""inkaso firm show|set"""
+"""inkaso firm show|set|logo"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.context import Context, json_flag
@@ -33,6 +34,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help=_("bank account for payments (repeatable; default currency PLN)"),
     )
     set_.set_defaults(handler=set_firm)
+    logo = actions.add_parser("logo", help=_("the logo on the letterhead of letters"))
+    which = logo.add_mutually_exclusive_group(required=True)
+    which.add_argument("file", nargs="?", metavar="FILE", help=_("a PNG or JPEG picture"))
+    which.add_argument("--remove", action="store_true", help=_("letters without a logo"))
+    logo.set_defaults(handler=set_logo)
 
 
 def show_firm(ctx: Context) -> int:
@@ -74,4 +80,24 @@ def set_firm(ctx: Context) -> int:
         ),
     )  # fmt: skip
     ctx.line(_("Firm details saved"))
+    return 0
+
+
+def set_logo(ctx: Context) -> int:
+    a = ctx.args
+    if a.remove:
+        firm.set_logo(ctx.db, None)
+        ctx.line(_("Logo removed"))
+        return 0
+    path = Path(a.file)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(firm.MAX_LOGO_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot read {path}: {reason}").format(path=a.file, reason=exc.strerror or exc),
+            field="file",
+        ) from exc
+    firm.set_logo(ctx.db, data)
+    ctx.line(_("Logo saved"))
     return 0

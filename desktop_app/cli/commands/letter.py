@@ -1,4 +1,5 @@
-"""inkaso letter demand|final|big|interest-note|compensation|balance|pretension, letter batch"""
+"""inkaso letter demand|final|big|interest-note|compensation|balance|pretension, letter batch,
+letter template show|set|revert"""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from typing import Any
 
 from desktop_app.cli.context import Context, json_date, json_flag, today_flag, whole_number
 from desktop_app.domain.money import decimal_str, format_money, normalize_currency, parse_amount
-from desktop_app.i18n import N_, _
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import LANGUAGES, N_, _
 from desktop_app.letters.bureaus import DEFAULT_BUREAU, bureaus
 from desktop_app.letters.model import KINDS, LetterData
-from desktop_app.services import letters
+from desktop_app.letters.texts import LetterTemplate
+from desktop_app.services import letter_templates, letters
 from desktop_app.services.letters import BatchRequest, LetterRequest, WrittenLetters
 
 _HELP = {
@@ -60,6 +63,28 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     batch.add_argument("--kind", choices=("demand", "final", "big", "pretension"), default="demand")
     _common(batch)
     batch.set_defaults(handler=write_batch)
+    _register_templates(actions)
+
+
+def _register_templates(actions: argparse._SubParsersAction[Any]) -> None:
+    group = actions.add_parser("template", help=_("the wording of letters: show, change, revert"))
+    verbs = group.add_subparsers(dest="verb", metavar="ACTION", required=True)
+    show = verbs.add_parser("show", help=_("print a letter's title and text template"))
+    change = verbs.add_parser(
+        "set", help=_("use your own wording (tried on a sample letter before it is saved)")
+    )
+    revert = verbs.add_parser("revert", help=_("back to the shipped wording"))
+    for parser in (show, change, revert):
+        parser.add_argument("kind", choices=KINDS, metavar="DOCUMENT")
+        parser.add_argument("--language", choices=LANGUAGES, default="pl")
+    change.add_argument("--title-file", metavar="FILE", help=_("the title template"))
+    change.add_argument(
+        "--body-file", required=True, metavar="FILE", help=_("the text template (UTF-8)")
+    )
+    json_flag(show)
+    show.set_defaults(handler=show_template)
+    change.set_defaults(handler=set_template)
+    revert.set_defaults(handler=revert_template)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -152,3 +177,58 @@ def _report(ctx: Context, written: WrittenLetters, refused: list[str]) -> None:
         ctx.line(_("Left out: {reason}").format(reason=reason))
     for warning in written.warnings:
         ctx.line(_("Check: {warning}").format(warning=warning))
+
+
+#: a letter's template is a page of text; more is a mistake (or /dev/zero)
+MAX_TEMPLATE_BYTES = 100_000
+
+
+def _read_template(path: str) -> str:
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc),
+            field="file",
+        ) from exc
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ValidationError(
+            _("{path} is larger than {size} kB").format(path=path, size=MAX_TEMPLATE_BYTES // 1000),
+            field="file",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("{path} is not UTF-8 text").format(path=path), field="file"
+        ) from exc
+
+
+def show_template(ctx: Context) -> int:
+    a = ctx.args
+    template, own = letter_templates.get_letter_template(ctx.db, a.kind, a.language)
+    if ctx.json:
+        ctx.emit_json({"title": template.title, "body": template.body, "customised": own})
+        return 0
+    ctx.line(template.title.rstrip())
+    ctx.line()
+    ctx.line(template.body.rstrip())
+    return 0
+
+
+def set_template(ctx: Context) -> int:
+    a = ctx.args
+    current, _own = letter_templates.get_letter_template(ctx.db, a.kind, a.language)
+    title = _read_template(a.title_file) if a.title_file else current.title
+    body = _read_template(a.body_file)
+    letter_templates.save_letter_template(ctx.db, LetterTemplate(a.kind, a.language, title, body))
+    ctx.line(_("Wording of {kind} ({lang}) saved").format(kind=a.kind, lang=a.language))
+    return 0
+
+
+def revert_template(ctx: Context) -> int:
+    a = ctx.args
+    letter_templates.revert_letter_template(ctx.db, a.kind, a.language)
+    ctx.line(_("Wording of {kind} ({lang}) reverted").format(kind=a.kind, lang=a.language))
+    return 0

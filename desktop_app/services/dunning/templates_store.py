@@ -36,7 +36,9 @@ class TemplateInfo:
 
 def list_templates(db: Database) -> list[TemplateInfo]:
     with db.read() as session:
-        custom = {(r.name, r.language) for r in session.scalars(select(TemplateRow))}
+        rows = session.scalars(select(TemplateRow).where(TemplateRow.name.not_like("letters/%")))
+        # the owner's wording of letters shares the table (services/letter_templates.py)
+        custom = {(r.name, r.language) for r in rows}
     names = sorted(set(list_defaults()) | {name for name, _lang in custom})
     return [TemplateInfo(n, lang, (n, lang) in custom) for n in names for lang in LANGUAGES]
 
