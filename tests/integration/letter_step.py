@@ -8,7 +8,7 @@ import yaml
 
 from tests.integration.dunning_env import DunningEnv
 
-LETTER_SCENARIO = {
+LETTER_SCENARIO: dict[str, object] = {
     "name": "with-letter",
     "title": "Letter after ten days",
     "steps": [
@@ -23,12 +23,16 @@ LETTER_SCENARIO = {
 }
 
 
-def with_letter_step(env: DunningEnv, folder: Path) -> DunningEnv:
+def with_letter_step(
+    env: DunningEnv, folder: Path, scenario: dict[str, object] | None = None
+) -> DunningEnv:
     """The firm configured, the scenario imported, one debtor with FV/7/2024 due 1 March 2024
     (1,234.50 PLN) assigned to it: a run on 11 March 2024 writes the letter."""
     env.configure()
     path = folder / "letter.yaml"
-    path.write_text(yaml.safe_dump(LETTER_SCENARIO, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(scenario or LETTER_SCENARIO, allow_unicode=True), encoding="utf-8"
+    )
     env.ok("scenario", "import", str(path))
     env.ok("contractor", "add", "--name", "Gęśla Jaźń Sp. j.", "--city", "Łódź")
     env.ok("invoice", "add", "--contractor", "1", "--number", "FV/7/2024", "--issued",

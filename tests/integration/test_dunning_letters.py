@@ -5,6 +5,7 @@ The run is real (dunning run against loopback servers); the PDF is read back wit
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -22,7 +23,7 @@ from desktop_app.services.letters import (
     registered_demands,
 )
 from tests.integration.dunning_env import DunningEnv
-from tests.integration.letter_step import with_letter_step
+from tests.integration.letter_step import LETTER_SCENARIO, with_letter_step
 
 D = dt.date
 
@@ -79,3 +80,17 @@ def test_registered_mail_unlocks_the_debtor_register_warning_a_month_later(
         assert registered_demands(session, 1) == [D(2024, 3, 12)]
         built = build_letter(session, big, sources)
     assert built.letter.kind == "big"
+
+
+def test_a_letter_step_with_nothing_overdue_yet_leaves_the_task_and_says_why(
+    env: DunningEnv, tmp_path: Path
+) -> None:
+    """A step on the due date itself: nothing is late that day (Art. 115 KC), so there is no
+    demand to write; the task is still made and the run's notes name the reason."""
+    scenario = copy.deepcopy(LETTER_SCENARIO)
+    scenario["steps"][0]["trigger"] = {"anchor": "due", "offset": 0}  # type: ignore[index]
+    with_letter_step(env, tmp_path, scenario)
+    report = env.run("2024-03-01")
+    assert letter_queue.list_queue(env.db) == []
+    assert env.sql("SELECT kind FROM task") == [("letter",)]
+    assert any("nothing of theirs is overdue" in note for note in report["notes"]), report

@@ -35,7 +35,13 @@ from desktop_app.services.dunning.compose import (
 )
 from desktop_app.services.dunning.planning import Group, Plan, Skip
 from desktop_app.services.letter_queue import letter_pdf_of, queue_letter
-from desktop_app.services.letters import Built, InterestSources, LetterRequest, build_letter
+from desktop_app.services.letters import (
+    Built,
+    InterestSources,
+    LetterRefusedError,
+    LetterRequest,
+    build_letter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,7 @@ def prepare(
     items = template_items(session, ids, today)
     drafts = []
     sources: InterestSources | None = None
+    letter_notes: list[str] = []
     for group in plan.groups:
         recipient = composer.recipient(group.contractor_id)
         draft = Draft(group, recipient.name)
@@ -107,14 +114,18 @@ def prepare(
                 sources = sources or InterestSources(
                     rates.interest_tables_in(session), rates.eur_rates_in(session)
                 )
-                draft.letter = _letter(session, group, listed, sources)
+                try:
+                    draft.letter = _letter(session, group, listed, sources)
+                except LetterRefusedError as exc:
+                    # the task still goes to the person; the run says why no letter came with it
+                    letter_notes.append(exc.message)
         except InkasoError as exc:
             draft.error = exc.message
             if group.channel in ("email", "sms", "voice", "notice"):
                 draft.outbox = _failed_row(group, recipient, listed, exc.message, now)
         drafts.append(draft)
     contacts, notes = _waiting(session, plan.waits, composer, today)
-    return Prepared(plan, drafts, contacts, notes)
+    return Prepared(plan, drafts, contacts, notes + letter_notes)
 
 
 def store(session: Session, prepared: Prepared, *, actor: str = "scheduler") -> ApplyReport:
