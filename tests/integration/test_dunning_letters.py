@@ -10,11 +10,14 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
+from desktop_app.changes import Change
 from desktop_app.services import letter_queue
+from desktop_app.services.dunning.runner import run_cycle
 from desktop_app.services.letters import (
     LetterRefusedError,
     LetterRequest,
@@ -26,6 +29,7 @@ from tests.integration.dunning_env import DunningEnv
 from tests.integration.letter_step import LETTER_SCENARIO, with_letter_step
 
 D = dt.date
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -41,7 +45,8 @@ def lettered(env: DunningEnv, tmp_path: Path) -> DunningEnv:
 
 def test_letter_step_queues_the_demand_pdf_once_and_logs_it(lettered: DunningEnv) -> None:
     env = lettered
-    env.run("2024-03-11")
+    first = run_cycle(env.db, now=dt.datetime(2024, 3, 11, 10, 0, tzinfo=WARSAW))
+    assert Change.LETTERS in first.changes  # an open "Letters to print" reads the list again
     env.run("2024-03-11")  # a second run the same day
     env.run("2024-03-12")  # and the next day: the step's letter is not made again
     [queued] = letter_queue.list_queue(env.db)

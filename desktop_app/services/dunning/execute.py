@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 class ApplyReport:
     outbox_ids: list[int] = field(default_factory=list)
     task_ids: list[int] = field(default_factory=list)
+    #: letters put in "Letters to print"
+    letter_ids: list[int] = field(default_factory=list)
     skipped: int = 0
     handed_over: int = 0
     #: messages that could not be written (a broken template): failed in the outbox
@@ -463,7 +465,7 @@ def _store(session: Session, draft: Draft, report: ApplyReport, actor: str) -> N
         report.task_ids.append(task.id)
         if draft.letter is not None:
             built, pdf = draft.letter
-            queue_letter(session, built, pdf, key=group.key, actor=actor)
+            report.letter_ids.append(queue_letter(session, built, pdf, key=group.key, actor=actor))
         if group.kind == "handover":
             _hand_over(session, group, actor, report)
         if draft.notice is not None:
