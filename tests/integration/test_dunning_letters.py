@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from desktop_app.changes import Change
@@ -99,3 +100,26 @@ def test_a_letter_step_with_nothing_overdue_yet_leaves_the_task_and_says_why(
     assert letter_queue.list_queue(env.db) == []
     assert env.sql("SELECT kind FROM task") == [("letter",)]
     assert any("nothing of theirs is overdue" in note for note in report["notes"]), report
+
+
+def test_a_step_can_write_the_final_demand_and_names_only_demand_documents(
+    env: DunningEnv, tmp_path: Path
+) -> None:
+    scenario = copy.deepcopy(LETTER_SCENARIO)
+    scenario["steps"][0]["letter"] = "final"  # type: ignore[index]
+    with_letter_step(env, tmp_path, scenario)
+    shown = env.ok("scenario", "show", "with-letter", "--json")
+    assert shown["steps"][0]["letter"] == "final"
+    env.run("2024-03-11")
+    [queued] = letter_queue.list_queue(env.db)
+    assert queued.document == "final" and queued.reference.startswith("WP/")
+
+    scenario["name"] = "balance-step"
+    scenario["steps"][0]["letter"] = "balance"  # type: ignore[index]
+    path = tmp_path / "balance.yaml"
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
+    refused = env.cli("scenario", "import", str(path))
+    assert refused.code != 0
+    assert "a letter step writes a demand, final, big or pretension letter, not balance" in (
+        refused.err + refused.out
+    )

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from desktop_app.domain.money import decimal_str
 from desktop_app.domain.scenario import Scenario
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
+from desktop_app.letters.model import LetterKind
 from desktop_app.messaging import Item
 from desktop_app.services import activity, rates
 from desktop_app.services.dunning.compose import (
@@ -117,7 +118,8 @@ def prepare(
                     rates.interest_tables_in(session), rates.eur_rates_in(session)
                 )
                 try:
-                    draft.letter = _letter(session, group, listed, sources)
+                    document = scenarios[group.scenario].step(group.step).letter
+                    draft.letter = _letter(session, group, listed, sources, document)
                 except LetterRefusedError as exc:
                     # the task still goes to the person; the run says why no letter came with it
                     letter_notes.append(exc.message)
@@ -199,12 +201,12 @@ def _draft(
 
 
 def _letter(
-    session: Session, group: Group, items: list[Item], sources: InterestSources
+    session: Session, group: Group, items: list[Item], sources: InterestSources, document: str
 ) -> tuple[Built, bytes]:
-    """The step's demand letter for the group's invoices, as a PDF (rendered with the read
-    session open, never in the write transaction)."""
+    """The step's letter (its ``letter`` document) for the group's invoices, as a PDF (rendered
+    with the read session open, never in the write transaction)."""
     request = LetterRequest(
-        "demand",
+        cast(LetterKind, document),
         group.contractor_id,
         group.day,
         invoices=tuple(dict.fromkeys(i.number for i in items)),
