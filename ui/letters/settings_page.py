@@ -83,7 +83,6 @@ class LetterSettingsDialog(QDialog):
         self.setModal(False)
 
         self.firm_label = QLabel()
-        self.firm_label.setWordWrap(True)
         self.firm_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.logo_view = QLabel()
         self.logo_view.setFixedSize(QSize(220, 90))
@@ -103,7 +102,10 @@ class LetterSettingsDialog(QDialog):
         logo_buttons.addStretch(1)
         logo_row.addLayout(logo_buttons)
         logo_row.addStretch(1)
-        form = QFormLayout(head)
+        head_layout = QVBoxLayout(head)
+        form = QFormLayout()
+        head_layout.addLayout(form)
+        head_layout.addStretch(1)
         form.addRow(_("Firm"), self.firm_label)
         form.addRow(_("Logo"), logo_row)
         form.addRow(_("Signature"), self.signature)
@@ -148,6 +150,9 @@ class LetterSettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
         )
         buttons.accepted.connect(self.save)
+        # a rate is saved by its own button; Save is the letterhead's
+        save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.tabs.currentChanged.connect(lambda index: save_button.setVisible(index == 0))
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)

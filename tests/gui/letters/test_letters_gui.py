@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.domain.interest import InterestKind
-from desktop_app.services import letter_queue, letterhead
+from desktop_app.domain.rates import RateKind
+from desktop_app.services import letter_queue, letterhead, rates
 from desktop_app.services.firm import FirmInput, save_firm
 from tests.conftest import Cli
 from tests.helpers import contractor, invoice
@@ -184,3 +185,26 @@ def test_letterhead_page_stores_the_logo_and_signature(
     assert stored is not None
     assert stored.logo == logo.read_bytes() and stored.logo_mime == "image/png"
     assert stored.signature == "Jan Kowalski\nPrezes Zarządu"
+
+
+def test_rates_page_adds_the_next_half_years_commercial_rate(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    page = LetterSettingsDialog(db, ops, today=lambda: D(2026, 12, 1))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.show()
+    shipped = [r.row.start for r in rates.list_rates(db, [RateKind.COMMERCIAL])]
+    following = max(shipped) + dt.timedelta(days=184)
+    following = D(following.year, 1 if following.month <= 6 else 7, 1)
+    assert page.new_start.value() == following  # the half-year after the table's last row
+    page.new_rate.setText("14,25")
+    page.new_source.setText("obwieszczenie MF")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.add_button.click()
+    added = [r.row for r in rates.list_rates(db, [RateKind.COMMERCIAL]) if r.row.added_by_user]
+    assert [(r.start, str(r.rate), r.source) for r in added] == [
+        (following, "14.25", "obwieszczenie MF")
+    ]
+    last = page.rates.topLevelItem(page.rates.topLevelItemCount() - 1)
+    assert last is not None and last.text(1) == "14.25" and last.text(2) == "[V]"
