@@ -22,6 +22,7 @@ from desktop_app.domain.rates import RateKind
 from desktop_app.services import letter_queue, letterhead, rates
 from desktop_app.services.firm import FirmInput, save_firm
 from tests.conftest import Cli
+from tests.gui.conftest import shown_main_window
 from tests.helpers import contractor, invoice
 from tests.integration.dunning_env import DunningEnv, dunning_env
 from tests.integration.letter_step import with_letter_step
@@ -208,3 +209,23 @@ def test_rates_page_adds_the_next_half_years_commercial_rate(
     ]
     last = page.rates.topLevelItem(page.rates.topLevelItemCount() - 1)
     assert last is not None and last.text(1) == "14.25" and last.text(2) == "[V]"
+
+
+def test_letter_for_the_contractor_chosen_in_the_main_list(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak", city="Warszawa"))
+    contractor(db, "Alfa Sp. z o.o.")
+    beta = contractor(db, "Beta S.A.")
+    invoice(db, beta, "FV/2/2024", D(2024, 2, 1), (D(2024, 2, 15), 10_000))
+    main = shown_main_window(qtbot, db, ops, D(2024, 4, 2), rows=2)
+    row = next(r for r in range(main.model.rowCount()) if main.model.contractor_id(r) == beta)
+    main.table.setCurrentIndex(main.model.index(row, 0))
+    dialog = main.letter_for_current()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.contractor_id == beta and "Beta S.A." in dialog.windowTitle()
+    qtbot.waitSignal(dialog.checked, timeout=10_000).wait()
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.make_preview()
+    assert dialog.letter is not None and "FV/2/2024" in pdf_text(dialog.letter.pdf)
