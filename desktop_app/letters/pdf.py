@@ -34,6 +34,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -50,7 +51,7 @@ from reportlab.platypus import (
 )
 
 from desktop_app.domain.dates import format_day
-from desktop_app.domain.money import Money, format_money
+from desktop_app.domain.money import Money, format_amount, format_money
 from desktop_app.i18n import babel_locale
 from desktop_app.letters import fonts
 from desktop_app.letters.model import DEMANDS, LetterData, LetterItem, Total
@@ -260,8 +261,7 @@ def _footer(canvas: Canvas, letter: LetterData, page: int) -> None:
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
+    """The debtor's name in lines that fit the window (at most three)."""
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -314,11 +314,32 @@ def _table(rows: list[list[str]], widths: Sequence[float], right_from: int, tota
     return table
 
 
-def _header(words: dict[str, str], keys: Iterable[str]) -> list[Any]:
+#: columns of amounts: their header names the currency when the table has only one
+_AMOUNT_KEYS = frozenset({"amount", "principal", "interest", "compensation", "base"})
+
+
+def _header(words: dict[str, str], keys: Iterable[str], currency: str | None) -> list[Any]:
     style = ParagraphStyle(
         "th", fontName=fonts.BOLD, fontSize=7.3, leading=8.6, alignment=TA_CENTER
     )
-    return [Paragraph(escape(words[k]), style) for k in keys]
+    suffix = f" ({currency})" if currency else ""
+    return [
+        Paragraph(escape(words[k] + (suffix if k in _AMOUNT_KEYS else "")), style) for k in keys
+    ]
+
+
+def _one_currency(letter: LetterData) -> str | None:
+    """The currency of every amount in the tables, when there is one (then the cells show
+    numbers and the headers the currency, which leaves the columns room)."""
+    found = {i.currency for i in letter.items}
+    found |= {i.compensation.currency for i in letter.items if i.compensation}
+    return found.pop() if len(found) == 1 else None
+
+
+def _cell(value: Money, language: str, plain: str | None) -> str:
+    if value.currency == plain:
+        return format_amount(value.minor, value.currency, language)
+    return _money(value, language)
 
 
 def _number(item: LetterItem, words: dict[str, str]) -> str:
@@ -331,6 +352,11 @@ def _number(item: LetterItem, words: dict[str, str]) -> str:
 def _items_table(letter: LetterData) -> Table:
     words = labels(letter.language)
     lang = letter.language
+    plain = _one_currency(letter)
+
+    def cell(value: Money, language: str) -> str:
+        return _cell(value, language, plain)
+
     items = letter.items
     if letter.kind == "balance":
         keys = ["row", "invoice", "issue_date", "due_date", "amount", "principal"]
@@ -341,14 +367,14 @@ def _items_table(letter: LetterData) -> Table:
                 _number(i, words),
                 format_day(i.issue_date, lang),
                 format_day(i.due_date, lang),
-                _money(i.amount, lang),
-                _money(i.principal, lang),
+                cell(i.amount, lang),
+                cell(i.principal, lang),
             ]
             for n, i in enumerate(items, 1)
         ]
 
         def total_cells(t: Total) -> list[str]:
-            return [_money(t.principal, lang)]
+            return [cell(t.principal, lang)]
 
     elif letter.kind == "interest-note":
         keys = ["row", "invoice", "amount", "due_date", "paid_on", "days_late", "interest"]
@@ -357,17 +383,17 @@ def _items_table(letter: LetterData) -> Table:
             [
                 str(n),
                 _number(i, words),
-                _money(i.amount, lang),
+                cell(i.amount, lang),
                 format_day(i.due_date, lang),
                 format_day(i.paid_on, lang) if i.paid_on else "",
                 str(i.days_late),
-                _money(i.interest, lang),
+                cell(i.interest, lang),
             ]
             for n, i in enumerate(items, 1)
         ]
 
         def total_cells(t: Total) -> list[str]:
-            return [_money(t.interest, lang)]
+            return [cell(t.interest, lang)]
 
     elif letter.kind == "compensation":
         keys = [
@@ -379,22 +405,22 @@ def _items_table(letter: LetterData) -> Table:
             "compensation_eur",
             "compensation",
         ]
-        widths = [9, 38, 29, 22, 22, 22, 23]
+        widths = [9, 34, 27, 21, 21, 26, 27]
         rows = [
             [
                 str(n),
                 _number(i, words),
-                _money(i.amount, lang),
+                cell(i.amount, lang),
                 format_day(i.due_date, lang),
                 format_day(i.paid_on, lang) if i.paid_on else "",
-                _money(i.compensation_eur, lang) if i.compensation_eur else "",
-                _money(i.compensation, lang) if i.compensation else "",
+                _cell(i.compensation_eur, lang, "EUR") if i.compensation_eur else "",
+                cell(i.compensation, lang) if i.compensation else "",
             ]
             for n, i in enumerate(items, 1)
         ]
 
         def total_cells(t: Total) -> list[str]:
-            return [_money(t.compensation, lang)]
+            return [cell(t.compensation, lang)]
 
     else:
         with_comp = any(i.compensation for i in items)
@@ -409,19 +435,19 @@ def _items_table(letter: LetterData) -> Table:
                 _number(i, words),
                 format_day(i.issue_date, lang),
                 format_day(i.due_date, lang),
-                _money(i.amount, lang),
-                _money(i.principal, lang),
-                _money(i.interest, lang),
-                *([_money(i.compensation, lang) if i.compensation else ""] if with_comp else []),
+                cell(i.amount, lang),
+                cell(i.principal, lang),
+                cell(i.interest, lang),
+                *([cell(i.compensation, lang) if i.compensation else ""] if with_comp else []),
             ]
             for n, i in enumerate(items, 1)
         ]
 
         def total_cells(t: Total) -> list[str]:
-            cells = [_money(t.principal, lang), _money(t.interest, lang)]
-            return cells + ([_money(t.compensation, lang)] if with_comp else [])
+            cells = [cell(t.principal, lang), cell(t.interest, lang)]
+            return cells + ([cell(t.compensation, lang)] if with_comp else [])
 
-    data: list[list[Any]] = [_header(words, keys), *rows]
+    data: list[list[Any]] = [_header(words, keys, plain), *rows]
     span = len(keys) - len(total_cells(letter.totals[0])) if letter.totals else 0
     for total in letter.totals:
         cells = total_cells(total)
@@ -442,19 +468,24 @@ def _interest_table(letter: LetterData) -> Table | None:
         return None
     words = labels(letter.language)
     lang = letter.language
+    plain = _one_currency(letter)
+
+    def cell(value: Money, language: str) -> str:
+        return _cell(value, language, plain)
+
     keys = ["invoice", "base", "period_from", "period_to", "days", "rate", "interest"]
-    data: list[list[Any]] = [_header(words, keys)]
+    data: list[list[Any]] = [_header(words, keys, plain)]
     for item in items:
         for n, row in enumerate(item.interest_rows):
             data.append(
                 [
                     _number(item, words) if n == 0 else "",
-                    _money(row.base, lang),
+                    cell(row.base, lang),
                     format_day(row.start, lang),
                     format_day(row.end, lang),
                     str(row.days),
                     _rate(row.rate, lang),
-                    _money(row.interest, lang),
+                    cell(row.interest, lang),
                 ]
             )
     return _table(data, [38, 28, 21, 21, 13, 18, 26], 1, 0)

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from db.models import Activity
 from db.uow import Database
+from desktop_app.domain.money import Money
 from desktop_app.domain.rates import RateKind
 from desktop_app.services import letters
 from desktop_app.services.contractors import ContractorInput, add_contractor
@@ -127,7 +128,7 @@ def test_demand_letter_claims_principal_interest_and_compensation(
     text = pdf_text(out)
     assert "13 811,16 zł" in text
     assert "trzynaście tysięcy osiemset jedenaście złotych, szesnaście groszy" in text
-    assert "500,09 zł" in text and "713,57 zł" in text and "297,50 zł" in text
+    assert "500,09" in text and "713,57" in text and "297,50" in text
     assert "NIP: 5252248481" in text and "NIP: 8971234561" in text
     assert "PL61 1090 1014 0000 0712 1981 2874" in text
     # the rate of 2026 H2 is not verified yet: the user is told to check it
@@ -164,6 +165,13 @@ def test_debtor_register_warning_is_refused_without_a_registered_demand_a_month_
     assert rows[0][0] == letters.REGISTERED and rows[0][1]["sent_on"] == "2026-11-02"
 
 
+def test_no_debtor_register_warning_for_a_consumer(ledger: Database, tmp_path: Path) -> None:
+    with pytest.raises(LetterRefusedError, match="businesses only"):
+        letters.write_letter(
+            ledger, LetterRequest("big", 2, TODAY), letters.load_sources(ledger), tmp_path / "c.pdf"
+        )
+
+
 def test_interest_note_for_an_invoice_paid_late(ledger: Database, tmp_path: Path) -> None:
     out = tmp_path / "nota.pdf"
     written = letters.write_letter(
@@ -185,8 +193,8 @@ def test_compensation_note_for_every_invoice_late_or_unpaid(
     written = letters.write_letter(ledger, request, letters.load_sources(ledger), out)
     # FV/1 is still unpaid, FV/2 was paid late: both owe it
     assert [(i.number, i.compensation) for i in written.letters[0].items] == [
-        ("FV/1", letters.Money(29_750, "PLN")),
-        ("FV/2", letters.Money(16_800, "PLN")),
+        ("FV/1", Money(29_750, "PLN")),
+        ("FV/2", Money(16_800, "PLN")),
     ]
     consumer = LetterRequest("compensation", 2, TODAY)
     with pytest.raises(LetterRefusedError, match="business"):

@@ -41,10 +41,11 @@ def test_polish_demand_has_every_element_of_a_demand_letter() -> None:
     # basis: invoice numbers and dates
     assert "FV/2026/03/117" in text and "28.02.2026" in text and "15.03.2026" in text
     # principal, interest from/rate/to, compensation, the total in figures and in words
-    assert "13 800,00 zł" in text
+    # one currency: the table's headers name it, its cells are numbers
+    assert "Należność główna (PLN)" in lines(text) and "13 800,00" in text
     assert "17.03.2026" in text and "30.06.2026" in text and "14,00%" in text
-    assert "500,09 zł" in text and "713,57 zł" in text and "1 213,66 zł" in text
-    assert "302,34 zł" in text
+    assert "500,09" in text and "713,57" in text and "1 213,66" in text
+    assert "302,34" in text
     assert "Do zapłaty łącznie: 15 316,00 zł" in text
     assert "piętnaście tysięcy trzysta szesnaście złotych, zero groszy" in flat
     # deadline, account, the warning of court action, the signature
@@ -84,15 +85,17 @@ def test_interest_note_has_a_table_per_invoice_paid_late() -> None:
     flat = lines(text)
     assert "Nota odsetkowa nr WZ/2026/12/01/17" in text
     # number, amount, due date, payment date, days late, rate, interest
-    for cell in ("FV/2026/05/031", "3 690,00 zł", "18.05.2026", "1.08.2026", "75", "14,00%"):
+    for cell in ("FV/2026/05/031", "3 690,00", "18.05.2026", "1.08.2026", "75", "14,00%"):
         assert cell in text
-    assert "106,15 zł" in text
+    assert "Do zapłaty łącznie: 106,15 zł" in text
     assert "sto sześć złotych, piętnaście groszy" in flat
 
 
 def test_compensation_note_shows_euro_and_zloty() -> None:
     text, _reader = read_back(letter("compensation", "pl"))
-    assert "40,00 €" in text and "172,76 zł" in text
+    flat = lines(text)
+    assert "Rekompensata (EUR)" in flat and "Rekompensata (PLN)" in flat
+    assert "40,00" in text and "172,76" in text
     assert "art. 10 ust. 1" in lines(text)
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop_app.domain.calendar import is_business_day
 from desktop_app.domain.letter_rules import (
     Overdue,
     add_months,
@@ -65,3 +69,33 @@ def test_deadline_moves_past_saturdays_sundays_and_holidays() -> None:
     assert letter_deadline(TODAY, 7) == D(2026, 12, 8)
     # Saturday 2026-12-12 -> Monday 14
     assert letter_deadline(D(2026, 12, 5), 7) == D(2026, 12, 14)
+
+
+days_2020s = st.dates(dt.date(2020, 1, 1), dt.date(2029, 12, 31))
+
+
+@given(days_2020s, st.integers(0, 60))
+def test_the_deadline_is_a_business_day_no_earlier_than_asked(day: dt.date, days: int) -> None:
+    deadline = letter_deadline(day, days)
+    assert is_business_day(deadline)
+    assert deadline >= day + dt.timedelta(days=days)
+    assert (deadline - (day + dt.timedelta(days=days))).days <= 5  # Easter or Christmas at most
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 100_000_00), days_2020s), max_size=5),
+    st.lists(days_2020s, max_size=3),
+    days_2020s,
+    st.integers(0, 400),
+)
+def test_what_holds_today_still_holds_later(
+    debts: list[tuple[int, dt.date]], sent: list[dt.date], today: dt.date, later: int
+) -> None:
+    overdue = [Overdue(amount, due) for amount, due in debts]
+    now = big_letter_missing(overdue, sent, today)
+    then = big_letter_missing(overdue, sent, today + dt.timedelta(days=later))
+    # debts only age and demands only get older: no new obstacle appears with time ("days" may
+    # turn into "amount" once the debts are old enough for their sum to be what is lacking)
+    assert len(then) <= len(now)
+    if not now:
+        assert not then

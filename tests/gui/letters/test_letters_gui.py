@@ -97,7 +97,7 @@ def test_letter_from_the_card_produces_the_pdf_and_keeps_it(
             accounts=[("61 1090 1014 0000 0712 1981 2874", "PLN")],
         ),
     )  # fmt: skip
-    cid = contractor(db, "Łódzkie Zakłady Mięsne Sp. z o.o.", city="Łódź")
+    cid = contractor(db, "Łódzkie Zakłady Mięsne Sp. z o.o.", nip="5252248481", city="Łódź")
     invoice(db, cid, "FV/11/2024", D(2024, 2, 1), (D(2024, 2, 15), 98_765))
     today = D(2024, 4, 2)
     card = ContractorCardWindow(db, ops, cid, today=lambda: today)

@@ -1,37 +1,23 @@
-"""Letters from the database: what each document claims, the legal conditions, the record.
-
-The use case (:func:`write_letters`) reads everything in one read transaction, renders the
-templates and the PDF outside any transaction (templates run on a budget), writes the file next
-to its target, records the letters in the activity log in one write transaction, and only then
-puts the file in place. A refused letter (its legal conditions do not hold, nothing to claim)
-writes no file and records nothing.
-
-Interest and compensation come from the interest domain (``interest_for``,
-``compensation_for``) with the rate tables the caller hands in; this module never computes them.
-"""
+"""Building a letter from the ledger: which items each document is about, their figures,
+and the legal conditions that may refuse it. It only reads; interest and compensation come from
+the interest domain with the rate tables the caller hands in."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 
 from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from db.models import Activity, Contractor, Firm, Instalment, Invoice, Setting, User
-from db.uow import Database
 from desktop_app.domain.compensation import (
     MissingEurRateError,
     business_debtor,
     compensation_for,
-    rate_day,
 )
 from desktop_app.domain.identifiers import format_iban, format_phone
 from desktop_app.domain.interest import InterestKind, InterestResult, Payment, interest_for
@@ -41,11 +27,11 @@ from desktop_app.domain.letter_rules import (
     days_late,
     letter_deadline,
 )
-from desktop_app.domain.money import Money, decimal_str
+from desktop_app.domain.money import Money
 from desktop_app.domain.rates import RateTable
 from desktop_app.domain.receivables import counts_on, open_as_of
 from desktop_app.errors import InkasoError, ValidationError
-from desktop_app.i18n import N_, _
+from desktop_app.i18n import _
 from desktop_app.letters.bureaus import DEFAULT_BUREAU, bureau
 from desktop_app.letters.model import (
     DEMANDS,
@@ -57,18 +43,11 @@ from desktop_app.letters.model import (
     totals_of,
 )
 from desktop_app.letters.model import InterestRow as LetterInterestRow
-from desktop_app.letters.pdf import render_pdf
-from desktop_app.letters.postbook import PostbookEntry, render_postbook
-from desktop_app.letters.texts import LetterTemplate, LetterText, render_text
+from desktop_app.letters.texts import LetterTemplate
 from desktop_app.letters.words import amount_in_words
 from desktop_app.messaging.context import BankAccount
-from desktop_app.services import activity
 from desktop_app.services.contractors import resolve
-from desktop_app.services.late_payment import ensure_eur_rates
 from desktop_app.services.letter_templates import template_in
-from desktop_app.services.rates import eur_rates_in, interest_tables_in
-
-log = logging.getLogger(__name__)
 
 #: days the debtor is given, counted from the letter's date (then moved by Art. 115 KC)
 DEADLINE_DAYS: Mapping[str, int] = {
@@ -132,18 +111,10 @@ class Built:
     missing_eur: tuple[dt.date, ...] = ()
 
 
-@dataclass(frozen=True)
-class WrittenLetters:
-    path: Path
-    letters: tuple[LetterData, ...]
-    warnings: tuple[str, ...]
-    postbook: Path | None = None
-
-
 # -- reading ------------------------------------------------------------------------------
 
 
-def _firm(session: Session) -> Firm:
+def firm_of(session: Session) -> Firm:
     firm = session.scalar(
         select(Firm).order_by(Firm.id).limit(1).options(selectinload(Firm.accounts))
     )
@@ -317,7 +288,7 @@ def build_letter(
     templates: dict[tuple[str, str], LetterTemplate] | None = None,
 ) -> Built:
     """The letter ``request`` asks for, or LetterRefusedError naming what is missing."""
-    firm = firm or _firm(session)
+    firm = firm or firm_of(session)
     contractor = resolve(session, request.contractor)
     today = request.today
     kind = request.kind
@@ -494,6 +465,15 @@ def _check(
 ) -> None:
     """Refuse a letter whose legal conditions do not hold, or that would claim nothing."""
     kind = request.kind
+    if kind == "big" and not business:
+        # art. 14 sets other conditions for consumers (200 PLN; its days are not verified yet)
+        raise LetterRefusedError(
+            _(
+                "No debtor-register warning for {name}: Inkaso checks the conditions for "
+                "businesses only (art. 15), and the contractor has no NIP"
+            ).format(name=contractor.name),
+            field="contractor",
+        )
     if kind == "big":
         overdue = [Overdue(i.principal.minor, i.due_date) for i in items if i.currency == "PLN"]
         missing = big_letter_missing(
@@ -541,268 +521,10 @@ def _signature(session: Session, firm: Firm, contractor: Contractor) -> Signatur
     setting = session.get(Setting, "letters.signature")
     lines = [line.strip() for line in str(setting.value if setting else "").splitlines()]
     lines = [line for line in lines if line]
-    if lines:  # the owner's signature block (Settings → Letters) wins over the account manager
+    if lines:  # the owner's signature block (Letterhead and rates) wins over the account manager
         return Signature(firm.name, lines[0], " ".join(lines[1:]))
     person = ""
     if contractor.assigned_user_id is not None:
         user = session.get(User, contractor.assigned_user_id)
         person = user.full_name if user is not None else ""
     return Signature(firm.name, person)
-
-
-# -- rendering and recording ---------------------------------------------------------------
-
-
-def render(built: Sequence[Built]) -> list[tuple[LetterData, LetterText]]:
-    """Each letter's words from its template (the contractor's language), on the sandbox budget."""
-    return [(b.letter, render_text(b.template, b.letter)) for b in built]
-
-
-_SUMMARY = N_("Letter {document} {reference} written, claiming {amount} {currency}")
-_SUMMARY_REGISTERED = N_(
-    "Letter {document} {reference} sent by registered mail, claiming {amount} {currency}"
-)
-
-
-def _record(
-    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
-) -> None:
-    letter = built.letter
-    first = letter.totals[0] if letter.totals else None
-    amount = (
-        first.principal if letter.kind == "balance" and first else first.total if first else None
-    )
-    data = {
-        "document": letter.kind,
-        "reference": letter.reference,
-        "sent_on": letter.date.isoformat(),
-        "registered": letter.registered,
-        "amount": decimal_str(amount.minor, amount.currency) if amount else "0",
-        "currency": amount.currency if amount else "",
-        "invoices": sorted({i.number for i in letter.items}),
-        "deadline": letter.deadline.isoformat() if letter.deadline else None,
-    }
-    if letter.bureau is not None:
-        data["bureau"] = letter.bureau.key
-    data.update(extra or {})
-    activity.record(
-        session,
-        contractor_id=built.contractor_id,
-        kind="letter",
-        channel=REGISTERED if letter.registered else "print",
-        summary=_SUMMARY_REGISTERED if letter.registered else _SUMMARY,
-        actor=actor,
-        data=data,
-    )
-
-
-def record_letter(
-    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
-) -> None:
-    """Put ``built`` in the contractor's activity log (``extra`` adds to its data, e.g. the
-    queued letter's id so the log can open its PDF)."""
-    _record(session, built, actor, extra)
-
-
-def _check_target(target: Path) -> None:
-    """A new file or a file to replace in a folder that exists; never a folder or a device (the
-    PDF is moved over the target, and moving over /dev/null would replace the device)."""
-    if not target.parent.is_dir():
-        raise ValidationError(
-            _("--out: the folder {folder} does not exist").format(folder=str(target.parent)),
-            field="out",
-        )
-    if target.exists() and not target.is_file():
-        raise ValidationError(
-            _("--out: {path} is not a file that a letter can replace").format(path=str(target)),
-            field="out",
-        )
-
-
-def _temporary_beside(target: Path) -> Path:
-    handle, name = tempfile.mkstemp(prefix=".inkaso-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    return Path(name)
-
-
-def write_letters(
-    db: Database,
-    built: Sequence[Built],
-    out: Path,
-    *,
-    postbook: Path | None = None,
-    actor: str | None = None,
-) -> WrittenLetters:
-    """Render ``built`` into ``out`` (one PDF), record each letter, then put the file in place."""
-    out = out.resolve()
-    for target in (out, postbook):
-        if target is not None:
-            _check_target(target)
-    rendered = render(built)
-    temp = _temporary_beside(out)
-    book_temp: Path | None = None
-    try:
-        render_pdf(rendered, temp)
-        if postbook is not None:
-            book_temp = _temporary_beside(postbook)
-            render_postbook(
-                _postbook_entries(built), built[0].letter.creditor, built[0].letter.date, book_temp
-            )
-        with db.write() as session:
-            for b in built:
-                _record(session, b, actor)
-        temp.replace(out)
-        if book_temp is not None and postbook is not None:
-            book_temp.replace(postbook)
-    except OSError as exc:
-        raise ValidationError(
-            _("--out: cannot write {path}: {reason}").format(path=str(out), reason=exc.strerror),
-            field="out",
-        ) from exc
-    finally:
-        for leftover in (temp, book_temp):
-            if leftover is not None:
-                leftover.unlink(missing_ok=True)
-    warnings = tuple(dict.fromkeys(w for b in built for w in b.warnings))
-    return WrittenLetters(out, tuple(b.letter for b in built), warnings, postbook)
-
-
-def _postbook_entries(built: Sequence[Built]) -> list[PostbookEntry]:
-    return [
-        PostbookEntry(b.letter.debtor.name, b.letter.debtor.address, b.letter.reference)
-        for b in built
-    ]
-
-
-def load_sources(db: Database) -> InterestSources:
-    """The merged rate tables (shipped rows and the user's) that letters read."""
-    with db.read() as session:
-        return InterestSources(interest_tables_in(session), eur_rates_in(session))
-
-
-def _with_euro_rates(
-    db: Database, built: Sequence[Built], rebuild: Callable[[InterestSources], list[Built]]
-) -> list[Built]:
-    """Letters whose compensation lacked a euro rate are built again once NBP was asked for the
-    month ends they need (``ensure_eur_rates``: once each, not again after NBP failed); what is
-    still missing stays a warning on the letter."""
-    missing = sorted({day for b in built for day in b.missing_eur})
-    if not missing or len(ensure_eur_rates(db, missing)) == len({rate_day(d) for d in missing}):
-        return list(built)
-    return rebuild(load_sources(db))
-
-
-def _refuse_without_rates(built: Built) -> None:
-    if built.letter.kind == "compensation" and built.missing_eur:
-        raise MissingEurRateError(rate_day(built.missing_eur[0]))
-
-
-def write_letter(
-    db: Database,
-    request: LetterRequest,
-    sources: InterestSources,
-    out: Path,
-    *,
-    actor: str | None = None,
-) -> WrittenLetters:
-    """``inkaso letter KIND``: one letter to ``out``, refused (no file) when it may not be written."""
-
-    def build(with_sources: InterestSources) -> list[Built]:
-        with db.read() as session:
-            return [build_letter(session, request, with_sources)]
-
-    built = _with_euro_rates(db, build(sources), build)
-    _refuse_without_rates(built[0])
-    return write_letters(db, built, out, actor=actor)
-
-
-# -- batches -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchRequest:
-    today: dt.date
-    min_days: int
-    min_amount_minor: int
-    currency: str = "PLN"
-    kind: LetterKind = "demand"
-    registered: bool = False
-
-
-def batch_contractors(session: Session, request: BatchRequest) -> list[int]:
-    """Contractors owing at least ``min_amount`` in ``currency`` that has been overdue for at
-    least ``min_days`` days (after Art. 115 KC), whose collection is not paused; by name (as the
-    contractor list sorts it, diacritics aside)."""
-    from desktop_app.services.balances import open_items
-
-    items = open_items(request.today)
-    rows = session.execute(
-        select(items.c.contractor_id, items.c.open, items.c.due_date).where(
-            items.c.currency == request.currency, items.c.due_date < request.today
-        )
-    )
-    owed: dict[int, int] = {}
-    for contractor_id, open_minor, due in rows:
-        if days_late(due, request.today) >= request.min_days:
-            owed[contractor_id] = owed.get(contractor_id, 0) + int(open_minor)
-    wanted = [cid for cid, total in owed.items() if total >= request.min_amount_minor]
-    if not wanted:
-        return []
-    contractors = session.scalars(
-        select(Contractor).where(Contractor.id.in_(wanted)).order_by(Contractor.search_name)
-    )
-    return [
-        c.id
-        for c in contractors
-        if c.collection_paused_until is None or c.collection_paused_until < request.today
-    ]
-
-
-def build_batch(
-    session: Session, request: BatchRequest, sources: InterestSources
-) -> tuple[list[Built], list[str]]:
-    """A letter for each matching contractor; the ones refused are named with their reason."""
-    firm = _firm(session)
-    built: list[Built] = []
-    refused: list[str] = []
-    templates: dict[tuple[str, str], LetterTemplate] = {}
-    for contractor_id in batch_contractors(session, request):
-        letter_request = LetterRequest(
-            request.kind, contractor_id, request.today, registered=request.registered
-        )
-        try:
-            built.append(
-                build_letter(session, letter_request, sources, firm=firm, templates=templates)
-            )
-        except LetterRefusedError as exc:
-            refused.append(exc.message)
-    return built, refused
-
-
-def postbook_path(out: Path) -> Path:
-    """FILE.pdf -> FILE-ksiazka.pdf beside it (the registered-mail list of a batch)."""
-    return out.with_name(f"{out.stem}-ksiazka{out.suffix or '.pdf'}")
-
-
-def write_batch(
-    db: Database,
-    request: BatchRequest,
-    sources: InterestSources,
-    out: Path,
-    *,
-    actor: str | None = None,
-) -> tuple[WrittenLetters, list[str]]:
-    refused: list[str] = []
-
-    def build(with_sources: InterestSources) -> list[Built]:
-        with db.read() as session:
-            letters, refused[:] = build_batch(session, request, with_sources)
-        return letters
-
-    built = _with_euro_rates(db, build(sources), build)
-    if not built:
-        raise LetterRefusedError(
-            _("No contractor matches: nobody owes that much for that long"), field="min-amount"
-        )
-    written = write_letters(db, built, out, postbook=postbook_path(out.resolve()), actor=actor)
-    return written, refused
