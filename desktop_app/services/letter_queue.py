@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, QueuedLetter
@@ -93,7 +93,11 @@ def keep_letter(db: Database, built: Built, pdf: bytes, *, actor: str | None = N
     with db.write() as session:
         # the same letter may be made twice a day on purpose (a corrected copy): numbered
         base = f"manual/{built.letter.reference}"
-        taken = session.scalar(select(func.count()).where(QueuedLetter.key.like(base + "%")))
+        taken = session.scalar(
+            select(func.count()).where(
+                or_(QueuedLetter.key == base, QueuedLetter.key.like(base + "#%"))
+            )
+        )
         key = base if not taken else f"{base}#{taken + 1}"
         return queue_letter(session, built, pdf, key=key, actor=actor)
 

@@ -123,3 +123,18 @@ def test_a_step_can_write_the_final_demand_and_names_only_demand_documents(
     assert "a letter step writes a demand, final, big or pretension letter, not balance" in (
         refused.err + refused.out
     )
+
+
+def test_a_letter_made_by_hand_is_kept_each_time_and_logged(lettered: DunningEnv) -> None:
+    """Letter… on the card: the same day's letter kept twice (a corrected copy) is two letters."""
+    env = lettered
+    made = letter_queue.preview_letter(env.db, LetterRequest("demand", 1, D(2024, 3, 20)))
+    first = letter_queue.keep_letter(env.db, made.built, made.pdf)
+    second = letter_queue.keep_letter(env.db, made.built, made.pdf)
+    assert first != second
+    keys = [k for (k,) in env.sql("SELECT key FROM letter_queue ORDER BY id")]
+    assert keys == ["manual/WZ/2024/03/20/1", "manual/WZ/2024/03/20/1#2"]
+    logged = env.sql(
+        "SELECT json_extract(data, '$.letter_id') FROM activity WHERE kind = 'letter' ORDER BY id"
+    )
+    assert logged == [(first,), (second,)]
