@@ -89,6 +89,11 @@ def main(argv: list[str]) -> int:
         assert isinstance(queue, LettersQueueWindow)
         return not queue.loading and queue.preview.document.pageCount() > 0
 
+    def rendered() -> bool:
+        # QPdfView draws pages in the background: give it a moment after the document loads
+        state["ticks"] = int(str(state.get("ticks", 0))) + 1
+        return int(str(state["ticks"])) > 30
+
     def shoot_queue() -> bool:
         queue = state["queue"]
         assert isinstance(queue, LettersQueueWindow)
@@ -119,7 +124,15 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(f"interest: {calculator.total.text()}\n")
         return True
 
-    steps = [window_ready, open_queue, queue_ready, shoot_queue, open_calculator, shoot_calculator]
+    steps = [
+        window_ready,
+        open_queue,
+        queue_ready,
+        rendered,
+        shoot_queue,
+        open_calculator,
+        shoot_calculator,
+    ]
 
     def tick() -> None:
         while steps and steps[0]():

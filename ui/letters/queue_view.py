@@ -46,7 +46,7 @@ COLUMNS = (
     N_("Reference"),
     N_("Amount"),
     N_("Printed"),
-    N_("Registered mail"),
+    N_("Posted"),
 )
 
 
@@ -112,8 +112,10 @@ class LettersQueueWindow(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 2, 3, 4, 5, 6):
+        for column in (0, 2, 4, 5, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # the reference is on the letter itself; the list keeps room for the debtor's name
+        self.tree.setColumnHidden(3, True)
         self.preview = PdfPreview()
         self.empty = QLabel(_("No letter waits to be printed."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -136,8 +138,9 @@ class LettersQueueWindow(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.preview)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # the page is read at a size one can check the figures at
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
         split.setChildrenCollapsible(False)
         top = QHBoxLayout()
         top.addWidget(self.show_posted)
@@ -204,6 +207,7 @@ class LettersQueueWindow(QWidget):
                 ]
             )
             item.setData(0, IdRole, letter.id)
+            item.setToolTip(2, letter.reference)
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             tree.addTopLevelItem(item)
         self.empty.setVisible(not letters)
