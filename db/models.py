@@ -435,6 +435,31 @@ class WhiteListCheck(Base):
     __table_args__ = (UniqueConstraint("nip", "checked_on", name="uq_whitelist_check_nip_day"),)
 
 
+class QueuedLetter(Base):
+    """A letter waiting to be printed and posted ("Letters to print"), with its PDF.
+
+    ``key`` is unique like the outbox key, so a dunning step's letter is queued once whatever
+    the number of runs; a letter made by hand has a key of its own. ``sent_registered_on`` is
+    the day it went by registered mail, the date the debtor-register warning counts from.
+    """
+
+    __tablename__ = "letter_queue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    contractor_id: Mapped[int] = mapped_column(
+        ForeignKey("contractor.id", ondelete="CASCADE"), index=True
+    )
+    document: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(60))
+    letter_date: Mapped[dt.date] = mapped_column(Date)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="")
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sent_registered_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 # --- dunning ---------------------------------------------------------------------------------
 
 

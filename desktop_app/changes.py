@@ -31,3 +31,5 @@ class Change(enum.Flag):
     SETTINGS = enum.auto()
     #: the firm's own details and bank accounts
     FIRM = enum.auto()
+    #: letters to print: queued, printed, posted by registered mail (and the logo they carry)
+    LETTERS = enum.auto()

@@ -67,3 +67,19 @@ def status(code: str) -> str:
 
 def language(code: str) -> str:
     return _(LANGUAGE_LABELS[code]) if code in LANGUAGE_LABELS else code
+
+
+DOCUMENT_LABELS = {
+    "demand": N_("Demand for payment"),
+    "final": N_("Final demand before court"),
+    "big": N_("Demand with debtor-register warning"),
+    "interest-note": N_("Interest note"),
+    "compensation": N_("Compensation note"),
+    "balance": N_("Balance confirmation"),
+    "pretension": N_("Pre-trial claim (претензия)"),
+}
+
+
+def document(code: str) -> str:
+    """A letter's kind as the user reads it (the CLI's word for it otherwise)."""
+    return _(DOCUMENT_LABELS[code]) if code in DOCUMENT_LABELS else code

@@ -275,6 +275,14 @@ KEYS: dict[str, Key] = {
             N_("fetch missing euro rates from NBP (off: enter them by hand)"),
         ),
         Key(
+            "letters.signature",
+            _text,
+            "",
+            N_(
+                "who signs letters: a name, and a role on the next line (empty: the account manager)"
+            ),
+        ),
+        Key(
             "dunning.start_date",
             _date,
             "",

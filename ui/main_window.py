@@ -58,6 +58,8 @@ from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
 from ui.entry.controller import EntryController
 from ui.imports import menu as imports_menu
+from ui.letters import letters_menu
+from ui.letters.letter_dialog import LetterDialog
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.widgets.search_box import SearchBox
@@ -396,6 +398,8 @@ class MainWindow(QMainWindow):
         self.dunning_menu.addSeparator()
         editors_menu.install(self, self.dunning_menu)
 
+        letters_menu.install(self, view_menu, contractor_menu)
+
         help_menu = menu.addMenu(_("&Help"))
         about = QAction(_("&About Inkaso"), self)
         about.triggered.connect(self._about)
@@ -462,6 +466,17 @@ class MainWindow(QMainWindow):
         card.reload(show_when_loaded=True)
         return card
 
+    def letter_for_current(self) -> LetterDialog | None:
+        """Letter… for the contractor chosen in the list."""
+        index = self.table.currentIndex()
+        row = self.model.cached_row(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        parts = (self._db, self._ops, self._today)
+        return letters_menu.open_letter(
+            self, parts, self.model.contractor_id(index.row()), row.name
+        )
+
     def cards(self) -> dict[int, ContractorCardWindow]:
         return dict(self._cards)
 
@@ -476,6 +491,7 @@ class MainWindow(QMainWindow):
             return
         menu = QMenu(self)
         menu.addAction(_("Open card"), lambda: self._open_row(index.row()))
+        menu.addAction(_("Letter…"), self.letter_for_current)
         menu.addSeparator()
         entry = self.entry
         menu.addAction(_("Edit contractor…"), lambda: entry.edit_contractor(row.id))

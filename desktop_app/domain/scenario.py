@@ -14,6 +14,7 @@ from typing import Any
 from desktop_app.domain.template_names import is_template_name
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
+from desktop_app.letters.model import DEMANDS
 
 ANCHORS = ("issue", "due", "previous")
 #: channels that send a message to the contractor and need a send window
@@ -67,6 +68,8 @@ class Step:
     repeat: Repeat | None = None
     conditions: Conditions = field(default_factory=Conditions)
     attach_invoice_list: bool = False
+    #: the document the letter channel writes (a demand first, the final demand later)
+    letter: str = "demand"
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,14 @@ def validate(scenario: Scenario, *, known_templates: Collection[str] | None = No
         problems += (
             where + ": " + p for p in _template_problems(step.templates.values(), known_templates)
         )
+        if step.letter not in DEMANDS:
+            problems.append(
+                where
+                + ": "
+                + _(
+                    "a letter step writes a demand, final, big or pretension letter, not {kind}"
+                ).format(kind=step.letter)
+            )
         if step.repeat is not None:
             if step.repeat.every < 1:
                 problems.append(where + ": " + _("a repeat must be at least every 1 day"))
@@ -257,6 +268,8 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             }
         if s.attach_invoice_list:
             data["attach_invoice_list"] = True
+        if s.letter != "demand":
+            data["letter"] = s.letter
         return data
 
     return {
@@ -369,6 +382,7 @@ def _step_from(data: Mapping[str, Any]) -> Step:
             max_rating=_opt_int(cond.get("max_rating")),
         ),
         attach_invoice_list=bool(data.get("attach_invoice_list", False)),
+        letter=str(data.get("letter") or "demand"),
     )
 
 

@@ -73,20 +73,26 @@ MAX_LOGO_BYTES = 1_000_000
 _LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
+def check_logo(data: bytes | None) -> str | None:
+    """The logo's MIME type (None for no logo), or a ValidationError saying what is wrong."""
+    if data is None:
+        return None
+    mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)
+    if mime is None:
+        raise ValidationError(_("The logo must be a PNG or JPEG picture"), field="logo")
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(
+            _("The logo is larger than {size} kB").format(size=MAX_LOGO_BYTES // 1000),
+            field="logo",
+        )
+    if not readable_picture(data):
+        raise ValidationError(_("The logo picture cannot be read"), field="logo")
+    return mime
+
+
 def set_logo(db: Database, data: bytes | None) -> None:
     """The logo on the letterhead (PNG or JPEG up to 1 MB); None removes it."""
-    mime = None
-    if data is not None:
-        mime = next((m for magic, m in _LOGO_TYPES.items() if data.startswith(magic)), None)
-        if mime is None:
-            raise ValidationError(_("The logo must be a PNG or JPEG picture"), field="logo")
-        if len(data) > MAX_LOGO_BYTES:
-            raise ValidationError(
-                _("The logo is larger than {size} kB").format(size=MAX_LOGO_BYTES // 1000),
-                field="logo",
-            )
-        if not readable_picture(data):
-            raise ValidationError(_("The logo picture cannot be read"), field="logo")
+    mime = check_logo(data)
     with db.write() as session:
         firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
         if firm is None:

@@ -119,6 +119,8 @@ class ActivityView:
     summary: str
     body: str | None
     invoice_id: int | None
+    #: a letter's entry: the queued letter whose PDF it opens
+    letter_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ def _activity(session: Session, contractor_id: int, limit: int) -> tuple[Activit
             summary=render_summary(a.kind, a.summary, a.data),
             body=a.body,
             invoice_id=a.invoice_id,
+            letter_id=_letter_id(a.data),
         )
         for a in rows
     )
@@ -380,3 +383,8 @@ def find_invoice(db: Database, number: str, today: dt.date) -> InvoiceView:
         if invoice is None:
             raise NotFoundError(_("No invoice {number}").format(number=number), field="invoice")
         return invoice_view(invoice, today)
+
+
+def _letter_id(data: dict[str, Any] | None) -> int | None:
+    value = (data or {}).get("letter_id")
+    return value if isinstance(value, int) else None

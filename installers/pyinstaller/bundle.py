@@ -57,8 +57,8 @@ OPTIONAL_HIDDEN_PACKAGES = ("secretstorage", "jeepney", "win32ctypes")
 #: the entry points that keyring and APScheduler use to find their backends and plugins.
 METADATA = ("inkaso", "keyring", "APScheduler")
 
-#: Qt modules Inkaso never imports (it uses QtCore, QtGui, QtWidgets, and QtCharts for the
-#: dashboard).
+#: Qt modules Inkaso never imports (it uses QtCore, QtGui, QtWidgets, QtCharts for the
+#: dashboard, and QtPdf, QtPdfWidgets and QtPrintSupport for letters).
 QT_EXCLUDES = tuple(
     f"PySide6.{name}"
     for name in (
@@ -82,8 +82,6 @@ QT_EXCLUDES = tuple(
         "QtNfc",
         "QtOpenGL",
         "QtOpenGLWidgets",
-        "QtPdf",
-        "QtPdfWidgets",
         "QtPositioning",
         "QtQml",
         "QtQuick",

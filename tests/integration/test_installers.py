@@ -181,6 +181,21 @@ def test_cli_is_built_without_qt(built: Built) -> None:
         pytest.fail("no analysis for the command line")
 
 
+def test_every_qt_module_the_gui_imports_is_bundled(built: Built) -> None:
+    """An excluded Qt module the GUI imports would crash the installed program when it is first
+    used (letters: QtPdf, QtPdfWidgets, QtPrintSupport)."""
+    used: set[str] = set()
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("PySide6."):
+                used.add(str(node.module))
+            elif isinstance(node, ast.Import):
+                used |= {a.name for a in node.names if a.name.startswith("PySide6.")}
+    assert {"PySide6.QtPdf", "PySide6.QtPdfWidgets"} <= used
+    excluded = {name for a in built.analyses for name in a["excludes"]}
+    assert sorted(used & excluded) == []
+
+
 # --- what the code reads at run time ------------------------------------------------------------
 
 

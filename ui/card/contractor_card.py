@@ -58,6 +58,9 @@ from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.card.insight_panel import InsightPanel
 from ui.errors import show_error
+from ui.letters import letters_menu
+from ui.letters.letter_dialog import LetterDialog
+from ui.letters.letter_viewer import LetterViewer
 from ui.operations import Operations
 from ui.widgets import view_state
 
@@ -69,6 +72,8 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2
 #: a payment from an account the White List did not list (True) on the payment's row
 UnlistedRole = Qt.ItemDataRole.UserRole + 3
+#: on an activity entry of a letter: the queued letter's id
+LetterRole = Qt.ItemDataRole.UserRole + 4
 
 INVOICE_KINDS = {"invoice": N_("Invoice"), "correction": N_("Correction"), "advance": N_("Advance")}
 ACTIVITY_KINDS = {
@@ -102,7 +107,7 @@ IMPLIED_CHANNELS = {
 }
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: what the card shows: who, balances, invoices and their flags, payments, promises, messages,
-#: and which channels "Send reminder now" offers
+#: and which channels "Send reminder now" offers; letters written land in its activity log
 SHOWS = (
     Change.CONTRACTORS
     | Change.INVOICES
@@ -110,6 +115,7 @@ SHOWS = (
     | Change.PROMISES
     | Change.OUTBOX
     | Change.SETTINGS
+    | Change.LETTERS
 )
 
 
@@ -277,6 +283,12 @@ class ContractorCardWindow(QDialog):
             button.setAutoDefault(False)
             button.setEnabled(False)
             action_row.addWidget(button)
+        self.letter_button = QPushButton(_("&Letter…"))
+        self.letter_button.setToolTip(_("A demand letter or note: preview, print or save"))
+        self.letter_button.setAutoDefault(False)
+        self.letter_button.setEnabled(False)
+        self.letter_button.clicked.connect(self.open_letter)
+        action_row.addWidget(self.letter_button)
         action_row.addStretch(1)
         # entry by hand, when the card was opened from a window that offers it
         self.edit_button = QPushButton(_("&Edit…"))
@@ -367,6 +379,7 @@ class ContractorCardWindow(QDialog):
         self.payments_tree.customContextMenuRequested.connect(self._payment_menu)
         self.activity_tree = _tree([_("Time"), _("Who"), _("Type"), _("What happened")], ())
         self.activity_tree.setRootIsDecorated(False)
+        self.activity_tree.itemDoubleClicked.connect(lambda item, _col: self.open_logged(item))
         self._activity_stack = _EmptyAware(self.activity_tree, _("Nothing recorded yet."))
 
         self.insight = InsightPanel()
@@ -537,6 +550,23 @@ class ContractorCardWindow(QDialog):
         self.tabs.setTabText(1, _("Payments ({count})").format(count=len(card.payments)))
         self.tabs.setTabText(2, _("Activity ({count})").format(count=len(card.activity)))
         self.as_of_label.setText(_("As of {date}").format(date=self._texts.date(card.today)))
+        self.letter_button.setEnabled(True)
+
+    def open_logged(self, item: QTreeWidgetItem) -> LetterViewer | None:
+        """A letter's entry in the activity log opens the letter as it was written."""
+        letter_id = item.data(0, LetterRole)
+        if letter_id is None:
+            return None
+        viewer = LetterViewer(self._db, self._ops, int(letter_id), title=item.text(3), parent=self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        return viewer
+
+    def open_letter(self) -> LetterDialog | None:
+        if self.card is None:
+            return None
+        parts = (self._db, self._ops, self._today)
+        return letters_menu.open_letter(self, parts, self.contractor_id, self.card.contractor.name)
 
     @staticmethod
     def _details_html(card: ContractorCard) -> str:
@@ -896,6 +926,9 @@ class ContractorCardWindow(QDialog):
             _set(item, 2, kind, kind)
             _set(item, 3, entry.summary, entry.summary)
             item.setToolTip(3, entry.body or entry.summary)
+            if entry.letter_id is not None:
+                item.setData(0, LetterRole, entry.letter_id)
+                item.setToolTip(3, _("Double-click to open the letter"))
             items.append(item)
         tree.addTopLevelItems(items)
         self._activity_stack.set_empty(not items)

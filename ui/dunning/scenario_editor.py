@@ -63,6 +63,7 @@ from desktop_app.domain.scenario import (
 )
 from desktop_app.errors import ConflictError, InkasoError, ValidationError
 from desktop_app.i18n import _, ngettext
+from desktop_app.letters.model import DEMANDS, KINDS
 from desktop_app.services.dunning import desk, scenarios
 from desktop_app.services.dunning.scenarios import ScenarioInfo
 from resources import resource_path
@@ -284,9 +285,19 @@ class StepForm(QWidget):
         channels_box = QGroupBox(_("Channels and templates"))
         self.channels = _ChannelRows(CHANNELS)
         self.attach = QCheckBox(_("Attach a list of the invoices (CSV) to e-mails"))
+        self.letter = QComboBox()
+        for kind in KINDS:
+            if kind in DEMANDS:
+                self.letter.addItem(labels.document(kind), kind)
+        self.letter.setToolTip(_("The document the Letter channel puts in Letters to print"))
+        letter_row = QHBoxLayout()
+        letter_row.addWidget(QLabel(_("Letter document:")))
+        letter_row.addWidget(self.letter)
+        letter_row.addStretch(1)
         channels_layout = QVBoxLayout(channels_box)
         channels_layout.addWidget(self.channels)
         channels_layout.addWidget(self.attach)
+        channels_layout.addLayout(letter_row)
 
         conditions = QGroupBox(_("Only when"))
         self.min_open = AmountEdit(AMOUNT_CURRENCY, placeholder=_("any amount"))
@@ -327,7 +338,7 @@ class StepForm(QWidget):
             line.textChanged.connect(self._edited)
         for spin in (self.offset, self.every, self.times):
             spin.valueChanged.connect(self._edited)
-        for combo in (self.anchor, self.rating):
+        for combo in (self.anchor, self.rating, self.letter):
             combo.currentIndexChanged.connect(self._edited)
         for check in (self.business, self.limited, self.attach, self.repeat):
             check.toggled.connect(self._edited)
@@ -373,6 +384,7 @@ class StepForm(QWidget):
             self.times.setEnabled(limited)
             self.channels.set_value(step.channels, dict(step.templates))
             self.attach.setChecked(step.attach_invoice_list)
+            self.letter.setCurrentIndex(max(self.letter.findData(step.letter), 0))
             c = step.conditions
             self.min_open.set_minor(c.min_open_minor)
             self.min_invoice.set_minor(c.min_invoice_minor)
@@ -412,6 +424,7 @@ class StepForm(QWidget):
                 max_rating=self.rating.currentData(),
             ),
             attach_invoice_list=self.attach.isChecked(),
+            letter=self.letter.currentData(),
         )
         return step, problems
 

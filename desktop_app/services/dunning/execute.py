@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +25,9 @@ from desktop_app.domain.money import decimal_str
 from desktop_app.domain.scenario import Scenario
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
+from desktop_app.letters.model import LetterKind
 from desktop_app.messaging import Item
-from desktop_app.services import activity
+from desktop_app.services import activity, rates
 from desktop_app.services.dunning.compose import (
     Composer,
     Recipient,
@@ -34,6 +35,14 @@ from desktop_app.services.dunning.compose import (
     template_items,
 )
 from desktop_app.services.dunning.planning import Group, Plan, Skip
+from desktop_app.services.letter_queue import letter_pdf_of, queue_letter
+from desktop_app.services.letters import (
+    Built,
+    InterestSources,
+    LetterRefusedError,
+    LetterRequest,
+    build_letter,
+)
 from desktop_app.settings import Snapshot
 
 log = logging.getLogger(__name__)
@@ -43,6 +52,8 @@ log = logging.getLogger(__name__)
 class ApplyReport:
     outbox_ids: list[int] = field(default_factory=list)
     task_ids: list[int] = field(default_factory=list)
+    #: letters put in "Letters to print"
+    letter_ids: list[int] = field(default_factory=list)
     skipped: int = 0
     handed_over: int = 0
     #: messages that could not be written (a broken template): failed in the outbox
@@ -63,6 +74,8 @@ class Draft:
     #: the task row, as column values, and its full text for the activity log
     task: dict[str, Any] | None = None
     task_text: str = ""
+    #: a letter step's letter and its PDF, rendered here, queued with the task
+    letter: tuple[Built, bytes] | None = None
     #: the owner's notice line that goes with a hand-over
     notice: dict[str, Any] | None = None
     #: the template could not be rendered: this sentence says why
@@ -93,19 +106,31 @@ def prepare(
     ids = sorted({i.instalment_id for g in plan.groups for i in g.items})
     items = template_items(session, ids, today)
     drafts = []
+    sources: InterestSources | None = None
+    letter_notes: list[str] = []
     for group in plan.groups:
         recipient = composer.recipient(group.contractor_id)
         draft = Draft(group, recipient.name)
         listed = [items[i.instalment_id] for i in group.items]
         try:
             _draft(session, draft, scenarios[group.scenario], composer, recipient, listed, now)
+            if group.channel == "letter" and group.kind == "send":
+                sources = sources or InterestSources(
+                    rates.interest_tables_in(session), rates.eur_rates_in(session)
+                )
+                try:
+                    document = scenarios[group.scenario].step(group.step).letter
+                    draft.letter = _letter(session, group, listed, sources, document)
+                except LetterRefusedError as exc:
+                    # the task still goes to the person; the run says why no letter came with it
+                    letter_notes.append(exc.message)
         except InkasoError as exc:
             draft.error = exc.message
             if group.channel in ("email", "sms", "voice", "notice"):
                 draft.outbox = _failed_row(group, recipient, listed, exc.message, now)
         drafts.append(draft)
     contacts, notes = _waiting(session, plan.waits, composer, today)
-    return Prepared(plan, drafts, contacts, notes)
+    return Prepared(plan, drafts, contacts, notes + letter_notes)
 
 
 def store(session: Session, prepared: Prepared, *, actor: str = "scheduler") -> ApplyReport:
@@ -174,6 +199,21 @@ def _draft(
         )  # fmt: skip
     else:
         draft.outbox = _message_row(group, scenario, composer, recipient, items, now)
+
+
+def _letter(
+    session: Session, group: Group, items: list[Item], sources: InterestSources, document: str
+) -> tuple[Built, bytes]:
+    """The step's letter (its ``letter`` document) for the group's invoices, as a PDF (rendered
+    with the read session open, never in the write transaction)."""
+    request = LetterRequest(
+        cast(LetterKind, document),
+        group.contractor_id,
+        group.day,
+        invoices=tuple(dict.fromkeys(i.number for i in items)),
+    )
+    built = build_letter(session, request, sources)
+    return built, letter_pdf_of(built)
 
 
 def _template_name(group: Group, scenario: Scenario) -> str:
@@ -429,6 +469,9 @@ def _store(session: Session, draft: Draft, report: ApplyReport, actor: str) -> N
         _log_rows(session, group, "done", task_id=task.id)
         _task_activity(session, task, draft.task_text, actor)
         report.task_ids.append(task.id)
+        if draft.letter is not None:
+            built, pdf = draft.letter
+            report.letter_ids.append(queue_letter(session, built, pdf, key=group.key, actor=actor))
         if group.kind == "handover":
             _hand_over(session, group, actor, report)
         if draft.notice is not None:

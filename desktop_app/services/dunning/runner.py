@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 #: what a run may write once it holds the lease: messages and the log, tasks, settled promises,
 #: and the invoices it hands over
-RUN_CHANGES = Change.OUTBOX | Change.TASKS | Change.PROMISES | Change.INVOICES
+RUN_CHANGES = Change.OUTBOX | Change.TASKS | Change.PROMISES | Change.INVOICES | Change.LETTERS
 
 
 @dataclass
@@ -122,8 +122,9 @@ def run_cycle(
     report.changes = imported
     if not _take_lease(db, holder, utc, wait_for_lease, report):
         return report
-    # from here on even a run that stops half-way has written; invoices only if some are handed over
-    report.changes |= RUN_CHANGES & ~Change.INVOICES
+    # from here on even a run that stops half-way has written; invoices only if some are handed
+    # over, letters only if some were queued
+    report.changes |= RUN_CHANGES & ~(Change.INVOICES | Change.LETTERS)
     try:
         report.uncertain_found = _mark_uncertain(db, holder)
         report.promises_broken = promises.settle(db, today, actor="scheduler")
@@ -136,6 +137,8 @@ def run_cycle(
             report.render_failed = applied.failed
             if applied.handed_over:
                 report.changes |= Change.INVOICES
+            if applied.letter_ids:
+                report.changes |= Change.LETTERS
             report.errors.extend(applied.errors)
             report.notes.extend(applied.notes)
         report.sent = asyncio.run(

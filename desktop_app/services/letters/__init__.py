@@ -30,6 +30,7 @@ from desktop_app.services.letters.build import (
 from desktop_app.services.letters.write import (
     WrittenLetters,
     load_sources,
+    record_letter,
     render,
     write_letter,
     write_letters,
@@ -49,6 +50,7 @@ __all__ = [
     "build_letter",
     "load_sources",
     "postbook_path",
+    "record_letter",
     "registered_demands",
     "render",
     "write_batch",

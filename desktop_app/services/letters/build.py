@@ -13,7 +13,7 @@ from babel import Locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from db.models import Activity, Contractor, Firm, Instalment, Invoice, User
+from db.models import Activity, Contractor, Firm, Instalment, Invoice, Setting, User
 from desktop_app.domain.compensation import (
     MissingEurRateError,
     business_debtor,
@@ -528,6 +528,11 @@ def _accounts(firm: Firm, currencies: Iterable[str]) -> tuple[BankAccount, ...]:
 
 
 def _signature(session: Session, firm: Firm, contractor: Contractor) -> Signature:
+    setting = session.get(Setting, "letters.signature")
+    lines = [line.strip() for line in str(setting.value if setting else "").splitlines()]
+    lines = [line for line in lines if line]
+    if lines:  # the owner's signature block (Letterhead and rates) wins over the account manager
+        return Signature(firm.name, lines[0], " ".join(lines[1:]))
     person = ""
     if contractor.assigned_user_id is not None:
         user = session.get(User, contractor.assigned_user_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +60,9 @@ _SUMMARY_REGISTERED = N_(
 )
 
 
-def _record(session: Session, built: Built, actor: str | None) -> None:
+def _record(
+    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
+) -> None:
     letter = built.letter
     first = letter.totals[0] if letter.totals else None
     amount = (
@@ -78,6 +80,7 @@ def _record(session: Session, built: Built, actor: str | None) -> None:
     }
     if letter.bureau is not None:
         data["bureau"] = letter.bureau.key
+    data.update(extra or {})
     activity.record(
         session,
         contractor_id=built.contractor_id,
@@ -87,6 +90,14 @@ def _record(session: Session, built: Built, actor: str | None) -> None:
         actor=actor,
         data=data,
     )
+
+
+def record_letter(
+    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
+) -> None:
+    """Put ``built`` in the contractor's activity log (``extra`` adds to its data, e.g. the
+    queued letter's id so the log can open its PDF)."""
+    _record(session, built, actor, extra)
 
 
 def _check_target(target: Path) -> None:
