@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -66,9 +67,9 @@ def entry_html(entry: WhiteListEntry | None) -> str:
         for k, v in rows
     )
     if entry.found:
+        label = _("Accounts")
         cells += (
-            f"<tr><td style='padding-right:10px'>{html.escape(_('Accounts'))}</td>"
-            f"<td>{accounts}</td></tr>"
+            f"<tr><td style='padding-right:10px'>{html.escape(label)}</td><td>{accounts}</td></tr>"
         )
     return f"<table cellspacing='0'>{cells}</table>"
 
@@ -124,6 +125,8 @@ class InsightPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rating_box, 2)
         layout.addWidget(credibility_box, 3)
+        # the card's tables scroll; the check's details do not, so they keep their height
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.insight: Insight | None = None
 
     def set_insight(self, insight: Insight) -> None:

@@ -232,10 +232,11 @@ class ContractorDialog(QDialog):
                 self.city_edit.setText(city)
             light = found.summary.light
             reasons = "<br>".join(f"• {html.escape(r)}" for r in found.summary.reasons)
+            request = _("Request id: {id}").format(id=entry.request_id)
             self._show_result(
                 f"<span style='color:{light_colour(light).name()}'>●</span> "
                 f"<b>{html.escape(light_text(light))}</b><br>{reasons}"
-                f"<br>{html.escape(_('Request id: {id}').format(id=entry.request_id))}"
+                f"<br>{html.escape(request)}"
             )
 
         def failed(exc: BaseException) -> None:
