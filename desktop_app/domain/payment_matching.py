@@ -336,6 +336,11 @@ def decide(payment: IncomingPayment, candidates: Candidates) -> Decision:
             break
     if named:
         reason = Reason(BY_NUMBER, {"numbers": ", ".join(written)})
+        if any(inv.open_minor == 0 for inv in named):
+            # An invoice the title names is settled already, often because its source (KSeF's
+            # "Zaplacono", an export's paid column) said so before the bank did: this may be
+            # that same money, and as credit it would pay the next invoice twice over.
+            return _ambiguous(_suggest(named, reason) + suggestions)
         owners = {inv.contractor_id for inv in named}
         if len(owners) == 1:
             shares, left = _pay(payment, named)

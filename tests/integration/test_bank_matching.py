@@ -212,3 +212,18 @@ def test_a_line_of_nothing_is_refused_and_nothing_is_recorded(db: Database) -> N
         record(db, line(5_000, "ok", reference="A"), line(0, "zero", reference="B"))
     with db.read() as session:
         assert session.scalars(select(Payment)).all() == []
+
+
+def test_a_bank_line_for_an_invoice_its_source_already_marked_paid_is_not_counted_twice(
+    db: Database,
+) -> None:
+    # the invoice came from KSeF with "Zaplacono": recorded as paid; then the bank statement
+    # brings the same money naming it. As credit it would pay FV 2/11/2026 as well.
+    gesla = contractor(db, "Gęśla Jaźń s.c.")
+    invoice(db, gesla, "FV 1/11/2026", D(2026, 11, 2), (D(2026, 11, 16), 12_300))
+    invoice(db, gesla, "FV 2/11/2026", D(2026, 11, 3), (D(2026, 11, 17), 12_300))
+    pay(db, gesla, D(2026, 11, 5), 12_300, invoice_number="FV 1/11/2026")
+    counts = record(db, line(12_300, "Zapłata za fakturę FV 1/11/2026"))
+    assert (counts.matched, counts.left_for_person) == (0, 1)
+    assert _open(db, gesla) == {"FV 1/11/2026": 0, "FV 2/11/2026": 12_300}
+    assert_ledger_consistent(db)

@@ -112,6 +112,21 @@ def test_named_invoices_are_paid_in_title_order_and_the_rest_is_credit(
     assert paid == min(amount, sum(opens))
 
 
+def test_a_title_naming_an_invoice_already_paid_is_left_for_a_person() -> None:
+    # KSeF said FV 1 was paid (Zaplacono); the bank line of that money must not become credit
+    # that pays FV 2 as well
+    paid = OpenInvoice(1, "FV 1/11/2026", 7, "PLN", ())
+    other = _invoice(2, "FV 2/11/2026", 7, 50_000)
+    candidates = Candidates(
+        invoices={number_key(paid.number) or "": [paid], number_key(other.number) or "": [other]},
+        open_by_contractor={7: [other]},
+    )
+    assert decide(_pay(50_000, "zapłata za FV 1/11/2026"), candidates) is None
+    named_both = decide(_pay(100_000, "FV 1/11/2026 i FV 2/11/2026"), candidates)
+    assert isinstance(named_both, Ambiguous)
+    assert [s.invoice.number for s in named_both.suggestions] == ["FV 2/11/2026"]
+
+
 def test_account_seen_before_and_exact_amount_pick_the_item() -> None:
     a = _invoice(1, "FV 1/10/2026", 3, 10_000)
     b = _invoice(2, "FV 2/10/2026", 3, 25_000)
