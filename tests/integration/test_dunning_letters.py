@@ -27,6 +27,7 @@ from desktop_app.services.letters import (
     registered_demands,
 )
 from tests.integration.dunning_env import DunningEnv
+from tests.integration.http_gateway import running_gateway
 from tests.integration.letter_step import LETTER_SCENARIO, with_letter_step
 
 D = dt.date
@@ -138,3 +139,31 @@ def test_a_letter_made_by_hand_is_kept_each_time_and_logged(lettered: DunningEnv
         "SELECT json_extract(data, '$.letter_id') FROM activity WHERE kind = 'letter' ORDER BY id"
     )
     assert logged == [(first,), (second,)]
+
+
+def test_the_letter_step_fetches_the_euro_rate_its_compensation_needs(lettered: DunningEnv) -> None:
+    """FV/7/2024 (1,234.50 PLN) fell due on 1 March 2024: 40 EUR at NBP's rate of 29 February
+    (4.3191) is 172.76 PLN. Nobody stored that rate: the run asks NBP before the letter is made;
+    offline, the letter goes without it and the run's notes say what to enter."""
+    from tests.integration.test_compensation_nbp import _closed_port
+
+    env = lettered
+    env.ok("config", "set", "rates.nbp_url", f"http://127.0.0.1:{_closed_port()}/api")
+    env.ok("config", "set", "rates.fetch", "true")
+    offline = env.run("2024-03-11")
+    assert any("Letter to Gęśla Jaźń" in n and "2024-02-29" in n for n in offline["notes"])
+    [first] = letter_queue.list_queue(env.db)
+    assert "172,76" not in pdf_text(letter_queue.queued_pdf(env.db, first.id))
+
+
+def test_online_the_letter_claims_the_compensation_at_nbps_rate(lettered: DunningEnv) -> None:
+    from tests.integration.test_compensation_nbp import _nbp
+
+    env = lettered
+    env.ok("config", "set", "rates.fetch", "true")
+    with running_gateway(_nbp) as nbp:
+        env.ok("config", "set", "rates.nbp_url", nbp.base_url + "/api")
+        report = env.run("2024-03-11")
+    assert not any("2024-02-29" in n for n in report["notes"]), report["notes"]
+    [queued] = letter_queue.list_queue(env.db)
+    assert "172,76" in pdf_text(letter_queue.queued_pdf(env.db, queued.id))

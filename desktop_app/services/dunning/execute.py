@@ -121,6 +121,10 @@ def prepare(
                 try:
                     document = scenarios[group.scenario].step(group.step).letter
                     draft.letter = _letter(session, group, listed, sources, document)
+                    letter_notes.extend(
+                        _("Letter to {name}: {warning}").format(name=recipient.name, warning=w)
+                        for w in draft.letter[0].warnings
+                    )
                 except LetterRefusedError as exc:
                     # the task still goes to the person; the run says why no letter came with it
                     letter_notes.append(exc.message)

@@ -24,6 +24,7 @@ from desktop_app.changes import Change
 from desktop_app.errors import ConflictError
 from desktop_app.i18n import _
 from desktop_app.secrets import get_secret
+from desktop_app.services import late_payment
 from desktop_app.services.dunning import execute, lease, promises, windows
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.services.dunning.compose import Composer
@@ -216,6 +217,12 @@ def _plan_and_apply(
         plan = plan_day(
             state, today, opened, configured=channels.configured(), business_days_only=only
         )
+    # a letter claims compensation at NBP's euro rate: fetch the ones nobody stored (outside
+    # any transaction; offline, the letter goes without it and the run's notes say which)
+    letter_due = [i.due_date for g in plan.groups if g.channel == "letter" for i in g.items]
+    if letter_due:
+        late_payment.ensure_eur_rates(db, letter_due)
+    with db.read() as session:
         composer = Composer.load(session, settings)
         prepared = execute.prepare(
             session,
