@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from db.models import Instalment, Invoice, Payment
+from db.models import Allocation, Instalment, Invoice, Payment
 from db.uow import Database
 from desktop_app.domain import allocation as rules
 from desktop_app.domain.dates import check_date
@@ -264,3 +264,19 @@ def normalize_reference(ref: str | None) -> str | None:
     if ref is None:
         return None
     return ref.strip() or None
+
+
+def load_payment(session: Session, payment_id: int) -> Payment:
+    """A payment with what it pays (allocations, their instalments and invoices)."""
+    payment = session.scalar(
+        select(Payment)
+        .where(Payment.id == payment_id)
+        .options(
+            selectinload(Payment.allocations)
+            .selectinload(Allocation.instalment)
+            .selectinload(Instalment.invoice)
+        )
+    )
+    if payment is None:
+        raise NotFoundError(_("No payment with id {id}").format(id=payment_id), field="payment")
+    return payment

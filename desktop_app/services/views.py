@@ -28,7 +28,7 @@ from desktop_app.domain.receivables import (
 from desktop_app.domain.receivables import Balance as Balance  # the card's type, re-exported
 from desktop_app.errors import NotFoundError
 from desktop_app.i18n import _
-from desktop_app.services import contractors
+from desktop_app.services import contractors, payments
 from desktop_app.services.activity import render_summary
 
 
@@ -251,18 +251,7 @@ def get_invoice(db: Database, invoice_id: int, today: dt.date) -> InvoiceView:
 
 def get_payment(db: Database, payment_id: int) -> PaymentView:
     with db.read() as session:
-        payment = session.scalar(
-            select(Payment)
-            .where(Payment.id == payment_id)
-            .options(
-                selectinload(Payment.allocations)
-                .selectinload(Allocation.instalment)
-                .selectinload(Instalment.invoice)
-            )
-        )
-        if payment is None:
-            raise NotFoundError(_("No payment with id {id}").format(id=payment_id))
-        return payment_view(payment)
+        return payment_view(payments.load_payment(session, payment_id))
 
 
 def contractor_card(

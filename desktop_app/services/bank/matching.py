@@ -25,7 +25,7 @@ from desktop_app.domain.readable import readable
 from desktop_app.domain.receivables import credit_available
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.services import activity, ledger
+from desktop_app.services import activity, ledger, payments
 
 #: what matching and unmatching change, for the front ends to announce
 CHANGES = Change.PAYMENTS | Change.INVOICES | Change.CONTRACTORS
@@ -72,21 +72,6 @@ def match_entry(
     }
 
 
-def _load_payment(session: Session, payment_id: int) -> Payment:
-    payment = session.scalar(
-        select(Payment)
-        .where(Payment.id == payment_id)
-        .options(
-            selectinload(Payment.allocations)
-            .selectinload(Allocation.instalment)
-            .selectinload(Instalment.invoice)
-        )
-    )
-    if payment is None:
-        raise NotFoundError(_("No payment with id {id}").format(id=payment_id), field="payment")
-    return payment
-
-
 def _take(available: Sequence[Any], amount: int) -> list[Any]:
     """The first ``amount`` of a payment's free money, oldest first."""
     out = []
@@ -110,7 +95,7 @@ def match(
 ) -> tuple[int, ...]:
     """Set a payment's free money (all of it that the invoice owes, or ``amount_minor``) against
     an invoice by hand; returns the ids of the allocations made."""
-    payment = _load_payment(session, payment_id)
+    payment = payments.load_payment(session, payment_id)
     invoice = session.scalar(
         select(Invoice)
         .where(Invoice.id == invoice_id)
@@ -210,7 +195,7 @@ def match_by_reference(
         raise NotFoundError(_("No invoice {number}").format(number=text), field="invoice")
     amount_minor = None
     if amount is not None:
-        currency = _load_payment(session, payment_id).currency
+        currency = payments.load_payment(session, payment_id).currency
         amount_minor = parse_amount(amount, currency)
     return match(session, payment_id, invoice_id, amount_minor=amount_minor, actor=actor)
 
@@ -229,7 +214,7 @@ def unmatch(session: Session, allocation_id: int, *, actor: str | None = None) -
         raise ConflictError(
             _("Allocation {id} no longer counts; there is nothing to undo").format(id=allocation_id)
         )
-    payment = _load_payment(session, allocation.payment.id)
+    payment = payments.load_payment(session, allocation.payment.id)
     entries = _match_entries(session, payment)
     ledger.undo_allocation(allocation)
     made_by = next(
@@ -292,7 +277,7 @@ def render_reason(reason: Reason) -> str:
 
 def match_reasons(session: Session, payment_id: int) -> list[MatchRecord]:
     """Every match of the payment and every undo, oldest first, with the reasons."""
-    payment = _load_payment(session, payment_id)
+    payment = payments.load_payment(session, payment_id)
     by_id = {a.id: a for a in payment.allocations}
     records = []
     for entry in _match_entries(session, payment):

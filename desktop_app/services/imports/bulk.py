@@ -214,23 +214,7 @@ class Batch:
             seen[id(record.buyer)] = buyer
             if (buyer.row.id, record.currency) in self._credit:
                 raise _NotSimple
-            data = invoices.InvoiceInput(
-                contractor=buyer.row.id or 0,
-                number=record.number,
-                issue_date=record.issue_date,
-                currency=record.currency,
-                instalments=[
-                    invoices.InstalmentInput(d, a)
-                    for d, a in keys.instalment_parts(record, buyer.row.default_terms_days)
-                ],
-                sale_date=record.sale_date,
-                kind=record.kind,
-                corrects=record.corrects,
-                gross_minor=record.gross_minor,
-                source=record.source,
-                source_id=record.source_id,
-                ksef_number=record.ksef_number,
-            )
+            data = keys.invoice_input(record, buyer.row.id or 0, buyer.row.default_terms_days)
             try:
                 checked = invoices.check_invoice(data)
                 paid = self._new_payments(record, checked, buyer)

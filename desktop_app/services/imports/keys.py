@@ -18,7 +18,7 @@ from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.domain.text import search_key
 from desktop_app.errors import InkasoError
 from desktop_app.importers.records import ContractorRecord, InvoiceRecord, PaymentRecord
-from desktop_app.services import contractors
+from desktop_app.services import contractors, invoices
 
 #: default payment terms of a contractor an import creates without terms of its own
 DEFAULT_TERMS_DAYS = 14
@@ -182,6 +182,28 @@ def instalment_parts(record: InvoiceRecord, terms_days: int) -> list[tuple[dt.da
     if record.kind == "correction" and record.gross_minor <= 0:
         return []
     return [(due_by_default_terms(record.issue_date, terms_days), record.gross_minor)]
+
+
+def invoice_input(
+    record: InvoiceRecord, contractor_id: int, terms_days: int
+) -> invoices.InvoiceInput:
+    """What the invoice service records for an imported invoice of ``contractor_id``."""
+    return invoices.InvoiceInput(
+        contractor=contractor_id,
+        number=record.number,
+        issue_date=record.issue_date,
+        currency=record.currency,
+        instalments=[
+            invoices.InstalmentInput(d, a) for d, a in instalment_parts(record, terms_days)
+        ],
+        sale_date=record.sale_date,
+        kind=record.kind,
+        corrects=record.corrects,
+        gross_minor=record.gross_minor,
+        source=record.source,
+        source_id=record.source_id,
+        ksef_number=record.ksef_number,
+    )
 
 
 def restated(

@@ -150,21 +150,7 @@ class _Upsert:
             self.counts.unchanged += 1
 
     def _create_invoice(self, record: InvoiceRecord, buyer: ContractorRow) -> None:
-        parts = keys.instalment_parts(record, buyer.default_terms_days)
-        data = invoices.InvoiceInput(
-            contractor=buyer.id,
-            number=record.number,
-            issue_date=record.issue_date,
-            currency=record.currency,
-            instalments=[invoices.InstalmentInput(d, a) for d, a in parts],
-            sale_date=record.sale_date,
-            kind=record.kind,
-            corrects=record.corrects,
-            gross_minor=record.gross_minor,
-            source=record.source,
-            source_id=record.source_id,
-            ksef_number=record.ksef_number,
-        )
+        data = keys.invoice_input(record, buyer.id, buyer.default_terms_days)
         try:
             with _at(record.where):
                 invoices.create_invoice(self.session, data, actor=self.actor)
