@@ -32,6 +32,7 @@ from desktop_app.importers.records import (
 )
 from desktop_app.services import activity, contractors, invoices, ledger, payments
 from desktop_app.services.imports import keys
+from desktop_app.services.imports.edits import kept_edit_notes, remember_new
 from desktop_app.services.imports.report import Counts
 
 #: the activity entry of payment money a restated invoice no longer has room for
@@ -88,9 +89,12 @@ class _Upsert:
             self.created(Change.CONTRACTORS)
             created = self.session.get(ContractorRow, new_id)
             assert created is not None
-            return created
+            return remember_new(created, record, found)
         change = keys.changes(row, record, found)
-        if change:
+        if change.remember is not None:
+            row.imported = change.remember
+        self.counts.notes.extend(kept_edit_notes(row.name, change))
+        if change.writes():
             self._update_contractor(row, change, where)
             self.updated(Change.CONTRACTORS)
         elif standalone:
