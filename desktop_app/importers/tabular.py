@@ -209,13 +209,12 @@ def looks_like_invoice_csv(head: bytes) -> bool:
     return looks_like_csv(head) and not looks_like_statement(head)
 
 
-def looks_like_bank_csv(head: bytes) -> bool:
-    return looks_like_csv(head) and looks_like_statement(head)
-
-
+# Detection tries "csv" first: a table whose titles say "statement" falls through to
+# "bank-csv", which takes any table, so a statement in the bank group with titles Inkaso does
+# not know (read with the user's mapping) is still one.
 register(Format("csv", "csv", (".csv", ".txt"), looks_like_invoice_csv, _parse_csv))
 register(Format("xlsx", "xlsx", (".xlsx", ".xlsm"), looks_like_xlsx, _parse_xlsx))
-register(Format("bank-csv", "bank", (".csv", ".txt"), looks_like_bank_csv, _parse_bank_csv))
+register(Format("bank-csv", "bank", (".csv", ".txt"), looks_like_csv, _parse_bank_csv))
 
 
 # --- preview for the import wizard ------------------------------------------------------------

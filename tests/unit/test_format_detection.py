@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.importers.formats import all_formats
 from desktop_app.services.imports import detect
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
@@ -43,3 +44,10 @@ def test_a_table_of_unknown_columns_is_offered_as_invoices(tmp_path: Path) -> No
     path = tmp_path / "odd.csv"
     path.write_text("Kol1;Kol2;Kol3\n1;2;3\n", encoding="utf-8")
     assert detect(path) == "csv"
+
+
+def test_in_the_bank_group_any_table_is_a_statement(tmp_path: Path) -> None:
+    # titles nobody recognises: the user said "bank" and reads it with their own mapping
+    path = tmp_path / "wyciąg.txt"
+    path.write_text("Kol1;Kol2;Kol3\n1;2;3\n", encoding="utf-8")
+    assert all_formats()["bank-csv"].sniff(path.read_bytes())
