@@ -129,11 +129,18 @@ def _amounts(rows: list[AgingRow], labels: tuple[str, ...]) -> dict[str, Value]:
 
 
 def _contractor_line(row: AgingRow, as_of: dt.date, labels: tuple[str, ...]) -> Line:
-    values = _amounts([row], labels)
-    values["name"] = row.name
-    values["nip"] = row.nip or ""
-    values["manager"] = row.manager or ""
     days = row.max_days_overdue
+    values: dict[str, Value] = {
+        "name": row.name,
+        "nip": row.nip or "",
+        "manager": row.manager or "",
+        "open": row.open,
+        "not_due": row.open - row.overdue,
+        "overdue": row.overdue,
+        "days": days,
+    }
+    for label in labels:
+        values[f"b:{label}"] = row.buckets[label]
     values["oldest"] = as_of - dt.timedelta(days=days) if days else None
     return Line(row.contractor_id, values, (row.contractor_id,))
 

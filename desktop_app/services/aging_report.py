@@ -149,26 +149,33 @@ def aging_report(
         Contractor.id, Contractor.name, Contractor.nip, Contractor.assigned_user_id, User.full_name
     ).outerjoin(User, User.id == Contractor.assigned_user_id)
     with db.read() as session:
-        grouped: Sequence[Row[int, str, str, int, dt.date]] = session.execute(query).all()
+        # Core rows, not ORM ones: a whole ledger's report reads ten thousand of them
+        conn = session.connection()
+        grouped: Sequence[Row[int, str, str, int, dt.date]] = conn.execute(query).all()
         ids = sorted({row[0] for row in grouped})
         people: dict[int, tuple[str, str | None, int | None, str | None]] = {}
         tagged: dict[int, set[str]] = defaultdict(set)
-        for chunk in _chunks(ids):
-            for cid, name, nip, manager_id, manager in session.execute(
-                people_query.where(Contractor.id.in_(chunk))
-            ):
+        if len(ids) > _CHUNK:
+            # most contractors owe something: one pass over them all beats many IN lists
+            for cid, name, nip, manager_id, manager in conn.execute(people_query):
                 people[cid] = (name, nip, manager_id, manager)
+        for chunk in _chunks(ids):
+            if len(ids) <= _CHUNK:
+                chunk_query = people_query.where(Contractor.id.in_(chunk))
+                for cid, name, nip, manager_id, manager in conn.execute(chunk_query):
+                    people[cid] = (name, nip, manager_id, manager)
             if filters.tags:
                 tag_query = (
                     select(contractor_tag.c.contractor_id, Tag.name)
                     .join(Tag, Tag.id == contractor_tag.c.tag_id)
                     .where(contractor_tag.c.contractor_id.in_(chunk))
                 )
-                for cid, tag in session.execute(tag_query):
+                for cid, tag in conn.execute(tag_query):
                     tagged[cid].add(tag.casefold())
         manager_names = _manager_names(session, filters)
         rows = _rows(grouped, people, buckets, as_of)
-        rows = {key: row for key, row in rows.items() if _admitted(row, key[0], filters, tagged)}
+        if not filters.empty:
+            rows = {k: row for k, row in rows.items() if _admitted(row, k[0], filters, tagged)}
         if filters.stars is not None:
             rated = rating.ratings(
                 session, as_of, sorted({row.contractor_id for row in rows.values()})
@@ -178,13 +185,14 @@ def aging_report(
             stars = filters.stars
             rows = {key: row for key, row in rows.items() if stars.admits(row.stars)}
     currencies: dict[str, CurrencyAging] = {}
+    labels = buckets.labels
     for (currency, _cid), row in sorted(
         rows.items(),
         key=lambda kv: (kv[0][0], -kv[1].overdue, -kv[1].open, kv[1].name, kv[1].contractor_id),
     ):
         section = currencies.setdefault(
             currency,
-            CurrencyAging(currency, AgingTotals(buckets=dict.fromkeys(buckets.labels, 0)), []),
+            CurrencyAging(currency, AgingTotals(buckets=dict.fromkeys(labels, 0)), []),
         )
         section.contractors.append(row)
         section.totals.open += row.open
@@ -206,11 +214,12 @@ def _rows(
     as_of: dt.date,
 ) -> dict[tuple[str, int], AgingRow]:
     rows: dict[tuple[str, int], AgingRow] = {}
+    labels = buckets.labels
     for contractor_id, currency, label, amount, oldest_due in grouped:
         name, nip, manager_id, manager = people[contractor_id]
         row = rows.get((currency, contractor_id))
         if row is None:
-            row = AgingRow(contractor_id, name, nip, buckets=dict.fromkeys(buckets.labels, 0))
+            row = AgingRow(contractor_id, name, nip, buckets=dict.fromkeys(labels, 0))
             row.manager_id, row.manager = manager_id, manager
             rows[currency, contractor_id] = row
         row.open += amount

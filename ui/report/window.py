@@ -37,15 +37,15 @@ from desktop_app.changes import Change
 from desktop_app.domain.money import format_money
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.reports.owed import BY_TITLES, By, Kind, Line, OwedTable, column_title
-from desktop_app.reports.pdf import cell_text
 from desktop_app.services import owed_report
 from desktop_app.services.aging_report import AgingFilter, StarsRange
 from desktop_app.services.users import UserView, list_users
 from resources import resource_path
 from ui import theme
-from ui.bank.rows_model import Column, Row, RowsModel
+from ui.bank.rows_model import RowsModel
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.report.rows import Shown, load
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.tables import setup_list_table
 
@@ -264,7 +264,7 @@ class ReportWindow(QWidget):
         as_of, by, filters = self.as_of.value(), self.by_value(), self.filters()
         self.loading = True
         self._ops.read(
-            lambda: owed_report.owed(db, as_of, by, filters),
+            lambda: load(db, as_of, by, filters),
             on_success=self._loaded,
             on_failure=self._load_failed,
             key=self._key,
@@ -281,49 +281,30 @@ class ReportWindow(QWidget):
         self._only = None
         self.refresh()
 
-    def _loaded(self, table: OwedTable) -> None:
+    def _loaded(self, shown: Shown) -> None:
         self.loading = False
-        self.table_data = table
+        table = self.table_data = shown.table
         self._remember_currencies(table)
-        columns = [Column(c.key, column_title(c), c.kind is not Kind.TEXT) for c in table.columns]
-        if len(table.sections) > 1 or table.by is not By.CONTRACTOR:
-            columns.append(Column("currency", N_("Currency")))
-        rows: list[Row] = []
-        for section in table.sections:
-            for line in section.lines:
-                if self._only is not None and line.key not in self._only[0]:
-                    continue
-                rows.append(self._row(table, section.currency, line, len(columns)))
-        self.model = RowsModel(columns)
+        rows = shown.rows
+        only = self._only
+        if only is not None:
+            rows = [row for row in rows if isinstance(row.item, Line) and row.item.key in only[0]]
+        self.model = RowsModel(shown.columns)
         self.model.set_rows(rows)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        if table.by is By.BUCKET:
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        else:
+            # the biggest overdue debts first, as the service orders them
+            header.setSortIndicator(self.model.column("overdue"), Qt.SortOrder.DescendingOrder)
         self._size_columns(table)
         self._show_totals(table)
-        only = self._only
         self.drill.setVisible(only is not None)
         self.show_all.setVisible(only is not None)
         if only is not None:
             self.drill.setText(only[1])
         self.loaded.emit()
-
-    def _row(self, table: OwedTable, currency: str, line: Line, width: int) -> Row:
-        texts = [cell_text(c, line, currency) for c in table.columns]
-        keys: list[object] = []
-        for column in table.columns:
-            value = line.values.get(column.key)
-            if column.kind is Kind.TEXT:
-                keys.append(str(value or "").casefold())
-            elif column.kind is Kind.DATE:
-                keys.append(value or dt.date.max)
-            else:
-                keys.append((currency, value or 0))
-        if width > len(texts):
-            texts.append(currency)
-            keys.append(currency)
-        key = line.key if table.by is not By.MANAGER else (currency, line.key)
-        return Row(id=(currency, key), texts=tuple(texts), keys=tuple(keys), item=line)
 
     def _size_columns(self, table: OwedTable) -> None:
         metrics = self.table.fontMetrics()
