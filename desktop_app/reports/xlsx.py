@@ -8,18 +8,23 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.domain.money import exponent, to_decimal
+from desktop_app.i18n import _
 from desktop_app.reports.owed import Column, Kind, Line, OwedTable, Value, column_title
-from desktop_app.reports.titles import as_of_text, filters_text, heading
+from desktop_app.reports.titles import filters_text, heading
 
 #: rows above the header: title, as-of date, filters, a blank line
 HEADER_ROW = 5
 DATE_FORMAT = "DD.MM.YYYY"
-_WIDTHS = {Kind.TEXT: 34, Kind.MONEY: 17, Kind.COUNT: 12, Kind.DAYS: 12, Kind.DATE: 14}
+_WIDTHS = {Kind.TEXT: 22, Kind.MONEY: 15, Kind.COUNT: 12, Kind.DAYS: 15, Kind.DATE: 14}
+#: the first column holds names (contractors, managers): wider than the other texts
+_NAME_WIDTH = 36
+_NIP_WIDTH = 13
 
 
 def money_format(currency: str) -> str:
@@ -34,13 +39,14 @@ def _cell_value(column: Column, line: Line, currency: str) -> Value | Decimal:
     return value
 
 
-def write_xlsx(table: OwedTable, path: Path, *, firm: str = "") -> None:
+def write_xlsx(table: OwedTable, path: Path, *, firm: str = "", home: str = "") -> None:
+    """One sheet per currency, the firm's ``home`` currency first."""
     book = Workbook()
     for blank in book.worksheets:
         book.remove(blank)
     if not table.sections:
         _titles(book.create_sheet("-"), table, firm)
-    for section in table.sections:
+    for section in sorted(table.sections, key=lambda s: s.currency != home):
         sheet = book.create_sheet(section.currency)
         _titles(sheet, table, firm)
         _section(sheet, table, section.currency, section.lines, section.total)
@@ -50,7 +56,7 @@ def write_xlsx(table: OwedTable, path: Path, *, firm: str = "") -> None:
 def _titles(ws: Worksheet, table: OwedTable, firm: str) -> None:
     title = f"{firm} — {heading(table)}" if firm else heading(table)
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
-    ws.cell(2, 1, as_of_text(table))
+    ws.cell(2, 1, _("As of"))
     ws.cell(2, 2, table.as_of).number_format = DATE_FORMAT
     ws.cell(3, 1, filters_text(table))
 
@@ -63,7 +69,14 @@ def _section(
     for c, column in enumerate(table.columns, start=1):
         cell = ws.cell(HEADER_ROW, c, column_title(column))
         cell.font = bold
-        ws.column_dimensions[get_column_letter(c)].width = _WIDTHS[column.kind]
+        if column.kind is not Kind.TEXT:
+            cell.alignment = Alignment(horizontal="right")
+        width = _WIDTHS[column.kind]
+        if c == 1:
+            width = _NAME_WIDTH
+        elif column.key == "nip":
+            width = _NIP_WIDTH
+        ws.column_dimensions[get_column_letter(c)].width = width
     first = HEADER_ROW + 1
     for r, line in enumerate(lines, start=first):
         for c, column in enumerate(table.columns, start=1):
@@ -94,5 +107,12 @@ def _section(
         if column.kind is Kind.MONEY:
             cell.number_format = money
     ws.freeze_panes = f"A{first}"
+    # printed across the page, as wide as the page, the header again on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     end = get_column_letter(len(table.columns))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{end}{max(last, HEADER_ROW)}"

@@ -32,6 +32,7 @@ def export(db: Database, table: OwedTable, path: Path) -> Path:
     left under the name asked for."""
     firm = get_firm(db)
     name = firm.name if firm is not None else ""
+    home = firm.home_currency if firm is not None else ""
     kind = path.suffix.lower()
     if kind not in {".xlsx", ".pdf"}:
         raise ValidationError(
@@ -41,9 +42,9 @@ def export(db: Database, table: OwedTable, path: Path) -> Path:
     temp = path.with_name(path.name + ".part")
     try:
         if kind == ".xlsx":
-            write_xlsx(table, temp, firm=name)
+            write_xlsx(table, temp, firm=name, home=home)
         else:
-            write_pdf(table, temp, firm=name)
+            write_pdf(table, temp, firm=name, home=home)
         temp.replace(path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

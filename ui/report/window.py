@@ -298,6 +298,8 @@ class ReportWindow(QWidget):
         else:
             # the biggest overdue debts first, as the service orders them
             header.setSortIndicator(self.model.column("overdue"), Qt.SortOrder.DescendingOrder)
+        # the indicator may not have moved (no signal): the new model is sorted by hand
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._size_columns(table)
         self._show_totals(table)
         self.drill.setVisible(only is not None)
