@@ -21,7 +21,7 @@ from desktop_app.reports.titles import filters_text, heading
 #: rows above the header: title, as-of date, filters, a blank line
 HEADER_ROW = 5
 DATE_FORMAT = "DD.MM.YYYY"
-_WIDTHS = {Kind.TEXT: 22, Kind.MONEY: 15, Kind.COUNT: 12, Kind.DAYS: 15, Kind.DATE: 14}
+_WIDTHS = {Kind.TEXT: 22, Kind.MONEY: 16, Kind.COUNT: 12, Kind.DAYS: 15, Kind.DATE: 14}
 #: the first column holds names (contractors, managers): wider than the other texts
 _NAME_WIDTH = 36
 _NIP_WIDTH = 13
@@ -70,7 +70,7 @@ def _section(
         cell = ws.cell(HEADER_ROW, c, column_title(column))
         cell.font = bold
         if column.kind is not Kind.TEXT:
-            cell.alignment = Alignment(horizontal="right")
+            cell.alignment = Alignment(horizontal="right", wrap_text=True)
         width = _WIDTHS[column.kind]
         if c == 1:
             width = _NAME_WIDTH
