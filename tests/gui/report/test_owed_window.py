@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from db.models import Invoice
 from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.domain.money import format_money, parse_amount
@@ -134,3 +136,22 @@ def test_a_payment_saved_elsewhere_changes_the_report(
     _wait_reload(qtbot, view, paid)
     after = {c["name"]: c["open"] for c in _cells(view)}
     assert after["Beta Sp. z o.o."] == format_money(80_000, "PLN")
+
+
+def test_from_the_report_to_an_invoices_collection_history(
+    qtbot: QtBot, window: MainWindow, cli: Cli, db: Database
+) -> None:
+    assert cli("invoice", "dispute", "A/1", "--reason", "Towar uszkodzony").code == 0
+    view = _report(qtbot, window)
+    row = next(n for n, c in enumerate(_cells(view)) if c["name"] == "Łódzka Hurtownia Żółw")
+    view.table.doubleClicked.emit(view.model.index(row, 0))
+    qtbot.waitUntil(lambda: bool(window.findChildren(ContractorCardWindow)))
+    card = window.findChildren(ContractorCardWindow)[0]
+    qtbot.waitUntil(lambda: card.card is not None)
+    with db.read() as session:
+        invoice_id = session.scalars(select(Invoice.id).where(Invoice.number == "A/1")).one()
+    dialog = card.show_history(invoice_id)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() > 0)
+    texts = [dialog.model.row(n).texts for n in range(dialog.model.rowCount())]
+    assert any("Towar uszkodzony" in t[2] for t in texts)
+    assert "A/1" in dialog.title.text()
