@@ -62,6 +62,7 @@ from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
+from ui.report import menu as report_menu
 from ui.widgets.search_box import SearchBox
 from ui.widgets.tables import setup_list_table
 
@@ -349,6 +350,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(only)
         view_menu.addSeparator()
         bank_menu.install(self, view_menu)
+        report_menu.install(self, view_menu)
         view_menu.addSeparator()
         refresh = QAction(_("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
