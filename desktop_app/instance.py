@@ -155,7 +155,7 @@ def _send_unix(path: str, request: Request, timeout: float) -> None:
 
 
 def _send_pipe(name: str, request: Request) -> None:  # pragma: no cover - Windows only
-    with open(rf"\\.\pipe\{name}", "r+b", buffering=0) as pipe:
+    with Path(rf"\\.\pipe\{name}").open("r+b", buffering=0) as pipe:
         pipe.write(encode(request))
         _check_answer(pipe.readline(MAX_MESSAGE))
 

@@ -61,9 +61,7 @@ def test_quick_find_knows_invoice_numbers_names_cities_nips_and_phones(db: Datab
     invoice(db, alfa, "FV/2026/10/1", D(2026, 10, 1), (D(2026, 10, 15), 10_000))
     with db.read() as session:
         by_number = lookup.quick_find(session, "FV/2026/11")
-        assert [(h.contractor_id, h.invoice_number) for h in by_number] == [
-            (beta, "FV/2026/11/7")
-        ]
+        assert [(h.contractor_id, h.invoice_number) for h in by_number] == [(beta, "FV/2026/11/7")]
         assert _ids(lookup.quick_find(session, "plock")) == [alfa]
         assert _ids(lookup.quick_find(session, "774")) == [beta]
         assert _ids(lookup.quick_find(session, "501 234")) == [alfa]

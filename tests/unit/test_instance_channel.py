@@ -29,7 +29,12 @@ def test_a_foreign_number_keeps_its_country_and_nonsense_is_no_number() -> None:
 
 @pytest.mark.parametrize(
     "request_",
-    [Request(), Request("open", phone="+48 501"), Request("open", nip="PL1"), Request("open", contractor=7)],
+    [
+        Request(),
+        Request("open", phone="+48 501"),
+        Request("open", nip="PL1"),
+        Request("open", contractor=7),
+    ],
 )
 def test_a_request_survives_the_channel(request_: Request) -> None:
     assert instance.decode(instance.encode(request_)) == request_
