@@ -7,6 +7,7 @@ sentence; several show the list of just those, to choose from.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,8 @@ from ui.errors import show_error
 if TYPE_CHECKING:
     from ui.card.contractor_card import ContractorCardWindow
     from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 #: how long the sentence about the lookup stays in the status bar (ms)
 MESSAGE_MS = 15_000
@@ -76,6 +79,7 @@ def open_request(window: MainWindow, request: Request) -> None:
 
 
 def show_hits(window: MainWindow, request: Request, hits: list[lookup.Hit]) -> None:
+    log.info("caller lookup: %d match(es)", len(hits))
     if len(hits) == 1:
         open_card_at(window, hits[0].contractor_id, hits[0].invoice_number)
         return

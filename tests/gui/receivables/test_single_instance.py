@@ -4,6 +4,7 @@ first comes to the front with the contractor asked for (a softphone's ``--phone`
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -143,4 +144,48 @@ def test_an_unknown_number_shows_the_list_with_it_and_a_sentence(
     )
     assert window.pages.currentWidget() is window.list_page
     assert window.search.text() == "600000000"
+    qtbot.waitUntil(lambda: window.model.filter_text == "600000000" and not window.model.loading)
+    assert window.model.rowCount() == 0
     assert window.cards() == {}
+
+
+def _inkaso(home: Path, *arguments: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, INKASO_DATA_DIR=str(home), QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop_app", "--lang", "en", *arguments],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_inkaso_open_brings_up_the_callers_card_in_the_running_app(
+    qtbot: QtBot, first: Launcher, db_path: Path, ledger: Ledger, tmp_path: Path
+) -> None:
+    window = first.window
+    assert window is not None
+    process = _inkaso(tmp_path / "cli", "open", "--phone", "+48 22 765 43 21", "--db", str(db_path))
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=30_000)
+    assert process.returncode == 0, process.communicate()
+    qtbot.waitUntil(lambda: ledger.gamma in window.cards())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="ends the started app by its pid")
+def test_inkaso_open_starts_the_app_with_the_card_when_it_is_not_running(
+    qtbot: QtBot, db: Database, db_path: Path, ledger: Ledger, tmp_path: Path
+) -> None:
+    home = tmp_path / "started"
+    process = _inkaso(home, "open", "--contractor", str(ledger.lodz), "--db", str(db_path))
+    assert process.wait(timeout=30) == 0
+    log = home / "logs" / "inkaso.log"
+    try:
+        qtbot.waitUntil(
+            lambda: log.exists() and "caller lookup: 1 match" in log.read_text("utf-8"),
+            timeout=60_000,
+        )
+    finally:
+        lines = log.read_text("utf-8").splitlines() if log.exists() else []
+        for line in lines:
+            if "starting Inkaso" in line:  # the app this test started, by the pid it logged
+                os.kill(int(line.split()[2]), signal.SIGTERM)
+        Path(channel_name(str(db_path))).unlink(missing_ok=True)
