@@ -49,7 +49,7 @@ from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
-from ui import formatting, theme
+from ui import formatting, quick_find, theme
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dashboard.view import DashboardView
@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         view_menu.addAction(find)
         self.addAction(find)
+        self.quick_find = quick_find.install(self, view_menu)
         only = QAction(_("Only &overdue"), self)
         only.setCheckable(True)
         only.toggled.connect(self.overdue_only.setChecked)
