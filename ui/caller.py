@@ -11,8 +11,17 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import QTreeWidget, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.domain.identifiers import phone_lookup_key
 from desktop_app.i18n import _, ngettext
@@ -28,6 +37,21 @@ log = logging.getLogger(__name__)
 
 #: how long the sentence about the lookup stays in the status bar (ms)
 MESSAGE_MS = 15_000
+
+
+def hit_text(hit: lookup.Hit) -> str:
+    """One line of the popup: what was found and what tells namesakes apart."""
+    details = [d for d in (_nip(hit.nip), hit.city) if d]
+    text = hit.name + (f"  ·  {', '.join(details)}" if details else "")
+    if hit.invoice_number is not None:
+        return _("Invoice {number}: {contractor}").format(
+            number=hit.invoice_number, contractor=text
+        )
+    return text
+
+
+def _nip(nip: str | None) -> str | None:
+    return _("NIP {nip}").format(nip=nip) if nip else None
 
 
 def search_text(request: Request) -> str:
@@ -83,6 +107,9 @@ def show_hits(window: MainWindow, request: Request, hits: list[lookup.Hit]) -> N
     if len(hits) == 1:
         open_card_at(window, hits[0].contractor_id, hits[0].invoice_number)
         return
+    if hits:
+        choose(window, hits)
+        return
     window.show_list(overdue_only=False)
     window.search.setText(search_text(request))
     if not hits:
@@ -92,13 +119,56 @@ def show_hits(window: MainWindow, request: Request, hits: list[lookup.Hit]) -> N
             text = _("No contractor has the NIP {nip}.").format(nip=request.nip)
         else:
             text = _("There is no contractor number {id}.").format(id=request.contractor)
-    else:
-        text = ngettext(
-            "{count} contractor has this number: choose one in the list.",
-            "{count} contractors have this number: choose one in the list.",
-            len(hits),
-        ).format(count=len(hits))
     window.statusBar().showMessage(text, MESSAGE_MS)
+
+
+class ChooseContractor(QDialog):
+    """Several contractors share the caller's number (a firm and its owner's sole trade, two
+    branches): which card to open."""
+
+    def __init__(self, window: MainWindow, hits: list[lookup.Hit]) -> None:
+        super().__init__(window)
+        self._window = window
+        self.setWindowTitle(_("Choose a contractor"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        label = QLabel(
+            ngettext(
+                "{count} contractor has this number:",
+                "{count} contractors have this number:",
+                len(hits),
+            ).format(count=len(hits))
+        )
+        self.choices = QListWidget()
+        for hit in hits:
+            item = QListWidgetItem(hit_text(hit))
+            item.setData(Qt.ItemDataRole.UserRole, hit.contractor_id)
+            self.choices.addItem(item)
+        self.choices.setCurrentRow(0)
+        self.choices.itemActivated.connect(lambda _item: self.accept())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.choices)
+        layout.addWidget(buttons)
+        self.resize(self.choices.sizeHintForColumn(0) + 60, 320)
+
+    def accept(self) -> None:
+        item = self.choices.currentItem()
+        if item is not None:
+            open_card_at(self._window, int(item.data(Qt.ItemDataRole.UserRole)))
+        super().accept()
+
+
+def choose(window: MainWindow, hits: list[lookup.Hit]) -> ChooseContractor:
+    dialog = ChooseContractor(window, hits)
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
 
 
 def open_card_at(

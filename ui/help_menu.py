@@ -7,7 +7,7 @@ exactly what the keys do, including actions other modules add to the menus.
 from __future__ import annotations
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, QUrl, qVersion
+from PySide6.QtCore import QSize, Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -146,7 +146,10 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(theme.fitting_size(self.sizeHint().expandedTo(self.table.sizeHint()) * 1.2))
+        self.table.resizeRowsToContents()
+        rows_height = sum(self.table.rowHeight(row) for row in range(len(rows)))
+        height = self.table.horizontalHeader().height() + rows_height + 90
+        self.resize(theme.fitting_size(QSize(620, min(max(height, 240), 720))))
 
 
 def open_log_folder(parent: QWidget | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QMenu
 
@@ -23,22 +23,9 @@ if TYPE_CHECKING:
 #: a pause in typing this long asks the database (ms)
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: what the completer writes into the box when a line is highlighted: the text typed, kept
+QUERY_ROLE = Qt.ItemDataRole.UserRole + 2
 SHORTCUT = QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_K)
-
-
-def hit_text(hit: lookup.Hit) -> str:
-    """One line of the popup: what was found and what tells namesakes apart."""
-    details = [d for d in (_nip(hit.nip), hit.city) if d]
-    text = hit.name + (f"  ·  {', '.join(details)}" if details else "")
-    if hit.invoice_number is not None:
-        return _("Invoice {number}: {contractor}").format(
-            number=hit.invoice_number, contractor=text
-        )
-    return text
-
-
-def _nip(nip: str | None) -> str | None:
-    return _("NIP {nip}").format(nip=nip) if nip else None
 
 
 class QuickFind(QLineEdit):
@@ -48,11 +35,12 @@ class QuickFind(QLineEdit):
         self.setPlaceholderText(_("Quick find: name, NIP, phone, city, invoice  (Ctrl+K)"))
         self.setAccessibleName(_("Quick find"))
         self.setClearButtonEnabled(True)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
+        self._width = self.fontMetrics().horizontalAdvance("x") * 48
         self.hits = QStandardItemModel(self)
         completer = QCompleter(self.hits, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setMaxVisibleItems(lookup.QUICK_LIMIT)
+        completer.setCompletionRole(QUERY_ROLE)
         completer.activated[QModelIndex].connect(self._activated)  # type: ignore[index]
         self.setCompleter(completer)
         self._asked = ""
@@ -64,6 +52,13 @@ class QuickFind(QLineEdit):
         self._timer.timeout.connect(self._ask)
         self.textEdited.connect(self._edited)
         self.returnPressed.connect(self._enter)
+
+    def sizeHint(self) -> QSize:
+        # the menu bar places its corner widget by its size hint, whatever its minimum width
+        return QSize(self._width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def _edited(self, _text: str) -> None:
         self._open_first = False
@@ -103,8 +98,9 @@ class QuickFind(QLineEdit):
         self._open_first = False
         self.hits.clear()
         for hit in hits:
-            item = QStandardItem(hit_text(hit))
+            item = QStandardItem(caller.hit_text(hit))
             item.setData(hit, HIT_ROLE)
+            item.setData(self.text(), QUERY_ROLE)
             item.setEditable(False)
             self.hits.appendRow(item)
         if not hits:
@@ -113,8 +109,16 @@ class QuickFind(QLineEdit):
             self.hits.appendRow(item)
         completer = self.completer()
         completer.setCompletionPrefix(text)
-        completer.complete()
         popup = completer.popup()
+        # as wide as its longest line (up to a limit): the NIP and city tell namesakes apart;
+        # right-aligned with the box, which sits at the window's right edge
+        metrics = self.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(self.hits.item(row).text())
+            for row in range(self.hits.rowCount())
+        )
+        width = max(self.width(), min(widest + 48, metrics.horizontalAdvance("x") * 110))
+        completer.complete(QRect(self.width() - width, 0, width, self.height()))
         if hits and popup is not None:
             popup.setCurrentIndex(completer.completionModel().index(0, 0))
 

@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.instance import Request, channel_name
+from desktop_app.services.contractors import ContactPersonInput
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
+from tests.helpers import contractor
 from ui.app import Launcher, Options, claim_instance, launch
+from ui.caller import ChooseContractor
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 
@@ -189,3 +193,27 @@ def test_inkaso_open_starts_the_app_with_the_card_when_it_is_not_running(
             if "starting Inkaso" in line:  # the app this test started, by the pid it logged
                 os.kill(int(line.split()[2]), signal.SIGTERM)
         Path(channel_name(str(db_path))).unlink(missing_ok=True)
+
+
+def test_a_number_two_contractors_share_offers_a_choice(
+    qtbot: QtBot, first: Launcher, db: Database, ledger: Ledger
+) -> None:
+    window = first.window
+    assert window is not None
+    # Delta's contact person has Alfa's number (the owner answers for both firms)
+    delta = contractor(
+        db, "Delta Sp. z o.o.", persons=[ContactPersonInput("Jan Kowalski", phone="501 234 567")]
+    )
+    first.handle(Request("open", phone="501 234 567"))
+    qtbot.waitUntil(lambda: window.findChild(ChooseContractor) is not None)
+    dialog = window.findChild(ChooseContractor)
+    assert dialog is not None
+    names = [
+        dialog.choices.item(row).text().split("  ·  ")[0] for row in range(dialog.choices.count())
+    ]
+    assert names == ["Alfa Sp. z o.o.", "Delta Sp. z o.o."]
+    assert window.cards() == {}
+    dialog.choices.setCurrentRow(1)
+    qtbot.keyClick(dialog.choices, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: delta in window.cards())
+    assert ledger.alfa not in window.cards()
