@@ -131,6 +131,7 @@ def channel_name(target: str | Path | None) -> str:
 def send(name: str, request: Request, timeout: float = TIMEOUT) -> None:
     """Hand ``request`` to the Inkaso listening on ``name``; NotRunningError when none answers."""
     not_running = NotRunningError(_("Inkaso is not running for this database."))
+    allow_foreground()
     try:
         if sys.platform == "win32":  # pragma: no cover - Windows only
             _send_pipe(name, request)
@@ -138,6 +139,17 @@ def send(name: str, request: Request, timeout: float = TIMEOUT) -> None:
             _send_unix(name, request, timeout)
     except (OSError, ValueError) as exc:
         raise not_running from exc
+
+
+def allow_foreground() -> None:
+    """Let the running app take the foreground from us. Windows lets only the foreground
+    process (a double-click, a softphone on a call) bring a window to the front; without
+    this the running Inkaso could only flash its taskbar button."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        import ctypes
+
+        asfw_any = -1
+        ctypes.windll.user32.AllowSetForegroundWindow(asfw_any)
 
 
 def _send_unix(path: str, request: Request, timeout: float) -> None:

@@ -29,6 +29,7 @@ def hand_over(name: str, request: Request) -> bool:
     socket.connectToServer(name)
     if not socket.waitForConnected(WAIT_MS):
         return False
+    instance.allow_foreground()
     socket.write(instance.encode(request))
     socket.flush()
     answered = False
