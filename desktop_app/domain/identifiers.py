@@ -80,9 +80,10 @@ def phone_lookup_key(value: str, default_region: str = "PL") -> str | None:
         except phonenumbers.NumberParseException:
             continue
         if parsed.country_code == 48:
-            # Polish numbers are nine digits; an exchange may add a trunk "0" or more in front
+            # Polish numbers are nine digits (a trunk "0" in front is dropped by the parser);
+            # ten digits are a NIP, not a number with something in front
             national = str(parsed.national_number)
-            return "+48" + national[-9:] if len(national) >= 9 else None
+            return "+48" + national if len(national) == 9 else None
         if phonenumbers.is_possible_number(parsed):
             return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
     return None

@@ -8,6 +8,8 @@ the phone is still ringing, on the 20,000-contractor demo too.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,10 +17,13 @@ from sqlalchemy.orm import Session
 
 from db.models import ContactPerson, Contractor, ContractorPhone, Invoice
 from desktop_app.domain.identifiers import normalize_nip, phone_lookup_key
+from desktop_app.errors import ValidationError
 from desktop_app.services.contractor_list import search_condition
 
 #: the quick-find popup shows this many; more means the user types on
 QUICK_LIMIT = 12
+#: digits with what people type between them in phone numbers and NIPs ("PL" before a NIP)
+_NUMBER = re.compile(r"(PL|pl)?\+?[\d\s\-()/.]+")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,16 @@ def by_id(session: Session, contractor_id: int) -> list[Hit]:
     return _hits(session, [contractor_id])
 
 
+def _whole_number(session: Session, text: str) -> list[Hit]:
+    """Contractors with exactly this phone number or NIP, when the text is typed like one."""
+    if not _NUMBER.fullmatch(text) or len(re.sub(r"\D", "", text)) < 9:
+        return []
+    found = by_phone(session, text)
+    with contextlib.suppress(ValidationError):  # not a NIP: a phone number only
+        found += [hit for hit in by_nip(session, text) if hit not in found]
+    return found
+
+
 def quick_find(session: Session, text: str, limit: int = QUICK_LIMIT) -> list[Hit]:
     """Invoices whose number starts with ``text`` first (the card opens on the invoice), then
     contractors matching it the way the list's search does (name, city, NIP, e-mail, phone)."""
@@ -80,6 +95,14 @@ def quick_find(session: Session, text: str, limit: int = QUICK_LIMIT) -> list[Hi
         .limit(limit)
     )
     hits = [Hit(row.id, row.name, row.nip, row.city, row.number) for row in invoices]
+    if hits and hits[0].invoice_number == text:
+        # a whole invoice number (pasted from a bank title or an e-mail): that invoice, at once,
+        # rather than after a search of every name for it
+        return hits[:1]
+    exact = _whole_number(session, text)
+    if exact:
+        # a whole phone number or NIP: an index lookup instead of a substring search of all
+        return (hits + exact)[:limit]
     condition = search_condition(session, text)
     if condition is not None and len(hits) < limit:
         contractors = session.execute(

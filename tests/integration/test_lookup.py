@@ -65,6 +65,9 @@ def test_quick_find_knows_invoice_numbers_names_cities_nips_and_phones(db: Datab
         assert _ids(lookup.quick_find(session, "plock")) == [alfa]
         assert _ids(lookup.quick_find(session, "774")) == [beta]
         assert _ids(lookup.quick_find(session, "501 234")) == [alfa]
+        # whole numbers are looked up exactly (the index), as the caller lookup does
+        assert _ids(lookup.quick_find(session, "+48 501 234 567")) == [alfa]
+        assert _ids(lookup.quick_find(session, "PL 774-000-14-54")) == [beta]
         assert _ids(lookup.quick_find(session, "beta")) == [beta]
         assert lookup.quick_find(session, "   ") == []
         assert len(lookup.quick_find(session, "a", limit=1)) == 1

@@ -25,6 +25,8 @@ def test_a_foreign_number_keeps_its_country_and_nonsense_is_no_number() -> None:
     assert phone_lookup_key("+49 30 1234567") == "+49301234567"
     assert phone_lookup_key("12") is None
     assert phone_lookup_key("anonymous") is None
+    # ten digits are a NIP (77 is also an area code): never a phone with something in front
+    assert phone_lookup_key("7740001454") is None
 
 
 @pytest.mark.parametrize(
