@@ -43,6 +43,11 @@ class NotRunningError(InkasoError):
     """Nobody listens on the channel: Inkaso is not running for this database."""
 
 
+class AlreadyRunningError(InkasoError):
+    """An Inkaso on this database accepts connections but did not take the request (busy or
+    hung): starting a second one beside it would mean two senders."""
+
+
 @dataclass(frozen=True)
 class Request:
     """What a second launch or ``inkaso open`` asks the running app to do.

@@ -25,7 +25,7 @@ from desktop_app import __version__
 from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
-from desktop_app.instance import Request, channel_name
+from desktop_app.instance import AlreadyRunningError, Request, channel_name
 from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
 from desktop_app.services import demo, firm, views
@@ -169,7 +169,8 @@ def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
     """(handed over, server): start listening as the only Inkaso on this database, or hand
     ``options.request`` to the one already running (this launch then exits without opening
     anything). No server when the database cannot be named (a bad ``--db``: the launcher
-    explains it) or the channel cannot be opened (Inkaso still starts, as before)."""
+    explains it) or the channel cannot be opened (Inkaso still starts, as before).
+    AlreadyRunningError when the running one does not take the request."""
     try:
         name = channel_name(database_target(options))
     except InkasoError:
@@ -181,7 +182,14 @@ def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
     if hand_over(name, options.request):
         log.info("Inkaso is already running on this database: request handed over")
         return True, None
-    log.warning("an Inkaso on this database accepts connections but did not take the request")
+    if server.taken:
+        log.warning("an Inkaso on this database accepts connections but did not take the request")
+        raise AlreadyRunningError(
+            _(
+                "Inkaso is already open for this database but does not respond. Wait a moment "
+                "and try again, or close it first."
+            )
+        )
     return False, None
 
 
@@ -425,7 +433,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     configure_logging()
     # before the database is opened: a second launch must not open it, nor start a scheduler
-    handed_over, server = claim_instance(options)
+    try:
+        handed_over, server = claim_instance(options)
+    except AlreadyRunningError as exc:
+        set_language(options.lang)
+        QMessageBox.critical(None, _("Inkaso"), exc.message)
+        return 1
     if handed_over:
         return 0
     launch(options, app, server=server)

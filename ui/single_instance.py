@@ -56,6 +56,8 @@ class InstanceServer(QObject):
         # replacing a running Inkaso's socket instead of failing with AddressInUseError. The
         # file is made with the usual umask (no write access for others: they cannot connect).
         self._server.newConnection.connect(self._accept)
+        #: another Inkaso answers on this name (set by :meth:`listen`)
+        self.taken = False
 
     def listen(self) -> bool:
         """Start listening; False when another Inkaso already answers on this name."""
@@ -65,6 +67,7 @@ class InstanceServer(QObject):
             log.warning("cannot listen on %s: %s", self.name, self._server.errorString())
             return False
         if _answers(self.name):
+            self.taken = True
             return False
         log.info("removing the stale channel %s left by an Inkaso that did not close", self.name)
         QLocalServer.removeServer(self.name)

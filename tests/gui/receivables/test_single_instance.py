@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
-from desktop_app.instance import Request, channel_name
+from desktop_app.instance import AlreadyRunningError, Request, channel_name
 from desktop_app.services.contractors import ContactPersonInput
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
@@ -109,6 +109,22 @@ def test_a_socket_left_by_a_crash_is_taken_over(qapp: QApplication, tmp_path: Pa
         server.deleteLater()
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files")
+def test_an_inkaso_that_does_not_answer_is_not_started_beside(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    options = Options(db=str(tmp_path / "hung.db"))
+    name = channel_name(options.db)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hung:
+        hung.bind(name)
+        hung.listen(1)  # connections are queued, never read nor answered
+        try:
+            with pytest.raises(AlreadyRunningError, match="does not respond"):
+                claim_instance(options)
+        finally:
+            Path(name).unlink(missing_ok=True)
 
 
 def test_the_app_started_by_a_caller_opens_with_the_card(
