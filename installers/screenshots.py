@@ -21,6 +21,11 @@ With ``--only report`` it takes the "Owed to us" report (View → Owed to us…)
 more than 3 months overdue as report_window.png, exports it to Excel and renders the sheet with
 LibreOffice (``soffice --headless --convert-to pdf``, then ``pdftoppm``) as report_xlsx.png.
 
+With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcuts
+(shortcuts.png) and the quick-find popup with a few letters typed (quick_find.png, the screen
+around the main window: the popup is a window of its own). The dashboard makes the window wider
+than 1400 pixels in Polish: run it on a wider screen ("-screen 0 1700x900x24").
+
 With ``--only sending`` it takes the sending screenshots instead: a demo database made with
 ``inkaso demo --contractors 300 --invoices 5000 --seed 7 --today 2026-11-22``, e-mail pointed at a
 local aiosmtpd that accepts most mail and refuses some (so the outbox shows failures), one
@@ -83,6 +88,9 @@ def main(argv: list[str]) -> int:
         return entry_shots(args.lang, args.out)
     if "report" in only:  # the "Owed to us" window and its Excel export
         return report_shots(args.lang, args.out)
+
+    if "help" in only:  # About, the shortcuts page, the quick-find popup
+        return help_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
@@ -787,6 +795,90 @@ def sending_shots(lang: str, out: Path) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved outbox.png, settings.png and tray_menu.png in {out}\n")
+    return 0
+
+
+def help_shots(lang: str, out: Path) -> int:
+    """About, Keyboard shortcuts and the quick-find popup on the demo."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import Options, launch
+    from ui.help_menu import AboutDialog, ShortcutsDialog
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY, scheduler=False), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def shoot_about() -> bool:
+        assert launcher.window is not None and launcher.db is not None
+        about = AboutDialog(str(Path(os.environ["INKASO_DATA_DIR"]) / "demo.db"), launcher.window)
+        about.show()
+        app.processEvents()
+        about.grab().save(str(out / "about.png"))
+        about.close()
+        return True
+
+    def shoot_shortcuts() -> bool:
+        assert launcher.window is not None
+        page = ShortcutsDialog(launcher.window)
+        page.show()
+        app.processEvents()
+        page.grab().save(str(out / "shortcuts.png"))
+        page.close()
+        return True
+
+    def type_quick_find() -> bool:
+        assert launcher.window is not None
+        window = launcher.window
+        window.move(0, 0)
+        window.raise_()
+        window.activateWindow()
+        window.quick_find.focus()
+        QTest.keyClicks(window.quick_find, "bud")
+        return True
+
+    def popup_ready() -> bool:
+        assert launcher.window is not None
+        popup = launcher.window.quick_find.completer().popup()
+        if popup is None or not popup.isVisible():
+            return False
+        state["waited"] = state.get("waited", 0) + 1
+        return bool(state["waited"] > 4)  # a few frames: the popup painted
+
+    def shoot_quick_find() -> bool:
+        assert launcher.window is not None
+        # the right half of the window, where the box and its popup are
+        frame = launcher.window.frameGeometry()
+        screen = app.primaryScreen()
+        left = frame.x() + frame.width() - 900
+        shot = screen.grabWindow(0, left, frame.y(), 900, 400)
+        shot.save(str(out / "quick_find.png"))
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        shoot_about,
+        shoot_shortcuts,
+        type_quick_find,
+        popup_ready,
+        shoot_quick_find,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved about.png, shortcuts.png and quick_find.png in {out}\n")
     return 0
 
 
