@@ -85,7 +85,7 @@ class FirmBankAccount(Base):
 
 
 class User(Base):
-    """A person working in Inkaso (account managers, owners); roles come later."""
+    """A person working in Inkaso: the OS login they sign in with, their role (domain.roles)."""
 
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,8 +93,12 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(50))
-    role: Mapped[str] = mapped_column(String(30), default="staff")
+    role: Mapped[str] = mapped_column(String(30), default="account_manager")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: away on these days (both included); their tasks go to the deputy (domain.deputies)
+    absent_from: Mapped[dt.date | None] = mapped_column(Date)
+    absent_to: Mapped[dt.date | None] = mapped_column(Date)
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
 
 # --- contractors ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from desktop_app.cli.commands import (
     rating,
     report,
     scenario,
+    user,
     version,
 )
 
@@ -47,6 +48,7 @@ GROUPS = (
     interest,
     rates,
     letter,
+    user,
     config,
     version,
 )

@@ -23,7 +23,15 @@ from desktop_app.domain.money import (
 )
 from desktop_app.errors import NotFoundError
 from desktop_app.i18n import _, ngettext
-from desktop_app.services import contractor_list, contractors, deletion, firm, users, views
+from desktop_app.services import (
+    contractor_list,
+    contractors,
+    deletion,
+    firm,
+    manager_assignment,
+    users,
+    views,
+)
 from desktop_app.services.contractor_list import ContractorRow
 from desktop_app.services.dunning import actions, promises
 
@@ -105,6 +113,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     edit.add_argument("--notes")
     json_flag(edit)
     edit.set_defaults(handler=edit_contractor)
+
+    assign = actions.add_parser("assign", help=_("give several contractors to one account manager"))
+    assign.add_argument(
+        "--manager",
+        required=True,
+        metavar="LOGIN",
+        help=_("login of the account manager; empty for none"),
+    )
+    assign.add_argument("contractors", nargs="+", metavar="ID|NIP")
+    json_flag(assign)
+    assign.set_defaults(handler=assign_contractors)
 
     delete = actions.add_parser(
         "delete", help=_("delete a contractor that has no invoices and no payments")
@@ -227,6 +246,25 @@ def _user_id(ctx: Context, login: str) -> int:
         if user.login.casefold() == wanted:
             return user.id
     raise NotFoundError(_("No Inkaso user with login {login}").format(login=login), field="manager")
+
+
+def assign_contractors(ctx: Context) -> int:
+    a = ctx.args
+    user_id = _user_id(ctx, a.manager) if a.manager.strip() else None
+    with ctx.db.read() as session:
+        ids = [contractors.resolve(session, ref).id for ref in a.contractors]
+    changed = manager_assignment.assign_manager(ctx.db, ids, user_id)
+    if ctx.json:
+        ctx.emit_json({"manager": a.manager.strip() or None, "changed": sorted(changed)})
+    else:
+        ctx.line(
+            ngettext(
+                "{count} contractor given to {manager}",
+                "{count} contractors given to {manager}",
+                len(changed),
+            ).format(count=len(changed), manager=a.manager.strip() or _("no one"))
+        )
+    return 0
 
 
 def delete_contractor(ctx: Context) -> int:

@@ -27,7 +27,7 @@ from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.letters.model import LetterKind
 from desktop_app.messaging import Item
-from desktop_app.services import activity, rates
+from desktop_app.services import activity, rates, users
 from desktop_app.services.dunning.compose import (
     Composer,
     Recipient,
@@ -380,9 +380,7 @@ def _task_draft(
     draft.task = {
         "key": group.key,
         "contractor_id": group.contractor_id,
-        "assigned_user_id": session.scalar(
-            select(Contractor.assigned_user_id).where(Contractor.id == group.contractor_id)
-        ),
+        "assigned_user_id": _manager(session, group.contractor_id, group.day),
         "kind": kind or ("letter" if group.channel == "letter" else "followup"),
         "title": title.strip() or rendered.subject or group.step,
         "body": body.strip() or None,
@@ -390,6 +388,14 @@ def _task_draft(
         "status": "open",
     }
     draft.task_text = rendered.text
+
+
+def _manager(session: Session, contractor_id: int, day: dt.date) -> int | None:
+    """The contractor's account manager, or their deputy while they are away."""
+    manager = session.scalar(
+        select(Contractor.assigned_user_id).where(Contractor.id == contractor_id)
+    )
+    return users.assignee(session, manager, day)
 
 
 # --- entries that wait ----------------------------------------------------------------------
@@ -428,9 +434,7 @@ def _waiting(
             {
                 "key": f"contact/c{cid}/{kind}",
                 "contractor_id": cid,
-                "assigned_user_id": session.scalar(
-                    select(Contractor.assigned_user_id).where(Contractor.id == cid)
-                ),
+                "assigned_user_id": _manager(session, cid, today),
                 "kind": "contact",
                 "title": _(CONTACT_TITLES[kind]).format(name=name),
                 "body": _(

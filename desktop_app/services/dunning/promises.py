@@ -14,7 +14,7 @@ from desktop_app.domain.money import check_amount, decimal_str, normalize_curren
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.services import activity, contractors
+from desktop_app.services import activity, contractors, users
 
 
 def add_promise(
@@ -141,7 +141,7 @@ def _broken_task(session: Session, promise: Promise, paid: int, today: dt.date, 
         Task(
             key=f"promise/{promise.id}/broken",
             contractor_id=contractor.id,
-            assigned_user_id=contractor.assigned_user_id,
+            assigned_user_id=users.assignee(session, contractor.assigned_user_id, today),
             kind="promise",
             title=title,
             body=_("Received since the promise: {paid} {currency}. Call the contractor.").format(

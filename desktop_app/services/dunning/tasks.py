@@ -10,9 +10,10 @@ from sqlalchemy import select
 from db.models import Contractor, Task, User, utcnow
 from db.uow import Database
 from desktop_app.domain.dates import check_date
+from desktop_app.domain.deputies import stood_in_for
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.services import activity
+from desktop_app.services import activity, users
 
 FILTERS = ("open", "today", "overdue", "done", "all")
 
@@ -55,7 +56,13 @@ def list_tasks(
     elif which == "done":
         query = query.where(Task.status == "done")
     if user_id is not None:
-        query = query.where(Task.assigned_user_id == user_id)
+        # open work of someone away is their deputy's (domain.deputies); done work stays theirs
+        with db.read() as session:
+            standing = stood_in_for(user_id, today, users.absences(session))
+        if which in ("open", "today", "overdue"):
+            query = query.where(Task.assigned_user_id.in_(standing))
+        else:
+            query = query.where(Task.assigned_user_id == user_id)
     if contractor_id is not None:
         query = query.where(Task.contractor_id == contractor_id)
     query = query.order_by(Task.due_on, Task.id).limit(limit)
@@ -126,7 +133,7 @@ def add_task(
             raise NotFoundError(_("No user with id {id}").format(id=user_id), field="user")
         task = Task(
             contractor_id=contractor_id,
-            assigned_user_id=user_id,
+            assigned_user_id=users.assignee(session, user_id, due_on),
             kind="manual",
             title=title.strip(),
             body=body,
