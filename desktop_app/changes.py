@@ -33,3 +33,5 @@ class Change(enum.Flag):
     FIRM = enum.auto()
     #: letters to print: queued, printed, posted by registered mail (and the logo they carry)
     LETTERS = enum.auto()
+    #: the people working in Inkaso: names, logins, roles, absences and deputies
+    USERS = enum.auto()

@@ -28,7 +28,7 @@ from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
 from desktop_app.instance import AlreadyRunningError, Request, channel_name
 from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
-from desktop_app.services import demo, firm, views
+from desktop_app.services import activity, demo, firm, users, views
 from desktop_app.services.database import open_database
 from resources import resource_path
 from ui import caller
@@ -196,6 +196,8 @@ def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
 def _open(target: str | Path | None) -> _Opened:
     db = open_database(target)
     try:
+        # a fresh install's login is its owner, so Mine works from the first start
+        users.ensure_first_user(db, activity.current_actor(), activity.current_actor())
         return _Opened(db, firm.home_currency(db), _label(db), views.count_contractors(db) == 0)
     except BaseException:
         db.dispose()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,13 +55,14 @@ from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
-from ui.entry.controller import EntryController
+from ui.entry.controller import EntryController, UndoStep
 from ui.imports import menu as imports_menu
 from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
 from ui.report import menu as report_menu
+from ui.users import menu as users_menu
 from ui.widgets.search_box import SearchBox
 from ui.widgets.tables import setup_list_table
 
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
             db, ops, bridge=self.scheduler, today=today, open_card=self.open_card, window=self
         )
         self.entry = EntryController(db, ops, today=today, parent=self)
+        #: Assign account manager…'s dialog once open (tests drive it)
+        self.assign_dialog: QDialog | None = None
         self._cards: dict[int, ContractorCardWindow] = {}
         self._selected_id: int | None = None
         #: (the list's query, horizontal, vertical scroll) while data changed elsewhere is re-read
@@ -273,7 +277,8 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         table = self.table
-        header = setup_list_table(table, self.model, name=_("Contractors"))
+        # several rows at once: Assign account manager… takes them all
+        header = setup_list_table(table, self.model, name=_("Contractors"), multi=True)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header.setSectionsMovable(False)
         header.setStretchLastSection(False)
@@ -401,6 +406,9 @@ class MainWindow(QMainWindow):
 
         letters_menu.install(self, view_menu, contractor_menu)
 
+        self.assign_manager_action = users_menu.install(
+            self, menu.addMenu(_("&Tools")), contractor_menu
+        )
         help_menu.install(self, menu.addMenu(_("&Help")), self._db)
 
     # -- behaviour -----------------------------------------------------------------------------
@@ -443,7 +451,7 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.entry.delete_contractor(row.id, row.name)
 
-    def _offer_undo(self, deleted: Deleted | None) -> None:
+    def _offer_undo(self, deleted: Deleted | UndoStep | None) -> None:
         self.undo_label.setText(deleted.sentence() if deleted is not None else "")
         self.undo_label.setVisible(deleted is not None)
         self.undo_button.setVisible(deleted is not None)
@@ -496,6 +504,7 @@ class MainWindow(QMainWindow):
         menu.addAction(_("New invoice…"), lambda: entry.new_invoice(row.id))
         menu.addAction(_("Record payment…"), lambda: entry.record_payment(row.id))
         menu.addAction(_("Delete contractor…"), lambda: entry.delete_contractor(row.id, row.name))
+        menu.addAction(self.assign_manager_action)
         menu.addSeparator()
         copies = (
             (_("Copy NIP"), row.nip),

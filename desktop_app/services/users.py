@@ -286,6 +286,13 @@ def ensure_first_user(db: Database, login: str, full_name: str) -> int | None:
     login = login.strip()
     if not login:
         raise ValidationError(_("The user needs a login (their sign-in name)"), field="login")
+    # every start asks: a read first, so a known login never waits for the writer
+    with db.read() as session:
+        known = _by_login(session, login)
+        if known is not None:
+            return known.id
+        if session.scalar(select(func.count()).select_from(User)):
+            return None
     with db.write() as session:
         user = _by_login(session, login)
         if user is not None:

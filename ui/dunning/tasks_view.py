@@ -123,6 +123,7 @@ class TasksWindow(QWidget):
         self.users: list[UserView] = []
         self.me: UserView | None = None
         self.loading = False
+        self._login = activity.current_actor()
         self.setWindowTitle(_("Tasks"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
 
@@ -135,6 +136,13 @@ class TasksWindow(QWidget):
         pal = self.note.palette()
         pal.setColor(self.note.foregroundRole(), theme.muted_text())
         self.note.setPalette(pal)
+        self.me_button = QPushButton(_("This is me…"))
+        self.me_button.setToolTip(
+            _("Link your login to your Inkaso user, so Mine shows your tasks")
+        )
+        self.me_button.hide()
+        self.me_button.clicked.connect(self.ask_who)
+        self.who_dialog: ThisIsMeDialog | None = None
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels([_(c) for c in COLUMNS])
@@ -182,7 +190,11 @@ class TasksWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(top)
-        layout.addWidget(self.note)
+        note_row = QHBoxLayout()
+        note_row.setContentsMargins(0, 0, 0, 0)
+        note_row.addWidget(self.note, 1)
+        note_row.addWidget(self.me_button)
+        layout.addLayout(note_row)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
 
@@ -258,16 +270,17 @@ class TasksWindow(QWidget):
             view_state.restore(tree, place, IdRole)
         elif chosen is not None:
             self.select_task(chosen.id)
-        if page.tab == "mine" and page.me is None:
+        unknown = page.tab == "mine" and page.me is None
+        if unknown:
             self.note.setText(
                 _(
-                    "Your login {login} is not an Inkaso user, so Mine shows the tasks "
-                    "assigned to no one."
+                    "Your login {login} is not linked to an Inkaso user yet, so Mine shows the "
+                    "tasks assigned to no one. Which user are you?"
                 ).format(login=page.login)
             )
-            self.note.show()
-        else:
-            self.note.hide()
+        self.note.setVisible(unknown)
+        self.me_button.setVisible(unknown and bool(page.users))
+        self._login = page.login
         self.summary.setText(
             ngettext("{count} task", "{count} tasks", len(page.tasks)).format(count=len(page.tasks))
         )
@@ -351,6 +364,22 @@ class TasksWindow(QWidget):
             label="new task",
         )
 
+    def ask_who(self) -> ThisIsMeDialog:
+        dialog = ThisIsMeDialog(self.users, self._login, self)
+        dialog.accepted.connect(lambda: self.link(dialog.person.currentData()))
+        self.who_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def link(self, user_id: int) -> None:
+        db, login = self._db, self._login
+        self._ops.write(
+            lambda: users.link_login(db, user_id, login),
+            changes=Change.TASKS | Change.USERS,
+            owner=self,
+            label="this is me",
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
 
@@ -373,6 +402,35 @@ def task_html(task: TaskView) -> str:
         return f"<table>{head}</table>"
     body = f'<pre style="white-space:pre-wrap; font-family:sans-serif">{e(task.body)}</pre>'
     return f"<table>{head}</table>{body}"
+
+
+class ThisIsMeDialog(QDialog):
+    """ "This is me…": the Inkaso user this computer's login belongs to."""
+
+    def __init__(self, people: list[UserView], login: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("This is me"))
+        self.person = QComboBox()
+        for person in people:
+            self.person.addItem(f"{person.full_name} ({person.login})", person.id)
+        text = QLabel(
+            _(
+                "From now on the login {login} signs in as the user chosen here; their tasks "
+                "are under Mine."
+            ).format(login=login)
+        )
+        text.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("This is me"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.person)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(400)
 
 
 class DoneDialog(QDialog):

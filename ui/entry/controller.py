@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -33,6 +34,18 @@ _CHANGES = {
 }
 
 
+@dataclass(frozen=True)
+class UndoStep:
+    """A change Undo can take back: what the status line says, and the write that undoes it."""
+
+    text: str
+    run: Callable[[], object]
+    changes: Change
+
+    def sentence(self) -> str:
+        return self.text
+
+
 class EntryController(QObject):
     """``deleted`` carries the :class:`Deleted` (None once undone), for the status line."""
 
@@ -54,6 +67,7 @@ class EntryController(QObject):
         self._today = today
         self._window = parent
         self.last_deleted: Deleted | None = None
+        self.last_step: UndoStep | None = None
         #: the dialog or question opened last (tests drive it)
         self.dialog: QWidget | None = None
         self.undo_action = QAction(_("&Undo"), parent)
@@ -200,26 +214,39 @@ class EntryController(QObject):
         self.dialog = box
         box.open()
 
-    def _remember(self, deleted: Deleted) -> None:
-        self.last_deleted = deleted
+    def _remember(self, deleted: Deleted | UndoStep) -> None:
+        if isinstance(deleted, Deleted):
+            self.last_deleted, self.last_step = deleted, None
+        else:
+            self.last_deleted, self.last_step = None, deleted
         self.undo_action.setEnabled(True)
         self.undo_action.setText(_("&Undo: {what}").format(what=deleted.sentence()))
         self.deleted.emit(deleted)
         self._offer.start()
 
+    def offer_undo(self, step: UndoStep) -> None:
+        """Another change than a deletion that one Undo takes back (a bulk assignment)."""
+        self._remember(step)
+
     def undo(self) -> None:
-        deleted = self.last_deleted
-        if deleted is None:
+        deleted, step = self.last_deleted, self.last_step
+        if deleted is None and step is None:
             return
         db = self._db
 
-        def done(_contractor_id: int) -> None:
-            self.last_deleted = None
+        def done(_result: object) -> None:
+            self.last_deleted = self.last_step = None
             self.undo_action.setEnabled(False)
             self.undo_action.setText(_("&Undo"))
             self._offer.stop()
             self.deleted.emit(None)
 
+        if step is not None:
+            self._ops.write(
+                step.run, changes=step.changes, on_success=done, owner=self, label="undo"
+            )
+            return
+        assert deleted is not None
         self._ops.write(
             lambda: deletion.undo(db, deleted),
             changes=_LEDGER,

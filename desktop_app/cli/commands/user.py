@@ -1,4 +1,4 @@
-"""inkaso user list|add|edit|deactivate|activate|absent|present"""
+"""inkaso user list|add|edit|deactivate|activate|absent|present|me"""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from desktop_app.cli.context import Context, json_flag, parse_date
 from desktop_app.domain import roles
+from desktop_app.errors import NotFoundError
 from desktop_app.i18n import _
-from desktop_app.services import users
+from desktop_app.services import activity, users
 from desktop_app.services.users import UserInput, UserView
 
 
@@ -58,6 +59,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     absent.add_argument("--deputy", required=True, metavar="ID|LOGIN")
     json_flag(absent)
     absent.set_defaults(handler=set_absent)
+
+    me = actions.add_parser(
+        "me",
+        help=_(
+            "the user this computer's login is; on a database without users it becomes the owner"
+        ),
+    )
+    json_flag(me)
+    me.set_defaults(handler=show_me)
 
     present = actions.add_parser("present", help=_("clear a user's absence"))
     present.add_argument("user", metavar="ID|LOGIN")
@@ -170,3 +180,15 @@ def set_absent(ctx: Context) -> int:
 def set_present(ctx: Context) -> int:
     user_id = users.set_absence(ctx.db, ctx.args.user, None, None, None)
     return _show(ctx, user_id, _("{name} is no longer marked away"))
+
+
+def show_me(ctx: Context) -> int:
+    login = activity.current_actor()
+    user_id = users.ensure_first_user(ctx.db, login, login)
+    if user_id is None:
+        raise NotFoundError(
+            _(
+                "Your login {login} is not an Inkaso user yet (user add or user edit --login)"
+            ).format(login=login)
+        )
+    return _show(ctx, user_id, _("You are {name} ({login})"))

@@ -50,7 +50,7 @@ def _tab(qtbot: QtBot, view: TasksWindow, key: str) -> None:
 def test_tabs_filter_mine_today_overdue_and_all(qtbot: QtBot, window: TasksWindow) -> None:
     # nobody here is an Inkaso user: Mine shows the tasks assigned to no one, and says so
     assert window.tabs.tabText(0) == "Mine"
-    assert window.note.isVisible() and "is not an Inkaso user" in window.note.text()
+    assert window.note.isVisible() and "is not linked to an Inkaso user" in window.note.text()
     assert len(_titles(window)) == 3
     _tab(qtbot, window, "today")
     assert _titles(window) == ["Call Alfa about FV/1"]

@@ -1,0 +1,1 @@
+"""The people working in Inkaso: the users screen, absences, assigning contractors in bulk."""
