@@ -26,6 +26,10 @@ With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcu
 around the main window: the popup is a window of its own). The dashboard makes the window wider
 than 1400 pixels in Polish: run it on a wider screen ("-screen 0 1700x900x24").
 
+With ``--only users`` it takes Tools → Users… on the demo (an owner and a bookkeeper added to its
+account managers, one of whom is away with a deputy) as users.png and that user's Away… dialog as
+absence.png.
+
 With ``--only sending`` it takes the sending screenshots instead: a demo database made with
 ``inkaso demo --contractors 300 --invoices 5000 --seed 7 --today 2026-11-22``, e-mail pointed at a
 local aiosmtpd that accepts most mail and refuses some (so the outbox shows failures), one
@@ -91,6 +95,8 @@ def main(argv: list[str]) -> int:
 
     if "help" in only:  # About, the shortcuts page, the quick-find popup
         return help_shots(args.lang, args.out)
+    if "users" in only:  # Tools → Users… and a user's absence
+        return users_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
@@ -630,6 +636,86 @@ def entry_shots(lang: str, out: Path) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the entry screenshots in {out}\n")
+    return 0
+
+
+def users_shots(lang: str, out: Path) -> int:
+    """Tools → Users… with one account manager away, and that user's absence dialog."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.services import users
+    from desktop_app.services.users import UserInput
+    from ui.app import Options, launch
+    from ui.users.menu import open_users
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def set_up() -> bool:
+        db = launcher.db
+        assert db is not None
+        # the demo's people are its account managers; an office also has an owner and books
+        staff = users.list_users(db)
+        for login, name, role in (
+            ("jkowalski", "Jan Kowalski", "owner"),
+            ("emazur", "Ewa Mazur", "bookkeeper"),
+        ):
+            email = f"{name.split()[0].lower()}.{login[1:]}@elmax.example.com"
+            users.add_user(db, UserInput(login, name, email, "600 100 200", role))
+        away, deputy = staff[0], staff[1]
+        users.set_absence(db, away.id, TODAY, TODAY + dt.timedelta(days=11), deputy.id)
+        state["away"] = away.id
+        return True
+
+    def open_window() -> bool:
+        assert launcher.window is not None
+        view = state["view"] = open_users(launcher.window)
+        view.resize(1100, 360)
+        state["loaded"] = False
+        view.loaded.connect(lambda: state.__setitem__("loaded", True))
+        return True
+
+    def loaded() -> bool:
+        return bool(state["loaded"])
+
+    def shoot_window() -> bool:
+        view = state["view"]
+        view.select_user(state["away"])
+        app.processEvents()
+        view.grab().save(str(out / "users.png"))
+        return True
+
+    def shoot_absence() -> bool:
+        dialog = state["view"].ask_absence()
+        app.processEvents()
+        dialog.grab().save(str(out / "absence.png"))
+        dialog.reject()
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        set_up,
+        open_window,
+        loaded,
+        shoot_window,
+        shoot_absence,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved users.png and absence.png in {out}\n")
     return 0
 
 

@@ -196,8 +196,6 @@ def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
 def _open(target: str | Path | None) -> _Opened:
     db = open_database(target)
     try:
-        # a fresh install's login is its owner, so Mine works from the first start
-        users.ensure_first_user(db, activity.current_actor(), activity.current_actor())
         return _Opened(db, firm.home_currency(db), _label(db), views.count_contractors(db) == 0)
     except BaseException:
         db.dispose()
@@ -318,6 +316,13 @@ class Launcher(QObject):
         )
 
     def _show_window(self, opened: _Opened) -> None:
+        # a fresh install's login is its owner, so Mine works from the first start (after the
+        # demo, whose people would otherwise give way to this one login)
+        login = activity.current_actor()
+        try:
+            users.ensure_first_user(opened.db, login, login)
+        except InkasoError as exc:  # a busy database: Mine offers This is me… instead
+            log.warning("the first user was not made: %s", exc)
         if self.options.scheduler:
             self.scheduler = SchedulerBridge(opened.db, self.ops, clock=self.now, parent=self)
         window = MainWindow(

@@ -78,7 +78,12 @@ class UsersWindow(QWidget):
         header.setStretchLastSection(True)
         metrics = self.tree.fontMetrics()
         for column, sample in enumerate(
-            ("Katarzyna Wiśniewska", "k.wisniewska", "Opiekun klienta", "k.wisniewska@firma.pl")
+            (
+                "Katarzyna Wiśniewska",
+                "k.wisniewska",
+                "Opiekun klienta",
+                "magdalena.wojcik@elmax.example.com",
+            )
         ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
