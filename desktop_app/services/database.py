@@ -17,7 +17,7 @@ from db.uow import Database
 from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
-from desktop_app.services import column_limits, db_faults
+from desktop_app.services import backup, column_limits, db_faults
 from desktop_app.services.bank import number_index  # noqa: F401  (keeps invoice number keys)
 from desktop_app.services.dunning import scenarios
 
@@ -116,24 +116,15 @@ def check_integrity(path: Path, *, quick: bool = False, url: URL | None = None) 
     return [] if rows == ["ok"] else rows
 
 
-def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy beside the file (the SQLite backup API copes with WAL); a damaged
+def backup_sqlite(path: Path, label: str, folder: Path | None = None) -> Path:
+    """A consistent copy in the backup folder (the SQLite backup API copes with WAL); a damaged
     file is refused rather than copied, so a backup is always one that can be restored."""
     problems = check_integrity(path)
     if problems:
         log.error("integrity_check of %s: %s", path, problems)
         raise db_faults.damaged(to_url(path), problems[0])
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.before-{label}-{stamp}.bak")
-    source = sqlite3.connect(str(path))
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    target_folder = folder if folder is not None else backup.configured_folder(to_url(path))
+    target = backup.backup_file(path, target_folder, dt.datetime.now(), f"before-{label}")
     log.info("backed up %s to %s before migrating", path, target)
     return target
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    backup,
     check,
     config,
     contractor,
@@ -46,6 +47,7 @@ GROUPS = (
     rates,
     letter,
     config,
+    backup,
     version,
 )
 
