@@ -13,11 +13,12 @@ because each run takes the database lease (services/dunning/lease.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -192,6 +193,24 @@ class DunningScheduler:
             log.exception("daily backup failed")
             self.last_backup_error = exc
             return None
+
+    @contextlib.contextmanager
+    def held(self, timeout: float = 120.0) -> Iterator[None]:
+        """No job starts meanwhile and none is running (a restore replaces the database
+        under them); the schedule goes on afterwards."""
+        pausing = self._scheduler.running
+        if pausing:
+            self._scheduler.pause()
+        try:
+            if not self._running.acquire(timeout=timeout):
+                raise InkasoError(_("A dunning run is still going; try again when it has finished"))
+            try:
+                yield
+            finally:
+                self._running.release()
+        finally:
+            if pausing:
+                self._scheduler.resume()
 
     @property
     def paused(self) -> bool:

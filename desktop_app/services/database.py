@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -180,6 +183,26 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
             )
         ) from exc
     return database
+
+
+def restore_in_place(
+    db: Database,
+    source: Path,
+    now: dt.datetime,
+    hold: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+) -> backup.Restored:
+    """Restore a backup into the database this program has open (the GUI's Restore…).
+
+    ``hold`` keeps the scheduler's jobs off the database meanwhile. The pooled connections are
+    closed before (none holds the file) and after (none remembers the old content); the restored
+    copy, maybe from an older version, is then opened once more so that it is migrated now."""
+    with hold():
+        db.engine.dispose()
+        done = backup.restore(db.url, source, now)
+        db.engine.dispose()
+        path = sqlite_path(db.url)
+        open_database(path or db.url.render_as_string(hide_password=False)).dispose()
+    return done
 
 
 def _shown(url: URL) -> str:

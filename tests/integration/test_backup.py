@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from db.engine import to_url
+from db import migrate
+from db.engine import make_engine, to_url
 from desktop_app.scheduler import DunningScheduler
 from desktop_app.services import backup
-from desktop_app.services.database import open_database
+from desktop_app.services.database import open_database, restore_in_place
 from tests.conftest import Cli
 from tests.integration.db_faults import overwrite, table_page_offset
 
@@ -279,5 +281,32 @@ def test_the_scheduler_job_backs_up_once_a_day_in_the_firms_time(
         again = scheduler.backup_once()
         assert again is not None and again.taken.date() == dt.date(2026, 12, 2)
         assert {b.path for b in backup.list_backups(folder)} == {made.path, again.path}
+    finally:
+        database.dispose()
+
+
+def test_restoring_into_the_open_database_holds_the_scheduler_and_reopens_it(
+    db_path: Path, cli: Cli, folder: Path, tmp_path: Path
+) -> None:
+    assert cli("contractor", "add", "--name", "Alfa").code == 0
+    database = open_database(db_path)
+    try:
+        copy = backup.make_backup(database, dt.datetime(2026, 12, 1, 8, 0)).path
+        assert cli("contractor", "add", "--name", "Beta").code == 0
+        with database.read() as session:  # a pooled connection that saw Beta
+            assert session.scalar(text("SELECT count(*) FROM contractor")) == 2
+        scheduler = DunningScheduler(database)
+        done = restore_in_place(database, copy, dt.datetime(2026, 12, 1, 9, 0), scheduler.held)
+        assert done.kept_aside is not None
+        with database.read() as session:
+            assert session.scalars(text("SELECT name FROM contractor")).all() == ["Alfa"]
+        # a copy from an older version is migrated when it is opened again
+        old = tmp_path / "old.db"
+        engine = make_engine(to_url(old))
+        migrate.upgrade(engine, "0001")
+        engine.dispose()
+        restore_in_place(database, old, dt.datetime(2026, 12, 1, 10, 0), scheduler.held)
+        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        assert names(cli) == []
     finally:
         database.dispose()
