@@ -50,6 +50,7 @@ from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
 from ui import formatting, theme
+from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dashboard.view import DashboardView
@@ -326,6 +327,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&File"))
         imports_menu.install(self, file_menu)
+        file_menu.addSeparator()
+        self.backups = backup_menu.install(self, file_menu)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

@@ -196,11 +196,15 @@ def restore_in_place(
     ``hold`` keeps the scheduler's jobs off the database meanwhile. The pooled connections are
     closed before (none holds the file) and after (none remembers the old content); the restored
     copy, maybe from an older version, is then opened once more so that it is migrated now."""
+    path = sqlite_path(db.url)
+    if path is not None:
+        # before anything is held or closed: closing the last connection checkpoints the WAL,
+        # and a refused file must leave the database file exactly as it was
+        backup.check_restorable(source)
     with hold():
         db.engine.dispose()
         done = backup.restore(db.url, source, now)
         db.engine.dispose()
-        path = sqlite_path(db.url)
         open_database(path or db.url.render_as_string(hide_password=False)).dispose()
     return done
 
