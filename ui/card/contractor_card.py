@@ -54,6 +54,7 @@ from desktop_app.services.views import (
 from desktop_app.settings import Snapshot
 from resources import resource_path
 from ui import formatting, theme
+from ui.card import privacy_menu
 from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.card.insight_panel import InsightPanel
@@ -407,6 +408,7 @@ class ContractorCardWindow(QDialog):
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload)
         buttons.addButton(refresh, QDialogButtonBox.ButtonRole.ActionRole)
+        self.privacy = privacy_menu.install(self, buttons)
         for any_button in buttons.buttons():
             if isinstance(any_button, QPushButton):
                 any_button.setAutoDefault(False)
