@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli.context import Context
+from desktop_app.cli.context import Context, json_flag
 from desktop_app.i18n import _
 from desktop_app.services import backup
 from desktop_app.services.database import resolve_target
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         type=Path,
         help=_("write the copy to this folder instead of the backup folder (not rotated)"),
     )
-    cmd.add_argument("--json", action="store_true", help=_("output as JSON"))
+    json_flag(cmd)
     cmd.set_defaults(handler=run_backup)
 
     again = sub.add_parser(
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         ),
     )
     again.add_argument("file", metavar="FILE", type=Path, help=_("the backup to restore"))
-    again.add_argument("--json", action="store_true", help=_("output as JSON"))
+    json_flag(again)
     again.set_defaults(handler=run_restore)
 
 
