@@ -79,7 +79,12 @@ def default_folder() -> Path:
 def folder_from_setting(value: object) -> Path:
     """The ``backup.folder`` setting's folder; empty means the user data folder's backups."""
     chosen = str(value or "").strip()
-    return Path(chosen).expanduser() if chosen else default_folder()
+    if not chosen:
+        return default_folder()
+    try:
+        return Path(chosen).expanduser()
+    except RuntimeError:  # "~someone" who has no home here: the name as typed
+        return Path(chosen)
 
 
 def backup_folder(db: Database) -> Path:
@@ -325,10 +330,17 @@ def backup_if_due(db: Database, now: dt.datetime) -> Backup | None:
 # --- restore -------------------------------------------------------------------------------
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system: not a file either
+        return False
+
+
 def check_restorable(source: Path) -> str:
     """Refuse a file that is not a sound Inkaso database this version can open; return its
     revision."""
-    if not source.is_file():
+    if not _is_file(source):
         raise BackupError(_("{file} is not a file").format(file=source))
     if source.suffix == ".dump":
         raise BackupError(
@@ -462,7 +474,7 @@ def _pg_dump(url: URL, target: Path) -> None:
 
 
 def _check_dump(tool: str, source: Path, env: dict[str, str]) -> None:
-    if not source.is_file():
+    if not _is_file(source):
         raise BackupError(_("{file} is not a file").format(file=source))
     try:
         listing = _run_pg([tool, "-l", str(source)], env, "pg_restore").stdout

@@ -310,3 +310,9 @@ def test_restoring_into_the_open_database_holds_the_scheduler_and_reopens_it(
         assert names(cli) == []
     finally:
         database.dispose()
+
+
+def test_a_file_name_too_long_for_the_file_system_is_one_line(cli: Cli, db_path: Path) -> None:
+    assert cli("contractor", "add", "--name", "Alfa").code == 0
+    result = cli("restore", "x" * 300 + ".db")
+    assert result.code == 3 and "is not a file" in result.err
