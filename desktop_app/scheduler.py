@@ -189,6 +189,10 @@ class DunningScheduler:
             made = backup_if_due(self.db, local.replace(tzinfo=None))
             self.last_backup_error = None
             return made
+        except InkasoError as exc:  # a folder away, pg_dump missing: the sentence is enough
+            log.warning("daily backup not made: %s", exc.message)
+            self.last_backup_error = exc
+            return None
         except Exception as exc:
             log.exception("daily backup failed")
             self.last_backup_error = exc

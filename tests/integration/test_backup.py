@@ -316,3 +316,21 @@ def test_a_file_name_too_long_for_the_file_system_is_one_line(cli: Cli, db_path:
     assert cli("contractor", "add", "--name", "Alfa").code == 0
     result = cli("restore", "x" * 300 + ".db")
     assert result.code == 3 and "is not a file" in result.err
+
+
+def test_the_scheduler_job_keeps_the_sentence_when_the_folder_cannot_be_written(
+    db_path: Path, cli: Cli, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert cli("config", "set", "backup.folder", str(blocker / "backups")).code == 0
+    database = open_database(db_path)
+    try:
+        scheduler = DunningScheduler(
+            database, clock=lambda: dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+        )
+        assert scheduler.backup_once() is None
+        assert isinstance(scheduler.last_backup_error, backup.BackupError)
+        assert "Cannot write backups to the folder" in str(scheduler.last_backup_error)
+    finally:
+        database.dispose()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QMessageBox, QWidget
 from db.engine import sqlite_path
 from desktop_app.changes import Change
 from desktop_app.domain.backups import backup_stale
+from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
 from desktop_app.services import backup
 from desktop_app.services.database import restore_in_place
@@ -114,8 +115,24 @@ class BackupActions(QObject):
             return backup.backup_folder(db), backup.last_backup(db)
 
         self.window.ops.read(
-            read, on_success=self._show, key=f"last-backup-{id(self)}", owner=self, label="backup"
+            read,
+            on_success=self._show,
+            on_failure=self._not_readable,
+            key=f"last-backup-{id(self)}",
+            owner=self,
+            label="backup",
         )
+
+    def _not_readable(self, exc: BaseException) -> None:
+        """An unreadable folder (a network drive away) is said in the status bar, not in a
+        message box every hour."""
+        if not isinstance(exc, InkasoError):
+            show_error(exc, self.window)
+            return
+        colour = theme.overdue_text().name()
+        self.status.setText(f'<span style="color:{colour}">{html.escape(exc.message)}</span>')
+        self.status.setToolTip(exc.message)
+        self.status.show()
 
     def _show(self, found: tuple[Path, backup.Backup | None]) -> None:
         self.folder, last = found
