@@ -1560,7 +1560,7 @@ class _Generator:
         self, p: _Profile, cid: int, docs: list[_Inv], payments: list[_Pay]
     ) -> history.Outcome:
         """The collection history of this contractor (see ``demo_history``)."""
-        if self.history is None:
+        if self.history is None or (p.index >= history.MAX_CONTRACTORS and p.persona != BIG_DEBTOR):
             return history.Outcome()
         facts = []
         for inv in docs:
