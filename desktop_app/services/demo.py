@@ -68,6 +68,7 @@ from desktop_app.domain.receivables import (
 from desktop_app.domain.text import search_key
 from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.messaging.context import BankAccount, Party, Person
 from desktop_app.services import demo_history as history
 from desktop_app.services import demo_words as words
 
@@ -609,7 +610,7 @@ class _Generator:
         self.scenario_id: int | None = None
         self.history: history.History | None = None
         self.history_rows: history.Rows | None = None
-        self.history_setup: tuple[Any, str] | None = None
+        self.history_setup: Any = None
 
     # -- orchestration
 
@@ -721,16 +722,15 @@ class _Generator:
                 ScenarioRow.name == history.SCENARIO
             )
         ).first()
-        firm = self.conn.execute(select(Firm.name).order_by(Firm.id).limit(1)).scalar()
         if found is None:
             return
         self.scenario_id = int(found[0])
-        self.history_setup = (found[1], str(firm or ""))
+        self.history_setup = found[1]
 
     def _make_history(self) -> None:
         if self.history_setup is None or self.history_rows is None:
             return
-        definition, firm = self.history_setup
+        definition = self.history_setup
         ids = self.ids
         ids.activity = self._next_id(Activity)
         ids.outbox = self._next_id(OutboxMessage)
@@ -742,10 +742,33 @@ class _Generator:
             history.SCENARIO,
             self.spec.today,
             self.spec.seed,
-            firm,
+            self._sender(),
             self.values,
             self.history_rows,
             ids,
+        )
+
+    def _sender(self) -> history.Sender:
+        """The firm, its accounts and its people as the messages name them."""
+        conn = self.conn
+        firm = conn.execute(
+            select(Firm.id, Firm.name, Firm.nip, Firm.phone, Firm.email).order_by(Firm.id).limit(1)
+        ).first()
+        if firm is None:  # pragma: no cover - _firm_and_users made one
+            return history.Sender(Party(""))
+        accounts = conn.execute(
+            select(FirmBankAccount.iban, FirmBankAccount.bank_name, FirmBankAccount.currency)
+            .where(FirmBankAccount.firm_id == firm.id)
+            .order_by(FirmBankAccount.is_default.desc(), FirmBankAccount.id)
+        ).all()
+        by_currency: dict[str, BankAccount] = {}
+        for iban, bank_name, currency in accounts:
+            by_currency.setdefault(currency, BankAccount(iban, bank_name or "", currency))
+        people = conn.execute(select(User.id, User.full_name, User.email, User.phone)).all()
+        return history.Sender(
+            Party(firm.name, firm.nip or "", phone=firm.phone or "", email=firm.email or ""),
+            tuple(by_currency.values()),
+            {uid: Person(name, email or "", phone or "") for uid, name, email, phone in people},
         )
 
     def _next_id(self, model: Any) -> int:

@@ -27,6 +27,8 @@ from desktop_app.domain.money import decimal_str
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import MESSAGE_CHANNELS, Scenario
 from desktop_app.i18n import N_, _
+from desktop_app.messaging.context import BankAccount, Party, Person, TemplateContext
+from desktop_app.messaging.context import Item as TextItem
 from desktop_app.messaging.defaults import load_default
 from desktop_app.messaging.templates import render
 from desktop_app.services import demo_words as words
@@ -40,6 +42,9 @@ SCENARIO = "escalation"
 #: contractor): the first ones (and every big debtor) get a history, so that a demo of 20,000
 #: contractors is made in about the time it took without one; the others have none
 MAX_CONTRACTORS = 300
+#: messages of the last days carry their full text (what people open); older ones, the
+#: subject or a line: rendering every text of two years would double the demo's time
+FULL_TEXT_DAYS = 45
 #: share of messages the provider refused (bounced e-mail, wrong number)
 FAILURE_RATE = 0.06
 #: failures older than this were seen, the address put right and the message sent again
@@ -123,6 +128,15 @@ class Payer:
     pause_reason: str | None
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who the messages come from, as the composer fills it into a template."""
+
+    firm: Party
+    accounts: tuple[BankAccount, ...] = ()
+    managers: dict[int, Person] = field(default_factory=dict)
+
+
 @dataclass
 class Rows:
     """Where the history goes: the demo's buffered tables, rows in the columns above."""
@@ -180,6 +194,14 @@ class _Texts:
     def __init__(self, firm: str) -> None:
         self.firm = firm
         self._cache: dict[tuple[str, str, bool], str] = {}
+        self._templates: dict[tuple[str, str], str] = {}
+
+    def text(self, name: str, context: TemplateContext, language: str) -> str:
+        """The message's full text, rendered from the shipped template like the composer does."""
+        source = self._templates.get((name, language))
+        if source is None:
+            source = self._templates[(name, language)] = load_default(name, language).text
+        return render(source, context, language=language, name=f"{name}.{language}.txt").strip()
 
     def _render(self, name: str, language: str, part: str, many: bool) -> str:
         key = (f"{name}:{part}", language, many)
@@ -229,7 +251,7 @@ class History:
         scenario_name: str,
         today: dt.date,
         seed: int,
-        firm: str,
+        sender: Sender,
         bind: Binder,
         rows: Rows,
         ids: Counters,
@@ -241,7 +263,8 @@ class History:
         self.bind = bind
         self.rows = rows
         self.ids = ids
-        self.texts = _Texts(firm)
+        self.sender = sender
+        self.texts = _Texts(sender.firm.name)
         self.cache = planner.TimelineCache(today + planner.FAR)
         self.owner_language = "pl"
 
@@ -468,6 +491,12 @@ class History:
         subject = (
             self.texts.subject(template, payer.language, numbers) if channel == "email" else None
         )
+        text = (
+            self._full_text(payer, group, template)
+            if (self.today - day).days <= FULL_TEXT_DAYS
+            else None
+        )
+        body = (f"{subject}\n\n{text}" if subject else text) if text else subject
         failed = not reliable and rng.random() < FAILURE_RATE
         # a failure noticed in time was sent again by hand the next working morning
         retried = failed and (self.today - day).days > RETRY_AFTER_DAYS
@@ -486,7 +515,7 @@ class History:
         self.rows.outbox.append(
             (
                 outbox_id, group.key, payer.id, self.name, group.step, channel, bind.json(to),
-                payer.language, subject, subject or "", None,
+                payer.language, subject, text or subject or "", None,
                 bind.json([_item_json(i, group) for i in items]),
                 bind.json(["invoice_list"] if step is not None and step.attach_invoice_list
                           and channel == "email" else []),
@@ -501,18 +530,49 @@ class History:
         if failed:
             failure = {"channel": channel, "to": ", ".join(to), "error": error or ""}
             self._activity(payer.id, None, day, minute, "scheduler", "message", channel,
-                           FAILURE_SUMMARY["failed_permanently"], failure, subject)  # fmt: skip
+                           FAILURE_SUMMARY["failed_permanently"], failure, body)  # fmt: skip
         if retried:
             self._activity(payer.id, None, day + dt.timedelta(days=1), 9 * 60 + minute % 60,
                            payer.manager_login or "system", "message", channel,
                            N_("Message queued again by hand"), {"key": group.key})  # fmt: skip
             self._activity(payer.id, None, day + dt.timedelta(days=1), 10 * 60 + minute % 60,
                            "manual", "message", channel, SENT_SUMMARY[channel], sent,
-                           subject)  # fmt: skip
+                           body)  # fmt: skip
         elif not failed:
             self._activity(payer.id, None, day, minute, "scheduler", "message", channel,
-                           SENT_SUMMARY[channel], sent, subject)  # fmt: skip
+                           SENT_SUMMARY[channel], sent, body)  # fmt: skip
         return log_status
+
+    def _full_text(self, payer: Payer, group: Group, template: str) -> str:
+        day = group.day
+        items = tuple(
+            TextItem.create(
+                number=i.number,
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                amount_minor=i.invoice_gross_minor,
+                open_minor=i.open_minor,
+                currency=i.currency,
+                today=day,
+            )
+            for i in group.items
+        )
+        manager = self.sender.managers.get(payer.manager_id) if payer.manager_id else None
+        contractor = Party(
+            payer.name,
+            payer.nip,
+            phone=payer.phones[0] if payer.phones else "",
+            email=payer.emails[0] if payer.emails else "",
+        )
+        context = TemplateContext(
+            contractor=contractor,
+            items=items,
+            firm=self.sender.firm,
+            today=day,
+            accounts=self.sender.accounts,
+            account_manager=manager,
+        )
+        return self.texts.text(template, context, payer.language)
 
     def _task(
         self, payer: Payer, group: Group, template: str, kind: str, rng: random.Random
