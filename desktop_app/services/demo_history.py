@@ -266,7 +266,6 @@ class History:
         self.sender = sender
         self.texts = _Texts(sender.firm.name)
         self.cache = planner.TimelineCache(today + planner.FAR)
-        self.owner_language = "pl"
 
     # -- one contractor
 
