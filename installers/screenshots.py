@@ -186,7 +186,7 @@ def main(argv: list[str]) -> int:
         assert launcher.window is not None
         card = launcher.window.cards()[state["card"]]
         if args.all_tabs:  # for reviewing the other tabs; the README shows the invoices
-            for tab, name in ((1, "payments"), (2, "activity")):
+            for tab, name in ((1, "payments"), (2, "activity"), (3, "communication")):
                 card.tabs.setCurrentIndex(tab)
                 app.processEvents()
                 card.grab().save(str(args.out / f"contractor_card_{name}.png"))
