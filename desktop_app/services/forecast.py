@@ -87,6 +87,7 @@ def population(session: Session, today: dt.date) -> forecast.Lateness:
 class ItemOutlook:
     instalment_id: int
     invoice_id: int
+    seq: int
     due_date: dt.date
     open_minor: int
     currency: str
@@ -100,15 +101,20 @@ def for_contractor(session: Session, contractor_id: int, today: dt.date) -> list
     items = open_items(today, contractor_ids=[contractor_id])
     rows = session.execute(
         select(
-            items.c.instalment_id, items.c.invoice_id, items.c.due_date, items.c.open,
+            items.c.instalment_id,
+            items.c.invoice_id,
+            Instalment.seq,
+            items.c.due_date,
+            items.c.open,
             items.c.currency,
         )
+        .join(Instalment, Instalment.id == items.c.instalment_id)
         .where(items.c.open > 0)
         .order_by(items.c.due_date, items.c.instalment_id)
-    ).all()  # fmt: skip
+    ).all()
     return [
         ItemOutlook(
-            iid, inv, due, int(amount), currency, forecast.forecast_item(due, today, figures)
+            iid, inv, seq, due, int(amount), currency, forecast.forecast_item(due, today, figures)
         )
-        for iid, inv, due, amount, currency in rows
+        for iid, inv, seq, due, amount, currency in rows
     ]
