@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import given
@@ -33,7 +34,7 @@ def _history(count: int, late_days: int, amount: int = 100_000) -> list[PaymentF
     return facts
 
 
-def test_a_payer_always_ten_days_late_is_expected_ten_days_after_due() -> None:
+def test_a_payer_always_ten_days_late_is_expected_some_days_after_due() -> None:
     own = sums(_history(20, 10), TODAY)
     figures = lateness(own, NOBODY_LATE)
     # 20 items against 5 of the population: 20/25 of the way to "always 10 days late"
@@ -41,8 +42,9 @@ def test_a_payer_always_ten_days_late_is_expected_ten_days_after_due() -> None:
     assert figures.excess_days == pytest.approx((20 * 10 + 5 * 14) / (20 + 5))
     due = TODAY + dt.timedelta(days=14)
     found = forecast_item(due, TODAY, figures)
-    assert found.expected == due + dt.timedelta(days=round(figures.mean_days))
-    assert 9 <= (found.expected - due).days <= 10
+    # the median day: 80% pay late, ~10.8 days when late -> half have paid after 10.8 ln 1.6
+    assert figures.median_days == pytest.approx(10.8 * math.log(1.6))
+    assert found.expected == due + dt.timedelta(days=5)
     assert found.late_risk == 0.0
 
 
@@ -58,7 +60,9 @@ def test_a_payer_always_two_months_late_is_a_sure_risk_when_it_has_history() -> 
     assert figures.very_late_share == pytest.approx(20 / (20 + PRIOR_ITEMS))
     found = forecast_item(TODAY + dt.timedelta(days=7), TODAY, figures)
     assert found.late_risk == pytest.approx(0.8)
-    assert (found.expected - TODAY).days == 7 + round(figures.mean_days)
+    assert (found.expected - TODAY).days == 7 + round(figures.median_days)
+    # 80% paying late, ~51 days when late (shrunk from 60): half have paid 24 days after due
+    assert figures.median_days == pytest.approx(50.8 * math.log(1.6))
 
 
 def test_a_new_payer_gets_the_population_figures() -> None:
@@ -81,7 +85,10 @@ def test_an_item_forty_days_late_and_unpaid_is_a_sure_risk() -> None:
     figures = Lateness(0.3, 0.1, 12.0)
     found = forecast_item(TODAY - dt.timedelta(days=40), TODAY, figures)
     assert found.late_risk == 1.0
-    assert found.expected == TODAY + dt.timedelta(days=12)
+    # half the late payers still unpaid pay within 12 ln 2 = 8 days, however late they are
+    assert found.expected == TODAY + dt.timedelta(days=8)
+    later = forecast_item(TODAY - dt.timedelta(days=400), TODAY, figures)
+    assert later.expected == found.expected
 
 
 def test_being_late_so_far_raises_the_risk_step_by_step() -> None:
@@ -95,6 +102,12 @@ def test_being_late_so_far_raises_the_risk_step_by_step() -> None:
     assert risks == sorted(risks)
     assert risks[5] == pytest.approx(1.0)
     assert risks[6] == 1.0
+
+
+def test_most_paying_on_time_puts_the_expected_day_on_the_due_date() -> None:
+    figures = Lateness(0.45, 0.2, 60.0)
+    due = TODAY + dt.timedelta(days=3)
+    assert forecast_item(due, TODAY, figures).expected == due
 
 
 def test_the_overdue_are_expected_after_today_never_before() -> None:
