@@ -21,6 +21,7 @@ from desktop_app.domain.credibility import Light, WhiteListEntry
 from desktop_app.i18n import _
 from desktop_app.services.contractor_insight import Insight
 from ui import formatting, theme
+from ui.entry.terms_suggestion import terms_text
 
 LIGHT_NAMES = {
     Light.GREEN: "green",
@@ -87,10 +88,13 @@ class InsightPanel(QWidget):
         self.reasons_label = QLabel()
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.terms_label = QLabel()
+        self.terms_label.setWordWrap(True)
         rating_box = QGroupBox(_("Payer rating"))
         rating_layout = QVBoxLayout(rating_box)
         rating_layout.addWidget(self.stars_label)
         rating_layout.addWidget(self.reasons_label, 1)
+        rating_layout.addWidget(self.terms_label)
 
         self.light_label = QLabel()
         self.light_label.setTextFormat(Qt.TextFormat.RichText)
@@ -137,6 +141,14 @@ class InsightPanel(QWidget):
             _("Not rated yet") if stars is None else _("{n} of 5 stars").format(n=stars)
         )
         self.reasons_label.setText(_bullets(insight.reasons))
+        terms = insight.terms
+        self.terms_label.setText(terms_text(terms) if terms is not None else "")
+        pal = self.terms_label.palette()
+        warn = terms is not None and terms.prepayment
+        pal.setColor(
+            QPalette.ColorRole.WindowText, theme.amber_text() if warn else theme.muted_text()
+        )
+        self.terms_label.setPalette(pal)
         light = insight.summary.light
         colour = light_colour(light).name()
         self.light_label.setText(
