@@ -359,11 +359,15 @@ class ContractorCardWindow(QDialog):
                 _("Open"),
                 _("Days overdue"),
                 _("Status"),
-                _("Expected payment"),
-                _("Risk >30 days late"),
+                _("Expected"),
+                _("Risk >30 d"),
             ],
             numeric=(4, 5, 6, 9),
         )
+        # short headers keep the status readable; the full meaning is in their tooltips
+        forecast_header = self.invoices_tree.headerItem()
+        forecast_header.setToolTip(8, _("Expected payment day: as likely paid by then as not"))
+        forecast_header.setToolTip(9, _("Risk of being paid more than 30 days late"))
         self.outlook: tuple[forecast_service.ItemOutlook, ...] = ()
         self.only_open = QCheckBox(_("Only unpaid"))
         self.only_open.setToolTip(_("Hide invoices that are fully paid"))

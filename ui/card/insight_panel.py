@@ -94,7 +94,6 @@ class InsightPanel(QWidget):
         rating_layout = QVBoxLayout(rating_box)
         rating_layout.addWidget(self.stars_label)
         rating_layout.addWidget(self.reasons_label, 1)
-        rating_layout.addWidget(self.terms_label)
 
         self.light_label = QLabel()
         self.light_label.setTextFormat(Qt.TextFormat.RichText)
@@ -122,6 +121,8 @@ class InsightPanel(QWidget):
         credibility_layout = QVBoxLayout(credibility_box)
         credibility_layout.addLayout(top)
         credibility_layout.addLayout(details)
+        # whether to grant deferred payment is this box's question: the suggested terms answer it
+        credibility_layout.addWidget(self.terms_label)
         credibility_layout.addWidget(self.status_label)
         self.status_label.hide()
 

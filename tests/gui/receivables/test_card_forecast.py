@@ -34,7 +34,7 @@ def test_the_card_shows_expected_payment_and_risk_per_open_item(
     qtbot.waitUntil(lambda: card.card is not None and bool(card.outlook))
     tree = card.invoices_tree
     headers = [tree.headerItem().text(c) for c in range(tree.columnCount())]
-    assert headers[8:] == ["Expected payment", "Risk >30 days late"]
+    assert headers[8:] == ["Expected", "Risk >30 d"]
     with db.read() as session:
         outlook = {
             (o.invoice_id, o.seq): o.forecast
