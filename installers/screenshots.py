@@ -122,7 +122,7 @@ def main(argv: list[str]) -> int:
     def dashboard_ready() -> bool:
         assert launcher.window is not None
         board = launcher.window.dashboard
-        return board.board is not None and bool(board.trend)
+        return board.board is not None and bool(board.trend) and bool(board.forecast)
 
     def shoot_dashboard() -> bool:
         assert launcher.window is not None
