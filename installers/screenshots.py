@@ -14,7 +14,8 @@ Before the list, the dashboard (the first screen) as resources/screenshots/dashb
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
 With ``--only entry`` it takes the entry dialogs on the demo: New invoice (two instalments typed
-in) as entry_invoice.png and Record payment (an amount typed, the allocation shown) as
+in, past the credit limit set for the debtor first; the suggested terms shown) as
+entry_invoice.png and Record payment (an amount typed, the allocation shown) as
 entry_payment.png.
 
 With ``--only report`` it takes the "Owed to us" report (View → Owed to us…) filtered to debtors
@@ -121,7 +122,7 @@ def main(argv: list[str]) -> int:
     def dashboard_ready() -> bool:
         assert launcher.window is not None
         board = launcher.window.dashboard
-        return board.board is not None and bool(board.trend)
+        return board.board is not None and bool(board.trend) and bool(board.forecast)
 
     def shoot_dashboard() -> bool:
         assert launcher.window is not None
@@ -178,7 +179,13 @@ def main(argv: list[str]) -> int:
             return True
         assert launcher.window is not None
         card = launcher.window.cards().get(state["card"])
-        return card is not None and card.card is not None and card.isVisible()
+        # the insight brings the rating and each open invoice's forecast
+        return (
+            card is not None
+            and card.card is not None
+            and card.insight.insight is not None
+            and card.isVisible()
+        )
 
     def shoot_card() -> bool:
         if "card" not in state or "card" not in only:
@@ -191,7 +198,7 @@ def main(argv: list[str]) -> int:
                 app.processEvents()
                 card.grab().save(str(args.out / f"contractor_card_{name}.png"))
         card.tabs.setCurrentIndex(0)
-        app.processEvents()
+        QTest.qWait(300)  # the insight just arrived: its word-wrapped lines settle their height
         card.grab().save(str(args.out / "contractor_card.png"))
         return True
 
@@ -522,7 +529,7 @@ def entry_shots(lang: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.domain.money import format_amount
-    from desktop_app.services import contractor_list, payments
+    from desktop_app.services import contractor_list, contractors, payments, views
     from ui.app import Options, launch
     from ui.entry.invoice_dialog import InvoiceDialog
     from ui.entry.payment_dialog import PaymentDialog
@@ -552,6 +559,11 @@ def entry_shots(lang: str, out: Path) -> int:
             if 3 <= len(preview.lines) <= 7:
                 state["contractor"] = contractor_id
                 state["lines"] = preview.lines
+                # a credit limit 5 000,00 above what is open: the new invoice passes it
+                data = views.contractor_input(views.get_contractor(launcher.db, contractor_id))
+                data.credit_limit_minor = sum(line.open_minor for line in preview.lines) + 500_000
+                data.credit_limit_currency = "PLN"
+                contractors.edit_contractor(launcher.db, contractor_id, data)
                 return True
         failures.append("no debtor with 3 to 7 open instalments")
         return True
@@ -564,7 +576,7 @@ def entry_shots(lang: str, out: Path) -> int:
 
     def fill_invoice() -> bool:
         dialog: InvoiceDialog = state["invoice"]
-        if dialog.picker.current() is None:
+        if dialog.picker.current() is None or dialog.credit is None:
             return False
         dialog.number_edit.setText("FV/318/11/2026")
         dialog.instalments.amount_edit(0).setText(format_amount(615_000, "PLN"))
