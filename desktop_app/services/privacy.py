@@ -213,6 +213,7 @@ def anonymise_contractor(db: Database, ref: str | int, *, actor: str | None = No
         contractor.emails = []
         contractor.phones = []
         contractor.persons = []
+        contractor.imported = None  # what an import last said: names, addresses, contacts
         contractor.collection_paused_until = LAST_DAY
         contractor.collection_pause_reason = _("personal data removed (anonymised)")
         removed = _("(removed: personal data)")

@@ -5,6 +5,7 @@ invoice numbers kept, no further reminders)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,13 @@ def test_export_holds_everything_about_the_contractor_and_its_letters(
 def test_anonymise_needs_yes_and_then_removes_the_personal_data_for_good(
     env: DunningEnv, cli: Cli
 ) -> None:
+    # what the last import said is personal data too (kept to notice a person's edits)
+    con = sqlite3.connect(env.db_path)
+    with con:
+        con.execute(
+            "UPDATE contractor SET imported = ? WHERE id = 1", (json.dumps({"name": NAME}),)
+        )
+    con.close()
     refused = cli("contractor", "anonymise", "1")
     assert refused.code == 3 and "--yes" in refused.err
     assert cli("contractor", "show", "1", "--json").json()["name"] == NAME
