@@ -52,6 +52,7 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
+from ui.dashboard.drilldown import show_failed_messages
 from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
@@ -188,6 +189,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(db, ops, today=today, currency=currency)
         self.dashboard.card_requested.connect(self.open_card)
         self.dashboard.list_requested.connect(self.show_list)
+        self.dashboard.tasks_requested.connect(lambda: self.sending.open_tasks())
+        self.dashboard.failed_requested.connect(
+            lambda: show_failed_messages(self.sending.open_outbox())
+        )
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.dashboard, _("Dashboard"))
