@@ -52,6 +52,7 @@ from resources import resource_path
 from ui import formatting, theme
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
+from ui.credibility import menu as credibility_menu
 from ui.dashboard.drilldown import show_failed_messages
 from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
@@ -279,7 +280,8 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         table = self.table
-        header = setup_list_table(table, self.model, name=_("Contractors"))
+        # several may be chosen, for the credibility check in bulk
+        header = setup_list_table(table, self.model, name=_("Contractors"), multi=True)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header.setSectionsMovable(False)
         header.setStretchLastSection(False)
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
         editors_menu.install(self, self.dunning_menu)
 
         letters_menu.install(self, view_menu, contractor_menu)
+        credibility_menu.install(self, contractor_menu)
 
         help_menu = menu.addMenu(_("&Help"))
         about = QAction(_("&About Inkaso"), self)
