@@ -152,9 +152,12 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
     sections: dict[str, CurrencyDashboard] = {}
 
     def section_for(currency: str) -> CurrencyDashboard:
-        return sections.setdefault(
-            currency, CurrencyDashboard(currency, buckets=dict.fromkeys(labels, 0))
-        )
+        section = sections.get(currency)
+        if section is None:  # once per currency, not once per row read
+            section = sections[currency] = CurrencyDashboard(
+                currency, buckets=dict.fromkeys(labels, 0)
+            )
+        return section
 
     with db.read() as session:
         overdue_by = _receivable(session, today, buckets, section_for)

@@ -134,6 +134,7 @@ class BulkCheckDialog(QDialog):
             [_("Light"), _("Contractor"), _("NIP"), _("White List"), _("Reasons")]
         )
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
