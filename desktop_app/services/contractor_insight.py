@@ -1,6 +1,7 @@
 """What the contractor card shows about a payer beside its ledger: the rating with its reasons,
 the last White List check kept (never asking the registry: that is the "Check now" button) and
-the credibility light, and which payments came from an account the White List did not list."""
+the credibility light, which payments came from an account the White List did not list, and
+when each open item is expected to be paid."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from db.uow import Database
 from desktop_app.domain import rating
 from desktop_app.domain.credibility import Summary, WhiteListEntry, check_as_of, summarize
 from desktop_app.services import contractors, whitelist
+from desktop_app.services import forecast as forecast_service
 from desktop_app.services import rating as rating_service
 
 
@@ -31,6 +33,8 @@ class Insight:
     unlisted_payments: frozenset[int]
     #: the same payments, each with why it is flagged
     unlisted_reasons: dict[int, str]
+    #: each open item's expected payment day and risk of being paid over 30 days late
+    forecast: tuple[forecast_service.ItemOutlook, ...] = ()
 
 
 def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
@@ -39,6 +43,7 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         home = session.scalar(select(Firm.home_currency)) or "PLN"
         rated = rating_service.ratings(session, today, [contractor_id])[contractor_id]
         debt = whitelist.debt_of(session, contractor_id, today)
+        outlook = tuple(forecast_service.for_contractor(session, contractor_id, today))
         kept = whitelist.checks(session, nip) if nip else []
         unlisted = whitelist.unlisted_payments(
             session,
@@ -54,4 +59,5 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         summarize(entry, rated, debt, today, home),
         frozenset(unlisted),
         unlisted,
+        outlook,
     )

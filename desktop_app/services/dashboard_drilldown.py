@@ -60,6 +60,10 @@ def _items_text(count: int) -> str:
     return ngettext("{n} open item", "{n} open items", count).format(n=count)
 
 
+def _overdue_text(count: int) -> str:
+    return ngettext("{n} overdue item", "{n} overdue items", count).format(n=count)
+
+
 def _largest_first(rows: list[DrillRow]) -> tuple[DrillRow, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.amount, r.name, r.contractor_id or 0)))
 
@@ -155,7 +159,8 @@ def promised(db: Database, today: dt.date, currency: str) -> DrillDown:
 
 def forecast_week(db: Database, today: dt.date, currency: str, week: int) -> DrillDown:
     """Behind one week of the cash-in forecast (0 = the week starting ``today``): the money
-    :func:`services.dashboard.cash_in_items` expects that week, per contractor and day."""
+    :func:`services.dashboard.cash_in_items` (the forecast's own rows) expects that week, per
+    contractor and due day, with the day it is expected."""
     if not 0 <= week < FORECAST_WEEKS:
         raise ValueError(f"the forecast has weeks 0 to {FORECAST_WEEKS - 1}, not {week}")
     with db.read() as session:
@@ -173,7 +178,11 @@ def forecast_week(db: Database, today: dt.date, currency: str, week: int) -> Dri
     rows = sorted(
         (
             DrillRow(
-                e.contractor_id, names[e.contractor_id], _items_text(e.items), e.expected, e.amount
+                e.contractor_id,
+                names[e.contractor_id],
+                _items_text(e.items) if e.due_date is not None else _overdue_text(e.items),
+                e.expected,
+                e.amount,
             )
             for e in expected
         ),

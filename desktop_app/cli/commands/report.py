@@ -12,7 +12,7 @@ from desktop_app.domain.money import format_money
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services.aging_report import aging_report
-from desktop_app.services.dashboard import dashboard
+from desktop_app.services.dashboard import add_forecast, cash_in_forecast, dashboard
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def report_dashboard(ctx: Context) -> int:
-    board = dashboard(ctx.db, ctx.today())
+    today = ctx.today()
+    board = add_forecast(dashboard(ctx.db, today), cash_in_forecast(ctx.db, today))
     if ctx.json:
         ctx.emit_json(serialize.dashboard(board))
         return 0
