@@ -12,8 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,8 +32,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,10 +49,12 @@ from ui.errors import show_error
 from ui.imports.progress import ImportCancelledError, Progress
 from ui.imports.progress_bar import ProgressBar
 from ui.operations import Operations
+from ui.widgets.tables import setup_list_table
+
+Index = QModelIndex | QPersistentModelIndex
 
 #: the default of "checked more than N days ago" (a check older than a month is no proof)
 DEFAULT_DAYS = 30
-IdRole = Qt.ItemDataRole.UserRole + 2
 
 
 def light_word(light: Light | None) -> str:
@@ -63,6 +73,89 @@ def registry_word(row: BulkRow) -> str:
     if not row.entry.found:
         return _("not on the list")
     return row.entry.status or "—"
+
+
+#: a row's cells: light, contractor, NIP, what the registry said, the reasons
+BulkCells = tuple[str, str, str, str, str]
+#: the worst light first when sorted by it
+SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2, None: 3}
+
+
+def cells_of(row: BulkRow) -> BulkCells:
+    return (
+        f"● {light_word(row.light)}",
+        row.name,
+        row.nip,
+        registry_word(row),
+        "; ".join(row.reasons),
+    )
+
+
+class BulkModel(QAbstractTableModel):
+    """The checked contractors, in the order asked until a header is clicked."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = (_("Light"), _("Contractor"), _("NIP"), _("White List"), _("Reasons"))
+        self._rows: tuple[BulkRow, ...] = ()
+        self._cells: tuple[BulkCells, ...] = ()
+        self._order: list[int] = []
+
+    def set_rows(self, rows: Sequence[BulkRow], cells: Sequence[BulkCells]) -> None:
+        self.beginResetModel()
+        self._rows, self._cells = tuple(rows), tuple(cells)
+        self._order = list(range(len(self._rows)))
+        self.endResetModel()
+
+    def row(self, n: int) -> BulkRow:
+        return self._rows[self._order[n]]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._order):
+            return None
+        n = self._order[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[n][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            return "\n".join(self._rows[n].reasons) or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            light = self._rows[n].light
+            if index.column() == 0 and light is not None:
+                return QBrush(light_colour(light))
+            if index.column() == 1:
+                return QBrush(QGuiApplication.palette().link())
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._headers):
+            return
+        rows, cells = self._rows, self._cells
+
+        def key(n: int) -> Any:
+            if column == 0:
+                return SEVERITY[rows[n].light]
+            return cells[n][column].casefold()
+
+        self.layoutAboutToBeChanged.emit()
+        self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
 
 
 class BulkCheckDialog(QDialog):
@@ -129,25 +222,21 @@ class BulkCheckDialog(QDialog):
             )
         )
         self.status.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            [_("Light"), _("Contractor"), _("NIP"), _("White List"), _("Reasons")]
-        )
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.model = BulkModel(self)
+        self.table = QTableView()
+        header = setup_list_table(self.table, self.model, name=_("Check on the VAT White List"))
         self.table.setToolTip(_("Click a name to open the contractor's card"))
-        header = self.table.horizontalHeader()
         for column in (0, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # widths from the first rows: measuring thousands would stall the GUI thread
+        header.setResizeContentsPrecision(200)
         self.table.setColumnWidth(1, 240)
-        self.table.cellClicked.connect(self._cell_clicked)
+        # in the order asked until a header is clicked (the light sorts the worst first)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.clicked.connect(self._cell_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -172,9 +261,9 @@ class BulkCheckDialog(QDialog):
         older = None if self.chosen.isChecked() else self.days.value()
         progress = self.progress = Progress()
 
-        def run() -> BulkResult:
+        def run() -> tuple[BulkResult, tuple[BulkCells, ...]]:
             wanted = whitelist_bulk.candidates(db, today, contractor_ids=ids, older_than_days=older)
-            return whitelist_bulk.bulk_check(
+            result = whitelist_bulk.bulk_check(
                 db,
                 wanted,
                 today,
@@ -184,6 +273,8 @@ class BulkCheckDialog(QDialog):
                 ),
                 stop=lambda: progress.cancelled,
             )
+            # the cell texts made here, not row by row on the GUI thread
+            return result, tuple(cells_of(row) for row in result.rows)
 
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
@@ -210,10 +301,11 @@ class BulkCheckDialog(QDialog):
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
 
-    def _done(self, result: BulkResult) -> None:
+    def _done(self, done: tuple[BulkResult, tuple[BulkCells, ...]]) -> None:
+        result, cells = done
         self._ended()
         self.outcome = result
-        self._show_rows(result.rows)
+        self.model.set_rows(result.rows, cells)
         summary = ngettext(
             "Checked {checked} of {total} contractor.",
             "Checked {checked} of {total} contractors.",
@@ -237,28 +329,9 @@ class BulkCheckDialog(QDialog):
             show_error(exc, self)
         self.finished_run.emit()
 
-    def _show_rows(self, rows: Sequence[BulkRow]) -> None:
-        self.table.setRowCount(len(rows))
-        link = self.palette().link()
-        for n, row in enumerate(rows):
-            light = QTableWidgetItem(f"● {light_word(row.light)}")
-            if row.light is not None:
-                light.setForeground(light_colour(row.light))
-            name = QTableWidgetItem(row.name)
-            name.setData(IdRole, row.contractor_id)
-            name.setForeground(link)
-            reasons = QTableWidgetItem("; ".join(row.reasons))
-            reasons.setToolTip("\n".join(row.reasons))
-            self.table.setItem(n, 0, light)
-            self.table.setItem(n, 1, name)
-            self.table.setItem(n, 2, QTableWidgetItem(row.nip))
-            self.table.setItem(n, 3, QTableWidgetItem(registry_word(row)))
-            self.table.setItem(n, 4, reasons)
-
-    def _cell_clicked(self, row: int, column: int) -> None:
-        item = self.table.item(row, 1)
-        if column == 1 and item is not None:
-            self.card_requested.emit(int(item.data(IdRole)))
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        if index.column() == 1 and 0 <= index.row() < self.model.rowCount():
+            self.card_requested.emit(self.model.row(index.row()).contractor_id)
 
     def reject(self) -> None:
         self.stop()  # a run in progress ends at its next batch; what it kept stays

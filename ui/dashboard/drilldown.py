@@ -8,37 +8,131 @@ the full view the list is a part of (the task list, the outbox, the contractor l
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.i18n import _, ngettext
-from desktop_app.services.dashboard_drilldown import DrillDown
+from desktop_app.services.dashboard_drilldown import DrillDown, DrillRow
 from ui import formatting, theme
 from ui.operations import Operations
+from ui.widgets.tables import setup_list_table
 
-#: sorts numbers and dates by value, not by their text
-SortRole = Qt.ItemDataRole.UserRole + 1
-IdRole = Qt.ItemDataRole.UserRole + 2
+Index = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+#: what the table's columns hold: contractor, details, a day (named by the list), amount
+AMOUNT_COLUMN = 3
 
 
-class _Cell(QTableWidgetItem):
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(SortRole), other.data(SortRole)
-        if mine is None or theirs is None or type(mine) is not type(theirs):
-            return self.text().casefold() < other.text().casefold()
-        return bool(mine < theirs)
+@dataclass(frozen=True)
+class Prepared:
+    """A list with its cell texts, made on the worker thread that read it (a long list is
+    formatted there, not on the GUI thread)."""
+
+    drill: DrillDown
+    texts: tuple[tuple[str, str, str, str], ...]
+
+
+def prepare(drill: DrillDown) -> Prepared:
+    def amount(value: int) -> str:
+        return str(value) if drill.currency is None else formatting.money(value, drill.currency)
+
+    return Prepared(
+        drill,
+        tuple(
+            (row.name, row.detail, formatting.date(row.day), amount(row.amount))
+            for row in drill.rows
+        ),
+    )
+
+
+class DrillModel(QAbstractTableModel):
+    """The rows of one list; sorted by a clicked header (by value), the service's order before."""
+
+    def __init__(self, prepared: Prepared, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        drill = prepared.drill
+        count = _("Amount") if drill.currency is not None else _("Count")
+        self._headers = (_("Contractor"), _("Details"), drill.day_caption, count)
+        self._order = list(range(len(drill.rows)))
+        self._rows = drill.rows
+        self._texts = prepared.texts
+        self._link = QBrush(QGuiApplication.palette().link())
+
+    def row(self, n: int) -> DrillRow:
+        return self._rows[self._order[n]]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == AMOUNT_COLUMN:
+            return _RIGHT
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._order):
+            return None
+        n = self._order[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._texts[n][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT_COLUMN:
+            return _RIGHT
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.column() == 0
+            and self._rows[n].contractor_id is not None
+        ):
+            return self._link
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._headers):
+            return
+        rows, texts = self._rows, self._texts
+
+        def key(n: int) -> Any:
+            row = rows[n]
+            if column == AMOUNT_COLUMN:
+                return row.amount
+            if column == 2:
+                return (row.day is None, row.day or dt.date.min)
+            return texts[n][column].casefold()
+
+        self.layoutAboutToBeChanged.emit()
+        self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
 
 
 class DrillDownDialog(QDialog):
@@ -60,24 +154,14 @@ class DrillDownDialog(QDialog):
         self.setWindowTitle(_("Dashboard"))
         self.resize(720, 480)
         self.drill: DrillDown | None = None
+        self.model: DrillModel | None = None
         self.heading = QLabel(_("Loading…"))
         self.heading.setFont(theme.scaled_font(self.heading.font(), 1.2, bold=True))
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([_("Contractor"), _("Details"), "", _("Amount")])
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.table = QTableView()
         self.table.setToolTip(_("Click a name (or press Enter on a row) to open the card"))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # a name is a link, as in the top debtors; Enter or a double-click anywhere on the row
-        self.table.cellClicked.connect(self._cell_clicked)
-        self.table.cellActivated.connect(lambda row, _column: self._row_chosen(row))
+        self.table.clicked.connect(self._cell_clicked)
+        self.table.activated.connect(lambda index: self._row_chosen(index.row()))
         self.total = QLabel()
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -92,67 +176,60 @@ class DrillDownDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.total)
         layout.addWidget(buttons)
-        ops.read(load, on_success=self._show, owner=self, label="dashboard drill-down")
+        ops.read(lambda: prepare(load()), on_success=self._show, owner=self, label="drill-down")
 
-    def _show(self, drill: DrillDown) -> None:
-        self.drill = drill
+    def _show(self, prepared: Prepared) -> None:
+        drill = self.drill = prepared.drill
         self.heading.setText(drill.title)
         self.setWindowTitle(drill.title)
-        count = _("Amount") if drill.currency is not None else _("Count")
-        self.table.setHorizontalHeaderLabels(
-            [_("Contractor"), _("Details"), drill.day_caption, count]
-        )
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(drill.rows))
-        link = self.palette().link()
-        for row, found in enumerate(drill.rows):
-            name = _Cell(found.name)
-            name.setData(IdRole, found.contractor_id)
-            if found.contractor_id is not None:
-                name.setForeground(link)
-            day = _Cell(formatting.date(found.day))
-            day.setData(SortRole, found.day)
-            amount = _Cell(self._amount(found.amount))
-            amount.setData(SortRole, found.amount)
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, _Cell(found.detail))
-            self.table.setItem(row, 2, day)
-            self.table.setItem(row, 3, amount)
-        # the service's order (largest first, or by day) until a header is clicked
+        self.model = DrillModel(prepared, self)
+        # the service's order (largest first, or by day) until a header is clicked; set before
+        # the rows are in, as after it the header re-measures them all
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header = setup_list_table(self.table, self.model, name=drill.title)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # widths from the first rows: measuring every one of 10,000 would stall the GUI thread
+        header.setResizeContentsPrecision(200)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setSortingEnabled(True)
+        total = (
+            str(drill.total)
+            if drill.currency is None
+            else formatting.money(drill.total, drill.currency)
+        )
         self.total.setText(
             ngettext(
                 "{count} row, total {total}", "{count} rows, total {total}", len(drill.rows)
-            ).format(count=len(drill.rows), total=self._amount(drill.total))
+            ).format(count=len(drill.rows), total=total)
             if drill.rows
             else _("Nothing here.")
         )
         self.loaded.emit()
 
-    def _amount(self, value: int) -> str:
-        if self.drill is None or self.drill.currency is None:
-            return str(value)
-        return formatting.money(value, self.drill.currency)
+    def row_count(self) -> int:
+        return 0 if self.model is None else self.model.rowCount()
+
+    def row_names(self) -> list[str]:
+        """The names in the rows, in the order shown."""
+        model = self.model
+        return [] if model is None else [model.row(n).name for n in range(model.rowCount())]
 
     def row_amounts(self) -> list[int]:
         """The amounts of the rows shown (minor units, or counts)."""
-        amounts = []
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 3)
-            amounts.append(int(item.data(SortRole)) if item is not None else 0)
-        return amounts
+        model = self.model
+        return [] if model is None else [model.row(n).amount for n in range(model.rowCount())]
 
-    def _cell_clicked(self, row: int, column: int) -> None:
-        if column == 0:
-            self._row_chosen(row)
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        if index.column() == 0:
+            self._row_chosen(index.row())
 
     def _row_chosen(self, row: int) -> None:
-        item = self.table.item(row, 0)
-        contractor_id = item.data(IdRole) if item is not None else None
+        if self.model is None or not 0 <= row < self.model.rowCount():
+            return
+        contractor_id = self.model.row(row).contractor_id
         if contractor_id is not None:
-            self.card_requested.emit(int(contractor_id))
+            self.card_requested.emit(contractor_id)
 
 
 def show_failed_messages(window: QWidget) -> None:

@@ -4,7 +4,7 @@ background against a loopback White List, each shown with its traffic light."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
@@ -46,12 +46,10 @@ def test_the_chosen_contractors_are_checked_with_their_lights(
             dialog.start_button.click()
         assert [r.path for r in mf.requests] == ["/api/search/nips/5260250274,1132853869"]
     assert dialog.outcome is not None and dialog.outcome.stopped is None
+    model = dialog.table.model()
     shown = {
-        dialog.table.item(n, 1).text(): (
-            dialog.table.item(n, 0).text(),
-            dialog.table.item(n, 3).text(),
-        )
-        for n in range(dialog.table.rowCount())
+        model.index(n, 1).data(): (model.index(n, 0).data(), model.index(n, 3).data())
+        for n in range(model.rowCount())
     }
     # Alfa is listed but owes 900,00 overdue since September; Gamma is not on the list
     assert shown == {
@@ -59,6 +57,13 @@ def test_the_chosen_contractors_are_checked_with_their_lights(
         "Gamma Transport s.c.": ("● red", "not on the list"),
     }
     assert "Checked 2 of 2 contractors." in dialog.status.text()
+    dialog.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 1).data() == "Gamma Transport s.c."
+    dialog.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    # a name opens the card
+    rect = dialog.table.visualRect(model.index(0, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: ledger.alfa in window.cards())
     with db.read() as session:
         assert len(whitelist.checks(session, "1132853869")) == 1  # kept, with its date
     dialog.close()
@@ -74,10 +79,10 @@ def test_with_none_chosen_every_contractor_not_checked_lately(
         assert not dialog.chosen.isEnabled() and dialog.due.isChecked()
         with qtbot.waitSignal(dialog.finished_run, timeout=10_000):
             dialog.start_button.click()
-        assert dialog.table.rowCount() == 4
+        assert dialog.model.rowCount() == 4
         with qtbot.waitSignal(dialog.finished_run, timeout=10_000):
             dialog.start_button.click()  # checked today: none is older than 30 days now
-        assert dialog.table.rowCount() == 0
+        assert dialog.model.rowCount() == 0
         assert len(mf.requests) == 1
     assert dialog.status.text() == "No contractor with a NIP needs checking."
     dialog.close()

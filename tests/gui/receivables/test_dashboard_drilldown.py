@@ -68,7 +68,8 @@ def _shown(qtbot: QtBot, view: DashboardView, click: Callable[[], None]) -> Dril
 
 
 def _names(dialog: DrillDownDialog) -> list[str]:
-    return [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]
+    model = dialog.table.model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
 
 
 def test_each_figure_opens_the_rows_that_make_it(qtbot: QtBot, board: MainWindow) -> None:
@@ -114,9 +115,12 @@ def test_a_row_opens_the_card_and_the_button_the_full_view(
 ) -> None:
     view = board.dashboard
     overdue = _shown(qtbot, view, lambda: view.show_overdue(None))
-    rect = overdue.table.visualItemRect(overdue.table.item(0, 0))
+    rect = overdue.table.visualRect(overdue.table.model().index(0, 0))
     qtbot.mouseClick(overdue.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: ledger.beta in board.cards() and board.cards()[ledger.beta].isVisible())
+    # a header sorts by value: the smaller debt first
+    overdue.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert overdue.row_amounts() == [90_000, 500_000]
     assert overdue.more is not None
     qtbot.mouseClick(overdue.more, Qt.MouseButton.LeftButton)
     assert board.pages.currentWidget() is board.list_page
