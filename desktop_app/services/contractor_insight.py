@@ -14,6 +14,7 @@ from db.models import Firm, Payment
 from db.uow import Database
 from desktop_app.domain import rating
 from desktop_app.domain.credibility import Summary, WhiteListEntry, check_as_of, summarize
+from desktop_app.domain.credit_policy import SuggestedTerms, suggest_terms
 from desktop_app.services import contractors, whitelist
 from desktop_app.services import forecast as forecast_service
 from desktop_app.services import rating as rating_service
@@ -35,11 +36,14 @@ class Insight:
     unlisted_reasons: dict[int, str]
     #: each open item's expected payment day and risk of being paid over 30 days late
     forecast: tuple[forecast_service.ItemOutlook, ...] = ()
+    #: the payment terms to offer it next (prepayment for a new or 1-2-star payer)
+    terms: SuggestedTerms | None = None
 
 
 def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
     with db.read() as session:
-        nip = contractors.resolve(session, contractor_id).nip
+        found = contractors.resolve(session, contractor_id)
+        nip, usual_days = found.nip, found.default_terms_days
         home = session.scalar(select(Firm.home_currency)) or "PLN"
         rated = rating_service.ratings(session, today, [contractor_id])[contractor_id]
         debt = whitelist.debt_of(session, contractor_id, today)
@@ -60,4 +64,5 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         frozenset(unlisted),
         unlisted,
         outlook,
+        suggest_terms(rated.stars, rated.items, usual_days),
     )

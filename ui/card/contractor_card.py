@@ -64,6 +64,7 @@ from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.letter_viewer import LetterViewer
 from ui.operations import Operations
+from ui.report.history import InvoiceHistoryDialog
 from ui.widgets import view_state
 
 if TYPE_CHECKING:
@@ -359,11 +360,15 @@ class ContractorCardWindow(QDialog):
                 _("Open"),
                 _("Days overdue"),
                 _("Status"),
-                _("Expected payment"),
-                _("Risk >30 days late"),
+                _("Expected"),
+                _("Risk >30 d"),
             ],
             numeric=(4, 5, 6, 9),
         )
+        # short headers keep the status readable; the full meaning is in their tooltips
+        forecast_header = self.invoices_tree.headerItem()
+        forecast_header.setToolTip(8, _("Expected payment day: as likely paid by then as not"))
+        forecast_header.setToolTip(9, _("Risk of being paid more than 30 days late"))
         self.outlook: tuple[forecast_service.ItemOutlook, ...] = ()
         self.only_open = QCheckBox(_("Only unpaid"))
         self.only_open.setToolTip(_("Hide invoices that are fully paid"))
@@ -1237,6 +1242,8 @@ class ContractorCardWindow(QDialog):
             menu.addAction(
                 _("Pause reminders for this invoice…"), lambda: self.pause_invoice(number, True)
             )
+        menu.addSeparator()
+        menu.addAction(_("Collection history…"), lambda: self.show_history(invoice_id))
         entry = self._entry
         if entry is not None:
             menu.addSeparator()
@@ -1244,6 +1251,12 @@ class ContractorCardWindow(QDialog):
             menu.addAction(_("Delete invoice…"), lambda: entry.delete_invoice(number, self))
         self.invoice_menu = menu
         menu.popup(self.invoices_tree.viewport().mapToGlobal(pos))
+
+    def show_history(self, invoice_id: int) -> InvoiceHistoryDialog:
+        """The invoice's reminders, promise and log entries (the report's drill-down)."""
+        dialog = InvoiceHistoryDialog(self._db, self._ops, invoice_id, parent=self)
+        dialog.show()
+        return dialog
 
     def _payment_menu(self, pos: QPoint) -> None:
         item = self.payments_tree.itemAt(pos)

@@ -34,7 +34,7 @@ def test_the_card_shows_expected_payment_and_risk_per_open_item(
     qtbot.waitUntil(lambda: card.card is not None and bool(card.outlook))
     tree = card.invoices_tree
     headers = [tree.headerItem().text(c) for c in range(tree.columnCount())]
-    assert headers[8:] == ["Expected payment", "Risk >30 days late"]
+    assert headers[8:] == ["Expected", "Risk >30 d"]
     with db.read() as session:
         outlook = {
             (o.invoice_id, o.seq): o.forecast
@@ -71,3 +71,18 @@ def test_the_card_shows_expected_payment_and_risk_per_open_item(
     qtbot.waitUntil(lambda: gamma.card is not None and gamma.insight.insight is not None)
     settled = gamma.invoices_tree.topLevelItem(0)
     assert settled is not None and settled.text(8) == "" and settled.text(9) == ""
+
+
+def test_the_card_shows_the_suggested_terms(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    fresh = window.open_card(ledger.lodz)  # one invoice, not due yet: no history
+    qtbot.waitUntil(lambda: fresh.insight.insight is not None)
+    assert fresh.insight.terms_label.text() == (
+        "Suggested terms: prepayment: a new contractor, with no payment history yet"
+    )
+    known = window.open_card(ledger.alfa)  # two instalments fallen due: too few to rate
+    qtbot.waitUntil(lambda: known.insight.insight is not None)
+    assert known.insight.terms_label.text() == (
+        "Suggested terms: the usual 14 days: not rated yet, nothing speaks against it"
+    )
