@@ -9,7 +9,8 @@ a partial payment and some history and saves resources/screenshots/contractor_ca
 promise to pay for that debtor and saves "Send reminder now" as send_now.png; then the
 dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
 overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
-Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png.
+Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png, and the
+list behind its oldest aging bar (the drill-down dialog) as dashboard_drilldown.png.
 ``--only card,editors`` takes a subset (dashboard, main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
@@ -129,6 +130,25 @@ def main(argv: list[str]) -> int:
         if "dashboard" in only:
             app.processEvents()
             launcher.window.grab().save(str(args.out / "dashboard.png"))
+        return True
+
+    def open_drilldown() -> bool:
+        assert launcher.window is not None
+        board = launcher.window.dashboard
+        if "dashboard" in only and board.board is not None:
+            state["drill"] = board.show_overdue(board.board.labels[-1])
+        return True
+
+    def drilldown_ready() -> bool:
+        drill = state.get("drill")
+        return drill is None or drill.drill is not None
+
+    def shoot_drilldown() -> bool:
+        drill = state.pop("drill", None)
+        if drill is not None:
+            app.processEvents()
+            drill.grab().save(str(args.out / "dashboard_drilldown.png"))
+            drill.close()
         return True
 
     def sort_by_overdue() -> bool:
@@ -354,12 +374,15 @@ def main(argv: list[str]) -> int:
         calendar.grab().save(str(args.out / "calendar.png"))
         return True
 
-    state: dict[str, int] = {}
+    state: dict[str, Any] = {}
     steps.extend(
         [
             window_ready,
             dashboard_ready,
             shoot_dashboard,
+            open_drilldown,
+            drilldown_ready,
+            shoot_drilldown,
             sort_by_overdue,
             sorted_and_painted,
             shoot_main,

@@ -51,6 +51,8 @@ from ui import formatting, help_menu, quick_find, theme
 from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
+from ui.credibility import menu as credibility_menu
+from ui.dashboard.drilldown import show_failed_messages
 from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
@@ -188,6 +190,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(db, ops, today=today, currency=currency)
         self.dashboard.card_requested.connect(self.open_card)
         self.dashboard.list_requested.connect(self.show_list)
+        self.dashboard.tasks_requested.connect(lambda: self.sending.open_tasks())
+        self.dashboard.failed_requested.connect(
+            lambda: show_failed_messages(self.sending.open_outbox())
+        )
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.dashboard, _("Dashboard"))
@@ -274,7 +280,8 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         table = self.table
-        header = setup_list_table(table, self.model, name=_("Contractors"))
+        # several may be chosen, for the credibility check in bulk
+        header = setup_list_table(table, self.model, name=_("Contractors"), multi=True)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header.setSectionsMovable(False)
         header.setStretchLastSection(False)
@@ -403,6 +410,7 @@ class MainWindow(QMainWindow):
         editors_menu.install(self, self.dunning_menu)
 
         letters_menu.install(self, view_menu, contractor_menu)
+        credibility_menu.install(self, contractor_menu)
 
         help_menu.install(self, menu.addMenu(_("&Help")), self._db)
 
