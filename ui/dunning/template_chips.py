@@ -1,0 +1,191 @@
+"""The simple template editor: text with fields and conditions as chips, never braces.
+
+Each chip is one object-replacement character drawn by :class:`ChipPainter`, so the cursor steps
+over it and Backspace deletes it as one unit; what a chip stands for is kept in its character
+format. The document is read back as the core's flat pieces (``template_blocks.Piece``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextObjectInterface,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from desktop_app.i18n import _
+from desktop_app.messaging import template_blocks as tb
+
+CHIP = QTextFormat.ObjectTypes.UserObject + 1
+KIND = QTextFormat.Property.UserProperty + 1
+DATA = QTextFormat.Property.UserProperty + 2
+LABEL = QTextFormat.Property.UserProperty + 3
+OBJECT = "\ufffc"
+_PAD = 5.0
+#: chip colours by kind: fields blue, conditions amber, advanced parts grey
+_COLOURS = {"field": "#d6e6fb", "marker": "#fbe3b8", "code": "#e4e4e4"}
+
+
+def piece_label(piece: tb.Field | tb.Code | tb.Marker) -> str:
+    if isinstance(piece, tb.Field):
+        return "«" + _(tb.FIELD_BY_KEY[piece.key].label) + "»"
+    if isinstance(piece, tb.Code):
+        return "⚙ " + tb.code_label(piece.source)
+    spec = tb.CONDITION_BY_KEY[piece.key]
+    if piece.part == 0:
+        return _("If {condition}:").format(condition=_(spec.branches[0]))
+    if piece.part == 1:
+        return _("Otherwise ({condition}):").format(condition=_(spec.branches[1]))
+    return _("End of “{condition}”").format(condition=_(spec.branches[0]))
+
+
+def _format(piece: tb.Field | tb.Code | tb.Marker) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setObjectType(CHIP)
+    if isinstance(piece, tb.Field):
+        fmt.setProperty(KIND, "field")
+        fmt.setProperty(DATA, piece.key)
+    elif isinstance(piece, tb.Code):
+        fmt.setProperty(KIND, "code")
+        fmt.setProperty(DATA, piece.source)
+        fmt.setToolTip(piece.source)
+    else:
+        fmt.setProperty(KIND, "marker")
+        fmt.setProperty(DATA, f"{piece.part}:{piece.key}")
+    fmt.setProperty(LABEL, piece_label(piece))
+    return fmt
+
+
+def _piece(fmt: QTextFormat) -> tb.Field | tb.Code | tb.Marker:
+    kind, data = fmt.property(KIND), str(fmt.property(DATA))
+    if kind == "field":
+        return tb.Field(data)
+    if kind == "code":
+        return tb.Code(data)
+    part, _sep, key = data.partition(":")
+    return tb.Marker(key, int(part))
+
+
+class ChipPainter(QObject, QTextObjectInterface):
+    """Draws a chip as a rounded label in the line."""
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
+        metrics = QFontMetricsF(doc.defaultFont())
+        label = str(fmt.property(LABEL))
+        return QSizeF(metrics.horizontalAdvance(label) + 2 * _PAD, metrics.height() + 2)
+
+    def drawObject(
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        pos: int,
+        fmt: QTextFormat,
+    ) -> None:
+        rect = QRectF(rect)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = QPainterPath()
+        path.addRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        kind = str(fmt.property(KIND))
+        painter.fillPath(path, QColor(_COLOURS.get(kind, "#e4e4e4")))
+        painter.setPen(QColor("#8a8a8a"))
+        painter.drawPath(path)
+        painter.setPen(QColor("#1a1a1a"))
+        painter.setFont(doc.defaultFont())
+        metrics = QFontMetricsF(doc.defaultFont())
+        painter.drawText(
+            QPointF(rect.left() + _PAD, rect.top() + 1 + metrics.ascent()), str(fmt.property(LABEL))
+        )
+        painter.restore()
+
+
+class ChipEdit(QTextEdit):
+    """Plain text with chips; ``pieces_changed`` after every edit."""
+
+    pieces_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(False)
+        self._painter = ChipPainter(self)
+        self.document().documentLayout().registerHandler(CHIP, self._painter)
+        self.textChanged.connect(self.pieces_changed)
+        self.cursorPositionChanged.connect(self._plain_after_chip)
+
+    def _plain_after_chip(self) -> None:
+        # typing next to a chip would otherwise take the chip's format and become chips
+        if self.currentCharFormat().objectType() == CHIP:
+            self.setCurrentCharFormat(QTextCharFormat())
+
+    def set_pieces(self, pieces: Sequence[tb.Piece]) -> None:
+        blocked = self.blockSignals(True)
+        try:
+            self.clear()
+            cursor = QTextCursor(self.document())
+            for piece in pieces:
+                if isinstance(piece, tb.Text):
+                    cursor.insertText(piece.text, QTextCharFormat())
+                else:
+                    cursor.insertText(OBJECT, _format(piece))
+            self.document().clearUndoRedoStacks()
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        finally:
+            self.blockSignals(blocked)
+
+    def pieces(self) -> list[tb.Piece]:
+        """The document as text and chips; a pasted replacement character without a chip's
+        format is dropped."""
+        out: list[tb.Piece] = []
+        block = self.document().begin()
+        first = True
+        while block.isValid():
+            if not first:
+                out.append(tb.Text("\n"))
+            first = False
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.objectType() == CHIP:
+                    out.extend(_piece(fmt) for _c in fragment.text())
+                else:
+                    out.append(tb.Text(fragment.text().replace(OBJECT, "")))
+                it += 1
+            block = block.next()
+        return out
+
+    def insert_piece(self, piece: tb.Field | tb.Code) -> None:
+        cursor = self.textCursor()
+        cursor.insertText(OBJECT, _format(piece))
+        cursor.setCharFormat(QTextCharFormat())
+        self.setTextCursor(cursor)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def wrap_in_condition(self, key: str) -> None:
+        """The selection (or nothing) in each branch of the condition, between its markers."""
+        cursor = self.textCursor()
+        selected = cursor.selection().toPlainText() if cursor.hasSelection() else ""
+        selected = selected.replace("\u2029", "\n").replace(OBJECT, "")
+        plain = QTextCharFormat()
+        cursor.beginEditBlock()
+        cursor.insertText(OBJECT, _format(tb.Marker(key, 0)))
+        cursor.insertText(selected, plain)
+        cursor.insertText(OBJECT, _format(tb.Marker(key, 1)))
+        cursor.insertText(selected, plain)
+        cursor.insertText(OBJECT, _format(tb.Marker(key, 2)))
+        cursor.setCharFormat(plain)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
