@@ -46,6 +46,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("contractor_name", "contractor.name", N_("contractor name")),
     FieldSpec("due_date", 'items[0].due_date|date("short")', N_("due date")),
     FieldSpec("invoice_number", "items[0].number", N_("invoice number")),
+    FieldSpec("invoice_open", "items[0].open|money", N_("invoice's amount due")),
     FieldSpec("days_overdue", "max_days_overdue|days", N_("days overdue")),
     FieldSpec("firm_name", "firm.name", N_("our firm's name")),
     FieldSpec("firm_phone", "firm.phone", N_("our phone")),

@@ -21,7 +21,7 @@ codes = st.sampled_from(
     [
         "{{ item.number }}",
         "{% set one = items|length == 1 %}",
-        "{{ items[0].open|money }}",
+        "{{ item.open|money }}",
         "{# note #}",
     ]
 ).map(tb.Code)

@@ -56,6 +56,7 @@ from db.uow import Database
 from desktop_app import labels
 from desktop_app.changes import Change
 from desktop_app.domain.sms_text import SmsLength, measure, non_gsm7_characters, transliterate
+from desktop_app.domain.template_titles import template_title
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
 from desktop_app.messaging import (
@@ -599,7 +600,9 @@ class TemplateEditor(QDialog):
         for info in infos:
             language = labels.language(info.language)
             wording = _("Customised") if info.customised else _("Built-in")
-            item = QTreeWidgetItem([info.name, language, wording])
+            title = template_title(info.name, info.name in self._defaults)
+            item = QTreeWidgetItem([title, language, wording])
+            item.setToolTip(0, info.name)
             item.setData(0, NameRole, info.name)
             item.setData(0, LangRole, info.language)
             if info.customised:
@@ -623,7 +626,8 @@ class TemplateEditor(QDialog):
         for i in range(tree.topLevelItemCount()):
             item = tree.topLevelItem(i)
             if item is not None:
-                haystack = " ".join(item.text(c) for c in range(3)).casefold()
+                texts = [item.text(c) for c in range(3)] + [str(item.data(0, NameRole))]
+                haystack = " ".join(texts).casefold()
                 item.setHidden(not all(w in haystack for w in words))
 
     def current_key(self) -> tuple[str, str] | None:
@@ -695,7 +699,7 @@ class TemplateEditor(QDialog):
         try:
             self.title_label.setText(
                 _("{name} — {language}").format(
-                    name=template.name,
+                    name=template_title(template.name, template.name in self._defaults),
                     language=labels.language(template.language),
                 )
             )

@@ -110,7 +110,7 @@ def test_saved_wording_is_marked_and_can_go_back_to_the_built_in_one(
         )
     )
     item = editor.template_list.currentItem()
-    assert item is not None and item.text(0) == "sms-classic/sms_thanks" and item.font(0).bold()
+    assert item is not None and item.toolTip(0) == "sms-classic/sms_thanks" and item.font(0).bold()
     assert editor.revert_button.isEnabled()
 
     from PySide6.QtWidgets import QMessageBox
