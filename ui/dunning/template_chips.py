@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
     QPainter,
     QPainterPath,
+    QPyTextObject,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextObjectInterface,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
@@ -52,6 +52,7 @@ def piece_label(piece: tb.Field | tb.Code | tb.Marker) -> str:
 def _format(piece: tb.Field | tb.Code | tb.Marker) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setObjectType(CHIP)
+    fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
     if isinstance(piece, tb.Field):
         fmt.setProperty(KIND, "field")
         fmt.setProperty(DATA, piece.key)
@@ -76,7 +77,7 @@ def _piece(fmt: QTextFormat) -> tb.Field | tb.Code | tb.Marker:
     return tb.Marker(key, int(part))
 
 
-class ChipPainter(QObject, QTextObjectInterface):
+class ChipPainter(QPyTextObject):
     """Draws a chip as a rounded label in the line."""
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
