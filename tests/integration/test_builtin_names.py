@@ -66,7 +66,7 @@ def test_a_renamed_built_in_scenario_keeps_what_was_typed_and_an_untouched_one_i
 
 
 def _frozen_in(language: str, preset: model.Scenario) -> dict[str, object]:
-    """A preset as databases stored it before 0011: texts in the first start's language."""
+    """A preset as databases stored it before 0012: texts in the first start's language."""
     data = model.to_dict(preset)
     data["title"] = gettext_for(language, preset.title)
     data["description"] = gettext_for(language, preset.description)
@@ -75,9 +75,9 @@ def _frozen_in(language: str, preset: model.Scenario) -> dict[str, object]:
     return data
 
 
-def test_0011_gives_names_frozen_in_polish_back_their_keys(db_path: Path) -> None:
+def test_0012_gives_names_frozen_in_polish_back_their_keys(db_path: Path) -> None:
     engine = make_engine(to_url(db_path))
-    migrate.upgrade(engine, "0010")
+    migrate.upgrade(engine, "0011")
     engine.dispose()
     con = sqlite3.connect(db_path)
     renamed = _frozen_in("pl", PRESETS["gentle-email"])

@@ -17,7 +17,7 @@ from desktop_app.reports.owed import By, column_title, owed_table
 from desktop_app.reports.pdf import cell_text
 from desktop_app.services import owed_report
 from desktop_app.services.aging_report import AgingFilter, StarsRange, aging_report
-from desktop_app.services.dashboard import dashboard
+from desktop_app.services.dashboard import add_forecast, cash_in_forecast, dashboard
 from desktop_app.services.users import list_users
 
 
@@ -78,7 +78,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def report_dashboard(ctx: Context) -> int:
-    board = dashboard(ctx.db, ctx.today())
+    today = ctx.today()
+    board = add_forecast(dashboard(ctx.db, today), cash_in_forecast(ctx.db, today))
     if ctx.json:
         ctx.emit_json(serialize.dashboard(board))
         return 0

@@ -6,8 +6,8 @@ that is still exactly a shipped translation goes back to its key (the English me
 application translates it for whoever looks; what a person renamed stays as typed. The table is
 the catalogues' translations as they were when this migration was written.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 22:30:00
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
