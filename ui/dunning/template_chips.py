@@ -7,7 +7,7 @@ format. The document is read back as the core's flat pieces (``template_blocks.P
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
@@ -148,24 +148,36 @@ class ChipEdit(QTextEdit):
     def pieces(self) -> list[tb.Piece]:
         """The document as text and chips; a pasted replacement character without a chip's
         format is dropped."""
+        return [piece for _pos, piece in self._positioned()]
+
+    def pieces_in(self, start: int, end: int) -> list[tb.Piece]:
+        """The text and chips between two cursor positions."""
         out: list[tb.Piece] = []
+        for pos, piece in self._positioned():
+            if isinstance(piece, tb.Text):
+                part = piece.text[max(start - pos, 0) : max(end - pos, 0)]
+                if part:
+                    out.append(tb.Text(part))
+            elif start <= pos < end:
+                out.append(piece)
+        return out
+
+    def _positioned(self) -> Iterator[tuple[int, tb.Piece]]:
         block = self.document().begin()
-        first = True
         while block.isValid():
-            if not first:
-                out.append(tb.Text("\n"))
-            first = False
+            if block.position() > 0:
+                yield block.position() - 1, tb.Text("\n")
             it = block.begin()
             while not it.atEnd():
                 fragment = it.fragment()
                 fmt = fragment.charFormat()
                 if fmt.objectType() == CHIP:
-                    out.extend(_piece(fmt) for _c in fragment.text())
+                    for offset in range(fragment.length()):
+                        yield fragment.position() + offset, _piece(fmt)
                 else:
-                    out.append(tb.Text(fragment.text().replace(OBJECT, "")))
+                    yield fragment.position(), tb.Text(fragment.text().replace(OBJECT, ""))
                 it += 1
             block = block.next()
-        return out
 
     def insert_piece(self, piece: tb.Field | tb.Code) -> None:
         cursor = self.textCursor()
@@ -177,14 +189,15 @@ class ChipEdit(QTextEdit):
     def wrap_in_condition(self, key: str) -> None:
         """The selection (or nothing) in each branch of the condition, between its markers."""
         cursor = self.textCursor()
-        selected = cursor.selection().toPlainText() if cursor.hasSelection() else ""
-        selected = selected.replace("\u2029", "\n").replace(OBJECT, "")
+        selected = self.pieces_in(cursor.selectionStart(), cursor.selectionEnd())
         plain = QTextCharFormat()
         cursor.beginEditBlock()
-        cursor.insertText(OBJECT, _format(tb.Marker(key, 0)))
-        cursor.insertText(selected, plain)
-        cursor.insertText(OBJECT, _format(tb.Marker(key, 1)))
-        cursor.insertText(selected, plain)
+        cursor.removeSelectedText()
+        for piece in [tb.Marker(key, 0), *selected, tb.Marker(key, 1), *selected]:
+            if isinstance(piece, tb.Text):
+                cursor.insertText(piece.text, plain)
+            else:
+                cursor.insertText(OBJECT, _format(piece))
         cursor.insertText(OBJECT, _format(tb.Marker(key, 2)))
         cursor.setCharFormat(plain)
         cursor.endEditBlock()

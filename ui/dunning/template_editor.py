@@ -460,6 +460,13 @@ class TemplateEditor(QDialog):
         editing_layout = QVBoxLayout(editing)
         editing_layout.setContentsMargins(0, 0, 0, 0)
         editing_layout.addLayout(tools)
+        # the text here is the plain-text part: mail clients mostly show the HTML one
+        self.html_note = QLabel(
+            _("This is the e-mail's plain text; its HTML part is worded in the HTML tab.")
+        )
+        self.html_note.setWordWrap(True)
+        _mute(self.html_note)
+        editing_layout.addWidget(self.html_note)
         editing_layout.addWidget(self.simple_edit, 1)
         self.simple_reason = QLabel()
         self.simple_reason.setWordWrap(True)
@@ -711,6 +718,7 @@ class TemplateEditor(QDialog):
             self.text_edit.setPlainText(template.text)
             self.html_edit.setPlainText(template.html or "")
             self.parts.setTabVisible(1, template.html is not None)
+            self.html_note.setVisible(template.html is not None)
             self._show_simple(template.text)
             self.parts.setCurrentIndex(0 if self.simple_available() else 2)
             self.sms_box.setVisible(kind == "sms")

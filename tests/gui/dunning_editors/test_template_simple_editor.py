@@ -79,12 +79,22 @@ def test_a_chip_is_deleted_as_one_unit_and_a_condition_wraps_the_sentence(
     qtbot.keyClick(simple, Qt.Key.Key_Backspace)
     assert simple.pieces() == [tb.Text("Zapłać !")]
 
-    simple.set_pieces([tb.Text("Prosimy o wpłatę.")])
-    simple.selectAll()
+    simple.set_pieces(
+        [tb.Text("Dzień dobry.\nProsimy o wpłatę "), tb.Field("amount_due"), tb.Text(".")]
+    )
+    cursor = simple.textCursor()
+    cursor.setPosition(len("Dzień dobry.\n"))
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    simple.setTextCursor(cursor)
     (several,) = [a for a in editor.condition_menu.actions() if a.data() == "invoice_count"]
     several.trigger()
+    sentence = "Prosimy o wpłatę {{ totals|money }}."
     assert editor.text_edit.toPlainText() == (
-        "{% if items|length == 1 %}Prosimy o wpłatę.{% else %}Prosimy o wpłatę.{% endif %}"
+        "Dzień dobry.\n{% if items|length == 1 %}"
+        + sentence
+        + "{% else %}"
+        + sentence
+        + "{% endif %}"
     )
     # deleting the end marker alone leaves the condition without an end: save waits
     simple.moveCursor(QTextCursor.MoveOperation.End)
