@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFontMetricsF,
     QPainter,
     QPainterPath,
@@ -115,6 +116,8 @@ class ChipEdit(QTextEdit):
     """Plain text with chips; ``pieces_changed`` after every edit."""
 
     pieces_changed = Signal()
+    #: the user moved into this editor (the Insert field and Condition menus act on it)
+    focused = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +127,10 @@ class ChipEdit(QTextEdit):
         self.document().documentLayout().registerHandler(CHIP, self._painter)
         self.textChanged.connect(self.pieces_changed)
         self.cursorPositionChanged.connect(self._plain_after_chip)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focused.emit()
 
     def _plain_after_chip(self) -> None:
         # typing next to a chip would otherwise take the chip's format and become chips

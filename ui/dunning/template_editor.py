@@ -234,6 +234,17 @@ class TemplateEditor(QDialog):
         self.subject_edit = QLineEdit()
         self.subject_label = QLabel(_("&Subject:"))
         self.subject_label.setBuddy(self.subject_edit)
+        # the subject with chips on the Text tab, its code on the others
+        self.simple_subject = ChipEdit()
+        self.simple_subject.setAccessibleName(_("Subject with fields"))
+        self.simple_subject.setFixedHeight(self.fontMetrics().height() * 3)
+        self.simple_subject.pieces_changed.connect(self._subject_chips_edited)
+        self.simple_subject.focused.connect(lambda: self._chips_target(self.simple_subject))
+        self.subject_edit.textChanged.connect(self._source_edited)
+        self._subject_simple = False
+        self.subject_stack = QStackedWidget()
+        self.subject_stack.addWidget(self.simple_subject)
+        self.subject_stack.addWidget(self.subject_edit)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         self.text_edit = QPlainTextEdit()
@@ -244,6 +255,9 @@ class TemplateEditor(QDialog):
         self.simple_edit = ChipEdit()
         self.simple_edit.setAccessibleName(_("Text with fields"))
         self.simple_edit.pieces_changed.connect(self._simple_edited)
+        #: where Insert field and Condition put their chips: the text or the subject
+        self._chips = self.simple_edit
+        self.simple_edit.focused.connect(lambda: self._chips_target(self.simple_edit))
         self.text_edit.textChanged.connect(self._source_edited)
         self._simple_error: str | None = None
         #: the simple editor shows what the Advanced tab holds (False after typing code there)
@@ -309,7 +323,7 @@ class TemplateEditor(QDialog):
         editor_layout.addWidget(self.title_label)
         subject_row = QHBoxLayout()
         subject_row.addWidget(self.subject_label)
-        subject_row.addWidget(self.subject_edit, 1)
+        subject_row.addWidget(self.subject_stack, 1)
         editor_layout.addLayout(subject_row)
         editor_layout.addWidget(self.parts, 1)
         editor_layout.addWidget(self.sms_box)
@@ -428,7 +442,7 @@ class TemplateEditor(QDialog):
             action = self.field_menu.addAction(_(spec.label))
             action.setData(spec.key)
             action.triggered.connect(
-                lambda _c=False, key=spec.key: self.simple_edit.insert_piece(tb.Field(key))
+                lambda _c=False, key=spec.key: self._chips.insert_piece(tb.Field(key))
             )
         self.field_button.setMenu(self.field_menu)
         self.condition_button = QToolButton()
@@ -448,7 +462,7 @@ class TemplateEditor(QDialog):
             )
             action.setData(cond.key)
             action.triggered.connect(
-                lambda _c=False, key=cond.key: self.simple_edit.wrap_in_condition(key)
+                lambda _c=False, key=cond.key: self._chips.wrap_in_condition(key)
             )
         self.condition_button.setMenu(self.condition_menu)
         tools = QHBoxLayout()
@@ -476,6 +490,9 @@ class TemplateEditor(QDialog):
         self.simple_stack.addWidget(self.simple_reason)
         return self.simple_stack
 
+    def _chips_target(self, editor: ChipEdit) -> None:
+        self._chips = editor
+
     def simple_available(self) -> bool:
         return self.simple_stack.currentIndex() == 0
 
@@ -491,25 +508,65 @@ class TemplateEditor(QDialog):
         else:
             self.simple_edit.set_pieces(pieces)
             self.simple_stack.setCurrentIndex(0)
+        self._subject_simple = False
+        loaded = self._loaded
+        if loaded is not None and loaded.subject is not None:
+            try:
+                subject = tb.flatten(tb.to_blocks(self.subject_edit.text()))
+            except tb.NotSimpleError:
+                pass  # the subject stays code, as on the Advanced tab
+            else:
+                self.simple_subject.set_pieces(subject)
+                self._subject_simple = True
+        self._show_subject(self.parts.currentIndex())
         self._simple_error = None
         self._simple_current = True
+
+    def _show_subject(self, part: int) -> None:
+        simple = part == 0 and self._subject_simple
+        self.subject_stack.setCurrentIndex(0 if simple else 1)
+        if not simple and self._chips is self.simple_subject:
+            self._chips = self.simple_edit
+
+    def _subject_chips_edited(self) -> None:
+        self._chips = self.simple_subject
+        try:
+            source = tb.to_source(tb.nest(self.simple_subject.pieces()))
+        except tb.UnbalancedError:
+            self._unbalanced()
+            return
+        self._balanced()
+        if source != self.subject_edit.text():
+            self._from_simple = True
+            try:
+                self.subject_edit.setText(source)
+            finally:
+                self._from_simple = False
+        else:
+            self._update_buttons()
+
+    def _unbalanced(self) -> None:
+        self._simple_error = _(
+            "A condition has lost its start, “otherwise” or end: undo with Ctrl+Z "
+            "or delete its other parts too."
+        )
+        self.problems_label.setText(self._simple_error)
+        self.problems_label.setVisible(True)
+        self._update_buttons()
+
+    def _balanced(self) -> None:
+        if self._simple_error is not None:
+            self._simple_error = None
+            self.problems_label.setText("\n".join(self._problems))
+            self.problems_label.setVisible(bool(self._problems))
 
     def _simple_edited(self) -> None:
         try:
             source = tb.to_source(tb.nest(self.simple_edit.pieces()))
         except tb.UnbalancedError:
-            self._simple_error = _(
-                "A condition has lost its start, “otherwise” or end: undo with Ctrl+Z "
-                "or delete its other parts too."
-            )
-            self.problems_label.setText(self._simple_error)
-            self.problems_label.setVisible(True)
-            self._update_buttons()
+            self._unbalanced()
             return
-        if self._simple_error is not None:
-            self._simple_error = None
-            self.problems_label.setText("\n".join(self._problems))
-            self.problems_label.setVisible(bool(self._problems))
+        self._balanced()
         if source != self.text_edit.toPlainText():
             self._from_simple = True
             try:
@@ -528,6 +585,7 @@ class TemplateEditor(QDialog):
     def _part_shown(self, index: int) -> None:
         if index == 0 and not self._simple_current and self._loaded is not None:
             self._show_simple(self.text_edit.toPlainText())
+        self._show_subject(index)
 
     def _load_transliterate(self) -> None:
         db = self._db
@@ -713,7 +771,7 @@ class TemplateEditor(QDialog):
             has_subject = template.subject is not None
             self.subject_edit.setText(template.subject or "")
             self.subject_edit.setCursorPosition(0)
-            self.subject_edit.setVisible(has_subject)
+            self.subject_stack.setVisible(has_subject)
             self.subject_label.setVisible(has_subject)
             self.text_edit.setPlainText(template.text)
             self.html_edit.setPlainText(template.html or "")
@@ -730,7 +788,13 @@ class TemplateEditor(QDialog):
         self.refresh_preview()
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.subject_edit, self.text_edit, self.html_edit, self.simple_edit):
+        for widget in (
+            self.subject_edit,
+            self.text_edit,
+            self.html_edit,
+            self.simple_edit,
+            self.simple_subject,
+        ):
             widget.setEnabled(on)
 
     # -- editing -------------------------------------------------------------------------------
@@ -947,7 +1011,7 @@ class TemplateEditor(QDialog):
             return
         if self.parts.currentIndex() == 0:
             known = [f.key for f in tb.FIELDS if tb.field_source(f.key) == snippet]
-            self.simple_edit.insert_piece(tb.Field(known[0]) if known else tb.Code(snippet))
+            self._chips.insert_piece(tb.Field(known[0]) if known else tb.Code(snippet))
             return
         editor = self.html_edit if self.parts.currentIndex() == 1 else self.text_edit
         cursor = editor.textCursor()

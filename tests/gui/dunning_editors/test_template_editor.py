@@ -51,7 +51,7 @@ def test_bad_syntax_is_shown_with_its_line_and_save_is_refused(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     editor = _open(qtbot, window, "gentle-email/email_overdue", "en")
-    assert editor.subject_edit.isVisible() and editor.parts.isTabVisible(1)
+    assert editor.subject_stack.isVisible() and editor.parts.isTabVisible(1)
     editor.text_edit.setPlainText("Dear client,\n\n{% if items %}\nYou owe {{ totals|money }}\n")
     qtbot.waitUntil(lambda: bool(editor.problems()))
     problems = editor.problems()

@@ -112,3 +112,21 @@ def test_code_the_simple_editor_cannot_show_opens_in_the_advanced_tab_with_the_r
     editor.parts.setCurrentIndex(0)
     assert not editor.simple_available()
     assert "Advanced" in editor.simple_reason.text()
+
+
+def test_an_e_mail_subject_is_edited_with_chips_too(qtbot: QtBot, window: MainWindow) -> None:
+    editor = _open(qtbot, window, "gentle-email/email_overdue", "en")
+    subject = editor.simple_subject
+    assert subject.isVisible() and not editor.subject_edit.isVisible()
+    assert "{" not in subject.toPlainText()
+    before = editor.subject_edit.text()
+    qtbot.mouseClick(subject.viewport(), Qt.MouseButton.LeftButton)
+    subject.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(subject, "for ")
+    (name,) = [a for a in editor.field_menu.actions() if a.data() == "contractor_name"]
+    name.trigger()
+    assert editor.subject_edit.text() == before + "for {{ contractor.name }}"
+    assert "{{ contractor.name }}" not in editor.text_edit.toPlainText()
+    qtbot.waitUntil(lambda: " for " in editor.preview_subject.text())
+    editor.parts.setCurrentIndex(2)  # the Advanced tab shows the subject's code
+    assert editor.subject_edit.isVisible() and not subject.isVisible()
