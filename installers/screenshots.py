@@ -22,10 +22,11 @@ With ``--only report`` it takes the "Owed to us" report (View → Owed to us…)
 more than 3 months overdue as report_window.png, exports it to Excel and renders the sheet with
 LibreOffice (``soffice --headless --convert-to pdf``, then ``pdftoppm``) as report_xlsx.png.
 
-With ``--only templates`` it takes the template editor's simple Text tab: the overdue SMS of the
-sms-classic preset as it opens (its conditions as labelled markers, fields and advanced parts as
-chips) as template_simple.png, then with its last sentence put in a "one invoice / several
-invoices" condition and «amount due» added to one variant as template_condition.png.
+With ``--only templates`` it takes the template editor's simple Text tab: the overdue e-mail of
+the escalation preset as it opens (subject and text, conditions as labelled markers, fields and
+advanced parts as chips) as template_simple.png, then the overdue SMS of sms-classic with its last
+sentence put in a "one invoice / several invoices" condition and «amount due» added to one
+variant as template_condition.png.
 
 With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcuts
 (shortcuts.png) and the quick-find popup with a few letters typed (quick_find.png, the screen
@@ -669,7 +670,7 @@ def template_shots(lang: str, out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     failures: list[str] = []
     state: dict[str, Any] = {}
-    wanted = ("sms-classic/sms_overdue", lang)
+    state["wanted"] = ("escalation/email_overdue", lang)
 
     def window_ready() -> bool:
         window = launcher.window
@@ -686,11 +687,15 @@ def template_shots(lang: str, out: Path) -> int:
         editor: TemplateEditor = state["editor"]
         if not editor.template_list.topLevelItemCount():
             return False
-        current = editor._loaded
+        current, wanted = editor._loaded, state["wanted"]
         if current is None or (current.name, current.language) != wanted:
             editor.select_template(*wanted)
             return False
         return bool(editor.preview_plain_text())
+
+    def open_sms() -> bool:
+        state["wanted"] = ("sms-classic/sms_overdue", lang)
+        return True
 
     def shoot_simple() -> bool:
         editor: TemplateEditor = state["editor"]
@@ -737,6 +742,8 @@ def template_shots(lang: str, out: Path) -> int:
         open_editor,
         loaded,
         shoot_simple,
+        open_sms,
+        loaded,
         wrap_last_sentence,
         previewed,
         shoot_condition,

@@ -237,7 +237,7 @@ class TemplateEditor(QDialog):
         # the subject with chips on the Text tab, its code on the others
         self.simple_subject = ChipEdit()
         self.simple_subject.setAccessibleName(_("Subject with fields"))
-        self.simple_subject.setFixedHeight(self.fontMetrics().height() * 3)
+        self.simple_subject.setFixedHeight((self.fontMetrics().height() + 4) * 4 + 10)
         self.simple_subject.pieces_changed.connect(self._subject_chips_edited)
         self.simple_subject.focused.connect(lambda: self._chips_target(self.simple_subject))
         self.subject_edit.textChanged.connect(self._source_edited)
@@ -525,6 +525,11 @@ class TemplateEditor(QDialog):
     def _show_subject(self, part: int) -> None:
         simple = part == 0 and self._subject_simple
         self.subject_stack.setCurrentIndex(0 if simple else 1)
+        # a stack is as tall as its tallest page: the line edit alone keeps a line's height
+        shown = self.simple_subject if simple else self.subject_edit
+        self.subject_stack.setFixedHeight(
+            shown.height() if simple else self.subject_edit.sizeHint().height()
+        )
         if not simple and self._chips is self.simple_subject:
             self._chips = self.simple_edit
 
