@@ -7,9 +7,10 @@ format. The document is read back as the core's flat pieces (``template_blocks.P
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -32,6 +33,8 @@ KIND = QTextFormat.Property.UserProperty + 1
 DATA = QTextFormat.Property.UserProperty + 2
 LABEL = QTextFormat.Property.UserProperty + 3
 OBJECT = "\ufffc"
+#: the clipboard format that carries chips between chip editors
+PIECES_MIME = "application/x-inkaso-template-pieces"
 _PAD = 5.0
 #: chip colours by kind: fields blue, conditions amber, advanced parts grey
 _COLOURS = {"field": "#d6e6fb", "marker": "#fbe3b8", "code": "#e4e4e4"}
@@ -66,6 +69,30 @@ def _format(piece: tb.Field | tb.Code | tb.Marker) -> QTextCharFormat:
         fmt.setProperty(DATA, f"{piece.part}:{piece.key}")
     fmt.setProperty(LABEL, piece_label(piece))
     return fmt
+
+
+def _dump(piece: tb.Piece) -> list[str]:
+    if isinstance(piece, tb.Text):
+        return ["text", piece.text]
+    if isinstance(piece, tb.Field):
+        return ["field", piece.key]
+    if isinstance(piece, tb.Code):
+        return ["code", piece.source]
+    return ["marker", f"{piece.part}:{piece.key}"]
+
+
+def _load(item: list[str]) -> tb.Piece:
+    kind, data = item
+    if kind == "text":
+        return tb.Text(str(data))
+    if kind == "field" and data in tb.FIELD_BY_KEY:
+        return tb.Field(data)
+    if kind == "code":
+        return tb.Code(str(data))
+    part, _sep, key = str(data).partition(":")
+    if kind == "marker" and key in tb.CONDITION_BY_KEY and part in ("0", "1", "2"):
+        return tb.Marker(key, int(part))
+    raise ValueError(kind)
 
 
 def _piece(fmt: QTextFormat) -> tb.Field | tb.Code | tb.Marker:
@@ -185,6 +212,37 @@ class ChipEdit(QTextEdit):
                     yield fragment.position(), tb.Text(fragment.text().replace(OBJECT, ""))
                 it += 1
             block = block.next()
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copied text keeps its chips (as the core's pieces) for a paste in a chip editor."""
+        # Qt's own text mime data lists a fixed set of formats: a plain QMimeData carries ours
+        mime = QMimeData()
+        mime.setText(self.textCursor().selection().toPlainText().replace(OBJECT, ""))
+        cursor = self.textCursor()
+        pieces = self.pieces_in(cursor.selectionStart(), cursor.selectionEnd())
+        mime.setData(PIECES_MIME, QByteArray(json.dumps([_dump(p) for p in pieces]).encode()))
+        return mime
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if not source.hasFormat(PIECES_MIME):
+            super().insertFromMimeData(source)
+            return
+        try:
+            pieces = [_load(item) for item in json.loads(bytes(source.data(PIECES_MIME).data()))]
+        except (ValueError, TypeError, KeyError):
+            super().insertFromMimeData(source)
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.removeSelectedText()
+        for piece in pieces:
+            if isinstance(piece, tb.Text):
+                cursor.insertText(piece.text, QTextCharFormat())
+            else:
+                cursor.insertText(OBJECT, _format(piece))
+        cursor.setCharFormat(QTextCharFormat())
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
 
     def insert_piece(self, piece: tb.Field | tb.Code) -> None:
         cursor = self.textCursor()

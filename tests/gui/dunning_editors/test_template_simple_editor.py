@@ -103,6 +103,23 @@ def test_a_chip_is_deleted_as_one_unit_and_a_condition_wraps_the_sentence(
     assert not editor.save_button.isEnabled()
 
 
+def test_copied_text_keeps_its_chips_when_pasted(qtbot: QtBot, window: MainWindow) -> None:
+    editor = _open(qtbot, window, NAME, "pl")
+    simple = editor.simple_edit
+    simple.set_pieces([tb.Text("Kwota "), tb.Field("amount_due"), tb.Text(".\n")])
+    simple.selectAll()
+    simple.copy()
+    simple.moveCursor(QTextCursor.MoveOperation.End)
+    simple.paste()
+    assert tb.nest(simple.pieces()) == [
+        tb.Text("Kwota "),
+        tb.Field("amount_due"),
+        tb.Text(".\nKwota "),
+        tb.Field("amount_due"),
+        tb.Text(".\n"),
+    ]
+
+
 def test_code_the_simple_editor_cannot_show_opens_in_the_advanced_tab_with_the_reason(
     qtbot: QtBot, window: MainWindow
 ) -> None:
