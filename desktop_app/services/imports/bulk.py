@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import Contractor as ContractorRow
 from db.models import Instalment, Invoice, Payment
@@ -71,8 +71,9 @@ class Batch:
     others: list[ParsedFile] = field(default_factory=list)
     _rows: list[ContractorRow] = field(default_factory=list)
     _numbers: set[str] = field(default_factory=set)
-    _invoices: dict[str, Invoice] = field(default_factory=dict)
-    _stated: dict[tuple[str, str], Payment] = field(default_factory=dict)
+    #: the invoices on file the batch names, by number, and the payments its files state
+    _invoices: dict[str, keys.KnownInvoice] = field(default_factory=dict)
+    _stated: dict[tuple[str, str], keys.KnownPayment] = field(default_factory=dict)
     _refs: set[tuple[str, str]] = field(default_factory=set)
     _credit: set[tuple[int, str]] = field(default_factory=set)
     _tainted_numbers: set[str] = field(default_factory=set)
@@ -119,17 +120,21 @@ class Batch:
                 )
             )
         if numbers:
-            self._numbers = set(
-                s.scalars(select(Invoice.number).where(Invoice.number.in_(numbers)))
-            )
+            self._invoices = _known_invoices(s.connection(), numbers)
+            self._numbers = set(self._invoices)
         if refs:
-            self._refs = {
-                (source, ref)
-                for source, ref in s.execute(
-                    select(Payment.source, Payment.source_ref).where(Payment.source_ref.in_(refs))
-                )
-                if ref is not None
-            }
+            for source, ref, date, amount, currency in s.execute(
+                select(
+                    Payment.source,
+                    Payment.source_ref,
+                    Payment.date,
+                    Payment.amount_minor,
+                    Payment.currency,
+                ).where(Payment.source_ref.in_(refs))
+            ):
+                if ref is not None:
+                    self._refs.add((source, ref))
+                    self._stated[(source, ref)] = keys.KnownPayment(date, amount, currency)
         for row in self._rows:
             self._add_to_index(row)
         ids = [r.id for r in self._rows]
@@ -498,6 +503,48 @@ def _ids(
             key = tuple(row[1:])
             found[key] = row[0]
     return found
+
+
+def _known_invoices(conn: Connection, numbers: set[str]) -> dict[str, keys.KnownInvoice]:
+    """The invoices on file with these numbers, with their instalments: one query per 500."""
+    corrected = aliased(_INVOICE)
+    rows: dict[str, list[Any]] = {}
+    wanted = sorted(numbers)
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(
+                _INVOICE.c.number,
+                _INVOICE.c.contractor_id,
+                _INVOICE.c.currency,
+                _INVOICE.c.kind,
+                _INVOICE.c.gross_minor,
+                _INVOICE.c.issue_date,
+                _INVOICE.c.sale_date,
+                corrected.c.number,
+                _INSTALMENT.c.due_date,
+                _INSTALMENT.c.amount_minor,
+            )
+            .select_from(_INVOICE)
+            .outerjoin(corrected, corrected.c.id == _INVOICE.c.corrected_invoice_id)
+            .outerjoin(_INSTALMENT, _INSTALMENT.c.invoice_id == _INVOICE.c.id)
+            .where(_INVOICE.c.number.in_(wanted[start : start + 500]))
+        )
+        for row in conn.execute(query):
+            rows.setdefault(row[0], []).append(row)
+    return {
+        number: keys.KnownInvoice(
+            contractor_id=first[1],
+            currency=first[2],
+            kind=first[3],
+            gross_minor=first[4],
+            issue_date=first[5],
+            sale_date=first[6],
+            corrects=first[7],
+            instalments=tuple((r[8], r[9]) for r in found if r[8] is not None),
+        )
+        for number, found in rows.items()
+        for first in found[:1]
+    }
 
 
 def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:

@@ -206,14 +206,47 @@ def invoice_input(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KnownInvoice:
+    """What the comparison of a record with an invoice on file reads of that invoice: made of
+    the ORM object by the one-by-one upsert, of plain rows by the bulk path (one query for a
+    whole batch), so both compare by the same rules below."""
+
+    contractor_id: int
+    currency: str
+    kind: str
+    gross_minor: int
+    issue_date: dt.date
+    sale_date: dt.date | None
+    #: the number of the invoice it corrects
+    corrects: str | None
+    #: (due date, amount) of each instalment
+    instalments: tuple[tuple[dt.date, int], ...]
+
+
+def known_invoice(invoice: Invoice) -> KnownInvoice:
+    # a plain invoice corrects nothing: no need to load the relationship to learn so
+    corrected = invoice.corrected_invoice if invoice.corrected_invoice_id is not None else None
+    return KnownInvoice(
+        contractor_id=invoice.contractor_id,
+        currency=invoice.currency,
+        kind=invoice.kind,
+        gross_minor=invoice.gross_minor,
+        issue_date=invoice.issue_date,
+        sale_date=invoice.sale_date,
+        corrects=corrected.number if corrected is not None else None,
+        instalments=tuple((i.due_date, i.amount_minor) for i in invoice.instalments),
+    )
+
+
 def restated(
-    existing: Invoice, record: InvoiceRecord, terms_days: int
+    existing: KnownInvoice, record: InvoiceRecord, terms_days: int
 ) -> tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]], bool]:
     """(instalments on file, instalments the record states, whether its dates are as on file).
 
     A record without terms keeps the due dates on file; with one instalment on file its amount
     follows the record's total."""
-    current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
+    current = sorted(existing.instalments)
     if record.instalments:
         wanted = sorted(instalment_parts(record, terms_days))
     elif sum(a for _d, a in current) == record.gross_minor:
@@ -228,17 +261,25 @@ def restated(
     return current, wanted, dates_same
 
 
-def same_correction(existing: Invoice, record: InvoiceRecord) -> bool:
-    corrected = existing.corrected_invoice.number if existing.corrected_invoice else None
+def same_correction(existing: KnownInvoice, record: InvoiceRecord) -> bool:
     return (
         existing.kind == record.kind
         and existing.gross_minor == record.gross_minor
         and existing.issue_date == record.issue_date
-        and corrected == (record.corrects or "").strip()
+        and existing.corrects == (record.corrects or "").strip()
     )
 
 
-def same_payment(existing: Payment, record: PaymentRecord) -> bool:
+@dataclass(frozen=True, slots=True)
+class KnownPayment:
+    """What the comparison of a stated payment with the one on file reads of it."""
+
+    date: dt.date
+    amount_minor: int
+    currency: str
+
+
+def same_payment(existing: Payment | KnownPayment, record: PaymentRecord) -> bool:
     return (
         existing.date == record.date
         and existing.amount_minor == record.amount_minor
