@@ -5,6 +5,7 @@ Never float: amounts are parsed from text with :class:`decimal.Decimal` and stor
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ def normalize_currency(code: str) -> str:
     return norm
 
 
+@functools.lru_cache(maxsize=256)  # asked for every amount read and written
 def exponent(currency: str) -> int:
     """Number of minor-unit digits (PLN 2, JPY 0, ...)."""
     digits: int = get_currency_precision(currency)

@@ -6,7 +6,7 @@ batch of files is checked first (the same checks, from the services' own ``check
 contractors it names are read in one query, and the new rows are made of the services' own
 column values (``invoices.invoice_rows``, ``payments.payment_row``) and written by Core
 executemany inserts, payments allocated by the ledger's rule (``ledger.allocate_new``,
-``ledger.record_many``).
+``ledger.record_new``).
 
 A file takes this path only when all of it is new and simple: invoices (not corrections) whose
 numbers are not on file, buyers new (or made by an earlier file of the batch) or on file exactly
@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, insert, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Contractor as ContractorRow
-from db.models import Instalment, Invoice, Payment
+from db.models import ContractorEmail, ContractorPhone, Instalment, Invoice, Payment
 from desktop_app.changes import Change
 from desktop_app.domain import allocation as rules
 from desktop_app.errors import InkasoError
@@ -36,10 +36,13 @@ from desktop_app.services.bank import number_index
 from desktop_app.services.imports import keys
 from desktop_app.services.imports.report import Counts
 
+#: a contractor on file (plain values) or one this batch creates (an ORM object, not yet written)
+_Row = ContractorRow | keys.KnownContractor
+
 
 @dataclass
 class _Buyer:
-    row: ContractorRow
+    row: _Row
     created_here: bool
     new_input: contractors.ContractorInput | None = None
     norm: contractors.NormalizedContractor | None = None
@@ -69,7 +72,7 @@ class Batch:
     actor: str | None
     planned: list[_Planned] = field(default_factory=list)
     others: list[ParsedFile] = field(default_factory=list)
-    _rows: list[ContractorRow] = field(default_factory=list)
+    _rows: list[_Row] = field(default_factory=list)
     _numbers: set[str] = field(default_factory=set)
     #: the invoices on file the batch names, by number, and the payments its files state
     _invoices: dict[str, keys.KnownInvoice] = field(default_factory=dict)
@@ -79,7 +82,7 @@ class Batch:
     _tainted_numbers: set[str] = field(default_factory=set)
     _tainted_keys: set[tuple[str, str]] = field(default_factory=set)
     _keys: dict[int, keys.BuyerKeys | None] = field(default_factory=dict)
-    _index: dict[tuple[str, str], list[ContractorRow]] = field(default_factory=dict)
+    _index: dict[tuple[str, str], list[_Row]] = field(default_factory=dict)
 
     def plan(self, files: Sequence[ParsedFile]) -> None:
         self._load(files)
@@ -112,13 +115,7 @@ class Batch:
                     found.append(key)
         s = self.session
         if found:
-            self._rows = list(
-                s.scalars(
-                    keys.candidates(found).options(
-                        selectinload(ContractorRow.emails), selectinload(ContractorRow.phones)
-                    )
-                )
-            )
+            self._rows = list(_known_contractors(s.connection(), found))
         if numbers:
             self._invoices = _known_invoices(s.connection(), numbers)
             self._numbers = set(self._invoices)
@@ -157,7 +154,7 @@ class Batch:
                 self._keys[id(record)] = None
         return self._keys[id(record)]
 
-    def _add_to_index(self, row: ContractorRow) -> None:
+    def _add_to_index(self, row: _Row) -> None:
         for kind, value in (
             ("nip", row.nip),
             ("tax_id", row.tax_id),
@@ -167,10 +164,10 @@ class Batch:
             if value:
                 self._index.setdefault((kind, value), []).append(row)
 
-    def _pick(self, key: keys.BuyerKeys) -> ContractorRow | None:
+    def _pick(self, key: keys.BuyerKeys) -> _Row | None:
         """keys.pick over the rows that share a key with ``key``, not the whole batch: a row
         found by a key wins over any found by name, so names are read only when none is."""
-        near: dict[int, ContractorRow] = {}
+        near: dict[int, _Row] = {}
         for kind, value in (
             ("nip", key.nip),
             ("tax_id", key.tax_id),
@@ -279,7 +276,7 @@ class Batch:
                 plan.counts.unchanged += 1
         return plan
 
-    def _known(self, record: ContractorRecord) -> ContractorRow:
+    def _known(self, record: ContractorRecord) -> _Row:
         """The contractor on file exactly as the record states it."""
         found = self._keys_of(record)
         if found is None or self._tainted_keys & set(_key_values(found, record)):
@@ -415,15 +412,15 @@ class Batch:
         # each invoice's stated payments against its own instalments, as allocate_payment sets
         # them; what a payment keeps unallocated goes into its activity entry
         allocations: list[ledger.NewAllocation] = []
+        new_payments: list[ledger.NewPayment] = []
         stated: list[list[tuple[dict[str, Any], int]]] = []
         rows = iter(payment_rows)
         for (_buyer, _data, _checked, paid), items in zip(made, owing, strict=True):
             mine = [(next(rows), next(payment_ids)) for _ in paid]
-            shares = ledger.allocate_new(
-                [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine],
-                [i for i in items if i.open_minor > 0],
-            )
+            fresh = [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine]
+            shares = ledger.allocate_new(fresh, [i for i in items if i.open_minor > 0])
             allocations.extend(shares)
+            new_payments.extend(fresh)
             stated.append(
                 [
                     (
@@ -445,6 +442,7 @@ class Batch:
                 invoice_id = invoice_ids[position]
                 if buyer.created_here and id(buyer.row) not in announced:
                     announced.add(id(buyer.row))
+                    assert isinstance(buyer.row, ContractorRow)  # made here by _buyer
                     entries.append(contractors.contractor_created(buyer.row, self.actor))
                 entries.append(
                     invoices.recorded_entry(
@@ -471,9 +469,8 @@ class Batch:
                 )
                 position += 1
             entries.extend(received)
-        # last: it expires the session's objects, the contractors read above among them
-        if allocations:
-            ledger.record_many(s, allocations, {})
+        # last: it expires the session's objects, the contractors made above among them
+        ledger.record_new(s, allocations, [i for items in owing for i in items], new_payments)
         activity.record_many(s, entries)
         return [(p.parsed, p.counts) for p in self.planned]
 
@@ -503,6 +500,44 @@ def _ids(
             key = tuple(row[1:])
             found[key] = row[0]
     return found
+
+
+def _known_contractors(conn: Connection, found: list[keys.BuyerKeys]) -> list[keys.KnownContractor]:
+    """The contractors on file the keys could name, with their e-mails and phones."""
+    c = ContractorRow
+    rows = {
+        r.id: keys.KnownContractor(*r)
+        for r in conn.execute(
+            select(
+                c.id,
+                c.name,
+                c.nip,
+                c.tax_id,
+                c.external_id,
+                c.street,
+                c.postal_code,
+                c.city,
+                c.country,
+                c.default_terms_days,
+            ).where(keys.naming(found))
+        )
+    }
+    ids = list(rows)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for owner, email in conn.execute(
+            select(ContractorEmail.contractor_id, ContractorEmail.email)
+            .where(ContractorEmail.contractor_id.in_(chunk))
+            .order_by(ContractorEmail.contractor_id, ContractorEmail.position, ContractorEmail.id)
+        ):
+            rows[owner].emails.append(email)
+        for owner, phone in conn.execute(
+            select(ContractorPhone.contractor_id, ContractorPhone.phone)
+            .where(ContractorPhone.contractor_id.in_(chunk))
+            .order_by(ContractorPhone.contractor_id, ContractorPhone.position, ContractorPhone.id)
+        ):
+            rows[owner].phones.append(phone)
+    return list(rows.values())
 
 
 def _known_invoices(conn: Connection, numbers: set[str]) -> dict[str, keys.KnownInvoice]:
