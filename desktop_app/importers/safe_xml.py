@@ -156,13 +156,14 @@ def child(element: etree._Element | None, *names: str) -> etree._Element | None:
     if element is None:
         return None
     namespace = _namespace(element)
-    node: etree._Element | None = element
+    node = element
     for name in names:
-        if node is None:
-            return None
         # the first child of that name; iterchildren filters in C, find() goes through
         # lxml's ElementPath in Python and cost most of a file's reading
-        node = next(node.iterchildren(namespace + name), None)
+        found = next(node.iterchildren(namespace + name), None)
+        if found is None:
+            return None
+        node = found
     return node
 
 

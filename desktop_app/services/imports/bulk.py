@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Table, insert, select
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Contractor as ContractorRow
@@ -502,6 +502,28 @@ def _ids(
     return found
 
 
+_CORRECTED = aliased(_INVOICE)
+#: built once: a statement made anew for every batch costs more than it reads
+_KNOWN_INVOICES = (
+    select(
+        _INVOICE.c.number,
+        _INVOICE.c.contractor_id,
+        _INVOICE.c.currency,
+        _INVOICE.c.kind,
+        _INVOICE.c.gross_minor,
+        _INVOICE.c.issue_date,
+        _INVOICE.c.sale_date,
+        _CORRECTED.c.number,
+        _INSTALMENT.c.due_date,
+        _INSTALMENT.c.amount_minor,
+    )
+    .select_from(_INVOICE)
+    .outerjoin(_CORRECTED, _CORRECTED.c.id == _INVOICE.c.corrected_invoice_id)
+    .outerjoin(_INSTALMENT, _INSTALMENT.c.invoice_id == _INVOICE.c.id)
+    .where(_INVOICE.c.number.in_(bindparam("numbers", expanding=True)))
+)
+
+
 def _known_contractors(conn: Connection, found: list[keys.BuyerKeys]) -> list[keys.KnownContractor]:
     """The contractors on file the keys could name, with their e-mails and phones."""
     c = ContractorRow
@@ -542,29 +564,10 @@ def _known_contractors(conn: Connection, found: list[keys.BuyerKeys]) -> list[ke
 
 def _known_invoices(conn: Connection, numbers: set[str]) -> dict[str, keys.KnownInvoice]:
     """The invoices on file with these numbers, with their instalments: one query per 500."""
-    corrected = aliased(_INVOICE)
     rows: dict[str, list[Any]] = {}
     wanted = sorted(numbers)
     for start in range(0, len(wanted), 500):
-        query = (
-            select(
-                _INVOICE.c.number,
-                _INVOICE.c.contractor_id,
-                _INVOICE.c.currency,
-                _INVOICE.c.kind,
-                _INVOICE.c.gross_minor,
-                _INVOICE.c.issue_date,
-                _INVOICE.c.sale_date,
-                corrected.c.number,
-                _INSTALMENT.c.due_date,
-                _INSTALMENT.c.amount_minor,
-            )
-            .select_from(_INVOICE)
-            .outerjoin(corrected, corrected.c.id == _INVOICE.c.corrected_invoice_id)
-            .outerjoin(_INSTALMENT, _INSTALMENT.c.invoice_id == _INVOICE.c.id)
-            .where(_INVOICE.c.number.in_(wanted[start : start + 500]))
-        )
-        for row in conn.execute(query):
+        for row in conn.execute(_KNOWN_INVOICES, {"numbers": wanted[start : start + 500]}):
             rows.setdefault(row[0], []).append(row)
     return {
         number: keys.KnownInvoice(
