@@ -169,10 +169,12 @@ def child(element: etree._Element | None, *names: str) -> etree._Element | None:
 
 def text(element: etree._Element | None, *names: str) -> str | None:
     node = child(element, *names)
-    if node is None or node.text is None:
+    if node is None:
         return None
-    value = node.text.strip()
-    return value or None
+    value = node.text  # lxml makes a new string each time it is asked
+    if value is None:
+        return None
+    return value.strip() or None
 
 
 def parse_local(data: bytes, file: str) -> etree._Element:
