@@ -95,6 +95,8 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(30), default="staff")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: what the person reads (the morning digest); None follows the firm's ``digest.language``
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 # --- contractors ---------------------------------------------------------------------------
@@ -143,6 +145,9 @@ class Contractor(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenario.id", ondelete="SET NULL"))
+    #: what an import last said of the name, address and contacts: a value on file that differs
+    #: from it was edited by a person, and the next import keeps it (domain.imported_edits)
+    imported: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     emails: Mapped[list[ContractorEmail]] = relationship(
         cascade="all, delete-orphan", order_by="ContractorEmail.position"

@@ -10,7 +10,9 @@ Inkaso opens it as ``inkaso-gui --db FILE --lang pl --today 2026-11-22 --no-sche
 wizard is shown on its columns page for a Subiekt "Rozrachunki" export (its ready mapping picks
 itself, the preview shows the first rows, one amount written as "12,5 tys." in red) and saved as resources/screenshots/import_wizard.png;
 then View → Bank with a waiting payment chosen, as bank_view.png. Each window fills the screen and
-the screen is taken with ImageMagick's ``import -window root``, as a user would see it.
+the screen is taken with ImageMagick's ``import -window root``, as a user would see it. Last,
+Settings → Import sources with KSeF, two watched folders and the automatic import set up, as
+import_sources.png (the dialog alone, as settings.png is).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -73,6 +76,19 @@ def record_transfers(db: Any) -> None:
         bank.record_bank_lines(session, lines, today=TODAY)
 
 
+def set_up_sources(db: Any) -> None:
+    """What a firm fetching from KSeF and watching two folders has under Import sources."""
+    from desktop_app.settings import set_value
+
+    set_value(db, "ksef.environment", "demo")
+    set_value(db, "ksef.auto", "true")
+    set_value(
+        db, "import.folders", json.dumps({"ksef": "C:/KSeF/faktury", "bank": "C:/Wyciągi/mBank"})
+    )
+    set_value(db, "import.mappings", json.dumps({"bank": "mbank-historia"}))
+    set_value(db, "import.interval_minutes", "30")
+
+
 def shoot(path: Path) -> None:
     subprocess.run(["import", "-window", "root", str(path)], check=True)
 
@@ -106,6 +122,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"inkaso demo failed with {code}")
     db = open_database(db_path)
     record_transfers(db)
+    set_up_sources(db)
     db.dispose()
 
     from PySide6.QtWidgets import QApplication
@@ -174,11 +191,31 @@ def main(argv: list[str]) -> int:
 
     def shoot_bank() -> bool:
         shoot(args.out / "bank_view.png")
+        state["bank"].close()
+        return True
+
+    def open_sources() -> bool:
+        assert launcher.window is not None
+        state["settings"] = launcher.window.sending.open_settings("sources")
+        state["ticks"] = 0
+        return True
+
+    def sources_ready() -> bool:
+        dialog = state["settings"]
+        if not dialog.ready:
+            return False
+        dialog.resize(dialog.width(), max(dialog.height(), 860))
+        return True
+
+    def shoot_sources() -> bool:
+        state["settings"].grab().save(str(args.out / "import_sources.png"))
+        state["settings"].reject()
         return True
 
     steps: list[Callable[[], bool]] = [
         window_ready, open_wizard, recognised, previewed, settle, shoot_wizard,
         open_bank_view, bank_ready, settle, shoot_bank,
+        open_sources, sources_ready, settle, shoot_sources,
     ]  # fmt: skip
 
     from PySide6.QtCore import QTimer
@@ -201,7 +238,9 @@ def main(argv: list[str]) -> int:
     if failures or steps:
         sys.stderr.write(f"stopped at {steps[0].__name__ if steps else '?'}: {failures}\n")
         return 1
-    sys.stdout.write(f"saved import_wizard.png and bank_view.png in {args.out}\n")
+    sys.stdout.write(
+        f"saved import_wizard.png, bank_view.png and import_sources.png in {args.out}\n"
+    )
     return 0
 
 

@@ -7,6 +7,9 @@ demo's replay both apply.
   without an instruction settles the oldest debt).
 - Money counts from the day it was received, or from the invoice's issue date when credit pays
   an invoice issued later.
+- An invoice its source restates (a re-imported file with another amount) always was so: the
+  payments set against an instalment stay as they are while they fit in its new amount; only the
+  excess is released, the latest allocations first, and becomes credit again.
 - A correction that lowers an invoice reduces its latest-due instalments first; where that part
   was already paid, the payment's latest allocations are released from the correction's day and
   the freed money becomes credit again, which pays other debt only from that day on. (A
@@ -198,6 +201,18 @@ def reduce_by_correction(
         reductions.append(Reduction(item.key, take, day, releases))
         remaining -= take
     return reductions
+
+
+def release_excess(amount_minor: int, allocations: Sequence[Recorded]) -> list[Release]:
+    """An instalment restated to ``amount_minor``: the payment allocations that no longer fit
+    give back the excess, the latest first; what stays of one is kept from its own day (a
+    restatement is not an event with a date of its own)."""
+    active = [a for a in allocations if a.released_on is None]
+    excess = sum(a.amount_minor for a in active) - amount_minor
+    return [
+        Release(a.key, freed, a.amount_minor - freed, a.effective_date)
+        for a, freed in _freed([a for a in active if a.paid], excess)
+    ]
 
 
 def _freed(paid: Sequence[Recorded], amount: int) -> list[tuple[Recorded, int]]:

@@ -25,6 +25,7 @@ from desktop_app.importers.records import (
     ParsedFile,
     Where,
 )
+from desktop_app.importers.statement_sniff import looks_like_statement
 from desktop_app.importers.table_encoding import decode, detect_encoding, normalize_encoding
 from desktop_app.importers.table_reader import (
     HEADER_SEARCH_ROWS,
@@ -204,7 +205,14 @@ def looks_like_xlsx(head: bytes) -> bool:
     return head.startswith(b"PK\x03\x04") and (b"xl/" in head or b"[Content_Types].xml" in head)
 
 
-register(Format("csv", "csv", (".csv", ".txt"), looks_like_csv, _parse_csv))
+def looks_like_invoice_csv(head: bytes) -> bool:
+    return looks_like_csv(head) and not looks_like_statement(head)
+
+
+# Detection tries "csv" first: a table whose titles say "statement" falls through to
+# "bank-csv", which takes any table, so a statement in the bank group with titles Inkaso does
+# not know (read with the user's mapping) is still one.
+register(Format("csv", "csv", (".csv", ".txt"), looks_like_invoice_csv, _parse_csv))
 register(Format("xlsx", "xlsx", (".xlsx", ".xlsm"), looks_like_xlsx, _parse_xlsx))
 register(Format("bank-csv", "bank", (".csv", ".txt"), looks_like_csv, _parse_bank_csv))
 

@@ -424,47 +424,86 @@ def apply_reducing_correction(session: Session, correction: Invoice, original: I
     return freed
 
 
+@dataclass(frozen=True)
+class Released:
+    """Money of ``payment`` a restated invoice no longer had room for: it is credit again."""
+
+    payment: Payment
+    amount_minor: int
+
+
 def restate_invoice(
     session: Session, invoice: Invoice, parts: Sequence[tuple[dt.date, int]]
-) -> None:
+) -> list[Released]:
     """The invoice's instalments as its source now states them (a re-imported, changed file).
 
     This is not a dated event like a correction: the source says the invoice always was so.
-    The payments set against it are taken back and set again against the new instalments (their
-    own dates stay the allocations' dates), and what no longer fits goes to the contractor's
-    other open items or stays as credit. An invoice a correction has reduced is changed only by
-    a further correction: the caller refuses that case.
+    A payment set against an instalment (by a rule or by a person) stays there while it fits in
+    the instalment's new amount (``domain.allocation.release_excess``); the excess is released
+    and, like the money of an instalment the source no longer states, set against the invoice's
+    other instalments or left as credit, which then pays the contractor's other open items.
+    Returns what was released. An invoice a correction has reduced is changed only by a further
+    correction: the caller refuses that case.
     """
-    taken: dict[int, Payment] = {}
-    for instalment in invoice.instalments:
+    if any(a.payment is None for i in invoice.instalments for a in i.allocations):
+        raise ValueError("an invoice reduced by a correction is not restated")
+    ordered = sorted(parts)
+    kept = invoice.instalments[: len(ordered)]
+    moved: dict[int, Payment] = {}
+    released: list[Released] = []
+    for instalment in invoice.instalments[len(ordered) :]:
         for allocation in list(instalment.allocations):
             payment = allocation.payment
-            if payment is None:
-                raise ValueError("an invoice reduced by a correction is not restated")
+            assert payment is not None
             if allocation.released_on is None:
                 payment.unallocated_minor += allocation.amount_minor
-            taken[payment.id] = payment
+                moved[payment.id] = payment
             payment.allocations.remove(allocation)
             instalment.allocations.remove(allocation)
             session.delete(allocation)
-    ordered = sorted(parts)
-    kept = invoice.instalments[: len(ordered)]
-    for instalment in invoice.instalments[len(ordered) :]:
         invoice.instalments.remove(instalment)  # delete-orphan: its dunning log goes with it
     for seq, (due, amount) in enumerate(ordered, start=1):
         if seq <= len(kept):
             instalment = kept[seq - 1]
             instalment.due_date = due
             instalment.amount_minor = amount
+            released.extend(_release_excess(session, instalment))
         else:
             instalment = Instalment(seq=seq, due_date=due, amount_minor=amount)
             invoice.instalments.append(instalment)
-        instalment.open_minor = amount
-        instalment.settled_on = None
+        refresh(instalment)
     session.flush()
-    for payment in sorted(taken.values(), key=lambda p: (p.date, p.id)):
+    for payment in sorted(moved.values(), key=lambda p: (p.date, p.id)):
         allocate_payment(session, payment, invoice.instalments)
     apply_credit(session, invoice.contractor_id, invoice.currency)
+    return released
+
+
+def _release_excess(session: Session, instalment: Instalment) -> list[Released]:
+    by_id = {a.id: a for a in instalment.allocations}
+    recorded = [
+        rules.Recorded(a.id, a.amount_minor, a.effective_date, a.released_on, True)
+        for a in by_id.values()
+    ]
+    released: list[Released] = []
+    for release in rules.release_excess(instalment.amount_minor, recorded):
+        allocation = by_id[release.key]
+        payment = allocation.payment
+        assert payment is not None
+        # released on its own day: as if it never counted; the part that fits carries on
+        allocation.released_on = allocation.effective_date
+        if release.kept_minor:
+            session.add(
+                Allocation(
+                    instalment=instalment,
+                    payment=payment,
+                    amount_minor=release.kept_minor,
+                    effective_date=release.kept_from,
+                )
+            )
+        payment.unallocated_minor += release.freed_minor
+        released.append(Released(payment, release.freed_minor))
+    return released
 
 
 def restate_payment(session: Session, payment: Payment, date: dt.date, amount_minor: int) -> None:

@@ -20,6 +20,7 @@ from desktop_app.domain.allocation import (
     apply_credit,
     payment_order,
     reduce_by_correction,
+    release_excess,
 )
 from desktop_app.domain.receivables import (
     LATEST,
@@ -339,3 +340,18 @@ def test_balances_per_currency_as_of_a_day() -> None:
         Balance("EUR", 26_892, 26_892, 52, 0),
         Balance("PLN", 150, 100, 1, 7),
     )
+
+
+def test_a_restated_instalment_releases_only_the_excess_latest_first() -> None:
+    recorded = [
+        Recorded(1, 300, D(2026, 10, 1), None, True),
+        Recorded(2, 500, D(2026, 10, 5), None, True),
+        Recorded(3, 400, D(2026, 10, 9), D(2026, 10, 9), True),  # undone: counts no day
+    ]
+    # room for 600 of the 800 set against it: the latest allocation gives back 200
+    assert release_excess(600, recorded) == [Release(2, 200, 300, D(2026, 10, 5))]
+    assert release_excess(200, recorded) == [
+        Release(2, 500, 0, D(2026, 10, 5)),
+        Release(1, 100, 200, D(2026, 10, 1)),
+    ]
+    assert release_excess(800, recorded) == release_excess(1_000, recorded) == []

@@ -67,7 +67,7 @@ from ui.widgets.date_edit import DateEdit
 
 log = logging.getLogger(__name__)
 
-TABS = ("firm", "email", "sms", "voice", "windows", "schedule")
+TABS = ("firm", "email", "sms", "voice", "windows", "schedule", "sources")
 #: what the dialog shows
 SHOWS = Change.SETTINGS | Change.FIRM
 SECURITY_LABELS = {
@@ -81,7 +81,13 @@ PROVIDER_LABELS = {
     "twilio": N_("Twilio"),
     "generic": N_("Other gateway (generic HTTP)"),
 }
-SECRET_OF = {"email": "smtp.password", "sms": "sms.token", "voice": "voice.token"}
+SECRET_OF = {
+    "email": "smtp.password",
+    "sms": "sms.token",
+    "voice": "voice.token",
+    "ksef": "ksef.token",
+    "1c": "1c.password",
+}
 
 
 def setting_text(value: Any) -> str:
@@ -180,6 +186,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._gateway_tab("voice"), _("Voice calls"))
         self.tabs.addTab(self._windows_tab(), _("Sending hours"))
         self.tabs.addTab(self._schedule_tab(), _("Schedule"))
+        from ui.imports.sources_tab import SourcesTab  # it builds its fields with this class
+
+        self.sources = SourcesTab(self)
+        self.tabs.addTab(self.sources, _("Import sources"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -231,6 +241,33 @@ class SettingsDialog(QDialog):
         if key in KEYS and not isinstance(editor, QCheckBox):
             editor.setToolTip(_(KEYS[key].help))
         return holder
+
+    # -- for the tabs other modules build (ui.imports.sources_tab) --------------------------------
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    @property
+    def ops(self) -> Operations:
+        return self._ops
+
+    def mark_tab(self, key: str) -> None:
+        """A field put into ``fields`` by hand belongs to the tab being built."""
+        self._tab_of[key] = self.tabs.count()
+
+    def add_field(
+        self, form: QFormLayout, key: str, label: str, editor: QWidget, **kw: Any
+    ) -> None:
+        self._add(form, key, label, editor, **kw)
+
+    def line_field(self, key: str, form: QFormLayout, label: str, **kw: Any) -> QLineEdit:
+        return self._line(key, form, label, **kw)
+
+    def combo_field(
+        self, key: str, form: QFormLayout, label: str, options: dict[str, str]
+    ) -> QComboBox:
+        return self._combo(key, form, label, options)
 
     def _line(self, key: str, form: QFormLayout, label: str, **kw: Any) -> QLineEdit:
         edit = QLineEdit()

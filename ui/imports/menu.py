@@ -1,5 +1,6 @@
 """File → Import… and the empty list's "Import invoices…" button: both open the import wizard,
-one per main window (asking again brings the open one forward)."""
+one per main window (asking again brings the open one forward); File → Import sources… opens
+Settings on its Import sources tab."""
 
 from __future__ import annotations
 
@@ -44,5 +45,9 @@ def install(window: MainWindow, menu: QMenu) -> None:
     action.triggered.connect(lambda: open_import_wizard(window))
     menu.addAction(action)
     window.addAction(action)
+    sources = QAction(_("Import &sources…"), window)
+    sources.setStatusTip(_("Set up KSeF, 1C, watched folders and the automatic import"))
+    sources.triggered.connect(lambda: window.sending.open_settings("sources"))
+    menu.addAction(sources)
     offer = EmptyOffer(window)
     offer.button.clicked.connect(lambda: open_import_wizard(window))

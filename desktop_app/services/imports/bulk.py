@@ -34,6 +34,7 @@ from desktop_app.importers.records import ContractorRecord, InvoiceRecord, Parse
 from desktop_app.services import activity, column_limits, contractors, invoices, ledger, payments
 from desktop_app.services.bank import number_index
 from desktop_app.services.imports import keys
+from desktop_app.services.imports.edits import remember_new
 from desktop_app.services.imports.report import Counts
 
 #: a contractor on file (plain values) or one this batch creates (an ORM object, not yet written)
@@ -302,7 +303,9 @@ class Batch:
             norm = contractors.validate(data)
         except InkasoError:
             raise _NotSimple from None
-        return _Buyer(contractors.build_contractor(data, norm), True, data, norm)
+        return _Buyer(
+            remember_new(contractors.build_contractor(data, norm), record, found), True, data, norm
+        )
 
     def _new_payments(
         self, record: InvoiceRecord, checked: invoices.CheckedInvoice, buyer: _Buyer
@@ -541,6 +544,7 @@ def _known_contractors(conn: Connection, found: list[keys.BuyerKeys]) -> list[ke
                 c.city,
                 c.country,
                 c.default_terms_days,
+                c.imported,
             ).where(keys.naming(found))
         )
     }

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 
 from db.models import Contractor as ContractorRow
 from db.models import Invoice, Payment
+from desktop_app.domain import imported_edits as edits
 from desktop_app.domain.identifiers import normalize_email, normalize_nip, normalize_phone
 from desktop_app.domain.terms import due_by_default_terms
 from desktop_app.domain.text import search_key
@@ -83,6 +84,8 @@ class KnownContractor:
     city: str | None
     country: str
     default_terms_days: int
+    #: what the last import said of it (``Contractor.imported``)
+    imported: dict[str, Any] | None
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
 
@@ -174,35 +177,80 @@ class Changes:
     fields: dict[str, Any] = field(default_factory=dict)
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    #: (field, what the source says) where a person's edit is kept
+    kept: list[tuple[str, str]] = field(default_factory=list)
+    #: contacts the source states that a person removed (not added back)
+    kept_removed: list[str] = field(default_factory=list)
+    #: what the import says, to remember, when it differs from what is remembered
+    remember: dict[str, Any] | None = None
 
     def __bool__(self) -> bool:
+        return bool(self.writes() or self.kept or self.kept_removed or self.remember is not None)
+
+    def writes(self) -> bool:
+        """Does it change the contractor's own data (not only what is remembered)?"""
         return bool(self.fields or self.emails or self.phones)
+
+
+def said(record: ContractorRecord, keys: BuyerKeys) -> dict[str, str | None]:
+    """What the record says of the fields a person may edit (None: it does not say)."""
+    return {
+        "name": keys.name or None,
+        "street": record.street or None,
+        "postal_code": record.postal_code or None,
+        "city": record.city or None,
+        "country": record.country.upper() if record.country else None,
+    }
+
+
+def remembered(record: ContractorRecord, keys: BuyerKeys) -> dict[str, Any]:
+    """What to remember of a new contractor an import creates."""
+    found: dict[str, Any] = {k: v for k, v in said(record, keys).items() if v is not None}
+    if keys.emails:
+        found["emails"] = list(keys.emails)
+    if keys.phones:
+        found["phones"] = list(keys.phones)
+    return found
 
 
 def changes(
     row: ContractorRow | KnownContractor, record: ContractorRecord, keys: BuyerKeys
 ) -> Changes:
     """A source updates the name and address it states and fills keys the row lacks; contacts
-    are added, never removed (a person may have added others by hand)."""
-    wanted = {
-        "name": keys.name or row.name,
+    are added, never removed; what a person edited in Inkaso is kept (``domain.imported_edits``)."""
+    memory: dict[str, Any] | None = row.imported
+    merged = edits.merge_fields(
+        {f: getattr(row, f) for f in edits.FIELDS},
+        {k: v for k, v in memory.items() if k in edits.FIELDS} if memory is not None else None,
+        said(record, keys),
+    )
+    fill = {
         "nip": row.nip or keys.nip,
         "tax_id": row.tax_id or keys.tax_id,
         "external_id": row.external_id or keys.external_id,
-        "street": record.street or row.street,
-        "postal_code": record.postal_code or row.postal_code,
-        "city": record.city or row.city,
-        "country": (record.country or row.country).upper(),
     }
+    fields: dict[str, Any] = {k: v for k, v in fill.items() if getattr(row, k) != v}
+    fields.update(merged.updates)
+    new_memory: dict[str, Any] = dict(merged.said)
+    contacts: dict[str, edits.ContactMerge] = {}
     if isinstance(row, KnownContractor):
-        known_emails, known_phones = set(row.emails), set(row.phones)
+        emails, phones = row.emails, row.phones
     else:
-        known_emails = {x.email for x in row.emails}
-        known_phones = {x.phone for x in row.phones}
+        emails, phones = [x.email for x in row.emails], [x.phone for x in row.phones]
+    for key, stored, stated in (("emails", emails, keys.emails), ("phones", phones, keys.phones)):
+        before = memory.get(key) if memory is not None else None
+        contacts[key] = edits.merge_contacts(stored, before, stated)
+        if stated:
+            new_memory[key] = list(stated)
+        elif before is not None:
+            new_memory[key] = before
     return Changes(
-        fields={k: v for k, v in wanted.items() if getattr(row, k) != v},
-        emails=[e for e in keys.emails if e not in known_emails],
-        phones=[p for p in keys.phones if p not in known_phones],
+        fields=fields,
+        emails=list(contacts["emails"].added),
+        phones=list(contacts["phones"].added),
+        kept=list(merged.kept),
+        kept_removed=[*contacts["emails"].kept_removed, *contacts["phones"].kept_removed],
+        remember=new_memory if new_memory != (memory or {}) else None,
     )
 
 

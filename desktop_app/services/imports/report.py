@@ -43,6 +43,8 @@ class Counts:
     #: invoices (and corrections) written or found unchanged, for speed figures
     invoices: int = 0
     changes: Change = Change.NONE
+    #: what the file's records did that a person should know (a kept edit)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, other: Counts) -> None:
         self.created += other.created
@@ -50,6 +52,7 @@ class Counts:
         self.unchanged += other.unchanged
         self.invoices += other.invoices
         self.changes |= other.changes
+        self.notes.extend(other.notes)
 
 
 @dataclass

@@ -310,4 +310,5 @@ class _Runner:
             )
             return False
         self.report.add(counts)
+        self.report.notes.extend(SkippedItem(parsed.path, n) for n in counts.notes)
         return True

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Contractor as ContractorRow
 from db.models import ContractorEmail, ContractorPhone, Invoice, Payment
 from desktop_app.changes import Change
+from desktop_app.domain.money import decimal_str
 from desktop_app.domain.text import search_key
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import N_, _
@@ -31,7 +32,14 @@ from desktop_app.importers.records import (
 )
 from desktop_app.services import activity, contractors, invoices, ledger, payments
 from desktop_app.services.imports import keys
+from desktop_app.services.imports.edits import kept_edit_notes, remember_new
 from desktop_app.services.imports.report import Counts
+
+#: the activity entry of payment money a restated invoice no longer has room for
+RELEASED_SUMMARY = N_(
+    "Invoice {number} is now lower than what was set against it: {amount} {currency} of the "
+    "payment of {date} no longer fits and is credit again"
+)
 
 
 class MissingOriginalError(ImportFileError):
@@ -81,9 +89,12 @@ class _Upsert:
             self.created(Change.CONTRACTORS)
             created = self.session.get(ContractorRow, new_id)
             assert created is not None
-            return created
+            return remember_new(created, record, found)
         change = keys.changes(row, record, found)
-        if change:
+        if change.remember is not None:
+            row.imported = change.remember
+        self.counts.notes.extend(kept_edit_notes(row.name, change))
+        if change.writes():
             self._update_contractor(row, change, where)
             self.updated(Change.CONTRACTORS)
         elif standalone:
@@ -205,12 +216,13 @@ class _Upsert:
             )
         existing.issue_date = record.issue_date
         existing.sale_date = record.sale_date or existing.sale_date
+        released: list[ledger.Released] = []
         if wanted != current:
             if corrected:
                 for instalment, (due, _amount) in zip(existing.instalments, wanted, strict=True):
                     instalment.due_date = due
             else:
-                ledger.restate_invoice(self.session, existing, wanted)
+                released = ledger.restate_invoice(self.session, existing, wanted)
             existing.gross_minor = sum(a for _d, a in wanted)
         activity.record(
             self.session,
@@ -221,6 +233,22 @@ class _Upsert:
             data={"number": existing.number},
             actor=self.actor,
         )
+        for part in released:
+            activity.record(
+                self.session,
+                contractor_id=existing.contractor_id,
+                invoice_id=existing.id,
+                kind="invoice",
+                summary=RELEASED_SUMMARY,
+                data={
+                    "number": existing.number,
+                    "payment_id": part.payment.id,
+                    "amount": decimal_str(part.amount_minor, existing.currency),
+                    "currency": existing.currency,
+                    "date": part.payment.date.isoformat(),
+                },
+                actor=self.actor,
+            )
         return True
 
     # --- payments ----------------------------------------------------------------------------
