@@ -226,6 +226,11 @@ class MainWindow(QMainWindow):
         self.undo_label.hide()
         self.undo_button.hide()
         self.entry.deleted.connect(self._offer_undo)
+        # long totals or warnings are cut (their tooltips hold them whole) instead of widening
+        # the window past a laptop's screen
+        for label in (self.summary, self.sending_state):
+            label.setMinimumWidth(120)
+        self.sending_state.setMaximumWidth(480)  # the totals come first; the link opens the rest
         status = self.statusBar()
         status.addWidget(self.summary, 1)
         status.addWidget(self.undo_label)
@@ -611,7 +616,9 @@ class MainWindow(QMainWindow):
             colour = theme.overdue_text().name()
             overdue = f'<span style="color:{colour}; font-weight:600">{overdue}</span>'
         parts.append(_("overdue: {amount}").format(amount=overdue))
-        self.summary.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+        text = "&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts)
+        self.summary.setText(text)
+        self.summary.setToolTip(text)  # the whole line when a narrow window cuts it
 
     def _loading_changed(self, loading: bool) -> None:
         if loading:

@@ -203,12 +203,17 @@ class DashboardView(QWidget):
             self.cei_tile,
             self.promised_tile,
         )
-        for column, tile in enumerate(figures):
-            tiles.addWidget(tile, 0, column)
+        # three figures a row, so the page fits a 1366-pixel laptop screen in every language
+        per_row = 3
+        for index, tile in enumerate(figures):
+            tiles.addWidget(tile, index // per_row, index % per_row)
+        rows = (len(figures) + per_row - 1) // per_row
         forecast_caption = QLabel(_("Expected cash-in by expected payment date, next 4 weeks:"))
-        tiles.addWidget(forecast_caption, 1, 0, 1, len(figures))
+        weeks = QGridLayout()
+        weeks.addWidget(forecast_caption, 0, 0, 1, len(self.week_tiles))
         for column, tile in enumerate(self.week_tiles):
-            tiles.addWidget(tile, 2, column)
+            weeks.addWidget(tile, 1, column)
+        tiles.addLayout(weeks, rows, 0, 1, per_row)
 
         self.aging_view = BarChart(_("Overdue by days past due"))
         self.trend_view = BarChart(_("Overdue at month end"))
@@ -226,7 +231,7 @@ class DashboardView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.debtors.setToolTip(_("Click a debtor to open its card"))
         self.debtors.cellClicked.connect(self._debtor_clicked)
-        self.debtors.setMinimumWidth(360)
+        self.debtors.setMinimumWidth(300)
 
         left = QVBoxLayout()
         left.addLayout(tiles)
