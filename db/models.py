@@ -99,6 +99,8 @@ class User(Base):
     absent_from: Mapped[dt.date | None] = mapped_column(Date)
     absent_to: Mapped[dt.date | None] = mapped_column(Date)
     deputy_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    #: what the person reads (the morning digest); None follows the firm's ``digest.language``
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 # --- contractors ---------------------------------------------------------------------------

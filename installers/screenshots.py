@@ -9,17 +9,25 @@ a partial payment and some history and saves resources/screenshots/contractor_ca
 promise to pay for that debtor and saves "Send reminder now" as send_now.png; then the
 dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
 overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
-Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png.
+Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png, and the
+list behind its oldest aging bar (the drill-down dialog) as dashboard_drilldown.png.
 ``--only card,editors`` takes a subset (dashboard, main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
 With ``--only entry`` it takes the entry dialogs on the demo: New invoice (two instalments typed
-in) as entry_invoice.png and Record payment (an amount typed, the allocation shown) as
+in, past the credit limit set for the debtor first; the suggested terms shown) as
+entry_invoice.png and Record payment (an amount typed, the allocation shown) as
 entry_payment.png.
 
 With ``--only report`` it takes the "Owed to us" report (View → Owed to us…) filtered to debtors
 more than 3 months overdue as report_window.png, exports it to Excel and renders the sheet with
 LibreOffice (``soffice --headless --convert-to pdf``, then ``pdftoppm``) as report_xlsx.png.
+
+With ``--only templates`` it takes the template editor's simple Text tab: the overdue e-mail of
+the escalation preset as it opens (subject and text, conditions as labelled markers, fields and
+advanced parts as chips) as template_simple.png, then the overdue SMS of sms-classic with its last
+sentence put in a "one invoice / several invoices" condition and «amount due» added to one
+variant as template_condition.png.
 
 With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcuts
 (shortcuts.png) and the quick-find popup with a few letters typed (quick_find.png, the screen
@@ -92,7 +100,8 @@ def main(argv: list[str]) -> int:
         return entry_shots(args.lang, args.out)
     if "report" in only:  # the "Owed to us" window and its Excel export
         return report_shots(args.lang, args.out)
-
+    if "templates" in only:  # the template editor's simple Text tab with chips
+        return template_shots(args.lang, args.out)
     if "help" in only:  # About, the shortcuts page, the quick-find popup
         return help_shots(args.lang, args.out)
     if "users" in only:  # Tools → Users… and a user's absence
@@ -127,13 +136,32 @@ def main(argv: list[str]) -> int:
     def dashboard_ready() -> bool:
         assert launcher.window is not None
         board = launcher.window.dashboard
-        return board.board is not None and bool(board.trend)
+        return board.board is not None and bool(board.trend) and bool(board.forecast)
 
     def shoot_dashboard() -> bool:
         assert launcher.window is not None
         if "dashboard" in only:
             app.processEvents()
             launcher.window.grab().save(str(args.out / "dashboard.png"))
+        return True
+
+    def open_drilldown() -> bool:
+        assert launcher.window is not None
+        board = launcher.window.dashboard
+        if "dashboard" in only and board.board is not None:
+            state["drill"] = board.show_overdue(board.board.labels[-1])
+        return True
+
+    def drilldown_ready() -> bool:
+        drill = state.get("drill")
+        return drill is None or drill.drill is not None
+
+    def shoot_drilldown() -> bool:
+        drill = state.pop("drill", None)
+        if drill is not None:
+            app.processEvents()
+            drill.grab().save(str(args.out / "dashboard_drilldown.png"))
+            drill.close()
         return True
 
     def sort_by_overdue() -> bool:
@@ -184,7 +212,13 @@ def main(argv: list[str]) -> int:
             return True
         assert launcher.window is not None
         card = launcher.window.cards().get(state["card"])
-        return card is not None and card.card is not None and card.isVisible()
+        # the insight brings the rating and each open invoice's forecast
+        return (
+            card is not None
+            and card.card is not None
+            and card.insight.insight is not None
+            and card.isVisible()
+        )
 
     def shoot_card() -> bool:
         if "card" not in state or "card" not in only:
@@ -192,12 +226,12 @@ def main(argv: list[str]) -> int:
         assert launcher.window is not None
         card = launcher.window.cards()[state["card"]]
         if args.all_tabs:  # for reviewing the other tabs; the README shows the invoices
-            for tab, name in ((1, "payments"), (2, "activity")):
+            for tab, name in ((1, "payments"), (2, "activity"), (3, "communication")):
                 card.tabs.setCurrentIndex(tab)
                 app.processEvents()
                 card.grab().save(str(args.out / f"contractor_card_{name}.png"))
         card.tabs.setCurrentIndex(0)
-        app.processEvents()
+        QTest.qWait(300)  # the insight just arrived: its word-wrapped lines settle their height
         card.grab().save(str(args.out / "contractor_card.png"))
         return True
 
@@ -353,12 +387,15 @@ def main(argv: list[str]) -> int:
         calendar.grab().save(str(args.out / "calendar.png"))
         return True
 
-    state: dict[str, int] = {}
+    state: dict[str, Any] = {}
     steps.extend(
         [
             window_ready,
             dashboard_ready,
             shoot_dashboard,
+            open_drilldown,
+            drilldown_ready,
+            shoot_drilldown,
             sort_by_overdue,
             sorted_and_painted,
             shoot_main,
@@ -528,7 +565,7 @@ def entry_shots(lang: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.domain.money import format_amount
-    from desktop_app.services import contractor_list, payments
+    from desktop_app.services import contractor_list, contractors, payments, views
     from ui.app import Options, launch
     from ui.entry.invoice_dialog import InvoiceDialog
     from ui.entry.payment_dialog import PaymentDialog
@@ -558,6 +595,11 @@ def entry_shots(lang: str, out: Path) -> int:
             if 3 <= len(preview.lines) <= 7:
                 state["contractor"] = contractor_id
                 state["lines"] = preview.lines
+                # a credit limit 5 000,00 above what is open: the new invoice passes it
+                data = views.contractor_input(views.get_contractor(launcher.db, contractor_id))
+                data.credit_limit_minor = sum(line.open_minor for line in preview.lines) + 500_000
+                data.credit_limit_currency = "PLN"
+                contractors.edit_contractor(launcher.db, contractor_id, data)
                 return True
         failures.append("no debtor with 3 to 7 open instalments")
         return True
@@ -570,7 +612,7 @@ def entry_shots(lang: str, out: Path) -> int:
 
     def fill_invoice() -> bool:
         dialog: InvoiceDialog = state["invoice"]
-        if dialog.picker.current() is None:
+        if dialog.picker.current() is None or dialog.credit is None:
             return False
         dialog.number_edit.setText("FV/318/11/2026")
         dialog.instalments.amount_edit(0).setText(format_amount(615_000, "PLN"))
@@ -636,6 +678,111 @@ def entry_shots(lang: str, out: Path) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the entry screenshots in {out}\n")
+    return 0
+
+
+def template_shots(lang: str, out: Path) -> int:
+    """The simple template editor on the overdue SMS, then with a sentence in a condition."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.messaging import template_blocks as tb
+    from ui.app import Options, launch
+    from ui.dunning import editors_menu
+    from ui.dunning.template_editor import TemplateEditor
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+    state["wanted"] = ("escalation/email_overdue", lang)
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def open_editor() -> bool:
+        assert launcher.window is not None
+        editor = editors_menu.open_templates(launcher.window)
+        editor.resize(1380, 760)
+        state["editor"] = editor
+        return True
+
+    def loaded() -> bool:
+        editor: TemplateEditor = state["editor"]
+        if not editor.template_list.topLevelItemCount():
+            return False
+        current, wanted = editor._loaded, state["wanted"]
+        if current is None or (current.name, current.language) != wanted:
+            editor.select_template(*wanted)
+            return False
+        return bool(editor.preview_plain_text())
+
+    def open_sms() -> bool:
+        state["wanted"] = ("sms-classic/sms_overdue", lang)
+        return True
+
+    def shoot_simple() -> bool:
+        editor: TemplateEditor = state["editor"]
+        app.processEvents()
+        editor.grab().save(str(out / "template_simple.png"))
+        return True
+
+    def wrap_last_sentence() -> bool:
+        editor: TemplateEditor = state["editor"]
+        simple = editor.simple_edit
+        simple.moveCursor(QTextCursor.MoveOperation.End)
+        simple.moveCursor(QTextCursor.MoveOperation.StartOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        if not simple.textCursor().hasSelection():
+            simple.moveCursor(QTextCursor.MoveOperation.PreviousBlock)
+            simple.moveCursor(QTextCursor.MoveOperation.StartOfBlock)
+            simple.moveCursor(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        simple.wrap_in_condition("invoice_count")
+        # in the "several invoices" variant, before its end marker: the total
+        cursor = simple.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.Left)
+        simple.setTextCursor(cursor)
+        simple.insertPlainText(" ")
+        simple.insert_piece(tb.Field("amount_due"))
+        editor.field_button.setFocus()
+        return True
+
+    def previewed() -> bool:
+        editor: TemplateEditor = state["editor"]
+        # the preview of the new wording has arrived (the total is in its last line)
+        return (
+            "{{ totals|money }}" in editor.text_edit.toPlainText() and editor._rendered is not None
+        )
+
+    def shoot_condition() -> bool:
+        editor: TemplateEditor = state["editor"]
+        app.processEvents()
+        editor.grab().save(str(out / "template_condition.png"))
+        editor._loaded = None  # close without asking to save the screenshot's edit
+        editor.close()
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        open_editor,
+        loaded,
+        shoot_simple,
+        open_sms,
+        loaded,
+        wrap_last_sentence,
+        previewed,
+        shoot_condition,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved the template screenshots in {out}\n")
     return 0
 
 

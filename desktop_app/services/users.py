@@ -17,7 +17,7 @@ from desktop_app.domain.dates import check_date
 from desktop_app.domain.deputies import Absence, effective_assignee
 from desktop_app.domain.identifiers import normalize_email, normalize_phone
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
-from desktop_app.i18n import _
+from desktop_app.i18n import LANGUAGES, _
 from desktop_app.services import activity
 
 #: who changed which user: the activity log belongs to contractors, so people's changes go here
@@ -38,6 +38,8 @@ class UserView:
     absent_from: dt.date | None = None
     absent_to: dt.date | None = None
     deputy_id: int | None = None
+    #: what they read (the morning digest); None follows the firm's digest.language
+    language: str | None = None
 
     def absent_on(self, day: dt.date) -> bool:
         absence = _absence(self)
@@ -53,6 +55,8 @@ class UserInput:
     email: str | None = None
     phone: str | None = None
     role: str = roles.ACCOUNT_MANAGER
+    #: "pl", "en", "ru", or None/"" for the firm's digest.language
+    language: str | None = None
 
 
 def _view(u: User) -> UserView:
@@ -67,6 +71,7 @@ def _view(u: User) -> UserView:
         u.absent_from,
         u.absent_to,
         u.deputy_id,
+        u.language,
     )
 
 
@@ -126,12 +131,18 @@ def _checked(data: UserInput) -> UserInput:
         raise ValidationError(_("Unknown role {role}").format(role=data.role), field="role")
     email = (data.email or "").strip()
     phone = (data.phone or "").strip()
+    language = (data.language or "").strip() or None
+    if language is not None and language not in LANGUAGES:
+        raise ValidationError(
+            _("Unknown language {language}").format(language=language), field="language"
+        )
     return UserInput(
         login=login,
         full_name=data.full_name.strip() or login,
         email=normalize_email(email) if email else None,
         phone=normalize_phone(phone) if phone else None,
         role=data.role,
+        language=language,
     )
 
 
@@ -174,6 +185,7 @@ def add_user(db: Database, data: UserInput, *, actor: str | None = None) -> int:
             email=clean.email,
             phone=clean.phone,
             role=clean.role,
+            language=clean.language,
             active=True,
         )
         session.add(user)
@@ -183,7 +195,8 @@ def add_user(db: Database, data: UserInput, *, actor: str | None = None) -> int:
 
 
 def edit_user(db: Database, ref: int | str, data: UserInput, *, actor: str | None = None) -> int:
-    """Replace what the form holds (login, name, e-mail, phone, role); returns the user's id."""
+    """Replace what the form holds (login, name, e-mail, phone, role, language); returns the
+    user's id."""
     clean = _checked(data)
     with db.write() as session:
         user = _resolve(session, ref)
@@ -197,11 +210,13 @@ def edit_user(db: Database, ref: int | str, data: UserInput, *, actor: str | Non
                 ("email", user.email, clean.email),
                 ("phone", user.phone, clean.phone),
                 ("role", roles.role_of(user.role), clean.role),
+                ("language", user.language, clean.language),
             )
             if old != new
         ]
         user.login, user.full_name = clean.login, clean.full_name
         user.email, user.phone, user.role = clean.email, clean.phone, clean.role
+        user.language = clean.language
         if changed:
             audit.info(
                 "user %s: %s changed by %s", user.login, ", ".join(changed), actor or _actor()

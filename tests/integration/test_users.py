@@ -107,8 +107,10 @@ def test_cli_user_and_contractor_assign(cli: Cli) -> None:
     added = cli("user", "add", "--login", "anna", "--name", "Anna Nowak", "--json")
     assert added.code == 0 and added.json()["role"] == "account_manager"
     assert cli("user", "add", "--login", "ewa", "--name", "Ewa", "--email", "x@").code == 3
-    edited = cli("user", "edit", "anna", "--email", "anna@firma.pl", "--json").json()
-    assert edited["email"] == "anna@firma.pl" and edited["name"] == "Anna Nowak"
+    edited = cli("user", "edit", "anna", "--email", "anna@firma.pl", "--language", "ru", "--json")
+    assert edited.json()["email"] == "anna@firma.pl" and edited.json()["name"] == "Anna Nowak"
+    assert edited.json()["language"] == "ru"
+    assert cli("user", "edit", "anna", "--language", "", "--json").json()["language"] is None
     refused = cli("user", "deactivate", "szef")
     assert refused.code == 3 and refused.out.count("\n") + refused.err.count("\n") == 1
     away = cli(

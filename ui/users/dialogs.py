@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.domain import roles
-from desktop_app.i18n import _
+from desktop_app.i18n import LANGUAGES, _
+from desktop_app.labels import LANGUAGE_LABELS
 from desktop_app.services import users
 from desktop_app.services.users import UserInput, UserView
 from ui.entry.field_errors import FieldErrors, error_label
@@ -62,16 +63,25 @@ class UserDialog(QDialog):
         self.role_combo.setCurrentIndex(
             self.role_combo.findData(user.role if user else roles.ACCOUNT_MANAGER)
         )
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(_("As set for the digest"), "")
+        for code in LANGUAGES:
+            self.language_combo.addItem(_(LANGUAGE_LABELS[code]), code)
+        self.language_combo.setCurrentIndex(
+            max(0, self.language_combo.findData((user.language or "") if user else ""))
+        )
+        self.language_combo.setToolTip(_("The language of this person's morning digest"))
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
         self.form = QFormLayout()
-        # each field with its error below it; a new field (the user's language) is one more row
+        # each field with its error below it
         for field, label, widget in (
             ("full_name", _("Name:"), self.name_edit),
             ("login", _("Login:"), self.login_edit),
             ("email", _("E-mail:"), self.email_edit),
             ("phone", _("Phone:"), self.phone_edit),
             ("role", _("Role:"), self.role_combo),
+            ("language", _("Language:"), self.language_combo),
         ):
             error = error_label()
             self.form.addRow(label, widget)
@@ -95,6 +105,7 @@ class UserDialog(QDialog):
             email=self.email_edit.text(),
             phone=self.phone_edit.text(),
             role=str(self.role_combo.currentData()),
+            language=str(self.language_combo.currentData()) or None,
         )
 
     def save(self) -> None:

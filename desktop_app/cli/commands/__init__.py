@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    backup,
     check,
     config,
     contractor,
@@ -50,6 +51,7 @@ GROUPS = (
     letter,
     user,
     config,
+    backup,
     version,
 )
 

@@ -17,7 +17,7 @@ from desktop_app.reports.owed import By, column_title, owed_table
 from desktop_app.reports.pdf import cell_text
 from desktop_app.services import owed_report
 from desktop_app.services.aging_report import AgingFilter, StarsRange, aging_report
-from desktop_app.services.dashboard import dashboard
+from desktop_app.services.dashboard import add_forecast, cash_in_forecast, dashboard
 from desktop_app.services.users import list_users
 
 
@@ -78,7 +78,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def report_dashboard(ctx: Context) -> int:
-    board = dashboard(ctx.db, ctx.today())
+    today = ctx.today()
+    board = add_forecast(dashboard(ctx.db, today), cash_in_forecast(ctx.db, today))
     if ctx.json:
         ctx.emit_json(serialize.dashboard(board))
         return 0
@@ -86,11 +87,13 @@ def report_dashboard(ctx: Context) -> int:
     for currency, section in board.currencies.items():
         ctx.line()
         dso = "-" if section.dso_days is None else f"{section.dso_days:.0f}"
+        cei = section.collection_effectiveness
         rows = [
             [_("Open"), format_money(section.open, currency)],
             [_("Overdue"), format_money(section.overdue, currency)],
             [_("Overdue share"), f"{section.overdue_share:.0%}"],
             [_("DSO (days)"), dso],
+            [_("Collection effectiveness (30 days)"), "-" if cei is None else f"{cei:.0f}%"],
             [_("Promised this week"), format_money(section.promised_this_week, currency)],
         ]
         ctx.table([currency, ""], rows, right={1})

@@ -8,7 +8,7 @@ from typing import Any
 from desktop_app.cli.context import Context, json_flag, parse_date
 from desktop_app.domain import roles
 from desktop_app.errors import NotFoundError
-from desktop_app.i18n import _
+from desktop_app.i18n import LANGUAGES, _
 from desktop_app.services import activity, users
 from desktop_app.services.users import UserInput, UserView
 
@@ -78,6 +78,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _contact_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--email", help=_("e-mail address (checked); empty to remove"))
     parser.add_argument("--phone", help=_("phone number (checked); empty to remove"))
+    parser.add_argument(
+        "--language",
+        dest="user_lang",
+        choices=(*LANGUAGES, ""),
+        help=_("language of the user's morning digest; empty follows digest.language"),
+    )
 
 
 def serialize(user: UserView) -> dict[str, Any]:
@@ -92,6 +98,7 @@ def serialize(user: UserView) -> dict[str, Any]:
         "absent_from": user.absent_from.isoformat() if user.absent_from else None,
         "absent_to": user.absent_to.isoformat() if user.absent_to else None,
         "deputy_id": user.deputy_id,
+        "language": user.language,
     }
 
 
@@ -143,20 +150,28 @@ def _show(ctx: Context, user_id: int, sentence: str) -> int:
 
 def add_user(ctx: Context) -> int:
     a = ctx.args
-    data = UserInput(a.login, a.name, a.email, a.phone, a.role)
+    data = UserInput(a.login, a.name, a.email, a.phone, a.role, a.user_lang)
     return _show(ctx, users.add_user(ctx.db, data), _("User {login} added: {name}"))
 
 
 def edit_user(ctx: Context) -> int:
     a = ctx.args
     current = users.get_user(ctx.db, a.user)
-    data = UserInput(current.login, current.full_name, current.email, current.phone, current.role)
+    data = UserInput(
+        current.login,
+        current.full_name,
+        current.email,
+        current.phone,
+        current.role,
+        current.language,
+    )
     for option, attribute in (
         ("login", "login"),
         ("name", "full_name"),
         ("email", "email"),
         ("phone", "phone"),
         ("role", "role"),
+        ("user_lang", "language"),
     ):
         value = getattr(a, option)
         if value is not None:

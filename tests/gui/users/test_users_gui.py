@@ -61,10 +61,12 @@ def test_add_a_user_with_checked_fields_and_mark_them_away(
     qtbot.waitUntil(lambda: dialog.errors.message("login") != "")
     assert "Jan Szef" in dialog.errors.message("login")
     retype(qtbot, dialog.login_edit, "anna")
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("ru"))
     with qtbot.waitSignal(window.loaded):
         save(qtbot, dialog.buttons)
     qtbot.waitUntil(lambda: closed(dialog))
     assert ["Anna Wiśniewska", "anna", "Account manager", "anna@firma.pl", "", ""] in _rows(window)
+    assert users.get_user(db, "anna").language == "ru"
     assert window.selected_user() is not None and window.selected_user().login == "anna"  # type: ignore[union-attr]
 
     absence = window.ask_absence()
