@@ -827,7 +827,7 @@ def users_shots(lang: str, out: Path) -> int:
     def open_window() -> bool:
         assert launcher.window is not None
         view = state["view"] = open_users(launcher.window)
-        view.resize(1100, 360)
+        view.resize(1280, 360)
         state["loaded"] = False
         view.loaded.connect(lambda: state.__setitem__("loaded", True))
         return True

@@ -121,7 +121,7 @@ class UsersWindow(QWidget):
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         ops.changed.connect(self._data_changed)
-        self.resize(theme.fitting_size(QSize(1000, 480)))
+        self.resize(theme.fitting_size(QSize(1240, 480)))
         self._selection_changed()
         self.refresh()
 
