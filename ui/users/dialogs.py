@@ -76,7 +76,7 @@ class UserDialog(QDialog):
         self.form = QFormLayout()
         # each field with its error below it
         for field, label, widget in (
-            ("full_name", _("Name:"), self.name_edit),
+            ("full_name", _("Full name:"), self.name_edit),
             ("login", _("Login:"), self.login_edit),
             ("email", _("E-mail:"), self.email_edit),
             ("phone", _("Phone:"), self.phone_edit),

@@ -33,7 +33,7 @@ from ui.operations import Operations
 from ui.users.dialogs import AbsenceDialog, UserDialog
 
 IdRole = Qt.ItemDataRole.UserRole + 1
-COLUMNS = (N_("Name"), N_("Login"), N_("Role"), N_("E-mail"), N_("Phone"), N_("Away"))
+COLUMNS = (N_("Full name"), N_("Login"), N_("Role"), N_("E-mail"), N_("Phone"), N_("Away"))
 
 
 def away_text(user: UserView, names: dict[int, str]) -> str:

@@ -261,10 +261,10 @@ def assign_contractors(ctx: Context) -> int:
     else:
         ctx.line(
             ngettext(
-                "{count} contractor given to {manager}",
-                "{count} contractors given to {manager}",
-                len(changed),
-            ).format(count=len(changed), manager=a.manager.strip() or _("no one"))
+                "{count} contractor given to {name}",
+                "{count} contractors given to {name}",
+                len(ids),
+            ).format(count=len(ids), name=a.manager.strip() or _("No one"))
         )
     return 0
 
