@@ -33,6 +33,8 @@ class Scope:
     name: str = ""
     #: the recipient's own language (User.language); None reads the firm's digest.language
     language: str | None = None
+    #: sent to the deputy of the manager ``user_id`` while that manager is away
+    stand_in: bool = False
 
 
 @dataclass(frozen=True)

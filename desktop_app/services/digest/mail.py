@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Contractor, OutboxMessage, User
 from db.uow import Database
+from desktop_app.domain.deputies import effective_assignee
 from desktop_app.errors import InkasoError, NotFoundError
 from desktop_app.i18n import LANGUAGES, _, gettext_for
 from desktop_app.labels import CHANNEL_LABELS, STATUS_LABELS
@@ -28,6 +29,7 @@ from desktop_app.services.dunning import lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.services.dunning.execute import owner_addresses
 from desktop_app.services.dunning.sender import SendReport, naive_utc, send_due
+from desktop_app.services.users import absences
 from desktop_app.settings import Snapshot
 from resources import resource_path
 
@@ -45,10 +47,11 @@ class Rendered:
     html: str
 
 
-def recipients(session: Session, settings: Snapshot) -> list[Scope]:
+def recipients(session: Session, settings: Snapshot, today: dt.date | None = None) -> list[Scope]:
     """The owner's addresses first (everything), then each manager with contractors of their own;
     a manager whose address is also the owner's reads the owner's digest only. Each one carries
-    the language of the active user with that address, when that user chose one."""
+    the language of the active user with that address, when that user chose one. A manager away
+    on ``today`` has their digest sent to their deputy (domain.deputies) instead."""
     users = session.execute(
         select(User.id, User.full_name, User.email, User.language)
         .where(User.active.is_(True), User.email.is_not(None))
@@ -71,7 +74,15 @@ def recipients(session: Session, settings: Snapshot) -> list[Scope]:
             .distinct()
         )
     )
+    away = absences(session) if today is not None else {}
+    addresses = {user_id: (email or "").strip() for user_id, _name, email, _language in users}
     for user_id, name, email, _language in users:
+        deputy = effective_assignee(user_id, today, away) if today is not None else user_id
+        stand_in = addresses.get(deputy or -1, "")
+        if user_id in managers and deputy != user_id and stand_in:
+            language = spoken.get(stand_in.casefold())
+            scopes.append(Scope(stand_in, user_id, name, language, stand_in=True))
+            continue
         address = (email or "").strip()
         if user_id in managers and address and address.casefold() not in seen:
             seen.add(address.casefold())
@@ -84,19 +95,28 @@ def digest_key(scope: Scope, today: dt.date) -> str:
 
 
 def _prefix(scope: Scope) -> str:
-    return f"{CHANNEL}/{scope.email.casefold()}/"
+    # a deputy's stand-in digest is a second one to the same address, so a key of its own
+    stand_in = f"{STAND_IN}{scope.user_id}/" if scope.stand_in else ""
+    return f"{CHANNEL}/{scope.email.casefold()}/{stand_in}"
+
+
+STAND_IN = "for-"
 
 
 def previous_day(session: Session, scope: Scope, today: dt.date) -> dt.date | None:
     """The day of this recipient's latest digest before ``today``."""
-    return session.scalar(
-        select(func.max(OutboxMessage.planned_for)).where(
-            OutboxMessage.channel == CHANNEL,
-            OutboxMessage.key.startswith(_prefix(scope), autoescape=True),
-            OutboxMessage.planned_for < today,
-            OutboxMessage.status != "cancelled",
-        )
+    query = select(func.max(OutboxMessage.planned_for)).where(
+        OutboxMessage.channel == CHANNEL,
+        OutboxMessage.key.startswith(_prefix(scope), autoescape=True),
+        OutboxMessage.planned_for < today,
+        OutboxMessage.status != "cancelled",
     )
+    if not scope.stand_in:
+        # the address's own digests only, not those it read for someone away
+        query = query.where(
+            ~OutboxMessage.key.startswith(_prefix(scope) + STAND_IN, autoescape=True)
+        )
+    return session.scalar(query)
 
 
 def build(db: Database, today: dt.date, *, skip_queued: bool = False) -> list[Rendered]:
@@ -107,7 +127,7 @@ def build(db: Database, today: dt.date, *, skip_queued: bool = False) -> list[Re
     fallback = str(settings["digest.language"])
     with db.read() as session:
         digests = []
-        for scope in recipients(session, settings):
+        for scope in recipients(session, settings, today):
             key = digest_key(scope, today)
             if skip_queued and session.scalar(
                 select(OutboxMessage.id).where(OutboxMessage.key == key)
