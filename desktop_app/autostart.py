@@ -26,17 +26,23 @@ RUN_VALUE = "Inkaso"
 AGENT_LABEL = "pl.inkaso.gui"
 
 
-def command() -> list[str]:
-    """How to start this Inkaso: the AppImage or frozen program itself, else the gui script."""
+def program() -> list[str]:
+    """How to start this Inkaso's window: the AppImage or frozen program itself, else the gui
+    script."""
     appimage = os.environ.get("APPIMAGE")
     if appimage:
-        return [appimage, MINIMIZED]
+        return [appimage]
     if getattr(sys, "frozen", False):
-        return [sys.executable, MINIMIZED]
+        return [sys.executable]
     script = shutil.which("inkaso-gui")
     if script:
-        return [script, MINIMIZED]
-    return [sys.executable, "-m", "ui.app", MINIMIZED]
+        return [script]
+    return [sys.executable, "-m", "ui.app"]
+
+
+def command() -> list[str]:
+    """What runs at login: this Inkaso, minimised to the tray."""
+    return [*program(), MINIMIZED]
 
 
 def _platform(system: str | None) -> str:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from db.engine import sqlite_path
 from db.uow import Database
-from desktop_app import __version__
+from desktop_app import __version__, preferences, self_test
 from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
@@ -29,11 +29,15 @@ from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
 from desktop_app.services import demo, firm, views
 from desktop_app.services.database import open_database
+from desktop_app.services.setup_state import setup_state
 from resources import resource_path
 from ui.dunning.scheduler_bridge import SchedulerBridge
 from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
+from ui.first_run import wizard as first_run
+from ui.first_run.wizard import FirstData, FirstRunWizard
 from ui.garbage import GuiThreadCollector
+from ui.imports.menu import open_import_wizard
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -51,6 +55,10 @@ class Options:
     demo: bool = False
     #: run the dunning scheduler (and its tray icon) inside the GUI
     scheduler: bool = True
+    #: start hidden in the tray (the login autostart, desktop_app.autostart)
+    minimized: bool = False
+    #: check the installation and exit (desktop_app.self_test)
+    self_test: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class _Opened:
     currency: str
     label: str
     empty: bool
+    #: no firm set up yet: the first-run wizard comes before the window
+    needs_wizard: bool = False
 
 
 def _iso_date(text: str) -> dt.date:
@@ -96,6 +106,14 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         action="store_true",
         help=_("do not send reminders from this window (no tray icon); Run now still works"),
     )
+    parser.add_argument(
+        "--minimized", action="store_true", help=_("start in the tray, without the window")
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works (database, letters) and exit"),
+    )
     parser.add_argument("--version", action="version", version=f"Inkaso {__version__}")
     known, rest = parser.parse_known_args(list(argv))
     options = Options(
@@ -104,6 +122,8 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         today=known.today,
         demo=known.demo,
         scheduler=not known.no_scheduler,
+        minimized=known.minimized,
+        self_test=known.self_test,
     )
     return options, rest
 
@@ -136,7 +156,9 @@ def _label(db: Database) -> str:
 def _open(target: str | Path | None) -> _Opened:
     db = open_database(target)
     try:
-        return _Opened(db, firm.home_currency(db), _label(db), views.count_contractors(db) == 0)
+        empty = views.count_contractors(db) == 0
+        wizard = setup_state(db).needs_wizard
+        return _Opened(db, firm.home_currency(db), _label(db), empty, wizard)
     except BaseException:
         db.dispose()
         raise
@@ -174,6 +196,7 @@ class Launcher(QObject):
         self.db: Database | None = None
         self._fixed_today = options.today
         self.translators: list[QTranslator] = []
+        self.wizard: FirstRunWizard | None = None
 
     def today(self) -> dt.date:
         return self._fixed_today or dt.date.today()
@@ -204,7 +227,24 @@ class Launcher(QObject):
         if self.options.demo and opened.empty:
             self._generate_demo(opened)
             return
+        if opened.needs_wizard and not self.options.demo:
+            # no window yet: the wizard closing must not look like the last window closed
+            self.app.setQuitOnLastWindowClosed(False)
+            self.wizard = first_run.open_wizard(
+                opened.db, self.ops, today=self.today, on_close=lambda c: self._set_up(opened, c)
+            )
+            return
         self._show_window(opened)
+
+    def _set_up(self, opened: _Opened, first_data: FirstData | None) -> None:
+        """After the wizard (Finish or Cancel), the window and the first data chosen."""
+        self.wizard = None
+        self.app.setQuitOnLastWindowClosed(True)
+        self._show_window(opened)
+        if self.window is not None and first_data is FirstData.IMPORT:
+            open_import_wizard(self.window)
+        elif first_data is FirstData.DEMO:
+            first_run.open_demo()
 
     def _generate_demo(self, opened: _Opened) -> None:
         spec = demo.DemoSpec(today=self.today(), **DEMO_SPEC)
@@ -249,11 +289,14 @@ class Launcher(QObject):
             db_label=opened.label,
             scheduler=self.scheduler,
         )
-        window.show()
+        if not self.options.minimized:
+            window.show()
         self.window = window
         self._close_progress()
         if self.scheduler is not None:
             self._start_sending(window, self.scheduler)
+        if self.options.minimized and (self.tray is None or not self.tray.available):
+            window.showMinimized()  # no tray to wait in
 
     def _start_sending(self, window: MainWindow, scheduler: SchedulerBridge) -> None:
         """The scheduler in this process, and the tray icon that outlives the window."""
@@ -321,7 +364,7 @@ def launch(
     install_hooks: bool = True,
 ) -> Launcher:
     """Everything ``main`` does except running the event loop (tests drive the loop themselves)."""
-    lang = set_language(options.lang)
+    lang = set_language(options.lang or preferences.language())
     if install_hooks:
         configure_logging()
         install_excepthook()
@@ -336,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_language(None)  # the --help text in the system language
     options, qt_arguments = parse_args(arguments)
+    if options.self_test:
+        return self_test.main(options.db)
     existing = QApplication.instance()
     app = (
         existing

@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
 
     def _sending_link(self, link: str) -> None:
         if link == "settings":
-            self.sending.open_settings("firm")
+            self.sending.open_setup_wizard()
         elif link == "setup":
             self.sending.open_settings(self.sending.setup_tab())
         else:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.models import User
 from db.uow import Database
+from desktop_app.errors import ValidationError
+from desktop_app.i18n import _
 from desktop_app.services import activity
 
 
@@ -34,3 +37,32 @@ def current_user(db: Database, login: str | None = None) -> UserView | None:
         if user.login.casefold() == wanted:
             return user
     return None
+
+
+#: the role of whoever set the database up
+OWNER = "owner"
+
+
+def add_first_user(session: Session, login: str, full_name: str, email: str | None = None) -> int:
+    """The owner, in the caller's transaction: the user with this login (made active and given
+    the name), or a new one. Returns its id."""
+    login = login.strip()
+    name = full_name.strip() or login
+    if not login:
+        raise ValidationError(_("The login of the first user is empty"), field="login")
+    user = session.scalar(select(User).where(func.lower(User.login) == login.casefold()))
+    if user is None:
+        user = User(login=login, full_name=name, email=email or None, role=OWNER, active=True)
+        session.add(user)
+    else:
+        user.full_name = name
+        user.active = True
+        user.email = email or user.email
+    session.flush()
+    return user.id
+
+
+def ensure_first_user(db: Database, login: str, full_name: str) -> int:
+    """The owner from the OS login, so "Mine" works from the first start."""
+    with db.write() as session:
+        return add_first_user(session, login, full_name)

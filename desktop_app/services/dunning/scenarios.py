@@ -161,9 +161,14 @@ def reset_preset(db: Database, name: str) -> None:
 
 def set_default(db: Database, name: str) -> None:
     with db.write() as session:
-        row = row_by_name(session, name)
-        session.execute(update(ScenarioRow).values(is_default=False))
-        row.is_default = True
+        make_default(session, name)
+
+
+def make_default(session: Session, name: str) -> None:
+    """The scenario every contractor without its own follows, in the caller's transaction."""
+    row = row_by_name(session, name)
+    session.execute(update(ScenarioRow).values(is_default=False))
+    row.is_default = True
 
 
 def delete(db: Database, name: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.services.firm import FirmInput, save_firm
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import app as gui_app
@@ -27,7 +28,7 @@ def launched(qapp: QApplication) -> Iterator[list[Launcher]]:
     locale = QLocale()
     yield started
     for launcher in started:
-        for window in (launcher.window, launcher.error_box):
+        for window in (launcher.wizard, launcher.window, launcher.error_box):
             if window is not None:
                 window.close()
         for translator in launcher.translators:
@@ -59,6 +60,7 @@ def test_a_good_database_opens_the_main_window_in_polish_with_qt_translated(
     launched: list[Launcher],
     qapp: QApplication,
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     options = Options(db=str(db_path), lang="pl", today=TODAY)
     launcher = launch(options, qapp, install_hooks=False)
     launched.append(launcher)
