@@ -678,6 +678,8 @@ class SettingsDialog(QDialog):
 
     def _data_changed(self, changes: Change) -> None:
         own, self._own_save = self._own_save, False
+        if self.firm_waits:
+            return  # a re-read would wipe the firm typed for the wizard's Finish
         if not changes & SHOWS or not self.ready or self.saving:
             return  # a change heard while saving is read with the save's own announcement
         if self.has_edits():

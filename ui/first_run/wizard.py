@@ -94,6 +94,12 @@ class _SettingsPage(QWizardPage):
 
 
 class _FirmPage(_SettingsPage):
+    def __init__(self, settings: SettingsDialog, section: str, title: str, subtitle: str) -> None:
+        super().__init__(settings, section, title, subtitle)
+        name = settings.fields["firm.name"].editor
+        assert isinstance(name, QLineEdit)
+        name.textChanged.connect(self.completeChanged)
+
     def isComplete(self) -> bool:
         return bool(self.settings.fields["firm.name"].text())
 
@@ -291,8 +297,7 @@ class FirstRunWizard(QWizard):
             return
         changes = self.settings.collect()
         if changes is None:
-            self.restart()
-            self.next()  # the firm's page, where the first problem most likely is
+            self._back_to_problem()
             return
         run = first_run.FirstRun(
             settings=changes,
@@ -324,6 +329,18 @@ class FirstRunWizard(QWizard):
             owner=self,
             label="first-run setup",
         )
+
+    def _back_to_problem(self) -> None:
+        """Back to the first page with a field marked wrong."""
+        for page_id in self.pageIds():
+            page = self.page(page_id)
+            if any(
+                f.error.text() and page.isAncestorOf(f.editor)
+                for f in self.settings.fields.values()
+            ):
+                while self.currentId() > page_id:
+                    self.back()
+                return
 
     def _set_autostart(self, enabled: bool) -> None:
         try:
