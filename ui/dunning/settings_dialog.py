@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import autostart as login_start
 from desktop_app.changes import Change
 from desktop_app.domain.credibility import WhiteListEntry, address_parts
 from desktop_app.domain.identifiers import (
@@ -597,7 +599,28 @@ class SettingsDialog(QDialog):
         )
         error = self.fields["dunning.start_date"].error
         self.fields["dunning.start_date"] = _DayField("dunning.start_date", since, day, row, error)
+        # this computer's, not the database's: written to the system on Save
+        self.autostart = QCheckBox(_("Start Inkaso minimised to the tray when I log in"))
+        self.autostart.setToolTip(_("On this computer, for you; reminders go out while it runs"))
+        self.autostart.setChecked(login_start.is_enabled())
+        form.addRow(_("This computer:"), self.autostart)
         return page
+
+    def _apply_autostart(self) -> None:
+        box = getattr(self, "autostart", None)
+        if not isinstance(box, QCheckBox) or box.isChecked() == login_start.is_enabled():
+            return
+        try:
+            login_start.set_enabled(box.isChecked())
+        except OSError as exc:
+            log.warning("autostart not changed: %s", exc)
+            QMessageBox.warning(
+                self,
+                _("Start with the system"),
+                _("Inkaso could not be set to start with the system: {problem}").format(
+                    problem=exc.strerror or exc
+                ),
+            )
 
     def _test_row(self, channel: str) -> QWidget:
         row = QWidget()
@@ -805,6 +828,7 @@ class SettingsDialog(QDialog):
 
         def done(_result: object) -> None:
             self._committed(changes, tuple(changes.secrets))
+            self._apply_autostart()
             if then is not None:
                 then()
             else:

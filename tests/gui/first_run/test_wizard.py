@@ -218,3 +218,22 @@ def qtbot_top_level() -> list[object]:
     from PySide6.QtWidgets import QApplication
 
     return list(QApplication.topLevelWidgets())
+
+
+def test_settings_start_with_the_system_writes_and_removes_the_login_entry(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    def saved_with(checked: bool) -> None:
+        dialog = SettingsDialog(db, ops)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.ready)
+        assert dialog.autostart.isChecked() is not checked
+        dialog.autostart.setChecked(checked)
+        with qtbot.waitSignal(dialog.saved):
+            dialog.save()
+
+    saved_with(True)
+    entry = autostart.desktop_file()
+    assert entry.is_file() and "--minimized" in entry.read_text()
+    saved_with(False)
+    assert not entry.exists()
