@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.uow import Database
+from desktop_app.domain.identifiers import normalize_email
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import settings_store, users
@@ -34,10 +35,11 @@ def finish(db: Database, run: FirstRun) -> int:
     if run.settings.firm is None:
         raise ValidationError(_("The firm's name is needed."), field="name")
     checked = settings_store.check_changes(run.settings)
+    email = normalize_email(run.owner_email) if run.owner_email else None
     with db.write() as session:
         settings_store.write_changes(session, checked)
         if run.scenario:
             scenarios.make_default(session, run.scenario)
-        owner = users.add_first_user(session, run.owner_login, run.owner_name, run.owner_email)
+        owner = users.add_first_user(session, run.owner_login, run.owner_name, email)
     settings_store.save_secrets(run.settings.secrets)
     return owner

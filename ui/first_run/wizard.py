@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app import autostart, preferences
 from desktop_app.changes import Change
+from desktop_app.domain.presets import PRESETS
 from desktop_app.i18n import LANGUAGES, _, current_language, set_language
 from desktop_app.services import activity, first_run
 from desktop_app.services.dunning import scenarios
@@ -227,7 +228,10 @@ class FirstRunWizard(QWizard):
     def _scenarios_loaded(self, found: list[ScenarioInfo]) -> None:
         self.scenario.clear()
         for info in found:
-            self.scenario.addItem(info.title or info.name, info.name)
+            # a built-in one in the language shown, whatever language created the database
+            preset = PRESETS.get(info.name) if info.builtin else None
+            title = _(preset.title) if preset is not None else info.title or info.name
+            self.scenario.addItem(title, info.name)
             if info.is_default:
                 self.scenario.setCurrentIndex(self.scenario.count() - 1)
 
