@@ -31,6 +31,7 @@ from desktop_app.paths import lock_dir
 from desktop_app.services.digest import mail as digest_mail
 from desktop_app.services.dunning.runner import RunReport, run_cycle
 from desktop_app.services.dunning.windows import firm_zone
+from desktop_app.services.setup_state import setup_state
 from desktop_app.services.sync.everything import SyncReport, import_all
 from desktop_app.settings import Snapshot, set_value
 
@@ -154,6 +155,8 @@ class DunningScheduler:
         """Queue and send today's digests; never raises. Digests that cannot go now stay in the
         outbox for the next dunning run; a digest already queued today is never queued again."""
         try:
+            if not setup_state(self.db).may_send:
+                return []  # like every reminder, nothing before setting up is finished
             now = self._clock().astimezone(firm_zone(Snapshot.load(self.db)))
             ids = digest_mail.queue(self.db, now.date(), now)
             if ids:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from db.uow import Database
 from desktop_app.errors import ValidationError
+from desktop_app.scheduler import DunningScheduler
 from desktop_app.services import first_run, users
 from desktop_app.services.dunning import outbox, scenarios
 from desktop_app.services.dunning.runner import run_cycle
-from desktop_app.services.firm import FirmInput, get_firm
+from desktop_app.services.firm import FirmInput, get_firm, save_firm
 from desktop_app.services.settings_store import SettingsChanges
 from desktop_app.services.setup_state import setup_state
-from desktop_app.settings import get_value
+from desktop_app.settings import get_value, set_value
+from tests.integration.dunning_env import DunningEnv
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 
@@ -79,3 +82,23 @@ def test_the_first_user_is_made_once_whatever_the_case_of_the_login(db: Database
     assert [(u.login, u.full_name) for u in users.list_users(db)] == [
         ("anna", "Anna Nowak-Kowalska")
     ]
+
+
+def test_no_morning_digest_goes_out_before_setting_up_is_finished(env: DunningEnv) -> None:
+    """The e-mail page of the wizard (a test message saves it) may hold the owner's address
+    while the wizard is cancelled: the digest waits for the firm like every reminder."""
+    for key, value in {
+        "smtp.host": "127.0.0.1",
+        "smtp.port": str(env.smtp.port),
+        "smtp.security": "plain",
+        "smtp.from": "windykacja@alfa.example.com",
+        "notice.recipients": "szef@alfa.example.com",
+    }.items():
+        set_value(env.db, key, value)
+    seven = dt.datetime(2026, 12, 2, 7, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+    scheduler = DunningScheduler(env.db, clock=lambda: seven)
+    assert scheduler.digest_once() == []
+    assert env.mail.messages == []
+    save_firm(env.db, FirmInput("ALFA SPÓŁKA Z O.O."))
+    assert len(scheduler.digest_once()) == 1
+    assert [m.rcpt_tos for m in env.mail.messages] == [["szef@alfa.example.com"]]
