@@ -37,7 +37,6 @@ from ui.errors import install_excepthook, show_error
 from ui.first_run import wizard as first_run
 from ui.first_run.wizard import FirstData, FirstRunWizard
 from ui.garbage import GuiThreadCollector
-from ui.imports.menu import open_import_wizard
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -241,10 +240,8 @@ class Launcher(QObject):
         self.wizard = None
         self.app.setQuitOnLastWindowClosed(True)
         self._show_window(opened)
-        if self.window is not None and first_data is FirstData.IMPORT:
-            open_import_wizard(self.window)
-        elif first_data is FirstData.DEMO:
-            first_run.open_demo()
+        if self.window is not None:
+            first_run.open_first_data(self.window, first_data)
 
     def _generate_demo(self, opened: _Opened) -> None:
         spec = demo.DemoSpec(today=self.today(), **DEMO_SPEC)

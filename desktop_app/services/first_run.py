@@ -15,6 +15,7 @@ from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import settings_store, users
 from desktop_app.services.dunning import scenarios
+from desktop_app.services.firm import get_firm
 from desktop_app.services.settings_store import SettingsChanges
 
 
@@ -31,8 +32,9 @@ class FirstRun:
 
 
 def finish(db: Database, run: FirstRun) -> int:
-    """Save the wizard's answers; returns the owner's user id."""
-    if run.settings.firm is None:
+    """Save the wizard's answers; returns the owner's user id. Opened again on a database set
+    up already, an unchanged firm (``settings.firm`` None) stays as it is."""
+    if run.settings.firm is None and get_firm(db) is None:
         raise ValidationError(_("The firm's name is needed."), field="name")
     checked = settings_store.check_changes(run.settings)
     email = normalize_email(run.owner_email) if run.owner_email else None

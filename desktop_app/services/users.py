@@ -47,15 +47,17 @@ def add_first_user(session: Session, login: str, full_name: str, email: str | No
     """The owner, in the caller's transaction: the user with this login (made active and given
     the name), or a new one. Returns its id."""
     login = login.strip()
-    name = full_name.strip() or login
+    name = full_name.strip()
     if not login:
         raise ValidationError(_("The login of the first user is empty"), field="login")
     user = session.scalar(select(User).where(func.lower(User.login) == login.casefold()))
     if user is None:
-        user = User(login=login, full_name=name, email=email or None, role=OWNER, active=True)
+        user = User(
+            login=login, full_name=name or login, email=email or None, role=OWNER, active=True
+        )
         session.add(user)
     else:
-        user.full_name = name
+        user.full_name = name or user.full_name
         user.active = True
         user.email = email or user.email
     session.flush()

@@ -102,3 +102,24 @@ def test_no_morning_digest_goes_out_before_setting_up_is_finished(env: DunningEn
     save_firm(env.db, FirmInput("ALFA SPÓŁKA Z O.O."))
     assert len(scheduler.digest_once()) == 1
     assert [m.rcpt_tos for m in env.mail.messages] == [["szef@alfa.example.com"]]
+
+
+def test_the_wizard_run_again_keeps_the_firm_and_the_owners_name(db: Database) -> None:
+    firm = FirmInput(name="ALFA SPÓŁKA Z O.O.", nip="5260250274")
+    first_run.finish(
+        db,
+        first_run.FirstRun(SettingsChanges(firm=firm), owner_login="anna", owner_name="Anna Nowak"),
+    )
+    # again from the menu: nothing typed on the firm's page, the name left as shown
+    first_run.finish(
+        db,
+        first_run.FirstRun(
+            SettingsChanges(settings={"smtp.host": "smtp.example.com"}),
+            owner_login="anna",
+            owner_name="",
+        ),
+    )
+    found = get_firm(db)
+    assert found is not None and found.name == "ALFA SPÓŁKA Z O.O."
+    assert [(u.login, u.full_name) for u in users.list_users(db)] == [("anna", "Anna Nowak")]
+    assert get_value(db, "smtp.host") == "smtp.example.com"

@@ -129,11 +129,21 @@ class SendingController(QObject):
         return dialog
 
     def open_setup_wizard(self) -> QWidget:
-        from ui.first_run.wizard import open_wizard
+        from ui.first_run.wizard import FirstData, open_first_data, open_wizard
 
         wizard = self.setup_wizard
         if wizard is None or not wizard.isVisible():
-            wizard = open_wizard(self.db, self.ops, today=self.today, parent=self.window)
+            window = self.window
+
+            def chosen(choice: FirstData | None) -> None:
+                from ui.main_window import MainWindow  # it builds this controller
+
+                if isinstance(window, MainWindow):
+                    open_first_data(window, choice)
+
+            wizard = open_wizard(
+                self.db, self.ops, today=self.today, parent=window, on_close=chosen
+            )
             self.setup_wizard = wizard
         _bring_up(wizard)
         return wizard

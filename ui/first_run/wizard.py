@@ -15,6 +15,8 @@ import datetime as dt
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, Signal
 from PySide6.QtGui import QIcon
@@ -38,19 +40,35 @@ from desktop_app import autostart, preferences
 from desktop_app.changes import Change
 from desktop_app.domain.presets import PRESETS
 from desktop_app.i18n import LANGUAGES, _, current_language, set_language
-from desktop_app.services import activity, first_run
+from desktop_app.services import activity, first_run, users
 from desktop_app.services.dunning import scenarios
 from desktop_app.services.dunning.scenarios import ScenarioInfo
+from desktop_app.services.setup_state import SetupState, setup_state
+from desktop_app.services.users import UserView
 from resources import resource_path
 from ui.dunning.settings_dialog import SettingsDialog
 from ui.errors import show_error
 from ui.operations import Operations
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 #: each language in its own words (never translated)
 LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "ru": "Русский"}
 SECTIONS = ("firm", "accounts", "email", "sms")
+
+
+@dataclass(frozen=True)
+class _Start:
+    scenarios: list[ScenarioInfo]
+    owner: UserView | None
+    state: SetupState
+
+
+def _start(db: Database) -> _Start:
+    return _Start(scenarios.list_scenarios(db), users.current_user(db), setup_state(db))
 
 
 class FirstData(enum.Enum):
@@ -184,12 +202,7 @@ class FirstRunWizard(QWizard):
         self.setPage(Page.AUTOSTART, self._autostart_page())
         self.setPage(Page.FIRST_DATA, self._first_data_page())
         self.resize(760, 620)
-        ops.read(
-            lambda: scenarios.list_scenarios(db),
-            on_success=self._scenarios_loaded,
-            owner=self,
-            label="scenarios",
-        )
+        ops.read(lambda: _start(db), on_success=self._started, owner=self, label="setup state")
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -225,9 +238,15 @@ class FirstRunWizard(QWizard):
         form.addRow(_("Scenario:"), self.scenario)
         return page
 
-    def _scenarios_loaded(self, found: list[ScenarioInfo]) -> None:
+    def _started(self, start: _Start) -> None:
+        """Opened again on a database already set up, the wizard shows what is there."""
+        if start.owner is not None:
+            self.owner_name.setText(start.owner.full_name)
+            self.owner_email.setText(start.owner.email or "")
+        if not start.state.needs_wizard:
+            self.autostart.setChecked(autostart.is_enabled())
         self.scenario.clear()
-        for info in found:
+        for info in start.scenarios:
             # a built-in one in the language shown, whatever language created the database
             preset = PRESETS.get(info.name) if info.builtin else None
             title = _(preset.title) if preset is not None else info.title or info.name
@@ -359,6 +378,16 @@ class FirstRunWizard(QWizard):
                     problem=exc.strerror or exc
                 ),
             )
+
+
+def open_first_data(window: MainWindow, choice: FirstData | None) -> None:
+    """What the last page chose, once the main window is there."""
+    from ui.imports.menu import open_import_wizard
+
+    if choice is FirstData.IMPORT:
+        open_import_wizard(window)
+    elif choice is FirstData.DEMO:
+        open_demo()
 
 
 def open_demo() -> bool:

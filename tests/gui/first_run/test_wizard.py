@@ -18,7 +18,7 @@ from desktop_app.i18n import set_language
 from desktop_app.secrets import SERVICE
 from desktop_app.services import activity, users
 from desktop_app.services.dunning import outbox, scenarios
-from desktop_app.services.firm import get_firm
+from desktop_app.services.firm import FirmInput, get_firm, save_firm
 from desktop_app.services.setup_state import setup_state
 from desktop_app.settings import get_value, set_value
 from tests.gui.conftest import OFFSCREEN_NOISE
@@ -237,3 +237,22 @@ def test_settings_start_with_the_system_writes_and_removes_the_login_entry(
     assert entry.is_file() and "--minimized" in entry.read_text()
     saved_with(False)
     assert not entry.exists()
+
+
+def test_opened_again_on_a_set_up_database_it_shows_what_is_there(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak", accounts=[(IBAN, "PLN")]))
+    users.ensure_first_user(db, activity.current_actor(), "Anna Nowak")
+    closed: list[FirstData | None] = []
+    wizard = _wizard(qtbot, db, ops, closed)
+    qtbot.waitUntil(lambda: wizard.owner_name.text() == "Anna Nowak")
+    assert wizard.settings.fields["firm.name"].text() == "Hurtownia Pol-Mak"
+    assert not wizard.autostart.isChecked()  # as this computer has it: not set up to start
+    wizard.setStartId(Page.FIRST_DATA)
+    wizard.restart()
+    with qtbot.waitSignal(wizard.setup_finished, timeout=10_000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), _LEFT)
+    firm = get_firm(db)
+    assert firm is not None and firm.name == "Hurtownia Pol-Mak"
+    assert [u.full_name for u in users.list_users(db)] == ["Anna Nowak"]
