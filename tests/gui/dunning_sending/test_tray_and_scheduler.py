@@ -4,6 +4,7 @@ closing the window while Inkaso keeps sending."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.settings import get_value, set_value
 from tests.gui.dunning_sending.conftest import OFFSCREEN_NOISE, TODAY, add_debtors, at
 from tests.integration.dunning_env import DunningEnv
-from ui.app import Launcher, Options, launch
+from ui.app import Launcher, Options, launch, parse_args
 from ui.dunning import tray as tray_module
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
@@ -317,3 +318,26 @@ def test_the_status_bar_says_nothing_is_sent_until_e_mail_is_set_up(
     window.sending_state.linkActivated.emit("setup")
     dialog = window.sending.settings_dialog
     assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("email")
+
+
+def test_minimized_start_waits_in_the_tray_without_the_window(
+    qtbot: QtBot,
+    db: Database,
+    db_path: Path,
+    qapp: QApplication,
+    launched: list[Launcher],
+    with_tray: None,
+) -> None:
+    """``inkaso-gui --minimized``, as the login autostart starts it."""
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))
+    options, _rest = parse_args(["--db", str(db_path), "--lang", "en", "--minimized"])
+    assert options.minimized
+    launcher = launch(replace(options, today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.tray is not None)
+    window, tray = launcher.window, launcher.tray
+    assert window is not None and tray is not None and tray.available
+    assert not window.isVisible()
+    assert launcher.scheduler is not None  # sending goes on from the tray
+    tray.open_action.trigger()
+    qtbot.waitUntil(window.isVisible)

@@ -165,3 +165,27 @@ def test_opening_the_demo_never_leaves_the_screen_without_a_window(
     )
     qtbot.waitUntil(lambda: launcher.progress is None)
     assert shown_when_hidden == [True]
+
+
+def test_a_first_start_opens_the_setup_wizard_and_cancel_still_opens_inkaso(
+    qtbot: QtBot,
+    tmp_path: Path,
+    launched: list[Launcher],
+    qapp: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
+    target = tmp_path / "new.db"
+    launcher = launch(Options(db=str(target), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.wizard is not None and launcher.wizard.isVisible())
+    assert launcher.window is None  # the wizard comes first
+    assert launcher.wizard is not None
+    launcher.wizard.reject()
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.window.isVisible())
+    assert launcher.wizard is None
+    launcher.shutdown()
+
+    again = launch(Options(db=str(target), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(again)
+    qtbot.waitUntil(lambda: again.wizard is not None and again.wizard.isVisible())
