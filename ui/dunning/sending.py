@@ -119,7 +119,7 @@ class SendingController(QObject):
 
         dialog = self.settings_dialog
         if dialog is None or not dialog.isVisible():
-            dialog = SettingsDialog(self.db, self.ops, parent=self.window)
+            dialog = SettingsDialog(self.db, self.ops, parent=self.window, today=self.today)
             dialog.finished.connect(dialog.deleteLater)
             dialog.destroyed.connect(self._settings_gone)
             self.settings_dialog = dialog

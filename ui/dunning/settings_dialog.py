@@ -173,6 +173,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         sections: Sequence[str] = (),
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         """``sections`` (from SECTIONS): build only these, for another window to show
         (:meth:`section`), as the first-run wizard does; the firm is then saved by that window,
@@ -180,6 +181,8 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self._ops = ops
+        #: the day the White List is asked about (``--today``)
+        self._today = today
         self.fields: dict[str, Field] = {}
         self._tab_of: dict[str, int] = {}
         self._original: dict[str, str] = {}
@@ -396,7 +399,7 @@ class SettingsDialog(QDialog):
             nip_field.show_error(_plain(exc))
             return
         nip_field.show_error("")
-        db, today = self._db, dt.date.today()
+        db, today = self._db, self._today()
         self.whitelist_button.setEnabled(False)
         self.whitelist_result.setText(_("Asking the VAT White List…"))
         self.whitelist_result.show()

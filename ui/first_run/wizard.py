@@ -140,7 +140,6 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self._db = db
         self._ops = ops
-        self._today = today
         self.saving = False
         self.setWindowTitle(_("Setting Inkaso up"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
@@ -153,7 +152,7 @@ class FirstRunWizard(QWizard):
             (QWizard.WizardButton.CancelButton, _("Cancel")),
         ):
             self.setButtonText(button, text)
-        self.settings = SettingsDialog(db, ops, parent=self, sections=SECTIONS)
+        self.settings = SettingsDialog(db, ops, parent=self, sections=SECTIONS, today=today)
         self.setPage(Page.LANGUAGE, self._language_page())
         self.setPage(
             Page.FIRM,

@@ -99,6 +99,7 @@ def test_every_page_on_an_empty_database_ends_set_up_and_nothing_goes_out_before
         with qtbot.waitSignal(settings.white_list_filled, timeout=10_000):
             qtbot.mouseClick(settings.whitelist_button, _LEFT)
         assert [r.path for r in mf.requests] == [f"/api/search/nip/{NIP}"]
+        assert mf.requests[0].query == {"date": ["2026-12-01"]}  # the day the app shows
         assert settings.fields["firm.name"].text() == "ALFA SPÓŁKA Z O.O."
         assert settings.fields["firm.street"].text() == "UL. PROSTA 1"
         assert settings.fields["firm.postal_code"].text() == "00-001"
