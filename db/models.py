@@ -95,6 +95,8 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     role: Mapped[str] = mapped_column(String(30), default="staff")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: what the person reads (the morning digest); None follows the firm's ``digest.language``
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 # --- contractors ---------------------------------------------------------------------------

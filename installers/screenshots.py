@@ -14,8 +14,18 @@ Before the list, the dashboard (the first screen) as resources/screenshots/dashb
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
 With ``--only entry`` it takes the entry dialogs on the demo: New invoice (two instalments typed
-in) as entry_invoice.png and Record payment (an amount typed, the allocation shown) as
+in, past the credit limit set for the debtor first; the suggested terms shown) as
+entry_invoice.png and Record payment (an amount typed, the allocation shown) as
 entry_payment.png.
+
+With ``--only report`` it takes the "Owed to us" report (View → Owed to us…) filtered to debtors
+more than 3 months overdue as report_window.png, exports it to Excel and renders the sheet with
+LibreOffice (``soffice --headless --convert-to pdf``, then ``pdftoppm``) as report_xlsx.png.
+
+With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcuts
+(shortcuts.png) and the quick-find popup with a few letters typed (quick_find.png, the screen
+around the main window: the popup is a window of its own). The dashboard makes the window wider
+than 1400 pixels in Polish: run it on a wider screen ("-screen 0 1700x900x24").
 
 With ``--only sending`` it takes the sending screenshots instead: a demo database made with
 ``inkaso demo --contractors 300 --invoices 5000 --seed 7 --today 2026-11-22``, e-mail pointed at a
@@ -79,6 +89,11 @@ def main(argv: list[str]) -> int:
         return entry_shots(args.lang, args.out)
     if "wizard" in only:  # a first start on an empty database: every page of the wizard
         return wizard_shots(args.lang, args.out)
+    if "report" in only:  # the "Owed to us" window and its Excel export
+        return report_shots(args.lang, args.out)
+
+    if "help" in only:  # About, the shortcuts page, the quick-find popup
+        return help_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
     sys.path.insert(0, str(ROOT))
@@ -109,7 +124,7 @@ def main(argv: list[str]) -> int:
     def dashboard_ready() -> bool:
         assert launcher.window is not None
         board = launcher.window.dashboard
-        return board.board is not None and bool(board.trend)
+        return board.board is not None and bool(board.trend) and bool(board.forecast)
 
     def shoot_dashboard() -> bool:
         assert launcher.window is not None
@@ -166,7 +181,13 @@ def main(argv: list[str]) -> int:
             return True
         assert launcher.window is not None
         card = launcher.window.cards().get(state["card"])
-        return card is not None and card.card is not None and card.isVisible()
+        # the insight brings the rating and each open invoice's forecast
+        return (
+            card is not None
+            and card.card is not None
+            and card.insight.insight is not None
+            and card.isVisible()
+        )
 
     def shoot_card() -> bool:
         if "card" not in state or "card" not in only:
@@ -174,12 +195,12 @@ def main(argv: list[str]) -> int:
         assert launcher.window is not None
         card = launcher.window.cards()[state["card"]]
         if args.all_tabs:  # for reviewing the other tabs; the README shows the invoices
-            for tab, name in ((1, "payments"), (2, "activity")):
+            for tab, name in ((1, "payments"), (2, "activity"), (3, "communication")):
                 card.tabs.setCurrentIndex(tab)
                 app.processEvents()
                 card.grab().save(str(args.out / f"contractor_card_{name}.png"))
         card.tabs.setCurrentIndex(0)
-        app.processEvents()
+        QTest.qWait(300)  # the insight just arrived: its word-wrapped lines settle their height
         card.grab().save(str(args.out / "contractor_card.png"))
         return True
 
@@ -486,6 +507,132 @@ def wizard_shots(lang: str, out: Path) -> int:
     return 0
 
 
+def report_shots(lang: str, out: Path) -> int:
+    """The "Owed to us" window with debtors over 3 months, and its XLSX export as LibreOffice
+    prints it."""
+    import shutil
+    import subprocess
+
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import Options, launch
+    from ui.report.menu import open_report
+    from ui.report.window import DAYS
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+    work = Path(tempfile.mkdtemp(prefix="inkaso-report-"))
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def open_window() -> bool:
+        assert launcher.window is not None
+        view = state["view"] = open_report(launcher.window)
+        view.resize(1380, 820)
+        state["loads"] = 0
+        view.loaded.connect(lambda: state.__setitem__("loads", state["loads"] + 1))
+        return True
+
+    def first_load() -> bool:
+        return bool(state["loads"] >= 1 and not state["view"].loading)
+
+    def over_three_months() -> bool:
+        view = state["view"]
+        view.days.setCurrentIndex(next(n for n, (_t, d) in enumerate(DAYS) if d == 91))
+        return True
+
+    def filtered() -> bool:
+        return bool(state["loads"] >= 2 and not state["view"].loading)
+
+    def shoot_window() -> bool:
+        app.processEvents()
+        state["view"].grab().save(str(out / "report_window.png"))
+        state["xlsx"] = work / "owed.xlsx"
+        state["exported"] = False
+        state["view"].exported.connect(lambda _p: state.__setitem__("exported", True))
+        state["view"].export_to(state["xlsx"])
+        return True
+
+    def exported() -> bool:
+        return bool(state["exported"])
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        open_window,
+        first_load,
+        over_three_months,
+        filtered,
+        shoot_window,
+        exported,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"report screenshots incomplete (at {waiting}): {failures}\n")
+        return 1
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        sys.stderr.write("LibreOffice is not installed: report_xlsx.png not taken\n")
+        return 1
+    profile = work / "profile"
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(state["xlsx"]),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "110",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(work / "owed.pdf"),
+            str(out / "report_xlsx"),
+        ],
+        check=True,
+    )
+    # the page is A4; the README shows the part with the sheet on it
+    from PIL import Image, ImageChops
+
+    shot = out / "report_xlsx.png"
+    with Image.open(shot) as page:
+        page = page.convert("RGB")
+        box = ImageChops.invert(page).getbbox() or (0, 0, page.width, page.height)
+        margin = 16
+        page.crop(
+            (
+                max(box[0] - margin, 0),
+                max(box[1] - margin, 0),
+                min(box[2] + margin, page.width),
+                min(box[3] + margin, page.height),
+            )
+        ).save(shot)
+    sys.stdout.write(f"saved report_window.png and report_xlsx.png in {out}\n")
+    return 0
+
+
 def entry_shots(lang: str, out: Path) -> int:
     """New invoice and Record payment, filled in, for a demo debtor with several open invoices."""
     os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
@@ -494,7 +641,7 @@ def entry_shots(lang: str, out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.domain.money import format_amount
-    from desktop_app.services import contractor_list, payments
+    from desktop_app.services import contractor_list, contractors, payments, views
     from ui.app import Options, launch
     from ui.entry.invoice_dialog import InvoiceDialog
     from ui.entry.payment_dialog import PaymentDialog
@@ -524,6 +671,11 @@ def entry_shots(lang: str, out: Path) -> int:
             if 3 <= len(preview.lines) <= 7:
                 state["contractor"] = contractor_id
                 state["lines"] = preview.lines
+                # a credit limit 5 000,00 above what is open: the new invoice passes it
+                data = views.contractor_input(views.get_contractor(launcher.db, contractor_id))
+                data.credit_limit_minor = sum(line.open_minor for line in preview.lines) + 500_000
+                data.credit_limit_currency = "PLN"
+                contractors.edit_contractor(launcher.db, contractor_id, data)
                 return True
         failures.append("no debtor with 3 to 7 open instalments")
         return True
@@ -536,7 +688,7 @@ def entry_shots(lang: str, out: Path) -> int:
 
     def fill_invoice() -> bool:
         dialog: InvoiceDialog = state["invoice"]
-        if dialog.picker.current() is None:
+        if dialog.picker.current() is None or dialog.credit is None:
             return False
         dialog.number_edit.setText("FV/318/11/2026")
         dialog.instalments.amount_edit(0).setText(format_amount(615_000, "PLN"))
@@ -767,6 +919,90 @@ def sending_shots(lang: str, out: Path) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved outbox.png, settings.png and tray_menu.png in {out}\n")
+    return 0
+
+
+def help_shots(lang: str, out: Path) -> int:
+    """About, Keyboard shortcuts and the quick-find popup on the demo."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import Options, launch
+    from ui.help_menu import AboutDialog, ShortcutsDialog
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY, scheduler=False), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def shoot_about() -> bool:
+        assert launcher.window is not None and launcher.db is not None
+        about = AboutDialog(str(Path(os.environ["INKASO_DATA_DIR"]) / "demo.db"), launcher.window)
+        about.show()
+        app.processEvents()
+        about.grab().save(str(out / "about.png"))
+        about.close()
+        return True
+
+    def shoot_shortcuts() -> bool:
+        assert launcher.window is not None
+        page = ShortcutsDialog(launcher.window)
+        page.show()
+        app.processEvents()
+        page.grab().save(str(out / "shortcuts.png"))
+        page.close()
+        return True
+
+    def type_quick_find() -> bool:
+        assert launcher.window is not None
+        window = launcher.window
+        window.move(0, 0)
+        window.raise_()
+        window.activateWindow()
+        window.quick_find.focus()
+        QTest.keyClicks(window.quick_find, "bud")
+        return True
+
+    def popup_ready() -> bool:
+        assert launcher.window is not None
+        popup = launcher.window.quick_find.completer().popup()
+        if popup is None or not popup.isVisible():
+            return False
+        state["waited"] = state.get("waited", 0) + 1
+        return bool(state["waited"] > 4)  # a few frames: the popup painted
+
+    def shoot_quick_find() -> bool:
+        assert launcher.window is not None
+        # the right half of the window, where the box and its popup are
+        frame = launcher.window.frameGeometry()
+        screen = app.primaryScreen()
+        left = frame.x() + frame.width() - 900
+        shot = screen.grabWindow(0, left, frame.y(), 900, 400)
+        shot.save(str(out / "quick_find.png"))
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        shoot_about,
+        shoot_shortcuts,
+        type_quick_find,
+        popup_ready,
+        shoot_quick_find,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved about.png, shortcuts.png and quick_find.png in {out}\n")
     return 0
 
 

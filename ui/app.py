@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator
@@ -25,12 +25,14 @@ from desktop_app import __version__, preferences, self_test
 from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
+from desktop_app.instance import AlreadyRunningError, Request, channel_name
 from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
 from desktop_app.services import demo, firm, views
 from desktop_app.services.database import open_database
 from desktop_app.services.setup_state import setup_state
 from resources import resource_path
+from ui import caller
 from ui.dunning.scheduler_bridge import SchedulerBridge
 from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
@@ -39,6 +41,7 @@ from ui.first_run.wizard import FirstData, FirstRunWizard
 from ui.garbage import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.operations import Operations
+from ui.single_instance import InstanceServer, hand_over
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +61,8 @@ class Options:
     minimized: bool = False
     #: check the installation and exit (desktop_app.self_test)
     self_test: bool = False
+    #: what to show once the window is up (the same request a second launch hands over)
+    request: Request = field(default_factory=Request)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,21 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         help=_("check that this installation works (database, letters) and exit"),
     )
     parser.add_argument("--version", action="version", version=f"Inkaso {__version__}")
+    # a softphone or a second launch: open the card of the contractor with this number
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument(
+        "--phone",
+        metavar="NUMBER",
+        help=_("open the card of the contractor with this phone number"),
+    )
+    who.add_argument(
+        "--nip", metavar="NIP", help=_("open the card of the contractor with this NIP")
+    )
+    who.add_argument(
+        "--contractor", metavar="ID", type=int, help=_("open the card of this contractor")
+    )
     known, rest = parser.parse_known_args(list(argv))
+    opening = known.phone is not None or known.nip is not None or known.contractor is not None
     options = Options(
         db=known.db,
         lang=known.lang,
@@ -123,6 +142,12 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         scheduler=not known.no_scheduler,
         minimized=known.minimized,
         self_test=known.self_test,
+        request=Request(
+            "open" if opening else "show",
+            phone=known.phone,
+            nip=known.nip,
+            contractor=known.contractor,
+        ),
     )
     return options, rest
 
@@ -150,6 +175,41 @@ def setup_application(app: QApplication, lang: str) -> list[QTranslator]:
 def _label(db: Database) -> str:
     path = sqlite_path(db.url)
     return str(path) if path is not None else db.url.render_as_string(hide_password=True)
+
+
+def database_target(options: Options) -> str | Path | None:
+    """The database the options name (the demo's file in the data folder for ``--demo``)."""
+    if options.demo:
+        return data_dir() / DEMO_FILE
+    return options.db
+
+
+def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
+    """(handed over, server): start listening as the only Inkaso on this database, or hand
+    ``options.request`` to the one already running (this launch then exits without opening
+    anything). No server when the database cannot be named (a bad ``--db``: the launcher
+    explains it) or the channel cannot be opened (Inkaso still starts, as before).
+    AlreadyRunningError when the running one does not take the request."""
+    try:
+        name = channel_name(database_target(options))
+    except InkasoError:
+        return False, None
+    server = InstanceServer(name)
+    if server.listen():
+        return False, server
+    server.deleteLater()
+    if hand_over(name, options.request):
+        log.info("Inkaso is already running on this database: request handed over")
+        return True, None
+    if server.taken:
+        log.warning("an Inkaso on this database accepts connections but did not take the request")
+        raise AlreadyRunningError(
+            _(
+                "Inkaso is already open for this database but does not respond. Wait a moment "
+                "and try again, or close it first."
+            )
+        )
+    return False, None
 
 
 def _open(target: str | Path | None) -> _Opened:
@@ -196,6 +256,10 @@ class Launcher(QObject):
         self._fixed_today = options.today
         self.translators: list[QTranslator] = []
         self.wizard: FirstRunWizard | None = None
+        #: the channel a second launch hands its request over (None: not the only instance)
+        self.server: InstanceServer | None = None
+        #: requests that came before the window was up
+        self._pending: list[Request] = [options.request]
 
     def today(self) -> dt.date:
         return self._fixed_today or dt.date.today()
@@ -207,10 +271,23 @@ class Launcher(QObject):
             return moment
         return dt.datetime.combine(self._fixed_today, moment.timetz())
 
+    def attach(self, server: InstanceServer) -> None:
+        """Take the requests of later launches (and ``inkaso open``) from ``server``."""
+        self.server = server
+        server.setParent(self)
+        server.requested.connect(self.handle)
+
+    def handle(self, request: Request) -> None:
+        """Another launch's request: to the front, then the contractor it names."""
+        if self.window is None:
+            self._pending.append(request)  # still opening the database
+            return
+        self.show_window()
+        caller.open_request(self.window, request)
+
     def start(self) -> None:
-        target: str | Path | None = self.options.db
-        if self.options.demo:
-            target = data_dir() / DEMO_FILE
+        target = database_target(self.options)
+        if isinstance(target, Path):
             target.parent.mkdir(parents=True, exist_ok=True)
         log.info("starting Inkaso %s on %s", __version__, target or "the default database")
         self.ops.write(
@@ -292,6 +369,9 @@ class Launcher(QObject):
         self._close_progress()
         if self.scheduler is not None:
             self._start_sending(window, self.scheduler)
+        pending, self._pending = self._pending, []
+        for request in pending:
+            caller.open_request(window, request)
         if self.options.minimized and (self.tray is None or not self.tray.available):
             window.showMinimized()  # no tray to wait in
 
@@ -308,10 +388,13 @@ class Launcher(QObject):
         scheduler.start()
 
     def show_window(self) -> None:
-        if self.window is not None:
-            self.window.showNormal()
-            self.window.raise_()
-            self.window.activateWindow()
+        """To the front: from the tray, un-minimised (a maximised window stays maximised)."""
+        window = self.window
+        if window is not None:
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+            window.show()
+            window.raise_()
+            window.activateWindow()
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -343,6 +426,8 @@ class Launcher(QObject):
 
     def shutdown(self) -> None:
         """Let running work finish before the database goes away."""
+        if self.server is not None:
+            self.server.close()  # a launch from now on starts afresh
         if self.tray is not None:
             self.tray.hide()
         if self.scheduler is not None:
@@ -359,13 +444,17 @@ def launch(
     app: QApplication,
     *,
     install_hooks: bool = True,
+    server: InstanceServer | None = None,
 ) -> Launcher:
-    """Everything ``main`` does except running the event loop (tests drive the loop themselves)."""
+    """Everything ``main`` does except running the event loop (tests drive the loop themselves).
+    ``server``: the single-instance channel this launch listens on (see :func:`claim_instance`)."""
     lang = set_language(options.lang or preferences.language())
     if install_hooks:
         configure_logging()
         install_excepthook()
     launcher = Launcher(app, options)
+    if server is not None:
+        launcher.attach(server)
     launcher.translators = setup_application(app, lang)
     app.aboutToQuit.connect(launcher.shutdown)
     launcher.start()
@@ -384,7 +473,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(existing, QApplication)
         else QApplication([sys.argv[0], *qt_arguments])
     )
-    launch(options, app)
+    configure_logging()
+    # before the database is opened: a second launch must not open it, nor start a scheduler
+    try:
+        handed_over, server = claim_instance(options)
+    except AlreadyRunningError as exc:
+        set_language(options.lang)
+        QMessageBox.critical(None, _("Inkaso"), exc.message)
+        return 1
+    if handed_over:
+        return 0
+    launch(options, app, server=server)
     return app.exec()
 
 

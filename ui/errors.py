@@ -15,12 +15,15 @@ from types import TracebackType
 
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop_app import diagnostics
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.logging_setup import log_file
 from desktop_app.redaction import redact
+from ui.help_menu import qt_versions
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +84,14 @@ def show_crash(
         + "\n"
         + str(log_file())
     )
-    box.setDetailedText(redact("".join(traceback.format_exception(exc_type, exc, tb))))
+    report = crash_report(exc_type, exc, tb)
+    box.setDetailedText(report)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    copy = box.addButton(_("Copy report"), QMessageBox.ButtonRole.ActionRole)
+    # every button of a message box closes it: this one's link to the box is cut, so copying
+    # leaves the dialog open for Continue or Quit
+    copy.clicked.disconnect()
+    copy.clicked.connect(lambda: _copy(report))
     keep_going = box.addButton(_("Continue"), QMessageBox.ButtonRole.AcceptRole)
     box.setEscapeButton(keep_going)
     box.setDefaultButton(keep_going)
@@ -97,6 +106,26 @@ def show_crash(
     box.open()
     _crash_box = box
     return _keep(box)
+
+
+def crash_report(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> str:
+    """What support needs, for the clipboard: versions, the log file, the traceback (secrets
+    redacted)."""
+    header = diagnostics.report(
+        [
+            (_("Versions"), diagnostics.versions(qt_versions())),
+            (_("Files"), [(_("Log file"), str(log_file()))]),
+        ]
+    )
+    return header + "\n" + redact("".join(traceback.format_exception(exc_type, exc, tb)))
+
+
+def _copy(text: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)
 
 
 def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

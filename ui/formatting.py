@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from babel.dates import format_datetime as babel_format_datetime
+from babel.numbers import format_percent
 
 from desktop_app.domain.dates import format_day
 from desktop_app.domain.money import format_amounts, format_money
@@ -35,6 +36,11 @@ def local_time(utc: dt.datetime) -> str:
     aware = utc if utc.tzinfo else utc.replace(tzinfo=dt.UTC)
     local = aware.astimezone()
     return str(babel_format_datetime(local.replace(tzinfo=None), "short", locale=babel_locale()))
+
+
+def percent(share: float) -> str:
+    """A share (0.0-1.0) as a whole percent in the UI language ("37%", "37 %")."""
+    return str(format_percent(share, "#,##0%", locale=babel_locale()))
 
 
 def days(count: int) -> str:

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -43,13 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
-from desktop_app import __version__
 from desktop_app.changes import Change
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
-from ui import formatting, theme
+from ui import formatting, help_menu, quick_find, theme
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.dashboard.view import DashboardView
@@ -62,6 +60,7 @@ from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
 from ui.models.contractors_model import COLUMN, COLUMNS, ContractorsModel, ListSummary
 from ui.operations import Operations
+from ui.report import menu as report_menu
 from ui.widgets.search_box import SearchBox
 from ui.widgets.tables import setup_list_table
 
@@ -342,6 +341,7 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         view_menu.addAction(find)
         self.addAction(find)
+        self.quick_find = quick_find.install(self, view_menu)
         only = QAction(_("Only &overdue"), self)
         only.setCheckable(True)
         only.toggled.connect(self.overdue_only.setChecked)
@@ -349,6 +349,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(only)
         view_menu.addSeparator()
         bank_menu.install(self, view_menu)
+        report_menu.install(self, view_menu)
         view_menu.addSeparator()
         refresh = QAction(_("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -400,10 +401,7 @@ class MainWindow(QMainWindow):
 
         letters_menu.install(self, view_menu, contractor_menu)
 
-        help_menu = menu.addMenu(_("&Help"))
-        about = QAction(_("&About Inkaso"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        help_menu.install(self, menu.addMenu(_("&Help")), self._db)
 
     # -- behaviour -----------------------------------------------------------------------------
 
@@ -617,15 +615,6 @@ class MainWindow(QMainWindow):
 
     def _update_as_of(self) -> None:
         self.as_of.setText(_("As of {date}").format(date=formatting.date(self._today())))
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About Inkaso"),
-            _("Inkaso {version}\nReceivables and dunning for small firms.").format(
-                version=__version__
-            ),
-        )
 
     def _show_sending_state(self) -> None:
         bridge = self.scheduler

@@ -63,6 +63,32 @@ def normalize_phone(value: str, default_region: str = "PL") -> str:
     return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
+def phone_lookup_key(value: str, default_region: str = "PL") -> str | None:
+    """The E.164 form a caller's number is looked up by, however it arrived: spaces, dashes,
+    brackets, "+48", "0048", "48" or nothing in front of a Polish number; None when it cannot be a
+    phone number. Looser than normalize_phone: a softphone passes what the exchange sends."""
+    digits = re.sub(r"\D", "", value)
+    if not digits:
+        return None
+    candidates = [value]
+    if not value.strip().startswith(("+", "00")):
+        # "48501234567": a country code without its plus, as some exchanges send it
+        candidates.append("+" + digits)
+    for candidate in candidates:
+        try:
+            parsed = phonenumbers.parse(candidate, default_region)
+        except phonenumbers.NumberParseException:
+            continue
+        if parsed.country_code == 48:
+            # Polish numbers are nine digits (a trunk "0" in front is dropped by the parser);
+            # ten digits are a NIP, not a number with something in front
+            national = str(parsed.national_number)
+            return "+48" + national if len(national) == 9 else None
+        if phonenumbers.is_possible_number(parsed):
+            return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return None
+
+
 def format_phone(e164: str) -> str:
     """Readable international form for screens and letters ("+48 501 234 567")."""
     try:

@@ -1,6 +1,7 @@
 """What the contractor card shows about a payer beside its ledger: the rating with its reasons,
 the last White List check kept (never asking the registry: that is the "Check now" button) and
-the credibility light, and which payments came from an account the White List did not list."""
+the credibility light, which payments came from an account the White List did not list, and
+when each open item is expected to be paid."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from db.models import Firm, Payment
 from db.uow import Database
 from desktop_app.domain import rating
 from desktop_app.domain.credibility import Summary, WhiteListEntry, account_on_list, summarize
+from desktop_app.domain.credit_policy import SuggestedTerms, suggest_terms
 from desktop_app.services import contractors, whitelist
+from desktop_app.services import forecast as forecast_service
 from desktop_app.services import rating as rating_service
 
 
@@ -29,14 +32,20 @@ class Insight:
     summary: Summary
     #: payments from an account that the White List did not list for the NIP on their day
     unlisted_payments: frozenset[int]
+    #: each open item's expected payment day and risk of being paid over 30 days late
+    forecast: tuple[forecast_service.ItemOutlook, ...] = ()
+    #: the payment terms to offer it next (prepayment for a new or 1-2-star payer)
+    terms: SuggestedTerms | None = None
 
 
 def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
     with db.read() as session:
-        nip = contractors.resolve(session, contractor_id).nip
+        found = contractors.resolve(session, contractor_id)
+        nip, usual_days = found.nip, found.default_terms_days
         home = session.scalar(select(Firm.home_currency)) or "PLN"
         rated = rating_service.ratings(session, today, [contractor_id])[contractor_id]
         debt = whitelist.debt_of(session, contractor_id, today)
+        outlook = tuple(forecast_service.for_contractor(session, contractor_id, today))
         kept = whitelist.checks(session, nip) if nip else []
         paid_from = session.execute(
             select(Payment.id, Payment.payer_account, Payment.date).where(
@@ -58,4 +67,6 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         entry,
         summarize(entry, rated, debt, today, home),
         unlisted,
+        outlook,
+        suggest_terms(rated.stars, rated.items, usual_days),
     )

@@ -41,17 +41,23 @@ from db.models import (
     Contractor,
     ContractorEmail,
     ContractorPhone,
+    DunningLog,
     Firm,
     FirmBankAccount,
     Instalment,
     Invoice,
+    OutboxMessage,
     Payment,
+    Promise,
     Tag,
+    Task,
     User,
     contractor_tag,
 )
+from db.models import Scenario as ScenarioRow
 from db.uow import Database
 from desktop_app.domain import allocation as rules
+from desktop_app.domain import scenario as scenario_model
 from desktop_app.domain.receivables import (
     LATEST,
     Available,
@@ -62,6 +68,8 @@ from desktop_app.domain.receivables import (
 from desktop_app.domain.text import search_key
 from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.messaging.context import BankAccount, Party, Person
+from desktop_app.services import demo_history as history
 from desktop_app.services import demo_words as words
 
 log = logging.getLogger(__name__)
@@ -383,12 +391,11 @@ class _Alloc:
         self.released_on: dt.date | None = None
 
 
-class _Ids:
-    def __init__(self) -> None:
-        self.instalment = 0
-        self.payment = 0
-        self.allocation = 0
-        self.activity = 0
+@dataclass
+class _Ids(history.Counters):
+    instalment: int = 0
+    payment: int = 0
+    allocation: int = 0
 
 
 def _open_items(insts: list[_Inst]) -> list[rules.OpenItem]:
@@ -587,6 +594,7 @@ class _Generator:
         self.ids = _Ids()
         self.user_ids: list[int] = []
         self.user_logins: list[str] = []
+        self.user_emails: list[str | None] = []
         self.tag_ids: dict[str, int] = {}
         self.numbers: list[str] = []
         self.number_minutes: list[int] = []
@@ -599,6 +607,10 @@ class _Generator:
         self.payments: list[tuple[Any, ...]] = []
         self.allocations: list[tuple[Any, ...]] = []
         self.activities: list[tuple[Any, ...]] = []
+        self.scenario_id: int | None = None
+        self.history: history.History | None = None
+        self.history_rows: history.Rows | None = None
+        self.history_setup: Any = None
 
     # -- orchestration
 
@@ -607,6 +619,7 @@ class _Generator:
         started = time.perf_counter()
         self._firm_and_users()
         profiles = self._profiles(spec.contractors)
+        self._start_history()
         self._documents(profiles, spec.invoices)
         self._number_documents(profiles)
         log.debug("demo profiles and documents in %.1f s", time.perf_counter() - started)
@@ -614,6 +627,7 @@ class _Generator:
         cache = self._grow_cache()
         try:
             self._write_contractors(profiles)
+            self._make_history()
             for profile in profiles:
                 self._simulate(profile)
                 if self.bulk.pending() >= _FLUSH_ROWS:
@@ -643,7 +657,16 @@ class _Generator:
         exactly as the migrations made them."""
         if self.conn.dialect.name != "sqlite":
             return []
-        tables = (Invoice, Instalment, Payment, Allocation, Activity)
+        tables = (
+            Invoice,
+            Instalment,
+            Payment,
+            Allocation,
+            Activity,
+            OutboxMessage,
+            DunningLog,
+            Task,
+        )
         names = ", ".join(f"'{m.__tablename__}'" for m in tables)
         found = self.conn.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
@@ -679,6 +702,10 @@ class _Generator:
             Payment,
             Allocation,
             Activity,
+            OutboxMessage,
+            Task,
+            Promise,
+            DunningLog,
         )
         for model in models:
             name = model.__tablename__
@@ -686,6 +713,63 @@ class _Generator:
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
             )
+
+    def _start_history(self) -> None:
+        """The firm works its debtors with the escalation scenario (every channel, a manager's
+        task, a hand-over); without it (scenarios not set up) the demo has no history."""
+        found = self.conn.execute(
+            select(ScenarioRow.id, ScenarioRow.definition).where(
+                ScenarioRow.name == history.SCENARIO
+            )
+        ).first()
+        if found is None:
+            return
+        self.scenario_id = int(found[0])
+        self.history_setup = found[1]
+
+    def _make_history(self) -> None:
+        if self.history_setup is None or self.history_rows is None:
+            return
+        definition = self.history_setup
+        ids = self.ids
+        ids.activity = self._next_id(Activity)
+        ids.outbox = self._next_id(OutboxMessage)
+        ids.task = self._next_id(Task)
+        ids.promise = self._next_id(Promise)
+        ids.log = self._next_id(DunningLog)
+        self.history = history.History(
+            scenario_model.from_dict(definition, source=history.SCENARIO),
+            history.SCENARIO,
+            self.spec.today,
+            self.spec.seed,
+            self._sender(),
+            self.values,
+            self.history_rows,
+            ids,
+        )
+
+    def _sender(self) -> history.Sender:
+        """The firm, its accounts and its people as the messages name them."""
+        conn = self.conn
+        firm = conn.execute(
+            select(Firm.id, Firm.name, Firm.nip, Firm.phone, Firm.email).order_by(Firm.id).limit(1)
+        ).first()
+        if firm is None:  # pragma: no cover - _firm_and_users made one
+            return history.Sender(Party(""))
+        accounts = conn.execute(
+            select(FirmBankAccount.iban, FirmBankAccount.bank_name, FirmBankAccount.currency)
+            .where(FirmBankAccount.firm_id == firm.id)
+            .order_by(FirmBankAccount.is_default.desc(), FirmBankAccount.id)
+        ).all()
+        by_currency: dict[str, BankAccount] = {}
+        for iban, bank_name, currency in accounts:
+            by_currency.setdefault(currency, BankAccount(iban, bank_name or "", currency))
+        people = conn.execute(select(User.id, User.full_name, User.email, User.phone)).all()
+        return history.Sender(
+            Party(firm.name, firm.nip or "", phone=firm.phone or "", email=firm.email or ""),
+            tuple(by_currency.values()),
+            {uid: Person(name, email or "", phone or "") for uid, name, email, phone in people},
+        )
 
     def _next_id(self, model: Any) -> int:
         return int(self.conn.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one())
@@ -731,11 +815,12 @@ class _Generator:
                 )
             self.conn.execute(insert(FirmBankAccount), accounts)
         existing = self.conn.execute(
-            select(User.id, User.login).where(User.active.is_(True)).order_by(User.id)
+            select(User.id, User.login, User.email).where(User.active.is_(True)).order_by(User.id)
         ).all()
         if existing:
             self.user_ids = [int(row[0]) for row in existing]
             self.user_logins = [str(row[1]) for row in existing]
+            self.user_emails = [row[2] or None for row in existing]
             return
         people = (
             ("akowalczyk", "Anna Kowalczyk", "anna.kowalczyk"),
@@ -758,6 +843,7 @@ class _Generator:
             )
             self.user_ids.append(base + k)
             self.user_logins.append(login)
+            self.user_emails.append(f"{local}@elmax.example.com")
         self.conn.execute(insert(User), rows)
 
     # -- contractors
@@ -1091,6 +1177,7 @@ class _Generator:
                 "collection_pause_reason",
                 "notes",
                 "created_at",
+                "scenario_id",
             ),
         )
         emails = bulk.table(_table(ContractorEmail), ("id", "contractor_id", "email", "position"))
@@ -1113,6 +1200,9 @@ class _Generator:
                 "corrected_invoice_id",
                 "source",
                 "created_at",
+                "disputed",
+                "dispute_reason",
+                "handed_over_on",
             ),
         )
         self.instalments = bulk.table(
@@ -1160,7 +1250,15 @@ class _Generator:
                 "channel",
                 "summary",
                 "data",
+                "body",
             ),
+        )
+        self.history_rows = history.Rows(
+            outbox=bulk.table(_table(OutboxMessage), history.OUTBOX_COLUMNS),
+            task=bulk.table(_table(Task), history.TASK_COLUMNS),
+            promise=bulk.table(_table(Promise), history.PROMISE_COLUMNS),
+            log=bulk.table(_table(DunningLog), history.LOG_COLUMNS),
+            activity=self.activities,
         )
         self._tag_ids(profiles)
         email_id = person_id = phone_id = 0
@@ -1190,6 +1288,7 @@ class _Generator:
                     p.pause_reason,
                     p.notes,
                     values.stamp(p.created, p.created_minute),
+                    self.scenario_id,
                 )
             )
             for position, email in enumerate(p.emails):
@@ -1407,8 +1506,12 @@ class _Generator:
         minutes = self.number_minutes
         invoices = self.invoices
         instalments = self.instalments
+        story = self._history(p, cid, docs, payments)
+        disputed = story.disputed
+        handed = story.handed_over
         for inv in docs:
             corrected = inv.corrects.id if inv.corrects is not None else None
+            handed_on = handed.get(inv.id)
             invoices.append(
                 (
                     inv.id,
@@ -1422,6 +1525,9 @@ class _Generator:
                     corrected,
                     SOURCE,
                     stamp(inv.issue.toordinal(), minutes[inv.id - base]),
+                    inv.id in disputed,
+                    disputed.get(inv.id),
+                    days[handed_on] if handed_on is not None else None,
                 )
             )
             for inst in inv.insts:
@@ -1473,6 +1579,47 @@ class _Generator:
         self.payment_count += len(payments)
         self._activity(p, cid, docs)
 
+    def _history(
+        self, p: _Profile, cid: int, docs: list[_Inv], payments: list[_Pay]
+    ) -> history.Outcome:
+        """The collection history of this contractor (see ``demo_history``)."""
+        if self.history is None or (p.index >= history.MAX_CONTRACTORS and p.persona != BIG_DEBTOR):
+            return history.Outcome()
+        facts = []
+        for inv in docs:
+            if inv.corrects is not None or inv.gross <= 0:
+                continue
+            for inst in inv.insts:
+                last = max(
+                    (a for a in inst.allocs if a.released_on is None),
+                    key=lambda a: (a.effective_date, a.id),
+                    default=None,
+                )
+                facts.append(
+                    history.Fact(
+                        inst.id, inv.id, inv.number, inv.issue, inst.due, inv.currency,
+                        inst.amount, inv.gross, inst.settled,
+                        last is not None and last.pay is not None,
+                    )
+                )  # fmt: skip
+        manager = p.user
+        payer = history.Payer(
+            id=cid,
+            name=p.name,
+            nip=p.nip,
+            persona=p.persona,
+            language=p.language,
+            emails=tuple(p.emails),
+            phones=tuple(p.phones),
+            manager_id=self.user_ids[manager] if manager is not None else None,
+            manager_login=self.user_logins[manager] if manager is not None else None,
+            manager_email=self.user_emails[manager] if manager is not None else None,
+            paused_until=self.dates[p.paused_until] if p.paused_until is not None else None,
+            pause_reason=p.pause_reason,
+        )
+        paid = [(pay.date, pay.amount, pay.currency) for pay in payments]
+        return self.history.contractor(payer, facts, paid)
+
     def _activity(self, p: _Profile, cid: int, docs: list[_Inv]) -> None:
         rng = self.rng
         values = self.values
@@ -1489,6 +1636,7 @@ class _Generator:
                 None,
                 N_("Contractor {name} created"),
                 values.json({"name": p.name}),
+                None,
             )
         )
         invoices = [inv for inv in docs if inv.corrects is None]
@@ -1510,6 +1658,7 @@ class _Generator:
                     kind,
                     "phone" if kind == "call" else None,
                     text.format(number=inv.number),
+                    None,
                     None,
                 )
             )

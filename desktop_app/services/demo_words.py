@@ -628,3 +628,36 @@ BANK_CODES: tuple[tuple[str, str], ...] = (
     ("1160", "Bank Millennium"),
     ("1750", "BNP Paribas Bank Polska"),
 )
+
+#: why a client disputes an invoice (demo collection history)
+DISPUTE_REASONS: tuple[str, ...] = (
+    "Reklamacja: część towaru uszkodzona w transporcie.",
+    "Klient twierdzi, że zamówienie było niepełne.",
+    "Rozbieżność cen z ofertą handlową.",
+    "Brak potwierdzenia odbioru dostawy.",
+    "Klient kwestionuje naliczony rabat.",
+)
+#: what an account manager wrote when closing a follow-up task
+TASK_DONE_NOTES: tuple[str, ...] = (
+    "Rozmowa z księgową, przelew zlecony.",
+    "Klient obiecał zapłatę w przyszłym tygodniu.",
+    "Nie odbiera; wysłano e-mail z zestawieniem faktur.",
+    "Potwierdzono saldo, płatność w dwóch ratach.",
+    "Właściciel na urlopie, kontakt po powrocie.",
+)
+#: notes a person typed with a promise to pay
+PROMISE_NOTES: tuple[str, ...] = (
+    "Obietnica złożona telefonicznie przez księgową.",
+    "Klient czeka na wpływ od swojego odbiorcy.",
+    "Właściciel potwierdził e-mailem.",
+    "",
+)
+#: what a provider answered when a message could not be delivered: (channel, error)
+DELIVERY_ERRORS: tuple[tuple[str, str], ...] = (
+    ("email", "550 5.1.1 <{to}>: Recipient address rejected: User unknown"),
+    ("email", "552 5.2.2 <{to}>: Mailbox full"),
+    ("sms", "SMSAPI error 13: no valid recipient number"),
+    ("sms", "SMSAPI error 14: the recipient's network rejected the message"),
+    ("voice", "SMSAPI error 13: no valid recipient number"),
+    ("voice", "SMSAPI error 105: the call was not answered"),
+)

@@ -19,7 +19,7 @@ from desktop_app.services import contractors
 _CHUNK = 900
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
+def chunks(ids: list[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
 
@@ -28,7 +28,9 @@ def _since(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=rating.WINDOW_DAYS)
 
 
-def _fact_query(today: dt.date) -> Select[int, dt.date, int, dt.date | None, int]:
+def fact_query(today: dt.date) -> Select[int, dt.date, int, dt.date | None, int]:
+    """A contractor's history: its instalments fallen due in the rating window (the forecast
+    sums the same rows in SQL)."""
     return (
         select(
             Invoice.contractor_id,
@@ -58,11 +60,11 @@ def ratings(
     broken: dict[int, int] = {}
     if contractor_ids is None:
         ids = list(session.scalars(select(Contractor.id).order_by(Contractor.id)))
-        _collect(facts, broken, session, _fact_query(today), _promise_query(today))
+        _collect(facts, broken, session, fact_query(today), _promise_query(today))
     else:
         ids = sorted(set(contractor_ids))
-        for chunk in _chunks(ids):
-            facts_of = _fact_query(today).where(Invoice.contractor_id.in_(chunk))
+        for chunk in chunks(ids):
+            facts_of = fact_query(today).where(Invoice.contractor_id.in_(chunk))
             broken_of = _promise_query(today).where(Promise.contractor_id.in_(chunk))
             _collect(facts, broken, session, facts_of, broken_of)
     return {cid: rating.rate(facts.get(cid, ()), today, broken.get(cid, 0)) for cid in ids}

@@ -58,7 +58,8 @@ OPTIONAL_HIDDEN_PACKAGES = ("secretstorage", "jeepney", "win32ctypes")
 METADATA = ("inkaso", "keyring", "APScheduler")
 
 #: Qt modules Inkaso never imports (it uses QtCore, QtGui, QtWidgets, QtCharts for the
-#: dashboard, and QtPdf, QtPdfWidgets and QtPrintSupport for letters).
+#: dashboard, QtPdf, QtPdfWidgets and QtPrintSupport for letters, and QtNetwork's local
+#: sockets for the single instance).
 QT_EXCLUDES = tuple(
     f"PySide6.{name}"
     for name in (

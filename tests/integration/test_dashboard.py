@@ -8,7 +8,15 @@ import pytest
 
 from db.models import OutboxMessage
 from db.uow import Database
-from desktop_app.services.dashboard import dashboard, month_ends, overdue_trend
+from desktop_app.domain import forecast
+from desktop_app.domain.rating import PaymentFact
+from desktop_app.services.dashboard import (
+    FORECAST_WEEKS,
+    cash_in_forecast,
+    dashboard,
+    month_ends,
+    overdue_trend,
+)
 from desktop_app.services.dunning.tasks import add_task
 from tests.conftest import Cli
 
@@ -71,12 +79,6 @@ def test_hand_computed_figures(book: Database) -> None:
     # invoiced in the 90 days to today: A/2, B/1, B/2, B/3 = 3600 -> 2900 / 3600 * 90
     assert pln.dso_days == pytest.approx(72.5)
     assert pln.promised_this_week == 30_000
-    assert [(w.week_start, w.amount) for w in pln.forecast] == [
-        (dt.date(2026, 12, 1), 0),  # overdue items are not forecast
-        (dt.date(2026, 12, 8), 50_000),  # A/2, due 10 Dec
-        (dt.date(2026, 12, 15), 30_000),  # B/3, due 20 Dec
-        (dt.date(2026, 12, 22), 0),
-    ]
     assert [(d.name, d.overdue) for d in pln.top_debtors] == [
         ("Alpha", 100_000),
         ("Beta", 80_000),
@@ -91,6 +93,44 @@ def test_hand_computed_figures(book: Database) -> None:
     }
     assert board.tasks_due == 1
     assert board.failed_reminders == 1
+
+
+def _expected_weeks() -> list[int]:
+    """The book's history and open items as the forecast sees them, by hand."""
+    history = {
+        1: [PaymentFact(dt.date(2026, 8, 15), 100_000, None)],  # A/1, unpaid
+        2: [
+            PaymentFact(dt.date(2026, 10, 15), 200_000, dt.date(2026, 10, 25)),  # B/1, 10 late
+            PaymentFact(dt.date(2026, 11, 24), 80_000, None),  # B/2, unpaid
+        ],
+        3: [PaymentFact(dt.date(2026, 9, 15), 40_000, None)],  # G/1, part paid
+    }
+    own = {cid: forecast.sums(facts, TODAY) for cid, facts in history.items()}
+    prior = forecast.population(sum(own.values(), forecast.LatenessSums()))
+    open_now = [
+        (1, dt.date(2026, 8, 15), 100_000),
+        (1, dt.date(2026, 12, 10), 50_000),
+        (2, dt.date(2026, 11, 24), 80_000),
+        (2, dt.date(2026, 12, 20), 30_000),
+        (3, dt.date(2026, 9, 15), 30_000),
+    ]
+    weeks = [0] * FORECAST_WEEKS
+    for cid, due, amount in open_now:
+        expected = forecast.forecast_item(due, TODAY, forecast.lateness(own[cid], prior)).expected
+        if (expected - TODAY).days < 7 * FORECAST_WEEKS:
+            weeks[(expected - TODAY).days // 7] += amount
+    return weeks
+
+
+def test_cash_in_forecast_by_expected_payment_day_overdue_included(book: Database) -> None:
+    weeks = cash_in_forecast(book, TODAY)["PLN"]
+    assert [w.week_start for w in weeks] == [dt.date(2026, 12, d) for d in (1, 8, 15, 22)]
+    assert [w.amount for w in weeks] == _expected_weeks()
+    # B/2, a week overdue: Beta paid 10 days late once, pulled toward a population that pays
+    # ~34 days late when late (27 days together), so half such debts are paid 27 ln 2 = 19
+    # days from today, in the third week; A/2 and B/3 (due 10 and 20 December) are expected
+    # after the four weeks, as everyone here pays late, not on their due dates
+    assert [w.amount for w in weeks] == [0, 0, 80_000, 0]
 
 
 def test_overdue_trend_at_month_ends(book: Database) -> None:
@@ -146,7 +186,13 @@ def test_dashboard_json_shape(book: Database, cli: Cli) -> None:
     assert pln["overdue_share"] == 0.7241
     assert pln["dso_days"] == 72.5
     assert pln["promised_this_week"] == "300.00"
-    assert pln["forecast"][1] == {"week": "2026-12-08", "amount": "500.00"}
+    assert [w["week"] for w in pln["forecast"]] == [
+        "2026-12-01",
+        "2026-12-08",
+        "2026-12-15",
+        "2026-12-22",
+    ]
+    assert pln["forecast"][2] == {"week": "2026-12-15", "amount": "800.00"}
     assert pln["top_debtors"][0] == {"id": 1, "name": "Alpha", "overdue": "1000.00"}
     text = cli("report", "dashboard", "--today", "2026-12-01")
     assert text.code == 0

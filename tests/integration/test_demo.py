@@ -200,7 +200,11 @@ def test_firm_users_and_activity(small: tuple[Path, demo.DemoSummary]) -> None:
             assert len(users) == 3
             assigned = session.scalars(select(Contractor.assigned_user_id).distinct()).all()
             assert {u.id for u in users} <= set(assigned)
-            created = session.scalars(select(Activity).where(Activity.kind == "status")).all()
+            created = session.scalars(
+                select(Activity).where(
+                    Activity.kind == "status", Activity.summary == "Contractor {name} created"
+                )
+            ).all()
             assert len(created) == 60
             names = {
                 cid: name for cid, name in session.execute(select(Contractor.id, Contractor.name))

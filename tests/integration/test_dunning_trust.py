@@ -375,10 +375,16 @@ def test_a_contractor_without_e_mail_or_phone_is_reported_and_a_task_asks_for_a_
 # --- item 2: "Send reminder now" words the real state and warns about a promise -----------
 
 
+#: items still being reminded about (the demo's history handed the oldest debts over)
+_REMINDED = "i.open_minor > 0 AND v.handed_over_on IS NULL AND NOT v.disputed"
+
+
 def _biggest_debtor(env: DunningEnv) -> int:
+    """Who owes the most overdue money still being reminded about (on the demo's day)."""
     [(cid,)] = env.sql(
         "SELECT v.contractor_id FROM instalment i JOIN invoice v ON v.id = i.invoice_id "
-        "WHERE i.open_minor > 0 GROUP BY v.contractor_id ORDER BY sum(i.open_minor) DESC LIMIT 1"
+        f"WHERE {_REMINDED} AND i.due_date < '2026-11-25' "
+        "GROUP BY v.contractor_id ORDER BY sum(i.open_minor) DESC LIMIT 1"
     )
     return int(cid)
 
@@ -393,11 +399,11 @@ def test_reminder_now_on_the_demos_biggest_debtor_is_an_overdue_one_naming_the_p
            "--today", "2026-12-12")  # fmt: skip
     open_items = env.sql(
         "SELECT count(*) FROM instalment i JOIN invoice v ON v.id = i.invoice_id "
-        "WHERE v.contractor_id = ? AND i.open_minor > 0",
+        f"WHERE v.contractor_id = ? AND {_REMINDED}",
         cid,
     )[0][0]
-    # the debtor owes invoices 700 days overdue and one whose term still runs (its "3 days
-    # before" step is due today): the wording follows the overdue ones
+    # the debtor owes overdue invoices and one whose term still runs: the wording follows the
+    # overdue ones
     preview = desk.preview_reminder(env.db, cid, "email", D(2026, 12, 12))
     assert preview.template != "gentle-email/email_before_due"
     assert "zbliżającym" not in (preview.message.subject or "")

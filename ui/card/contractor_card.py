@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.changes import Change
+from desktop_app.domain.forecast import ItemForecast
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.reminder_rule import pause_in_force
 from desktop_app.domain.scenario import MESSAGE_CHANNELS
 from desktop_app.errors import InkasoError, NotFoundError
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import contractor_insight, views, whitelist
+from desktop_app.services import forecast as forecast_service
 from desktop_app.services.dunning import actions, desk, promises, windows
 from desktop_app.services.dunning.desk import ContractorDunning, InvoiceFlags
 from desktop_app.services.views import (
@@ -62,6 +64,7 @@ from ui.letters import letters_menu
 from ui.letters.letter_dialog import LetterDialog
 from ui.letters.letter_viewer import LetterViewer
 from ui.operations import Operations
+from ui.report.history import InvoiceHistoryDialog
 from ui.widgets import view_state
 
 if TYPE_CHECKING:
@@ -70,6 +73,8 @@ if TYPE_CHECKING:
 SortRole = Qt.ItemDataRole.UserRole + 1
 #: position of a child row (instalment, allocation) under its parent
 SeqRole = Qt.ItemDataRole.UserRole + 2
+#: a risk of paying more than 30 days late from which the card shows it in red
+HIGH_RISK = 0.5
 #: a payment from an account the White List did not list (True) on the payment's row
 UnlistedRole = Qt.ItemDataRole.UserRole + 3
 #: on an activity entry of a letter: the queued letter's id
@@ -355,9 +360,16 @@ class ContractorCardWindow(QDialog):
                 _("Open"),
                 _("Days overdue"),
                 _("Status"),
+                _("Expected"),
+                _("Risk >30 d"),
             ],
-            numeric=(4, 5, 6),
+            numeric=(4, 5, 6, 9),
         )
+        # short headers keep the status readable; the full meaning is in their tooltips
+        forecast_header = self.invoices_tree.headerItem()
+        forecast_header.setToolTip(8, _("Expected payment day: as likely paid by then as not"))
+        forecast_header.setToolTip(9, _("Risk of being paid more than 30 days late"))
+        self.outlook: tuple[forecast_service.ItemOutlook, ...] = ()
         self.only_open = QCheckBox(_("Only unpaid"))
         self.only_open.setToolTip(_("Hide invoices that are fully paid"))
         self.only_open.toggled.connect(self._filter_invoices)
@@ -493,6 +505,8 @@ class ContractorCardWindow(QDialog):
         self.insight.set_insight(insight)
         self.unlisted_payments = insight.unlisted_payments
         self._flag_unlisted_payments()
+        self.outlook = insight.forecast
+        self._show_forecast()
 
     def _insight_failed(self, exc: BaseException) -> None:
         if isinstance(exc, InkasoError):
@@ -749,8 +763,51 @@ class ContractorCardWindow(QDialog):
         self._invoices_stack.set_empty(not items)
         self._filter_invoices(self.only_open.isChecked())
         self._size_tree(tree, stretch=7)
+        self._show_forecast()
         tree.setSortingEnabled(True)
         tree.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+
+    def _show_forecast(self) -> None:
+        """Each open invoice's (and instalment's) expected payment day and risk of more than 30
+        days late; an invoice shows its latest instalment's day and its highest risk (the card
+        and the insight load in either order: each calls this)."""
+        by_part = {(o.invoice_id, o.seq): o.forecast for o in self.outlook}
+        by_invoice: dict[int, list[ItemForecast]] = {}
+        for outlook in self.outlook:
+            by_invoice.setdefault(outlook.invoice_id, []).append(outlook.forecast)
+        tree = self.invoices_tree
+        for index in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(index)
+            if item is None:
+                continue
+            invoice_id = item.data(0, Qt.ItemDataRole.UserRole)
+            mine = by_invoice.get(invoice_id, [])
+            latest = max((f.expected for f in mine), default=None)
+            self._forecast_cells(item, latest, max((f.late_risk for f in mine), default=None))
+            for child_index in range(item.childCount()):
+                child = item.child(child_index)
+                if child is None:
+                    continue
+                part = by_part.get((invoice_id, child.data(0, SeqRole)))
+                self._forecast_cells(
+                    child,
+                    part.expected if part else None,
+                    part.late_risk if part else None,
+                )
+        for column in (8, 9):
+            tree.resizeColumnToContents(column)
+
+    def _forecast_cells(
+        self, item: QTreeWidgetItem, expected: dt.date | None, risk: float | None
+    ) -> None:
+        if expected is None or risk is None:
+            for column in (8, 9):
+                _set(item, column, "", -1)
+            return
+        _set(item, 8, self._texts.date(expected), _date_key(expected))
+        _set(item, 9, formatting.percent(risk), risk, right=True)
+        if risk >= HIGH_RISK:
+            item.setForeground(9, QBrush(theme.overdue_text()))
 
     def _amount_cells(
         self,
@@ -1184,6 +1241,8 @@ class ContractorCardWindow(QDialog):
             menu.addAction(
                 _("Pause reminders for this invoice…"), lambda: self.pause_invoice(number, True)
             )
+        menu.addSeparator()
+        menu.addAction(_("Collection history…"), lambda: self.show_history(invoice_id))
         entry = self._entry
         if entry is not None:
             menu.addSeparator()
@@ -1191,6 +1250,12 @@ class ContractorCardWindow(QDialog):
             menu.addAction(_("Delete invoice…"), lambda: entry.delete_invoice(number, self))
         self.invoice_menu = menu
         menu.popup(self.invoices_tree.viewport().mapToGlobal(pos))
+
+    def show_history(self, invoice_id: int) -> InvoiceHistoryDialog:
+        """The invoice's reminders, promise and log entries (the report's drill-down)."""
+        dialog = InvoiceHistoryDialog(self._db, self._ops, invoice_id, parent=self)
+        dialog.show()
+        return dialog
 
     def _payment_menu(self, pos: QPoint) -> None:
         item = self.payments_tree.itemAt(pos)

@@ -21,6 +21,7 @@ from desktop_app.domain.credibility import Light, WhiteListEntry
 from desktop_app.i18n import _
 from desktop_app.services.contractor_insight import Insight
 from ui import formatting, theme
+from ui.entry.terms_suggestion import terms_text
 
 LIGHT_NAMES = {
     Light.GREEN: "green",
@@ -87,6 +88,8 @@ class InsightPanel(QWidget):
         self.reasons_label = QLabel()
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.terms_label = QLabel()
+        self.terms_label.setWordWrap(True)
         rating_box = QGroupBox(_("Payer rating"))
         rating_layout = QVBoxLayout(rating_box)
         rating_layout.addWidget(self.stars_label)
@@ -118,6 +121,8 @@ class InsightPanel(QWidget):
         credibility_layout = QVBoxLayout(credibility_box)
         credibility_layout.addLayout(top)
         credibility_layout.addLayout(details)
+        # whether to grant deferred payment is this box's question: the suggested terms answer it
+        credibility_layout.addWidget(self.terms_label)
         credibility_layout.addWidget(self.status_label)
         self.status_label.hide()
 
@@ -137,6 +142,14 @@ class InsightPanel(QWidget):
             _("Not rated yet") if stars is None else _("{n} of 5 stars").format(n=stars)
         )
         self.reasons_label.setText(_bullets(insight.reasons))
+        terms = insight.terms
+        self.terms_label.setText(terms_text(terms) if terms is not None else "")
+        pal = self.terms_label.palette()
+        warn = terms is not None and terms.prepayment
+        pal.setColor(
+            QPalette.ColorRole.WindowText, theme.amber_text() if warn else theme.muted_text()
+        )
+        self.terms_label.setPalette(pal)
         light = insight.summary.light
         colour = light_colour(light).name()
         self.light_label.setText(

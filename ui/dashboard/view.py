@@ -39,6 +39,8 @@ from desktop_app.services.dashboard import (
     CurrencyDashboard,
     Dashboard,
     MonthOverdue,
+    WeekForecast,
+    cash_in_forecast,
     dashboard,
     overdue_trend,
 )
@@ -138,6 +140,7 @@ class DashboardView(QWidget):
         self._home = currency
         self.board: Dashboard | None = None
         self.trend: dict[str, list[MonthOverdue]] = {}
+        self.forecast: dict[str, list[WeekForecast]] = {}
 
         self.currency = QComboBox()
         self.currency.setToolTip(_("Currency of the figures"))
@@ -176,7 +179,7 @@ class DashboardView(QWidget):
         )
         for column, tile in enumerate(figures):
             tiles.addWidget(tile, 0, column)
-        forecast_caption = QLabel(_("Expected cash-in by due date, next 4 weeks:"))
+        forecast_caption = QLabel(_("Expected cash-in by expected payment date, next 4 weeks:"))
         tiles.addWidget(forecast_caption, 1, 0, 1, 5)
         for column, tile in enumerate(self.week_tiles):
             tiles.addWidget(tile, 2, column)
@@ -223,6 +226,13 @@ class DashboardView(QWidget):
             label="dashboard",
         )
         self._ops.read(
+            lambda: cash_in_forecast(db, today),
+            on_success=self._show_forecast,
+            key="dashboard-forecast",
+            owner=self,
+            label="dashboard forecast",
+        )
+        self._ops.read(
             lambda: overdue_trend(db, today),
             on_success=self._show_trend,
             key="dashboard-trend",
@@ -254,6 +264,15 @@ class DashboardView(QWidget):
         self.trend = trend
         self._draw_trend(self.currency.currentText() or self._home)
 
+    def _show_forecast(self, weeks: dict[str, list[WeekForecast]]) -> None:
+        self.forecast = weeks
+        self._draw_forecast(self.currency.currentText() or self._home)
+
+    def _draw_forecast(self, currency: str) -> None:
+        for tile, week in zip(self.week_tiles, self.forecast.get(currency, []), strict=False):
+            tile.caption = _("week from {date}").format(date=formatting.date(week.week_start))
+            tile.set_value(formatting.money(week.amount, currency))
+
     def _section(self, currency: str) -> CurrencyDashboard:
         if self.board is not None and currency in self.board.currencies:
             return self.board.currencies[currency]
@@ -269,9 +288,7 @@ class DashboardView(QWidget):
         self.share_tile.set_value(f"{section.overdue_share:.0%}")
         self.dso_tile.set_value("–" if section.dso_days is None else f"{section.dso_days:.0f}")
         self.promised_tile.set_value(formatting.money(section.promised_this_week, currency))
-        for tile, week in zip(self.week_tiles, section.forecast, strict=False):
-            tile.caption = _("week from {date}").format(date=formatting.date(week.week_start))
-            tile.set_value(formatting.money(week.amount, currency))
+        self._draw_forecast(currency)
         self._draw_aging(section)
         self._draw_trend(currency)
         self.debtors.setRowCount(len(section.top_debtors))

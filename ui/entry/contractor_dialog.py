@@ -25,19 +25,23 @@ from PySide6.QtWidgets import (
 from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.domain.credibility import address_parts
+from desktop_app.domain.credit_policy import suggest_terms
 from desktop_app.domain.identifiers import normalize_nip
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import contractors, users, views, whitelist
 from desktop_app.services.contractors import MAX_TERMS_DAYS, ContractorInput
+from desktop_app.services.credit_policy import credit_outlook
 from desktop_app.services.views import ContractorView
 from desktop_app.services.whitelist import Credibility
 from ui import theme
 from ui.card.insight_panel import light_colour, light_text
 from ui.entry.field_errors import FieldErrors, error_label
 from ui.entry.list_editor import ListEditor
+from ui.entry.terms_suggestion import TermsSuggestion
 from ui.errors import show_error
 from ui.operations import Operations
+from ui.widgets.amount_edit import AmountEdit
 
 LANGUAGES = (("pl", "Polski"), ("en", "English"), ("ru", "Русский"))
 
@@ -94,6 +98,15 @@ class ContractorDialog(QDialog):
         self.terms_spin.setRange(0, MAX_TERMS_DAYS)
         self.terms_spin.setValue(14)
         self.terms_spin.setSuffix(_(" days"))
+        self.terms_suggestion = TermsSuggestion()
+        self.terms_suggestion.accepted.connect(self.terms_spin.setValue)
+        limit_currency = (contractor.credit_limit_currency if contractor else None) or "PLN"
+        self.limit_edit = AmountEdit(limit_currency, placeholder=_("no limit"))
+        self.limit_edit.setToolTip(
+            _("Open invoices plus a new one above this amount bring a warning ({currency})").format(
+                currency=limit_currency
+            )
+        )
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
@@ -116,6 +129,8 @@ class ContractorDialog(QDialog):
             (_("&E-mails:"), self.emails, "email", ("emails",)),
             (_("P&hones:"), self.phones, "phone", ("phones",)),
             (_("Payment &terms:"), self.terms_spin, "terms", ()),
+            ("", self.terms_suggestion, None, ()),
+            (_("Credit &limit:"), self.limit_edit, "credit_limit", ()),
             (_("&Language of messages:"), self.language_combo, "language", ()),
             (_("Account &manager:"), self.manager_combo, "assigned_user", ()),
             (_("T&ags:"), self.tags_edit, "tags", ()),
@@ -152,6 +167,7 @@ class ContractorDialog(QDialog):
         self._check_nip()
         self._check_ready()
         self._load_users(contractor.assigned_user_id if contractor else None)
+        self._load_terms()
 
     def _fill(self, c: ContractorView) -> None:
         self.name_edit.setText(c.name)
@@ -164,9 +180,25 @@ class ContractorDialog(QDialog):
         for phone in c.phones:
             self.phones.add(phone)
         self.terms_spin.setValue(c.terms_days)
+        self.limit_edit.set_minor(c.credit_limit_minor)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(c.language)))
         self.tags_edit.setText(", ".join(c.tags))
         self.notes_edit.setPlainText(c.notes or "")
+
+    def _load_terms(self) -> None:
+        """A new contractor has no history: prepayment is suggested at once; a known one's
+        suggestion comes from its rating."""
+        if self._editing is None:
+            self.terms_suggestion.set_terms(suggest_terms(None, 0, self.terms_spin.value()))
+            return
+        db, contractor_id, today = self._db, self._editing.id, self._today()
+        self._ops.read(
+            lambda: credit_outlook(db, contractor_id, today).terms,
+            on_success=self.terms_suggestion.set_terms,
+            key=f"contractor-terms-{id(self)}",
+            owner=self,
+            label="suggested terms",
+        )
 
     def _load_users(self, selected: int | None) -> None:
         db = self._db
@@ -285,6 +317,12 @@ class ContractorDialog(QDialog):
         base.emails = self.emails.values()
         base.phones = self.phones.values()
         base.terms_days = self.terms_spin.value()
+        try:
+            base.credit_limit_minor = self.limit_edit.minor_or_none()
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="credit_limit") from None
+        if base.credit_limit_minor is not None and base.credit_limit_currency is None:
+            base.credit_limit_currency = self.limit_edit.currency
         base.language = str(self.language_combo.currentData())
         base.assigned_user_id = self.manager_combo.currentData()
         base.tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
@@ -293,7 +331,12 @@ class ContractorDialog(QDialog):
 
     def save(self) -> None:
         self.errors.clear()
-        db, data, editing = self._db, self.data(), self._editing
+        try:
+            data = self.data()
+        except ValidationError as exc:
+            self.errors.show(exc, self)
+            return
+        db, editing = self._db, self._editing
 
         def run() -> int:
             if editing is None:

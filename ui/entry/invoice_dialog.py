@@ -31,10 +31,12 @@ from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import invoices
 from desktop_app.services.contractors import Choice
+from desktop_app.services.credit_policy import CreditOutlook, credit_outlook
 from desktop_app.services.invoices import InstalmentInput, InvoiceInput
 from desktop_app.services.views import InvoiceView
 from ui.entry.contractor_picker import ContractorPicker
 from ui.entry.field_errors import FieldErrors, error_label
+from ui.entry.terms_suggestion import TermsSuggestion
 from ui.operations import Operations
 from ui.widgets.amount_edit import AmountEdit
 from ui.widgets.date_edit import DateEdit
@@ -170,6 +172,13 @@ class InvoiceDialog(QDialog):
         self.gross_label = QLabel()
         self.gross_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
+        self.terms_suggestion = TermsSuggestion()
+        self.terms_suggestion.accepted.connect(self.accept_terms)
+        self.limit_warning = error_label()
+        self.limit_warning.setWordWrap(True)
+        self.credit: CreditOutlook | None = None
+        self._today = today
+
         self.general_error = error_label()
         self.errors = FieldErrors(self.general_error)
         form = QFormLayout()
@@ -182,6 +191,7 @@ class InvoiceDialog(QDialog):
                 self.errors.add(fields[0], widget, label, *fields[1:])
 
         row(_("&Contractor:"), self.picker, "contractor")
+        form.addRow("", self.terms_suggestion)
         row(_("&Number:"), self.number_edit, "number")
         row(_("&Issue date:"), self.issue_edit, "issued", _("Issue date"))
         row(_("&Sale date:"), self.sale_edit, "sold", _("Sale date"))
@@ -220,6 +230,7 @@ class InvoiceDialog(QDialog):
         layout.addWidget(self.instalments, 1)
         layout.addLayout(instalment_buttons)
         layout.addWidget(instalments_error)
+        layout.addWidget(self.limit_warning)
         layout.addWidget(self.buttons)
 
         self.picker.chosen.connect(self._contractor_chosen)
@@ -268,6 +279,43 @@ class InvoiceDialog(QDialog):
         if choice is not None:
             self._terms = choice.terms_days
             self._default_due()
+        self.credit = None
+        self.terms_suggestion.set_terms(None)
+        self._show_limit()
+        if choice is None or self._editing is not None:
+            return
+        db, contractor_id, today = self._db, choice.id, self._today
+        self._ops.read(
+            lambda: credit_outlook(db, contractor_id, today),
+            on_success=self._show_credit,
+            key=f"invoice-credit-{id(self)}",
+            owner=self,
+            label="credit limit and suggested terms",
+        )
+
+    def _show_credit(self, credit: CreditOutlook) -> None:
+        choice = self.picker.current()
+        if choice is None or choice.id != credit.contractor_id:
+            return  # another contractor was chosen meanwhile
+        self.credit = credit
+        self.terms_suggestion.set_terms(credit.terms)
+        self._show_limit()
+
+    def accept_terms(self, days: int) -> None:
+        """The suggested terms fill the due date (prepayment: due on the issue date)."""
+        self._terms = days
+        self._due_touched = False
+        self._default_due()
+
+    def _show_limit(self) -> None:
+        """Open + this invoice past the contractor's credit limit: said here, saving allowed."""
+        warning = None
+        if self.credit is not None and not self.correction_check.isChecked():
+            total = self.instalments.total()
+            if total:
+                warning = self.credit.warning(total, self.currency())
+        self.limit_warning.setText(warning or "")
+        self.limit_warning.setVisible(bool(warning))
 
     def _issue_changed(self) -> None:
         self.sale_edit.set_value(self.issue_edit.value())
@@ -298,6 +346,7 @@ class InvoiceDialog(QDialog):
         if len(code) == 3:
             self.instalments.set_currency(code)
             self.difference_edit.set_currency(code)
+            self._show_limit()
             self._show_gross()
 
     def _lowering(self) -> bool:
@@ -320,6 +369,7 @@ class InvoiceDialog(QDialog):
         self._show_gross()
 
     def _show_gross(self) -> None:
+        self._show_limit()
         currency = self.currency()
         if self._lowering():
             amount = self.difference_edit.minor_or_none() or 0

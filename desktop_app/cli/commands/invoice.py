@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from desktop_app.cli import serialize
@@ -11,6 +12,7 @@ from desktop_app.domain.money import format_money, normalize_currency, parse_amo
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
 from desktop_app.services import deletion, invoices, views
+from desktop_app.services.credit_policy import credit_outlook
 from desktop_app.services.dunning import actions as dunning_actions
 
 
@@ -86,6 +88,8 @@ def add_invoice(ctx: Context) -> int:
     a = ctx.args
     currency = normalize_currency(a.currency)
     parts, gross = _instalments(a, currency)
+    issued = parse_date(a.issued, "--issued")
+    credit = None if a.corrects else credit_outlook(ctx.db, a.contractor, issued)
     new_id = invoices.add_invoice(
         ctx.db,
         invoices.InvoiceInput(
@@ -100,7 +104,10 @@ def add_invoice(ctx: Context) -> int:
             gross_minor=gross,
         ),
     )
-    view = views.get_invoice(ctx.db, new_id, parse_date(a.issued, "--issued"))
+    view = views.get_invoice(ctx.db, new_id, issued)
+    warning = credit.warning(view.gross_minor, view.currency) if credit is not None else None
+    if warning:
+        sys.stderr.write(warning + "\n")  # on stderr: the invoice is recorded all the same
     if ctx.json:
         ctx.emit_json(serialize.invoice(view))
     else:

@@ -31,6 +31,8 @@ class Scope:
     email: str
     user_id: int | None = None
     name: str = ""
+    #: the recipient's own language (User.language); None reads the firm's digest.language
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,23 +47,35 @@ class Rendered:
 
 def recipients(session: Session, settings: Snapshot) -> list[Scope]:
     """The owner's addresses first (everything), then each manager with contractors of their own;
-    a manager whose address is also the owner's reads the owner's digest only."""
-    scopes = [Scope(address) for address in dict.fromkeys(owner_addresses(settings))]
-    seen = {scope.email.casefold() for scope in scopes}
-    managers = session.execute(
-        select(User.id, User.full_name, User.email)
-        .where(
-            User.active.is_(True),
-            User.email.is_not(None),
-            User.id.in_(select(Contractor.assigned_user_id)),
-        )
+    a manager whose address is also the owner's reads the owner's digest only. Each one carries
+    the language of the active user with that address, when that user chose one."""
+    users = session.execute(
+        select(User.id, User.full_name, User.email, User.language)
+        .where(User.active.is_(True), User.email.is_not(None))
         .order_by(User.full_name, User.id)
+    ).all()
+    spoken: dict[str, str] = {}
+    for _id, _name, email, language in users:
+        address = (email or "").strip().casefold()
+        if address and language in LANGUAGES:
+            spoken.setdefault(address, language)
+    scopes = [
+        Scope(address, language=spoken.get(address.strip().casefold()))
+        for address in dict.fromkeys(owner_addresses(settings))
+    ]
+    seen = {scope.email.casefold() for scope in scopes}
+    managers = set(
+        session.scalars(
+            select(Contractor.assigned_user_id)
+            .where(Contractor.assigned_user_id.is_not(None))
+            .distinct()
+        )
     )
-    for user_id, name, email in managers:
+    for user_id, name, email, _language in users:
         address = (email or "").strip()
-        if address and address.casefold() not in seen:
+        if user_id in managers and address and address.casefold() not in seen:
             seen.add(address.casefold())
-            scopes.append(Scope(address, user_id, name))
+            scopes.append(Scope(address, user_id, name, spoken.get(address.casefold())))
     return scopes
 
 
@@ -92,7 +104,7 @@ def build(db: Database, today: dt.date, *, skip_queued: bool = False) -> list[Re
 
     The figures are read in one transaction; templates render after it, outside any write."""
     settings = Snapshot.load(db)
-    language = str(settings["digest.language"])
+    fallback = str(settings["digest.language"])
     with db.read() as session:
         digests = []
         for scope in recipients(session, settings):
@@ -104,7 +116,7 @@ def build(db: Database, today: dt.date, *, skip_queued: bool = False) -> list[Re
             digests.append(
                 (key, compute(session, scope, previous_day(session, scope, today), today))
             )
-    return [_render(key, digest, language) for key, digest in digests]
+    return [_render(key, digest, digest.scope.language or fallback) for key, digest in digests]
 
 
 def queue(db: Database, today: dt.date, now: dt.datetime) -> list[int]:

@@ -1,0 +1,75 @@
+"""An invoice's collection history (the report's drill-down, via the card): the reminders that
+named it, its promise and its dispute, oldest first; another invoice's reminder is not in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db.models import Invoice, OutboxMessage
+from db.uow import Database
+from desktop_app.errors import NotFoundError
+from desktop_app.services.dunning.promises import add_promise
+from desktop_app.services.invoice_history import invoice_history
+from tests.conftest import Cli
+from tests.integration.owed_book import AS_OF, make_book
+
+
+def _message(key: str, invoice_id: int, day: dt.date, status: str, subject: str) -> OutboxMessage:
+    return OutboxMessage(
+        key=key,
+        contractor_id=1,
+        channel="email",
+        recipients=["biuro@example.com"],
+        subject=subject,
+        body_text="Przypomnienie",
+        status=status,
+        planned_for=day,
+        items=[{"invoice_id": invoice_id, "number": "x"}],
+    )
+
+
+def test_the_history_of_one_invoice(cli: Cli, db: Database) -> None:
+    make_book(cli, db)
+    with db.read() as session:
+        ids = {inv.number: inv.id for inv in session.query(Invoice)}
+    old, young = ids["A/1"], ids["A/2"]
+    with db.write() as session:
+        session.add_all(
+            [
+                _message("m1", old, dt.date(2026, 8, 22), "sent", "Przypomnienie o A/1"),
+                _message("m2", old, dt.date(2026, 9, 15), "failed_permanently", "Wezwanie A/1"),
+                _message("m3", young, dt.date(2026, 11, 25), "sent", "O fakturze A/2"),
+            ]
+        )
+    add_promise(
+        db,
+        contractor=1,
+        due_on=dt.date(2026, 12, 4),
+        amount_minor=50_000,
+        currency="PLN",
+        today=AS_OF,
+        invoice_id=old,
+    )
+    assert cli("invoice", "dispute", "A/1", "--reason", "Towar uszkodzony").code == 0
+
+    history = invoice_history(db, old)
+    assert history.number == "A/1"
+    texts = [(e.what, e.text, e.outcome) for e in history.entries]
+    assert ("E-mail", "Przypomnienie o A/1", "Sent") in texts
+    assert ("E-mail", "Wezwanie A/1", "Failed") in texts
+    assert not any("A/2" in text for _what, text, _outcome in texts)
+    promises = [(text, outcome) for what, text, outcome in texts if what == "Promise to pay"]
+    assert promises == [("PLN\xa0500.00 by 04/12/2026", "Pending")]  # once, with its state
+    assert ("Status", "Invoice A/1 disputed: Towar uszkodzony", "") in texts
+    days = [e.day for e in history.entries]
+    assert days == sorted(days)
+    assert [e.text for e in invoice_history(db, young).entries if e.what == "E-mail"] == [
+        "O fakturze A/2"
+    ]
+
+
+def test_an_unknown_invoice_is_not_found(db: Database) -> None:
+    with pytest.raises(NotFoundError):
+        invoice_history(db, 999)
