@@ -1,9 +1,10 @@
 """The in-process scheduler: a run at start, then every N minutes (APScheduler).
 
-Three jobs: the dunning run (which imports from every configured source first) every
+Four jobs: the dunning run (which imports from every configured source first) every
 ``schedule.interval_minutes``; the automatic import alone every ``import.interval_minutes``, so
-invoices and payments come in even while sending is paused; and the morning digest every day at
-``digest.hour`` (the firm's time).
+invoices and payments come in even while sending is paused; the morning digest every day at
+``digest.hour`` (the firm's time); and the daily backup, checked every hour and made by the first
+check of a day without one.
 
 Runs are state-based, so a run missed while the PC slept is simply caught up by the next one.
 One scheduler per machine and database (a file lock); several PCs share one database safely
@@ -12,11 +13,12 @@ because each run takes the database lease (services/dunning/lease.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -28,6 +30,7 @@ from db.uow import Database
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import lock_dir
+from desktop_app.services.backup import Backup, backup_if_due
 from desktop_app.services.digest import mail as digest_mail
 from desktop_app.services.dunning.runner import RunReport, run_cycle
 from desktop_app.services.dunning.windows import firm_zone
@@ -39,6 +42,11 @@ log = logging.getLogger(__name__)
 JOB_ID = "dunning"
 IMPORT_JOB_ID = "import"
 DIGEST_JOB_ID = "digest"
+BACKUP_JOB_ID = "backup"
+#: the daily backup is looked for this often, and first this long after the start (not in the
+#: middle of the start's dunning run)
+BACKUP_CHECK = dt.timedelta(hours=1)
+BACKUP_FIRST = dt.timedelta(minutes=2)
 
 Listener = Callable[[RunReport | None, BaseException | None], None]
 
@@ -71,6 +79,7 @@ class DunningScheduler:
         self.last_report: RunReport | None = None
         self.last_error: BaseException | None = None
         self.last_import: SyncReport | None = None
+        self.last_backup_error: BaseException | None = None
 
     def start(self) -> None:
         try:
@@ -111,6 +120,15 @@ class DunningScheduler:
             coalesce=True,
             misfire_grace_time=None,
             **catch_up,
+        )
+        self._scheduler.add_job(
+            self.backup_once,
+            IntervalTrigger(seconds=int(BACKUP_CHECK.total_seconds())),
+            id=BACKUP_JOB_ID,
+            next_run_time=dt.datetime.now(dt.UTC) + BACKUP_FIRST,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
         )
         log.info("scheduler started: every %s minutes", minutes)
         self._scheduler.start()
@@ -165,6 +183,41 @@ class DunningScheduler:
         except Exception:
             log.exception("morning digest failed")
             return []
+
+    def backup_once(self) -> Backup | None:
+        """Today's backup when there is none yet; never raises (the error is kept: the status
+        bar shows how old the newest backup is)."""
+        try:
+            local = self._clock().astimezone(firm_zone(Snapshot.load(self.db)))
+            made = backup_if_due(self.db, local.replace(tzinfo=None))
+            self.last_backup_error = None
+            return made
+        except InkasoError as exc:  # a folder away, pg_dump missing: the sentence is enough
+            log.warning("daily backup not made: %s", exc.message)
+            self.last_backup_error = exc
+            return None
+        except Exception as exc:
+            log.exception("daily backup failed")
+            self.last_backup_error = exc
+            return None
+
+    @contextlib.contextmanager
+    def held(self, timeout: float = 120.0) -> Iterator[None]:
+        """No job starts meanwhile and none is running (a restore replaces the database
+        under them); the schedule goes on afterwards."""
+        pausing = self._scheduler.running
+        if pausing:
+            self._scheduler.pause()
+        try:
+            if not self._running.acquire(timeout=timeout):
+                raise InkasoError(_("A dunning run is still going; try again when it has finished"))
+            try:
+                yield
+            finally:
+                self._running.release()
+        finally:
+            if pausing:
+                self._scheduler.resume()
 
     @property
     def paused(self) -> bool:

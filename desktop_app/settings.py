@@ -341,6 +341,15 @@ KEYS: dict[str, Key] = {
             N_("minutes between automatic imports (KSeF asks for at least 15)"),
         ),
         Key(
+            "backup.folder",
+            _text,
+            "",
+            N_(
+                "folder of the daily backups, may be a network drive (empty: backups in the "
+                "user data folder)"
+            ),
+        ),
+        Key(
             "import.before_dunning",
             _bool,
             True,

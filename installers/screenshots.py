@@ -9,7 +9,8 @@ a partial payment and some history and saves resources/screenshots/contractor_ca
 promise to pay for that debtor and saves "Send reminder now" as send_now.png; then the
 dunning editors: scenario_editor.png (sms-classic, its weekly step), template_preview.png (an
 overdue e-mail previewed for that debtor) and calendar.png (the dry run of the next 14 days).
-Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png.
+Before the list, the dashboard (the first screen) as resources/screenshots/dashboard.png, and the
+list behind its oldest aging bar (the drill-down dialog) as dashboard_drilldown.png.
 ``--only card,editors`` takes a subset (dashboard, main, card, editors).
 Run it under a real X server (Xvfb) so fonts and styles are the ones users see.
 
@@ -21,6 +22,12 @@ entry_payment.png.
 With ``--only report`` it takes the "Owed to us" report (View → Owed to us…) filtered to debtors
 more than 3 months overdue as report_window.png, exports it to Excel and renders the sheet with
 LibreOffice (``soffice --headless --convert-to pdf``, then ``pdftoppm``) as report_xlsx.png.
+
+With ``--only templates`` it takes the template editor's simple Text tab: the overdue e-mail of
+the escalation preset as it opens (subject and text, conditions as labelled markers, fields and
+advanced parts as chips) as template_simple.png, then the overdue SMS of sms-classic with its last
+sentence put in a "one invoice / several invoices" condition and «amount due» added to one
+variant as template_condition.png.
 
 With ``--only help`` it takes the About box (about.png), Help > Keyboard shortcuts
 (shortcuts.png) and the quick-find popup with a few letters typed (quick_find.png, the screen
@@ -91,7 +98,8 @@ def main(argv: list[str]) -> int:
         return wizard_shots(args.lang, args.out)
     if "report" in only:  # the "Owed to us" window and its Excel export
         return report_shots(args.lang, args.out)
-
+    if "templates" in only:  # the template editor's simple Text tab with chips
+        return template_shots(args.lang, args.out)
     if "help" in only:  # About, the shortcuts page, the quick-find popup
         return help_shots(args.lang, args.out)
     # a fresh, deterministic demo database every time, never the user's own data folder
@@ -131,6 +139,25 @@ def main(argv: list[str]) -> int:
         if "dashboard" in only:
             app.processEvents()
             launcher.window.grab().save(str(args.out / "dashboard.png"))
+        return True
+
+    def open_drilldown() -> bool:
+        assert launcher.window is not None
+        board = launcher.window.dashboard
+        if "dashboard" in only and board.board is not None:
+            state["drill"] = board.show_overdue(board.board.labels[-1])
+        return True
+
+    def drilldown_ready() -> bool:
+        drill = state.get("drill")
+        return drill is None or drill.drill is not None
+
+    def shoot_drilldown() -> bool:
+        drill = state.pop("drill", None)
+        if drill is not None:
+            app.processEvents()
+            drill.grab().save(str(args.out / "dashboard_drilldown.png"))
+            drill.close()
         return True
 
     def sort_by_overdue() -> bool:
@@ -356,12 +383,15 @@ def main(argv: list[str]) -> int:
         calendar.grab().save(str(args.out / "calendar.png"))
         return True
 
-    state: dict[str, int] = {}
+    state: dict[str, Any] = {}
     steps.extend(
         [
             window_ready,
             dashboard_ready,
             shoot_dashboard,
+            open_drilldown,
+            drilldown_ready,
+            shoot_drilldown,
             sort_by_overdue,
             sorted_and_painted,
             shoot_main,
@@ -754,6 +784,111 @@ def entry_shots(lang: str, out: Path) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the entry screenshots in {out}\n")
+    return 0
+
+
+def template_shots(lang: str, out: Path) -> int:
+    """The simple template editor on the overdue SMS, then with a sentence in a condition."""
+    os.environ["INKASO_DATA_DIR"] = tempfile.mkdtemp(prefix="inkaso-screens-")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app.messaging import template_blocks as tb
+    from ui.app import Options, launch
+    from ui.dunning import editors_menu
+    from ui.dunning.template_editor import TemplateEditor
+
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(demo=True, lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+    state: dict[str, Any] = {}
+    state["wanted"] = ("escalation/email_overdue", lang)
+
+    def window_ready() -> bool:
+        window = launcher.window
+        return bool(window is not None and not window.model.loading and window.model.rowCount())
+
+    def open_editor() -> bool:
+        assert launcher.window is not None
+        editor = editors_menu.open_templates(launcher.window)
+        editor.resize(1380, 760)
+        state["editor"] = editor
+        return True
+
+    def loaded() -> bool:
+        editor: TemplateEditor = state["editor"]
+        if not editor.template_list.topLevelItemCount():
+            return False
+        current, wanted = editor._loaded, state["wanted"]
+        if current is None or (current.name, current.language) != wanted:
+            editor.select_template(*wanted)
+            return False
+        return bool(editor.preview_plain_text())
+
+    def open_sms() -> bool:
+        state["wanted"] = ("sms-classic/sms_overdue", lang)
+        return True
+
+    def shoot_simple() -> bool:
+        editor: TemplateEditor = state["editor"]
+        app.processEvents()
+        editor.grab().save(str(out / "template_simple.png"))
+        return True
+
+    def wrap_last_sentence() -> bool:
+        editor: TemplateEditor = state["editor"]
+        simple = editor.simple_edit
+        simple.moveCursor(QTextCursor.MoveOperation.End)
+        simple.moveCursor(QTextCursor.MoveOperation.StartOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        if not simple.textCursor().hasSelection():
+            simple.moveCursor(QTextCursor.MoveOperation.PreviousBlock)
+            simple.moveCursor(QTextCursor.MoveOperation.StartOfBlock)
+            simple.moveCursor(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        simple.wrap_in_condition("invoice_count")
+        # in the "several invoices" variant, before its end marker: the total
+        cursor = simple.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.Left)
+        simple.setTextCursor(cursor)
+        simple.insertPlainText(" ")
+        simple.insert_piece(tb.Field("amount_due"))
+        editor.field_button.setFocus()
+        return True
+
+    def previewed() -> bool:
+        editor: TemplateEditor = state["editor"]
+        # the preview of the new wording has arrived (the total is in its last line)
+        return (
+            "{{ totals|money }}" in editor.text_edit.toPlainText() and editor._rendered is not None
+        )
+
+    def shoot_condition() -> bool:
+        editor: TemplateEditor = state["editor"]
+        app.processEvents()
+        editor.grab().save(str(out / "template_condition.png"))
+        editor._loaded = None  # close without asking to save the screenshot's edit
+        editor.close()
+        return True
+
+    steps: list[Callable[[], bool]] = [
+        window_ready,
+        open_editor,
+        loaded,
+        shoot_simple,
+        open_sms,
+        loaded,
+        wrap_last_sentence,
+        previewed,
+        shoot_condition,
+    ]
+    drive(app, launcher, steps, failures)
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved the template screenshots in {out}\n")
     return 0
 
 

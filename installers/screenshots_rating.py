@@ -1,5 +1,7 @@
 """Take resources/screenshots/card_rating.png: a contractor card with its stars and reasons and a
-White List check made with "Check now".
+White List check made with "Check now"; then bulk_check.png: Contractor → Check on the White
+List… for fourteen contractors chosen in the list (most active VAT payers, one exempt, one not
+on the list), each with its traffic light.
 
     xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python installers/screenshots_rating.py --lang pl
 
@@ -27,24 +29,34 @@ from screenshots import ROOT, TODAY, drive
 ACCOUNT = "61109010140000071219812874"
 
 
-def registry(names: dict[str, str]) -> ThreadingHTTPServer:
-    """Answers ``/api/search/nip/{nip}`` for the NIPs in ``names``: an active VAT payer."""
+def registry(names: dict[str, str], exempt: set[str] | None = None) -> ThreadingHTTPServer:
+    """Answers ``/api/search/nip/{nip}`` and ``/api/search/nips/{a,b,...}`` for the NIPs in
+    ``names`` (read at each question, so more may be added): an active VAT payer, or exempt."""
+
+    def _subject(nip: str) -> dict[str, Any]:
+        return {
+            "name": names[nip].upper(),
+            "nip": nip,
+            "statusVat": "Zwolniony" if nip in (exempt or set()) else "Czynny",
+            "workingAddress": "UL. PROSTA 1, 00-001 WARSZAWA",
+            "accountNumbers": [ACCOUNT],
+        }
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            nip = self.path.split("?", 1)[0].rsplit("/", 1)[-1]
-            subject = None
-            if nip in names:
-                subject = {
-                    "name": names[nip].upper(),
-                    "nip": nip,
-                    "statusVat": "Czynny",
-                    "workingAddress": "UL. PROSTA 1, 00-001 WARSZAWA",
-                    "accountNumbers": [ACCOUNT],
-                }
-            body = json.dumps(
-                {"result": {"subject": subject, "requestId": "Kx7Pq-8ff2a1c"}}
-            ).encode()
+            path = self.path.split("?", 1)[0]
+            found: dict[str, Any] = {}
+            if path.startswith("/api/search/nips/"):
+                nips = path.rsplit("/", 1)[-1].split(",")
+                entries = [
+                    {"identifier": n, "subjects": [_subject(n)] if n in names else []} for n in nips
+                ]
+                found = {"entries": entries, "requestId": "Kx7Pq-8ff2a1d"}
+            else:
+                nip = path.rsplit("/", 1)[-1]
+                subject = _subject(nip) if nip in names else None
+                found = {"subject": subject, "requestId": "Kx7Pq-8ff2a1c"}
+            body = json.dumps({"result": found}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -103,7 +115,9 @@ def main(argv: list[str]) -> int:
             failures.append("no rated contractor with a NIP on the first page")
             return True
         chosen = candidates[wanted[0]]
-        server = registry({str(chosen.nip): chosen.name})
+        names = {str(chosen.nip): chosen.name}
+        state["names"], state["exempt"] = names, set()
+        server = registry(names, state["exempt"])
         state["server"] = server
         set_value(launcher.db, "whitelist.api_url", f"http://127.0.0.1:{server.server_port}")
         state["card"] = launcher.window.open_card(chosen.id)
@@ -128,15 +142,56 @@ def main(argv: list[str]) -> int:
             state["card"].grab().save(str(args.out / "card_rating.png"))
         return True
 
+    def open_bulk() -> bool:
+        from PySide6.QtCore import QItemSelectionModel
+
+        from ui.credibility.menu import open_bulk_check
+
+        assert launcher.window is not None
+        window = launcher.window
+        if "card" in state:
+            state["card"].close()
+        model = window.model
+        chosen = [
+            r
+            for r in range(min(40, model.rowCount()))
+            if (row := model.cached_row(r)) is not None and row.nip
+        ][:14]
+        selection = window.table.selectionModel()
+        selection.clearSelection()
+        for n, r in enumerate(chosen):
+            row = model.cached_row(r)
+            assert row is not None
+            if n != 5:  # one firm the registry does not know
+                state["names"][str(row.nip)] = row.name
+            if n == 9:
+                state["exempt"].add(str(row.nip))
+            selection.select(
+                model.index(r, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        state["bulk"] = dialog = open_bulk_check(window)
+        dialog.finished_run.connect(lambda: state.__setitem__("bulk_done", True))
+        dialog.start_button.click()
+        return True
+
+    def bulk_done() -> bool:
+        return bool(state.get("bulk_done"))
+
+    def shoot_bulk() -> bool:
+        app.processEvents()
+        state["bulk"].grab().save(str(args.out / "bulk_check.png"))
+        return True
+
     steps: list[Callable[[], bool]] = [window_ready, open_card, card_ready, check_now, checked]
-    steps.append(shoot)
+    steps.extend([shoot, open_bulk, bulk_done, shoot_bulk])
     drive(app, launcher, steps, failures)
     if "server" in state:
         state["server"].shutdown()
     if failures:
         sys.stderr.write("\n".join(failures) + "\n")
         return 1
-    sys.stdout.write(f"saved {args.out / 'card_rating.png'}\n")
+    sys.stdout.write(f"saved card_rating.png and bulk_check.png in {args.out}\n")
     return 0
 
 

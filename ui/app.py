@@ -229,8 +229,9 @@ def _start_advice(exc: InkasoError) -> str:
         return _("Close the other program, or wait until it has finished, and start Inkaso again.")
     if isinstance(exc, DamagedDatabaseError):
         return _(
-            "Restore the database from a backup copy (Inkaso keeps one beside it, ending in .bak, "
-            "from before each upgrade), or start Inkaso with another database."
+            "Restore the database from a backup copy (Inkaso makes one every day and before "
+            "each upgrade, in the backup folder): run inkaso restore FILE, or start Inkaso "
+            "with another database."
         )
     return _(
         "Inkaso cannot start with this database. Check the path or address given "

@@ -48,8 +48,11 @@ from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
 from ui import formatting, help_menu, quick_find, theme
+from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
+from ui.credibility import menu as credibility_menu
+from ui.dashboard.drilldown import show_failed_messages
 from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
@@ -187,6 +190,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(db, ops, today=today, currency=currency)
         self.dashboard.card_requested.connect(self.open_card)
         self.dashboard.list_requested.connect(self.show_list)
+        self.dashboard.tasks_requested.connect(lambda: self.sending.open_tasks())
+        self.dashboard.failed_requested.connect(
+            lambda: show_failed_messages(self.sending.open_outbox())
+        )
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.dashboard, _("Dashboard"))
@@ -219,6 +226,11 @@ class MainWindow(QMainWindow):
         self.undo_label.hide()
         self.undo_button.hide()
         self.entry.deleted.connect(self._offer_undo)
+        # long totals or warnings are cut (their tooltips hold them whole) instead of widening
+        # the window past a laptop's screen
+        for label in (self.summary, self.sending_state):
+            label.setMinimumWidth(120)
+        self.sending_state.setMaximumWidth(480)  # the totals come first; the link opens the rest
         status = self.statusBar()
         status.addWidget(self.summary, 1)
         status.addWidget(self.undo_label)
@@ -273,7 +285,8 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> None:
         table = self.table
-        header = setup_list_table(table, self.model, name=_("Contractors"))
+        # several may be chosen, for the credibility check in bulk
+        header = setup_list_table(table, self.model, name=_("Contractors"), multi=True)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header.setSectionsMovable(False)
         header.setStretchLastSection(False)
@@ -325,6 +338,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(_("&File"))
         imports_menu.install(self, file_menu)
+        file_menu.addSeparator()
+        self.backups = backup_menu.install(self, file_menu)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -400,6 +415,7 @@ class MainWindow(QMainWindow):
         editors_menu.install(self, self.dunning_menu)
 
         letters_menu.install(self, view_menu, contractor_menu)
+        credibility_menu.install(self, contractor_menu)
 
         help_menu.install(self, menu.addMenu(_("&Help")), self._db)
 
@@ -600,7 +616,9 @@ class MainWindow(QMainWindow):
             colour = theme.overdue_text().name()
             overdue = f'<span style="color:{colour}; font-weight:600">{overdue}</span>'
         parts.append(_("overdue: {amount}").format(amount=overdue))
-        self.summary.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+        text = "&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts)
+        self.summary.setText(text)
+        self.summary.setToolTip(text)  # the whole line when a narrow window cuts it
 
     def _loading_changed(self, loading: bool) -> None:
         if loading:

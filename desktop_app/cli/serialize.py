@@ -195,6 +195,11 @@ def dashboard(board: Dashboard) -> dict[str, Any]:
                 "overdue": decimal_str(s.overdue, cur),
                 "overdue_share": round(s.overdue_share, 4),
                 "dso_days": None if s.dso_days is None else round(s.dso_days, 1),
+                "collection_effectiveness": (
+                    None
+                    if s.collection_effectiveness is None
+                    else round(s.collection_effectiveness, 1)
+                ),
                 "promised_this_week": decimal_str(s.promised_this_week, cur),
                 "buckets": {k: decimal_str(v, cur) for k, v in s.buckets.items()},
                 "forecast": [

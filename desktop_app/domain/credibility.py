@@ -159,12 +159,39 @@ def account_digits(account: str) -> str:
     return compact[2:] if compact.startswith("PL") and len(compact) == 28 else compact
 
 
+def check_as_of(entries: Iterable[WhiteListEntry], as_of: dt.date) -> WhiteListEntry | None:
+    """The check a question about ``as_of`` is judged by: the latest made on or before it."""
+    known = [e for e in entries if e.checked_on <= as_of]
+    return max(known, key=lambda e: e.checked_on) if known else None
+
+
 def account_on_list(entries: Iterable[WhiteListEntry], account: str, as_of: dt.date) -> bool | None:
     """Was the account registered for the contractor as of that day? Judged by the latest check
     made on or before it; None when no check that old or older is known (nothing to say)."""
-    known = [e for e in entries if e.checked_on <= as_of]
-    if not known:
-        return None
-    latest = max(known, key=lambda e: e.checked_on)
+    latest = check_as_of(entries, as_of)
+    return None if latest is None else _listed(latest, account)
+
+
+def _listed(entry: WhiteListEntry, account: str) -> bool:
     wanted = account_digits(account)
-    return any(account_digits(a) == wanted for a in latest.accounts)
+    return any(account_digits(a) == wanted for a in entry.accounts)
+
+
+def unlisted_payment_reason(
+    entries: Iterable[WhiteListEntry], account: str, paid_on: dt.date
+) -> str | None:
+    """Why a payment from ``account`` on ``paid_on`` is suspicious, in plain words, when the
+    White List did not list that account for the payer's NIP by then (None: it did, or no check
+    that old is known, so there is nothing to say)."""
+    latest = check_as_of(entries, paid_on)
+    if latest is None or _listed(latest, account):
+        return None
+    if not latest.found:
+        return _(
+            "Paid from {account}, but NIP {nip} was not on the VAT White List when checked on"
+            " {day}: the money may not come from this contractor."
+        ).format(account=account, nip=latest.nip, day=format_day(latest.checked_on))
+    return _(
+        "Paid from {account}, an account the VAT White List did not list for NIP {nip} when"
+        " checked on {day}: the money may not come from this contractor."
+    ).format(account=account, nip=latest.nip, day=format_day(latest.checked_on))

@@ -5,6 +5,7 @@ Never float: amounts are parsed from text with :class:`decimal.Decimal` and stor
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -51,6 +52,12 @@ def normalize_currency(code: str) -> str:
     return norm
 
 
+#: what groups thousands, and the marks inside the integer part, removed before reading digits
+_GROUPING = re.compile(r"[ \u00a0\u202f']")
+_MARKS = re.compile(r"[.,]")
+
+
+@functools.lru_cache(maxsize=256)  # asked for every amount read and written
 def exponent(currency: str) -> int:
     """Number of minor-unit digits (PLN 2, JPY 0, ...)."""
     digits: int = get_currency_precision(currency)
@@ -64,7 +71,7 @@ def parse_amount(text: str, currency: str, *, allow_negative: bool = False) -> i
     so an ambiguous "1,234" in PLN is rejected as too many decimals rather than silently read as
     a thousand; a mark repeated in groups of three ("1.234.567,5") groups thousands.
     """
-    raw = re.sub(r"[ \u00a0\u202f']", "", text.strip())
+    raw = _GROUPING.sub("", text.strip())
     sign = -1 if raw.startswith("-") else 1
     if raw[:1] in ("+", "-"):
         raw = raw[1:]
@@ -74,7 +81,7 @@ def parse_amount(text: str, currency: str, *, allow_negative: bool = False) -> i
             break
     else:
         raise ValidationError(_("Not an amount: {text}").format(text=text), field="amount")
-    integer = re.sub(r"[.,]", "", match.group("int"))
+    integer = _MARKS.sub("", match.group("int"))
     decimals = match.group("dec") or ""
     digits = exponent(currency)
     if len(decimals) > digits:

@@ -58,9 +58,15 @@ def register(fmt: Format) -> Format:
 _MODULES: tuple[str, ...] = ("ksef", "jpk", "tabular", "mt940", "camt053")
 
 
-def all_formats() -> dict[str, Format]:
-    import importlib
+_loaded = False
 
-    for module in _MODULES:
-        importlib.import_module(f"desktop_app.importers.{module}")
+
+def all_formats() -> dict[str, Format]:
+    global _loaded
+    if not _loaded:  # asked once per imported file: the modules are imported the first time
+        import importlib
+
+        for module in _MODULES:
+            importlib.import_module(f"desktop_app.importers.{module}")
+        _loaded = True
     return FORMATS

@@ -121,8 +121,12 @@ class _Invoice:
         buyer = self._buyer()
         corrects = self._corrected(fa) if correction else None
         notes: list[str] = []
-        instalments = self._instalments(fa, issued, sold, gross, notes) if gross > 0 else ()
-        paid = self._paid(fa, number, currency, buyer) if gross > 0 else ()
+        instalments: tuple[InstalmentRecord, ...] = ()
+        paid: tuple[PaymentRecord, ...] = ()
+        payment = safe_xml.child(fa, "Platnosc") if gross > 0 else None
+        if payment is not None:
+            instalments = self._instalments(payment, issued, sold, gross, notes)
+            paid = self._paid(payment, number, currency, gross, buyer)
         invoice = InvoiceRecord(
             where=where,
             source=SOURCE,
@@ -159,21 +163,19 @@ class _Invoice:
                 tax_id = (safe_xml.text(ident, "KodUE") or "") + eu
             elif other is not None:
                 tax_id = (safe_xml.text(ident, "KodKraju") or "") + other
-        country = safe_xml.text(podmiot, "Adres", "KodKraju") or "PL"
-        street = safe_xml.text(podmiot, "Adres", "AdresL1")
-        line2 = safe_xml.text(podmiot, "Adres", "AdresL2")
+        address = safe_xml.child(podmiot, "Adres")
+        country = safe_xml.text(address, "KodKraju") or "PL"
+        street = safe_xml.text(address, "AdresL1")
+        line2 = safe_xml.text(address, "AdresL2")
         postal, city = None, line2
         if line2 is not None and (match := _POSTAL.match(line2)):
             postal, city = match.group(1), match.group(2)
+        contacts = list(safe_xml.children(podmiot, "DaneKontaktowe"))
         emails = tuple(
-            e
-            for contact in safe_xml.children(podmiot, "DaneKontaktowe")
-            if (e := safe_xml.text(contact, "Email")) is not None
+            e for contact in contacts if (e := safe_xml.text(contact, "Email")) is not None
         )
         phones = tuple(
-            p
-            for contact in safe_xml.children(podmiot, "DaneKontaktowe")
-            if (p := safe_xml.text(contact, "Telefon")) is not None
+            p for contact in contacts if (p := safe_xml.text(contact, "Telefon")) is not None
         )
         return ContractorRecord(
             name=name,
@@ -195,15 +197,12 @@ class _Invoice:
 
     def _instalments(
         self,
-        fa: etree._Element,
+        payment: etree._Element,
         issued: dt.date,
         sold: dt.date | None,
         gross: int,
         notes: list[str],
     ) -> tuple[InstalmentRecord, ...]:
-        payment = safe_xml.child(fa, "Platnosc")
-        if payment is None:
-            return ()
         dues = [
             self._due(term, issued, sold, notes)
             for term in safe_xml.children(payment, "TerminPlatnosci")
@@ -245,19 +244,21 @@ class _Invoice:
         return due
 
     def _paid(
-        self, fa: etree._Element, number: str, currency: str, buyer: ContractorRecord
+        self,
+        payment: etree._Element,
+        number: str,
+        currency: str,
+        gross: int,
+        buyer: ContractorRecord,
     ) -> tuple[PaymentRecord, ...]:
         r = self.r
-        payment = safe_xml.child(fa, "Platnosc")
-        if payment is None:
-            return ()
         found: list[PaymentRecord] = []
         if safe_xml.text(payment, "Zaplacono") == "1":
             found.append(
                 PaymentRecord(
                     where=r.where(payment, "DataZaplaty"),
                     date=r.date(payment, "DataZaplaty"),
-                    amount_minor=r.amount(self.root, currency, "Fa", "P_15"),
+                    amount_minor=gross,
                     currency=currency,
                     invoice_number=number,
                     buyer=buyer,

@@ -63,6 +63,9 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     session.flush()
+    # asked once for the whole batch: the OS login is read from the environment each time
+    actor = current_actor()
+    now = utcnow()
     session.connection().execute(
         _INSERT,
         [
@@ -74,8 +77,8 @@ def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
                 "summary": e["summary"],
                 "body": e.get("body"),
                 "data": e.get("data"),
-                "actor": e.get("actor") or current_actor(),
-                "at": e.get("at") or utcnow(),
+                "actor": e.get("actor") or actor,
+                "at": e.get("at") or now,
             }
             for e in entries
         ],

@@ -60,7 +60,10 @@ def open_items(as_of: dt.date, *, contractor_ids: Sequence[int] | None = None) -
         # as a plain condition SQLite walks every invoice instead, twice as slow at 500k.
         pruned = select(Instalment.id).where(unsettled)
         query = query.where(Instalment.id.in_(pruned))
-    inner = query.subquery("items_all")
+    # OFFSET 0 keeps the inner query from being flattened into the outer one: flattened, SQLite
+    # evaluates the allocation sum twice per row (once for "open > 0", once for the value),
+    # a quarter of a pass over the open items of the 500,000-invoice demo
+    inner = query.offset(0).subquery("items_all")
     return select(inner).where(inner.c.open > 0).subquery("open_items")
 
 

@@ -8,8 +8,9 @@ bits), so SQLite accepts exactly what PostgreSQL does and the refusal names the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Integer, String, Table
 from sqlalchemy import inspect as sa_inspect
@@ -81,9 +82,39 @@ def _check(state: InstanceState[Any], *, changed_only: bool) -> None:
 
 
 def check_row(table: Table, values: Mapping[str, object]) -> None:
-    """The flush's check of a row written with a Core insert (no unit of work sees it)."""
+    """The flush's check of a row written with a Core insert (no unit of work sees it).
+
+    Rows come by the thousand (an import): plain strings and integers are compared with limits
+    read from the table once; anything else, and any value out of bounds, goes through
+    :func:`check_value`, which says what is wrong."""
+    limits = _limits(table)
     for key, value in values.items():
+        kind = type(value)
+        if kind is str:
+            text, length = cast(str, value), limits[key][0]
+            if "\x00" not in text and (length is None or len(text) <= length):
+                continue
+        elif kind is int:
+            number, bounds = cast(int, value), limits[key][1]
+            if bounds is None or bounds[0] <= number <= bounds[1]:
+                continue
+        elif value is None:
+            continue
         check_value(str(table.name), key, table.c[key].type, value)
+
+
+@functools.cache
+def _limits(table: Table) -> dict[str, tuple[int | None, tuple[int, int] | None]]:
+    """Per column: the longest string it holds, the integers it holds (None: no limit)."""
+    found: dict[str, tuple[int | None, tuple[int, int] | None]] = {}
+    for column in table.c:
+        type_ = column.type
+        length = getattr(type_, "length", None) if isinstance(type_, String) else None
+        bounds = None
+        if isinstance(type_, Integer):
+            bounds = _INT64 if isinstance(type_, BigInteger) else _INT32
+        found[column.key] = (length, bounds)
+    return found
 
 
 def check_value(table: str, column: str, type_: Any, value: object) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from db.models import Firm, Payment
 from db.uow import Database
 from desktop_app.domain import rating
-from desktop_app.domain.credibility import Summary, WhiteListEntry, account_on_list, summarize
+from desktop_app.domain.credibility import Summary, WhiteListEntry, check_as_of, summarize
 from desktop_app.domain.credit_policy import SuggestedTerms, suggest_terms
 from desktop_app.services import contractors, whitelist
 from desktop_app.services import forecast as forecast_service
@@ -32,6 +32,8 @@ class Insight:
     summary: Summary
     #: payments from an account that the White List did not list for the NIP on their day
     unlisted_payments: frozenset[int]
+    #: the same payments, each with why it is flagged
+    unlisted_reasons: dict[int, str]
     #: each open item's expected payment day and risk of being paid over 30 days late
     forecast: tuple[forecast_service.ItemOutlook, ...] = ()
     #: the payment terms to offer it next (prepayment for a new or 1-2-star payer)
@@ -47,18 +49,11 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         debt = whitelist.debt_of(session, contractor_id, today)
         outlook = tuple(forecast_service.for_contractor(session, contractor_id, today))
         kept = whitelist.checks(session, nip) if nip else []
-        paid_from = session.execute(
-            select(Payment.id, Payment.payer_account, Payment.date).where(
-                Payment.contractor_id == contractor_id, Payment.payer_account.is_not(None)
-            )
-        ).all()
-    known = [e for e in kept if e.checked_on <= today]
-    entry = max(known, key=lambda e: e.checked_on) if known else None
-    unlisted = frozenset(
-        pid
-        for pid, account, day in paid_from
-        if account and account_on_list(kept, account, day) is False
-    )
+        unlisted = whitelist.unlisted_payments(
+            session,
+            session.scalars(select(Payment.id).where(Payment.contractor_id == contractor_id)),
+        )
+    entry = check_as_of(kept, today)
     return Insight(
         contractor_id,
         nip,
@@ -66,6 +61,7 @@ def insight(db: Database, contractor_id: int, today: dt.date) -> Insight:
         tuple(rating.explain(rated)),
         entry,
         summarize(entry, rated, debt, today, home),
+        frozenset(unlisted),
         unlisted,
         outlook,
         suggest_terms(rated.stars, rated.items, usual_days),

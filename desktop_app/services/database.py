@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -17,7 +20,7 @@ from db.uow import Database
 from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
-from desktop_app.services import column_limits, db_faults
+from desktop_app.services import backup, column_limits, db_faults
 from desktop_app.services.bank import number_index  # noqa: F401  (keeps invoice number keys)
 from desktop_app.services.dunning import scenarios
 
@@ -116,24 +119,15 @@ def check_integrity(path: Path, *, quick: bool = False, url: URL | None = None) 
     return [] if rows == ["ok"] else rows
 
 
-def backup_sqlite(path: Path, label: str) -> Path:
-    """A consistent copy beside the file (the SQLite backup API copes with WAL); a damaged
+def backup_sqlite(path: Path, label: str, folder: Path | None = None) -> Path:
+    """A consistent copy in the backup folder (the SQLite backup API copes with WAL); a damaged
     file is refused rather than copied, so a backup is always one that can be restored."""
     problems = check_integrity(path)
     if problems:
         log.error("integrity_check of %s: %s", path, problems)
         raise db_faults.damaged(to_url(path), problems[0])
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.before-{label}-{stamp}.bak")
-    source = sqlite3.connect(str(path))
-    try:
-        dest = sqlite3.connect(str(target))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    target_folder = folder if folder is not None else backup.configured_folder(to_url(path))
+    target = backup.backup_file(path, target_folder, dt.datetime.now(), f"before-{label}")
     log.info("backed up %s to %s before migrating", path, target)
     return target
 
@@ -189,6 +183,30 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True) -> 
             )
         ) from exc
     return database
+
+
+def restore_in_place(
+    db: Database,
+    source: Path,
+    now: dt.datetime,
+    hold: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
+) -> backup.Restored:
+    """Restore a backup into the database this program has open (the GUI's Restore…).
+
+    ``hold`` keeps the scheduler's jobs off the database meanwhile. The pooled connections are
+    closed before (none holds the file) and after (none remembers the old content); the restored
+    copy, maybe from an older version, is then opened once more so that it is migrated now."""
+    path = sqlite_path(db.url)
+    if path is not None:
+        # before anything is held or closed: closing the last connection checkpoints the WAL,
+        # and a refused file must leave the database file exactly as it was
+        backup.check_restorable(source)
+    with hold():
+        db.engine.dispose()
+        done = backup.restore(db.url, source, now)
+        db.engine.dispose()
+        open_database(path or db.url.render_as_string(hide_password=False)).dispose()
+    return done
 
 
 def _shown(url: URL) -> str:

@@ -241,6 +241,78 @@ def record_many(
     return ids
 
 
+def record_new(
+    session: Session,
+    allocations: Sequence[NewAllocation],
+    instalments: Iterable[rules.OpenItem],
+    payments: Iterable[NewPayment],
+) -> None:
+    """:func:`record_many` for instalments and payments written in this same transaction and
+    allocated nothing before (an import's new invoices and the payments their files state).
+
+    Their caches follow from ``allocations`` alone, by the same rules as :func:`refresh` and
+    :func:`recount`, so nothing is read back; ``instalments`` are owed in full (their
+    ``open_minor`` is their amount)."""
+    if not allocations:
+        return
+    session.flush()
+    conn = session.connection()
+    conn.execute(
+        insert(cast(Table, Allocation.__table__)),
+        [
+            {
+                "instalment_id": a.instalment_id,
+                "payment_id": a.payment_id,
+                "amount_minor": a.amount_minor,
+                "effective_date": a.effective_date,
+            }
+            for a in allocations
+        ],
+    )
+    by_instalment: dict[int, list[AllocationFact]] = defaultdict(list)
+    by_payment: dict[int, list[AllocationFact]] = defaultdict(list)
+    for a in allocations:
+        fact = AllocationFact(a.amount_minor, a.effective_date, None)
+        by_instalment[a.instalment_id].append(fact)
+        by_payment[a.payment_id].append(fact)
+    instalment_rows = [
+        {
+            "row_id": item.key,
+            "open_minor": open_as_of(
+                item.open_minor, by_instalment[item.key], LATEST, issued=item.issued
+            ),
+            "settled_on": settled_on(item.open_minor, by_instalment[item.key], issued=item.issued),
+        }
+        for item in instalments
+        if item.key in by_instalment
+    ]
+    payment_rows = [
+        {
+            "row_id": p.payment_id,
+            "unallocated_minor": credit_as_of(
+                p.amount_minor, by_payment[p.payment_id], LATEST, received=p.date
+            ),
+        }
+        for p in payments
+        if p.payment_id in by_payment
+    ]
+    table = cast(Table, Instalment.__table__)
+    conn.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(open_minor=bindparam("open_minor"), settled_on=bindparam("settled_on")),
+        instalment_rows,
+    )
+    table = cast(Table, Payment.__table__)
+    conn.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(unallocated_minor=bindparam("unallocated_minor")),
+        payment_rows,
+    )
+    session.expire_all()
+
+
 def undo_allocation(allocation: Allocation) -> None:
     """Take back a payment's allocation made in error: it is kept, released on the day it took
     effect, so it counts on no day at all and every balance, past ones too, is as if it had never

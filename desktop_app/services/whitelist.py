@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Contractor, Firm, Instalment, Invoice, WhiteListCheck
+from db.models import Contractor, Firm, Instalment, Invoice, Payment, WhiteListCheck
 from db.uow import Database
 from desktop_app.domain.credibility import (
     Debt,
@@ -28,6 +28,7 @@ from desktop_app.domain.credibility import (
     WhiteListEntry,
     account_on_list,
     summarize,
+    unlisted_payment_reason,
 )
 from desktop_app.domain.identifiers import normalize_nip
 from desktop_app.domain.rating import Rating
@@ -291,3 +292,33 @@ def payment_account_listed(session: Session, nip: str, account: str, as_of: dt.d
     """Was the account a payment came from registered for the NIP as of that day, by the kept
     checks (None: never checked by then)? For the bank and payment code to flag payments."""
     return account_on_list(checks(session, normalize_nip(nip)), account, as_of)
+
+
+def unlisted_payments(session: Session, payment_ids: Iterable[int]) -> dict[int, str]:
+    """Of these payments, those from an account the White List did not list for their
+    contractor's NIP on the payment's day (by the checks kept), each with the reason in plain
+    words. A payment with no payer account, no contractor, a contractor without a NIP or no
+    check made by its day is not flagged: there is nothing to judge it by."""
+    ids = list(payment_ids)
+    if not ids:
+        return {}
+    paid = session.execute(
+        select(Payment.id, Payment.payer_account, Payment.date, Contractor.nip)
+        .join(Contractor, Contractor.id == Payment.contractor_id)
+        .where(
+            Payment.id.in_(ids),
+            Payment.payer_account.is_not(None),
+            Contractor.nip.is_not(None),
+        )
+    ).all()
+    nips = {nip for _pid, _account, _day, nip in paid}
+    kept: dict[str, list[WhiteListEntry]] = {}
+    if nips:
+        for row in session.scalars(select(WhiteListCheck).where(WhiteListCheck.nip.in_(nips))):
+            kept.setdefault(row.nip, []).append(_stored(row))
+    flagged: dict[int, str] = {}
+    for pid, account, day, nip in paid:
+        reason = unlisted_payment_reason(kept.get(nip or "", []), account, day) if account else None
+        if reason is not None:
+            flagged[pid] = reason
+    return flagged

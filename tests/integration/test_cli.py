@@ -317,7 +317,10 @@ def test_unreadable_database_paths(cli: Cli, tmp_path: Path) -> None:
         assert len(r.err.strip().splitlines()) == 1
 
 
-def test_database_from_a_newer_version_is_refused_untouched(cli: Cli, db_path: Path) -> None:
+def test_database_from_a_newer_version_is_refused_untouched(
+    cli: Cli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INKASO_DATA_DIR", str(db_path.parent / "data"))
     assert cli("contractor", "add", "--name", "A").code == 0
     con = sqlite3.connect(db_path)
     con.execute("UPDATE alembic_version SET version_num = 'zz99_from_the_future'")
@@ -328,7 +331,7 @@ def test_database_from_a_newer_version_is_refused_untouched(cli: Cli, db_path: P
     assert result.code == 3
     assert "newer version" in result.err
     assert db_path.read_bytes() == before
-    assert not list(db_path.parent.glob("*.bak"))
+    assert not (db_path.parent / "data" / "backups").exists()  # not migrated: no copy made
 
 
 def test_foreign_sqlite_file_is_refused(cli: Cli, tmp_path: Path) -> None:

@@ -138,8 +138,8 @@ def test_integrity_check_before_a_backup(cli: Cli, db_path: Path) -> None:
     overwrite(db_path, table_page_offset(db_path, "contractor") + 3, b"\x00\x00")
     assert check_integrity(db_path) != []
     with pytest.raises(DamagedDatabaseError):
-        backup_sqlite(db_path, "test")
-    assert not list(db_path.parent.glob("*.bak"))
+        backup_sqlite(db_path, "test", db_path.parent / "backups")
+    assert not (db_path.parent / "backups").exists()
 
 
 def test_an_empty_file_named_by_the_user_is_refused(cli: Cli, tmp_path: Path) -> None:

@@ -3,12 +3,15 @@
 Random folders of KSeF files (buyers new, known, renamed; numbers repeated or too long for their
 column; instalments, stated payments, overpayments, corrections, purchase invoices) are imported
 twice into copies of one database, once with the bulk path and once without: every table must
-come out the same, row for row, and so must the report.
+come out the same, row for row, and so must the report. The first folder is then often read
+again, as it was (all unchanged) or with some files changed (amount, buyer's name, terms, the
+date of a payment), which the bulk path must tell apart from the unchanged ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -84,6 +87,31 @@ def ksef_file(draw: st.DrawFn) -> str:
     return text_
 
 
+@st.composite
+def changed(draw: st.DrawFn, files: list[str]) -> list[str]:
+    """The files as a source sends them again: most as they were, some changed."""
+    again = []
+    for content in files:
+        how = draw(st.sampled_from(["same", "same", "amount", "name", "terms", "paid"]))
+        if how == "amount":
+            gross = draw(st.integers(100, 500_000))
+            content = re.sub(r"<P_15>[^<]*</P_15>", f"<P_15>{gross / 100:.2f}</P_15>", content)
+        elif how == "name":
+            content = content.replace(draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)), 1)
+        elif how == "terms":
+            content = content.replace(
+                "<FormaPlatnosci>",
+                "<TerminPlatnosci><Termin>2026-12-24</Termin></TerminPlatnosci><FormaPlatnosci>",
+                1,
+            )
+        elif how == "paid":
+            content = content.replace(
+                "<DataZaplatyCzesciowej>2026-11-03<", "<DataZaplatyCzesciowej>2026-11-09<"
+            )
+        again.append(content)
+    return again
+
+
 @pytest.fixture(scope="module")
 def template() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="inkaso-twin-"))
@@ -157,13 +185,16 @@ def _run(template: Path, folder: Path, *, bulk: bool, batches: list[list[str]]) 
 )
 @given(
     st.lists(st.lists(ksef_file(), min_size=1, max_size=8), min_size=1, max_size=2),
-    st.booleans(),
+    st.sampled_from(["no", "same", "changed"]),
+    st.data(),
 )
 def test_bulk_path_writes_what_the_one_by_one_upsert_writes(
-    template: Path, batches: list[list[str]], again: bool
+    template: Path, batches: list[list[str]], again: str, data: st.DataObject
 ) -> None:
-    if again:  # the same folder read again: everything unchanged
+    if again == "same":  # the same folder read again: everything unchanged
         batches = [*batches, batches[0]]
+    elif again == "changed":  # read again with some files changed
+        batches = [*batches, data.draw(changed(batches[0]))]
     folder = Path(tempfile.mkdtemp(prefix="inkaso-twin-run-"))
     try:
         one = _run(template, folder, bulk=False, batches=batches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from db import migrate
@@ -22,7 +23,10 @@ def test_empty_database_gets_the_whole_schema(db_path: Path) -> None:
     assert migrate.current_revision(make_engine(to_url(db_path))) == migrate.head_revision()
 
 
-def test_upgrade_from_first_revision_keeps_data_and_backs_up(db_path: Path, cli: Cli) -> None:
+def test_upgrade_from_first_revision_keeps_data_and_backs_up(
+    db_path: Path, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
     engine = make_engine(to_url(db_path))
     migrate.upgrade(engine, "0001")
     engine.dispose()
@@ -36,7 +40,8 @@ def test_upgrade_from_first_revision_keeps_data_and_backs_up(db_path: Path, cli:
     result = cli("contractor", "list", "--json")
     assert result.code == 0, result.err
     assert [r["name"] for r in result.json()] == ["Stary Klient"]
-    [backup] = db_path.parent.glob("inkaso.db.before-0001-*.bak")
+    # in the backup folder (the default: the user data folder's backups), not beside the file
+    [backup] = (tmp_path / "data" / "backups").glob("inkaso-*-before-0001.db")
     old = sqlite3.connect(backup)
     assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert old.execute("SELECT name FROM contractor").fetchall() == [("Stary Klient",)]

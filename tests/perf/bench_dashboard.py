@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop_app.domain.aging import AgingBuckets
 from desktop_app.services.dashboard import (
+    CEI_WINDOW_DAYS,
     DSO_WINDOW_DAYS,
     FAILED_STATUSES,
     FORECAST_WEEKS,
@@ -71,10 +72,15 @@ def raw_dashboard(conn: sqlite3.Connection, today: dt.date) -> dict[str, int]:
         if bucket != "not_due":
             totals[f"{currency} overdue"] = totals.get(f"{currency} overdue", 0) + amount
     since = (today - dt.timedelta(days=DSO_WINDOW_DAYS)).isoformat()
+    opening = (today - dt.timedelta(days=CEI_WINDOW_DAYS)).isoformat()
     conn.execute(
-        "SELECT currency, SUM(gross_minor) FROM invoice "
-        "WHERE issue_date > :s AND issue_date <= :t GROUP BY currency",
-        {"s": since, **t},
+        "SELECT currency, SUM(gross_minor), SUM(CASE WHEN issue_date > :o THEN gross_minor "
+        "ELSE 0 END) FROM invoice WHERE issue_date > :s AND issue_date <= :t GROUP BY currency",
+        {"s": since, "o": opening, **t},
+    ).fetchall()
+    # collection effectiveness: what was open at the start of its window
+    conn.execute(
+        f"SELECT currency, SUM(open) FROM ({OPEN_ITEMS}) GROUP BY 1", {"t": opening}
     ).fetchall()
     monday = week_start(today)
     conn.execute(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from db.uow import Database
 from desktop_app.i18n import N_, _
-from desktop_app.services import bank
+from desktop_app.services import bank, whitelist
 from desktop_app.services.bank.review import MatchedPayment, OpenInvoiceChoice, matched_payments
 from ui import formatting
 from ui.bank.rows_model import Column, Row
@@ -56,7 +56,7 @@ def state_label(status: str) -> str:
     return _(STATE_LABELS[status]) if status in STATE_LABELS else status
 
 
-def waiting_row(payment: bank.WaitingPayment) -> Row:
+def waiting_row(payment: bank.WaitingPayment, warning: str = "") -> Row:
     amount = formatting.money(payment.amount_minor, payment.currency)
     texts = (
         formatting.date(payment.date),
@@ -74,7 +74,14 @@ def waiting_row(payment: bank.WaitingPayment) -> Row:
         texts[4].casefold(),
         texts[5],
     )
-    return Row(payment.id, texts, keys, marked=payment.status == "ambiguous", item=payment)
+    return Row(
+        payment.id,
+        texts,
+        keys,
+        marked=payment.status == "ambiguous",
+        item=payment,
+        warning=warning,
+    )
 
 
 def suggestion_row(suggestion: bank.Suggestion) -> Row:
@@ -99,7 +106,7 @@ def how_matched(payment: MatchedPayment) -> str:
     return "; ".join(payment.reasons) or _("automatically")
 
 
-def matched_row(payment: MatchedPayment) -> Row:
+def matched_row(payment: MatchedPayment, warning: str = "") -> Row:
     invoices = ", ".join(dict.fromkeys(s.invoice_number for s in payment.shares))
     if payment.unallocated_minor:
         credit = formatting.money(payment.unallocated_minor, payment.currency)
@@ -119,7 +126,7 @@ def matched_row(payment: MatchedPayment) -> Row:
         (payment.currency, payment.amount_minor),
         *(t.casefold() for t in texts[2:]),
     )
-    return Row(payment.id, texts, keys, item=payment)
+    return Row(payment.id, texts, keys, item=payment, warning=warning)
 
 
 def choice_row(choice: OpenInvoiceChoice) -> Row:
@@ -152,9 +159,13 @@ def load_lists(db: Database) -> BankLists:
         waiting = bank.unmatched_payments(session, limit=LIMIT)
         matched = matched_payments(session, limit=LIMIT)
         count = bank.unmatched_count(session)
+        # a payment from an account the White List did not list for its contractor's NIP
+        flagged = whitelist.unlisted_payments(
+            session, [p.id for p in waiting] + [p.id for p in matched]
+        )
     return BankLists(
-        [waiting_row(p) for p in waiting],
-        [matched_row(p) for p in matched],
+        [waiting_row(p, flagged.get(p.id, "")) for p in waiting],
+        [matched_row(p, flagged.get(p.id, "")) for p in matched],
         max(count, len(waiting)),
     )
 

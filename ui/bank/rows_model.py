@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from desktop_app.i18n import _
 from ui import theme
@@ -42,6 +43,9 @@ class Row:
     tooltip: str = ""
     #: the service's object behind the row, for the window's actions
     item: object = None
+    #: a warning about the row (a payment from an account not on the VAT White List): a
+    #: warning sign on its first cell, the words in the tooltip
+    warning: str = ""
 
 
 class RowsModel(QAbstractTableModel):
@@ -112,7 +116,11 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.texts[column]
         if role == Qt.ItemDataRole.ToolTipRole:
+            if row.warning and column == 0:
+                return row.warning
             return row.tooltip or row.texts[column] or None
+        if role == Qt.ItemDataRole.DecorationRole and row.warning and column == 0:
+            return _warning_icon()
         if role == IdRole:
             return row.id
         if role == SortRole:
@@ -146,3 +154,7 @@ class RowsModel(QAbstractTableModel):
             key=lambda r: r.keys[column],
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
+
+
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)

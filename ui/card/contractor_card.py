@@ -56,6 +56,7 @@ from desktop_app.services.views import (
 from desktop_app.settings import Snapshot
 from resources import resource_path
 from ui import formatting, theme
+from ui.card import privacy_menu
 from ui.card.communication import CommunicationView
 from ui.card.dunning_dialogs import PromiseDialog, ReasonDialog, SendNowDialog
 from ui.card.insight_panel import InsightPanel
@@ -396,7 +397,7 @@ class ContractorCardWindow(QDialog):
 
         self.insight = InsightPanel()
         self.insight.check_requested.connect(self.check_white_list)
-        self.unlisted_payments: frozenset[int] = frozenset()
+        self.unlisted_payments: dict[int, str] = {}
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -419,6 +420,7 @@ class ContractorCardWindow(QDialog):
         refresh.setAutoDefault(False)
         refresh.clicked.connect(self.reload)
         buttons.addButton(refresh, QDialogButtonBox.ButtonRole.ActionRole)
+        self.privacy = privacy_menu.install(self, buttons)
         for any_button in buttons.buttons():
             if isinstance(any_button, QPushButton):
                 any_button.setAutoDefault(False)
@@ -503,7 +505,7 @@ class ContractorCardWindow(QDialog):
 
     def set_insight(self, insight: contractor_insight.Insight) -> None:
         self.insight.set_insight(insight)
-        self.unlisted_payments = insight.unlisted_payments
+        self.unlisted_payments = insight.unlisted_reasons
         self._flag_unlisted_payments()
         self.outlook = insight.forecast
         self._show_forecast()
@@ -953,17 +955,18 @@ class ContractorCardWindow(QDialog):
         """Mark payments from an account the White List did not list for the NIP on their day
         (the two loads, card and insight, arrive in either order: each calls this)."""
         tree = self.payments_tree
-        warning = _("Paid from an account not on the VAT White List for this NIP on that day")
         for index in range(tree.topLevelItemCount()):
             item = tree.topLevelItem(index)
-            if (
-                item is not None
-                and item.data(0, Qt.ItemDataRole.UserRole) in self.unlisted_payments
-            ):
+            reason = (
+                self.unlisted_payments.get(item.data(0, Qt.ItemDataRole.UserRole))
+                if item is not None
+                else None
+            )
+            if item is not None and reason is not None:
                 item.setIcon(
                     0, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
                 )
-                item.setToolTip(0, warning)
+                item.setToolTip(0, reason)
                 item.setData(0, UnlistedRole, True)
 
     def _fill_activity(self, entries: Sequence[ActivityView]) -> None:

@@ -3,9 +3,10 @@
 
 Both reads (the current figures, then the slower trend) run through :class:`Operations` off the
 GUI thread and are repeated on every announced change to what the figures are made of. A click
-on a debtor asks for its card; a click on an overdue figure or an aging bar asks for the list of
-overdue contractors. The window that holds the page answers both (it owns the card opener and
-the list).
+on a debtor asks for its card; a click on any other figure (a tile, an aging bar, a forecast
+week, the tasks due, the failed reminders) opens the list behind it (:mod:`ui.dashboard.drilldown`),
+whose rows open cards and whose button leads on to the contractor list, the task list or the
+outbox. The window that holds the page answers the requests (it owns those windows).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.domain.money import to_decimal
 from desktop_app.i18n import _, babel_locale
+from desktop_app.services import dashboard_drilldown as drill
 from desktop_app.services.dashboard import (
     CurrencyDashboard,
     Dashboard,
@@ -44,7 +46,9 @@ from desktop_app.services.dashboard import (
     dashboard,
     overdue_trend,
 )
+from desktop_app.services.dashboard_drilldown import DrillDown
 from ui import formatting, theme
+from ui.dashboard.drilldown import DrillDownDialog
 from ui.operations import Operations
 
 #: the kinds of data the figures are made of
@@ -121,6 +125,10 @@ class DashboardView(QWidget):
     card_requested = Signal(int)
     #: the list should be shown, True: only overdue contractors
     list_requested = Signal(bool)
+    #: the task list should be shown (from the tasks due)
+    tasks_requested = Signal()
+    #: the outbox should be shown with the failed messages (from the failed reminders)
+    failed_requested = Signal()
     #: the figures of a read have been shown (for tests and the screenshot)
     loaded = Signal()
 
@@ -146,8 +154,15 @@ class DashboardView(QWidget):
         self.currency.setToolTip(_("Currency of the figures"))
         self.currency.currentTextChanged.connect(self._show_currency)
         self.as_of = QLabel()
-        self.tasks = QLabel()
-        self.failed = QLabel()
+        self.tasks = QPushButton()
+        self.tasks.setFlat(True)
+        self.tasks.setToolTip(_("Show the tasks due"))
+        self.tasks.clicked.connect(self.show_tasks_due)
+        self.failed = QPushButton()
+        self.failed.setFlat(True)
+        self.failed.setToolTip(_("Show the reminders that failed"))
+        self.failed.clicked.connect(self.show_failed)
+        self.drill_dialog: DrillDownDialog | None = None
         top = QHBoxLayout()
         top.addWidget(self.currency)
         top.addWidget(self.as_of)
@@ -163,26 +178,42 @@ class DashboardView(QWidget):
         self.dso_tile.setToolTip(
             _("Days sales outstanding: open receivable / invoiced in the last 90 days × 90")
         )
+        self.cei_tile = Tile(_("collection effectiveness"))
+        self.cei_tile.setToolTip(
+            _(
+                "Collection effectiveness over the last 30 days: (open 30 days ago + invoiced"
+                " since − open now) / (open 30 days ago + invoiced since − open now and not yet"
+                " due) × 100"
+            )
+        )
         self.promised_tile = Tile(_("promised this week"))
         self.week_tiles = [Tile("") for _week in range(4)]
-        for tile in (self.open_tile,):
-            tile.clicked.connect(partial(self.list_requested.emit, False))
+        self.open_tile.clicked.connect(self.show_open)
         for tile in (self.overdue_tile, self.share_tile):
-            tile.clicked.connect(partial(self.list_requested.emit, True))
+            tile.clicked.connect(partial(self.show_overdue, None))
+        self.promised_tile.clicked.connect(self.show_promised)
+        for week, tile in enumerate(self.week_tiles):
+            tile.clicked.connect(partial(self.show_forecast_week, week))
         tiles = QGridLayout()
         figures = (
             self.open_tile,
             self.overdue_tile,
             self.share_tile,
             self.dso_tile,
+            self.cei_tile,
             self.promised_tile,
         )
-        for column, tile in enumerate(figures):
-            tiles.addWidget(tile, 0, column)
+        # three figures a row, so the page fits a 1366-pixel laptop screen in every language
+        per_row = 3
+        for index, tile in enumerate(figures):
+            tiles.addWidget(tile, index // per_row, index % per_row)
+        rows = (len(figures) + per_row - 1) // per_row
         forecast_caption = QLabel(_("Expected cash-in by expected payment date, next 4 weeks:"))
-        tiles.addWidget(forecast_caption, 1, 0, 1, 5)
+        weeks = QGridLayout()
+        weeks.addWidget(forecast_caption, 0, 0, 1, len(self.week_tiles))
         for column, tile in enumerate(self.week_tiles):
-            tiles.addWidget(tile, 2, column)
+            weeks.addWidget(tile, 1, column)
+        tiles.addLayout(weeks, rows, 0, 1, per_row)
 
         self.aging_view = BarChart(_("Overdue by days past due"))
         self.trend_view = BarChart(_("Overdue at month end"))
@@ -200,7 +231,7 @@ class DashboardView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.debtors.setToolTip(_("Click a debtor to open its card"))
         self.debtors.cellClicked.connect(self._debtor_clicked)
-        self.debtors.setMinimumWidth(360)
+        self.debtors.setMinimumWidth(300)
 
         left = QVBoxLayout()
         left.addLayout(tiles)
@@ -287,6 +318,8 @@ class DashboardView(QWidget):
         self.overdue_tile.set_value(formatting.money(section.overdue, currency))
         self.share_tile.set_value(f"{section.overdue_share:.0%}")
         self.dso_tile.set_value("–" if section.dso_days is None else f"{section.dso_days:.0f}")
+        cei = section.collection_effectiveness
+        self.cei_tile.set_value("–" if cei is None else f"{cei / 100:.0%}")
         self.promised_tile.set_value(formatting.money(section.promised_this_week, currency))
         self._draw_forecast(currency)
         self._draw_aging(section)
@@ -307,7 +340,7 @@ class DashboardView(QWidget):
         values = [_major(section.buckets[label], section.currency) for label in labels]
         color = theme.overdue_text(self.palette())
         self.aging_bars = self.aging_view.show_bars(labels, values, color)
-        self.aging_bars.clicked.connect(lambda _index: self.list_requested.emit(True))
+        self.aging_bars.clicked.connect(lambda index: self.show_overdue(labels[index]))
 
     def _draw_trend(self, currency: str) -> None:
         months = self.trend.get(currency, [])
@@ -320,3 +353,60 @@ class DashboardView(QWidget):
         item = self.debtors.item(row, 0)
         if item is not None:
             self.card_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    # -- the lists behind the figures ------------------------------------------------------------
+
+    def _figures_day(self) -> dt.date:
+        return self.board.today if self.board is not None else self._today()
+
+    def _shown_currency(self) -> str:
+        return self.currency.currentText() or self._home
+
+    def _drill(
+        self, load: Callable[[], DrillDown], more: tuple[str, Callable[[], None]] | None = None
+    ) -> DrillDownDialog:
+        dialog = DrillDownDialog(self._ops, load, more=more, parent=self)
+        dialog.card_requested.connect(self.card_requested)
+        dialog.destroyed.connect(lambda *_args: self._drill_gone(dialog))
+        self.drill_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _drill_gone(self, dialog: DrillDownDialog) -> None:
+        if self.drill_dialog is dialog:
+            self.drill_dialog = None
+
+    def show_open(self) -> DrillDownDialog:
+        db, today, currency = self._db, self._figures_day(), self._shown_currency()
+        return self._drill(
+            lambda: drill.open_receivable(db, today, currency),
+            (_("Show in the contractor list"), partial(self.list_requested.emit, False)),
+        )
+
+    def show_overdue(self, bucket: str | None) -> DrillDownDialog:
+        """The overdue contractors, all (``bucket`` None) or one aging bar's."""
+        db, today, currency = self._db, self._figures_day(), self._shown_currency()
+        return self._drill(
+            lambda: drill.overdue(db, today, currency, bucket),
+            (_("Show in the contractor list"), partial(self.list_requested.emit, True)),
+        )
+
+    def show_promised(self) -> DrillDownDialog:
+        db, today, currency = self._db, self._figures_day(), self._shown_currency()
+        return self._drill(lambda: drill.promised(db, today, currency))
+
+    def show_forecast_week(self, week: int) -> DrillDownDialog:
+        db, today, currency = self._db, self._figures_day(), self._shown_currency()
+        return self._drill(lambda: drill.forecast_week(db, today, currency, week))
+
+    def show_tasks_due(self) -> DrillDownDialog:
+        db, today = self._db, self._figures_day()
+        return self._drill(
+            lambda: drill.tasks_due(db, today), (_("Open the task list"), self.tasks_requested.emit)
+        )
+
+    def show_failed(self) -> DrillDownDialog:
+        db = self._db
+        return self._drill(
+            lambda: drill.failed_reminders(db), (_("Open the outbox"), self.failed_requested.emit)
+        )

@@ -54,6 +54,7 @@ from desktop_app.domain.money import normalize_currency
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import whitelist
+from desktop_app.services.backup import default_folder
 from desktop_app.services.dunning.send_test import SendTestResult, send_test
 from desktop_app.services.firm import FirmInput
 from desktop_app.services.settings_store import (
@@ -602,6 +603,17 @@ class SettingsDialog(QDialog):
         )
         error = self.fields["dunning.start_date"].error
         self.fields["dunning.start_date"] = _DayField("dunning.start_date", since, day, row, error)
+        self._line(
+            "backup.folder",
+            form,
+            _("Backup folder:"),
+            placeholder=str(default_folder()),
+            hint=_(
+                "A copy of the database is made there every day (kept: 7 days, 4 weeks, "
+                "12 months) and before every upgrade. Empty: the folder shown. A network "
+                "drive is a good place."
+            ),
+        )
         # this computer's, not the database's: written to the system on Save
         self.autostart = QCheckBox(_("Start Inkaso minimised to the tray when I log in"))
         self.autostart.setToolTip(_("On this computer, for you; reminders go out while it runs"))

@@ -37,12 +37,15 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -53,6 +56,7 @@ from db.uow import Database
 from desktop_app import labels
 from desktop_app.changes import Change
 from desktop_app.domain.sms_text import SmsLength, measure, non_gsm7_characters, transliterate
+from desktop_app.domain.template_titles import template_title
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
 from desktop_app.messaging import (
@@ -63,12 +67,14 @@ from desktop_app.messaging import (
     render_message,
     validate,
 )
+from desktop_app.messaging import template_blocks as tb
 from desktop_app.messaging.sample import sample_context, state_for
 from desktop_app.services.dunning import desk, templates_store
 from desktop_app.services.dunning.templates_store import TemplateInfo
 from desktop_app.settings import get_value, set_value
 from resources import resource_path
 from ui import theme
+from ui.dunning.template_chips import ChipEdit
 from ui.errors import show_error
 from ui.operations import Operations
 from ui.widgets.unsaved import ask_to_save
@@ -228,6 +234,17 @@ class TemplateEditor(QDialog):
         self.subject_edit = QLineEdit()
         self.subject_label = QLabel(_("&Subject:"))
         self.subject_label.setBuddy(self.subject_edit)
+        # the subject with chips on the Text tab, its code on the others
+        self.simple_subject = ChipEdit()
+        self.simple_subject.setAccessibleName(_("Subject with fields"))
+        self.simple_subject.setFixedHeight((self.fontMetrics().height() + 4) * 4 + 10)
+        self.simple_subject.pieces_changed.connect(self._subject_chips_edited)
+        self.simple_subject.focused.connect(lambda: self._chips_target(self.simple_subject))
+        self.subject_edit.textChanged.connect(self._source_edited)
+        self._subject_simple = False
+        self.subject_stack = QStackedWidget()
+        self.subject_stack.addWidget(self.simple_subject)
+        self.subject_stack.addWidget(self.subject_edit)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.TypeWriter)
         self.text_edit = QPlainTextEdit()
@@ -235,9 +252,22 @@ class TemplateEditor(QDialog):
         self.text_edit.setTabChangesFocus(False)
         self.html_edit = QPlainTextEdit()
         self.html_edit.setFont(mono)
+        self.simple_edit = ChipEdit()
+        self.simple_edit.setAccessibleName(_("Text with fields"))
+        self.simple_edit.pieces_changed.connect(self._simple_edited)
+        #: where Insert field and Condition put their chips: the text or the subject
+        self._chips = self.simple_edit
+        self.simple_edit.focused.connect(lambda: self._chips_target(self.simple_edit))
+        self.text_edit.textChanged.connect(self._source_edited)
+        self._simple_error: str | None = None
+        #: the simple editor shows what the Advanced tab holds (False after typing code there)
+        self._simple_current = False
         self.parts = QTabWidget()
-        self.parts.addTab(self.text_edit, _("Text"))
+        self.parts.addTab(self._simple_page(), _("Text"))
         self.parts.addTab(self.html_edit, _("HTML"))
+        self.parts.addTab(self.text_edit, _("Advanced"))
+        self.parts.setTabToolTip(2, _("The text's template code (Jinja)"))
+        self.parts.currentChanged.connect(self._part_shown)
         self.sms_counter = QLabel()
         self.sms_counter.setAccessibleName(_("SMS length"))
         self.sms_effect = QLabel()
@@ -293,7 +323,7 @@ class TemplateEditor(QDialog):
         editor_layout.addWidget(self.title_label)
         subject_row = QHBoxLayout()
         subject_row.addWidget(self.subject_label)
-        subject_row.addWidget(self.subject_edit, 1)
+        subject_row.addWidget(self.subject_stack, 1)
         editor_layout.addLayout(subject_row)
         editor_layout.addWidget(self.parts, 1)
         editor_layout.addWidget(self.sms_box)
@@ -403,6 +433,165 @@ class TemplateEditor(QDialog):
         self._load_transliterate()
         ops.changed.connect(self._data_changed)
 
+    def _simple_page(self) -> QWidget:
+        self.field_button = QToolButton()
+        self.field_button.setText(_("Insert &field"))
+        self.field_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.field_menu = QMenu(self.field_button)
+        for spec in tb.FIELDS:
+            action = self.field_menu.addAction(_(spec.label))
+            action.setData(spec.key)
+            action.triggered.connect(
+                lambda _c=False, key=spec.key: self._chips.insert_piece(tb.Field(key))
+            )
+        self.field_button.setMenu(self.field_menu)
+        self.condition_button = QToolButton()
+        self.condition_button.setText(_("&Condition"))
+        self.condition_button.setToolTip(
+            _("Puts the selected sentence in both variants of a condition, to be worded apart")
+        )
+        self.condition_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.condition_menu = QMenu(self.condition_button)
+        for cond in tb.CONDITIONS:
+            if not cond.offered:
+                continue
+            action = self.condition_menu.addAction(
+                _("{when} / {otherwise}").format(
+                    when=_(cond.branches[0]), otherwise=_(cond.branches[1])
+                )
+            )
+            action.setData(cond.key)
+            action.triggered.connect(
+                lambda _c=False, key=cond.key: self._chips.wrap_in_condition(key)
+            )
+        self.condition_button.setMenu(self.condition_menu)
+        tools = QHBoxLayout()
+        tools.setContentsMargins(0, 0, 0, 0)
+        tools.addWidget(self.field_button)
+        tools.addWidget(self.condition_button)
+        tools.addStretch(1)
+        editing = QWidget()
+        editing_layout = QVBoxLayout(editing)
+        editing_layout.setContentsMargins(0, 0, 0, 0)
+        editing_layout.addLayout(tools)
+        # the text here is the plain-text part: mail clients mostly show the HTML one
+        self.html_note = QLabel(
+            _("This is the e-mail's plain text; its HTML part is worded in the HTML tab.")
+        )
+        self.html_note.setWordWrap(True)
+        _mute(self.html_note)
+        editing_layout.addWidget(self.html_note)
+        editing_layout.addWidget(self.simple_edit, 1)
+        self.simple_reason = QLabel()
+        self.simple_reason.setWordWrap(True)
+        self.simple_reason.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.simple_stack = QStackedWidget()
+        self.simple_stack.addWidget(editing)
+        self.simple_stack.addWidget(self.simple_reason)
+        return self.simple_stack
+
+    def _chips_target(self, editor: ChipEdit) -> None:
+        self._chips = editor
+
+    def simple_available(self) -> bool:
+        return self.simple_stack.currentIndex() == 0
+
+    def _show_simple(self, source: str) -> None:
+        """The simple editor from the source, or the sentence why it cannot show it."""
+        try:
+            pieces = tb.flatten(tb.to_blocks(source))
+        except tb.NotSimpleError as exc:
+            self.simple_reason.setText(
+                _(exc.reason) + "\n\n" + _("Open the Advanced tab to edit the template's code.")
+            )
+            self.simple_stack.setCurrentIndex(1)
+        else:
+            self.simple_edit.set_pieces(pieces)
+            self.simple_stack.setCurrentIndex(0)
+        self._subject_simple = False
+        loaded = self._loaded
+        if loaded is not None and loaded.subject is not None:
+            try:
+                subject = tb.flatten(tb.to_blocks(self.subject_edit.text()))
+            except tb.NotSimpleError:
+                pass  # the subject stays code, as on the Advanced tab
+            else:
+                self.simple_subject.set_pieces(subject)
+                self._subject_simple = True
+        self._show_subject(self.parts.currentIndex())
+        self._simple_error = None
+        self._simple_current = True
+
+    def _show_subject(self, part: int) -> None:
+        simple = part == 0 and self._subject_simple
+        self.subject_stack.setCurrentIndex(0 if simple else 1)
+        # a stack is as tall as its tallest page: the line edit alone keeps a line's height
+        shown = self.simple_subject if simple else self.subject_edit
+        self.subject_stack.setFixedHeight(
+            shown.height() if simple else self.subject_edit.sizeHint().height()
+        )
+        if not simple and self._chips is self.simple_subject:
+            self._chips = self.simple_edit
+
+    def _subject_chips_edited(self) -> None:
+        self._chips = self.simple_subject
+        try:
+            source = tb.to_source(tb.nest(self.simple_subject.pieces()))
+        except tb.UnbalancedError:
+            self._unbalanced()
+            return
+        self._balanced()
+        if source != self.subject_edit.text():
+            self._from_simple = True
+            try:
+                self.subject_edit.setText(source)
+            finally:
+                self._from_simple = False
+        else:
+            self._update_buttons()
+
+    def _unbalanced(self) -> None:
+        self._simple_error = _(
+            "A condition has lost its start, “otherwise” or end: undo with Ctrl+Z "
+            "or delete its other parts too."
+        )
+        self.problems_label.setText(self._simple_error)
+        self.problems_label.setVisible(True)
+        self._update_buttons()
+
+    def _balanced(self) -> None:
+        if self._simple_error is not None:
+            self._simple_error = None
+            self.problems_label.setText("\n".join(self._problems))
+            self.problems_label.setVisible(bool(self._problems))
+
+    def _simple_edited(self) -> None:
+        try:
+            source = tb.to_source(tb.nest(self.simple_edit.pieces()))
+        except tb.UnbalancedError:
+            self._unbalanced()
+            return
+        self._balanced()
+        if source != self.text_edit.toPlainText():
+            self._from_simple = True
+            try:
+                self.text_edit.setPlainText(source)
+            finally:
+                self._from_simple = False
+        else:
+            self._update_buttons()
+
+    _from_simple = False
+
+    def _source_edited(self) -> None:
+        if not self._from_simple and not self._filling:
+            self._simple_current = False
+
+    def _part_shown(self, index: int) -> None:
+        if index == 0 and not self._simple_current and self._loaded is not None:
+            self._show_simple(self.text_edit.toPlainText())
+        self._show_subject(index)
+
     def _load_transliterate(self) -> None:
         db = self._db
         self._ops.read(
@@ -481,7 +670,9 @@ class TemplateEditor(QDialog):
         for info in infos:
             language = labels.language(info.language)
             wording = _("Customised") if info.customised else _("Built-in")
-            item = QTreeWidgetItem([info.name, language, wording])
+            title = template_title(info.name, info.name in self._defaults)
+            item = QTreeWidgetItem([title, language, wording])
+            item.setToolTip(0, info.name)
             item.setData(0, NameRole, info.name)
             item.setData(0, LangRole, info.language)
             if info.customised:
@@ -505,7 +696,8 @@ class TemplateEditor(QDialog):
         for i in range(tree.topLevelItemCount()):
             item = tree.topLevelItem(i)
             if item is not None:
-                haystack = " ".join(item.text(c) for c in range(3)).casefold()
+                texts = [item.text(c) for c in range(3)] + [str(item.data(0, NameRole))]
+                haystack = " ".join(texts).casefold()
                 item.setHidden(not all(w in haystack for w in words))
 
     def current_key(self) -> tuple[str, str] | None:
@@ -577,19 +769,21 @@ class TemplateEditor(QDialog):
         try:
             self.title_label.setText(
                 _("{name} — {language}").format(
-                    name=template.name,
+                    name=template_title(template.name, template.name in self._defaults),
                     language=labels.language(template.language),
                 )
             )
             has_subject = template.subject is not None
             self.subject_edit.setText(template.subject or "")
             self.subject_edit.setCursorPosition(0)
-            self.subject_edit.setVisible(has_subject)
+            self.subject_stack.setVisible(has_subject)
             self.subject_label.setVisible(has_subject)
             self.text_edit.setPlainText(template.text)
             self.html_edit.setPlainText(template.html or "")
             self.parts.setTabVisible(1, template.html is not None)
-            self.parts.setCurrentIndex(0)
+            self.html_note.setVisible(template.html is not None)
+            self._show_simple(template.text)
+            self.parts.setCurrentIndex(0 if self.simple_available() else 2)
             self.sms_box.setVisible(kind == "sms")
             self.preview_html.setVisible(template.html is not None)
         finally:
@@ -599,7 +793,13 @@ class TemplateEditor(QDialog):
         self.refresh_preview()
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.subject_edit, self.text_edit, self.html_edit):
+        for widget in (
+            self.subject_edit,
+            self.text_edit,
+            self.html_edit,
+            self.simple_edit,
+            self.simple_subject,
+        ):
             widget.setEnabled(on)
 
     # -- editing -------------------------------------------------------------------------------
@@ -635,7 +835,9 @@ class TemplateEditor(QDialog):
     def _update_buttons(self) -> None:
         loaded = self._loaded is not None
         dirty = self.is_dirty()
-        self.save_button.setEnabled(loaded and dirty and not self._problems)
+        self.save_button.setEnabled(
+            loaded and dirty and not self._problems and self._simple_error is None
+        )
         self.undo_button.setEnabled(dirty)
         self.revert_button.setEnabled(
             loaded and self._customised and self._loaded is not None
@@ -677,8 +879,9 @@ class TemplateEditor(QDialog):
 
     def _preview_ready(self, result: PreviewResult) -> None:
         self._problems = result.problems
-        self.problems_label.setText("\n".join(result.problems))
-        self.problems_label.setVisible(bool(result.problems))
+        shown = result.problems + ([self._simple_error] if self._simple_error else [])
+        self.problems_label.setText("\n".join(shown))
+        self.problems_label.setVisible(bool(shown))
         if result.message is not None:
             message = result.message
             self._rendered = message
@@ -811,6 +1014,10 @@ class TemplateEditor(QDialog):
         if target is not None:
             target.insert(snippet)
             return
+        if self.parts.currentIndex() == 0:
+            known = [f.key for f in tb.FIELDS if tb.field_source(f.key) == snippet]
+            self._chips.insert_piece(tb.Field(known[0]) if known else tb.Code(snippet))
+            return
         editor = self.html_edit if self.parts.currentIndex() == 1 else self.text_edit
         cursor = editor.textCursor()
         cursor.insertText(snippet)
@@ -900,6 +1107,7 @@ class TemplateEditor(QDialog):
 
     def move_cursor_to(self, part: str, line: int) -> None:
         editor = self.html_edit if part == "html" else self.text_edit
+        self.parts.setCurrentWidget(editor)
         block = editor.document().findBlockByLineNumber(max(line - 1, 0))
         cursor = QTextCursor(block)
         editor.setTextCursor(cursor)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    backup,
     check,
     config,
     contractor,
@@ -48,6 +49,7 @@ GROUPS = (
     rates,
     letter,
     config,
+    backup,
     version,
 )
 

@@ -11,7 +11,8 @@ from desktop_app.domain.dates import format_day
 from desktop_app.domain.identifiers import format_iban, normalize_iban
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import N_, _
-from desktop_app.services.whitelist import Credibility, credibility
+from desktop_app.services import whitelist_bulk
+from desktop_app.services.whitelist import Credibility, WhiteListUnavailableError, credibility
 
 LIGHTS = {Light.GREEN: N_("green"), Light.AMBER: N_("amber"), Light.RED: N_("red")}
 
@@ -23,7 +24,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "nip",
         help=_("a NIP on the VAT White List, with our own history of it: a traffic light"),
     )
-    nip.add_argument("nip", metavar="NIP")
+    nip.add_argument("nip", metavar="NIP", nargs="?")
+    nip.add_argument(
+        "--all",
+        action="store_true",
+        help=_("every contractor with a NIP, in batches (with --older-than: only those due)"),
+    )
+    nip.add_argument(
+        "--older-than",
+        type=int,
+        metavar="DAYS",
+        help=_("with --all: only contractors never checked or last checked more than DAYS ago"),
+    )
     today_flag(nip)
     json_flag(nip)
     nip.set_defaults(handler=check_nip)
@@ -37,6 +49,12 @@ def _account(text: str) -> str:
 
 
 def check_nip(ctx: Context) -> int:
+    if ctx.args.all == bool(ctx.args.nip):
+        raise ValidationError(_("Give either a NIP or --all."))
+    if ctx.args.older_than is not None and (not ctx.args.all or ctx.args.older_than < 0):
+        raise ValidationError(_("--older-than goes with --all and is a number of days, 0 or more."))
+    if ctx.args.all:
+        return _check_all(ctx)
     found = credibility(ctx.db, ctx.args.nip, ctx.today())
     if ctx.json:
         ctx.emit_json(_json(found))
@@ -58,6 +76,56 @@ def check_nip(ctx: Context) -> int:
     for reason in found.summary.reasons:
         ctx.line(f"  - {reason}")
     return 0
+
+
+def _check_all(ctx: Context) -> int:
+    today = ctx.today()
+    wanted = whitelist_bulk.candidates(ctx.db, today, older_than_days=ctx.args.older_than)
+    result = whitelist_bulk.bulk_check(ctx.db, wanted, today)
+    if ctx.json:
+        ctx.emit_json(
+            {
+                "today": json_date(today),
+                "total": len(result.rows),
+                "checked": result.checked,
+                "stopped": result.stopped,
+                "contractors": [_bulk_json(row) for row in result.rows],
+            }
+        )
+    else:
+        rows = [
+            [
+                row.nip,
+                row.name,
+                _(LIGHTS[row.light]) if row.light is not None else _("not checked"),
+                row.reasons[0] if row.reasons else "",
+            ]
+            for row in result.rows
+        ]
+        ctx.table([_("NIP"), _("Contractor"), _("Light"), _("First reason")], rows, right=set())
+        ctx.line(
+            _("Checked {checked} of {total}.").format(
+                checked=result.checked, total=len(result.rows)
+            )
+        )
+    if result.stopped is not None:
+        raise WhiteListUnavailableError(result.stopped)
+    return 0
+
+
+def _bulk_json(row: whitelist_bulk.BulkRow) -> dict[str, Any]:
+    e = row.entry
+    return {
+        "contractor": row.contractor_id,
+        "name": row.name,
+        "nip": row.nip,
+        "found": e.found if e else None,
+        "status": e.status if e else None,
+        "request_id": e.request_id if e else None,
+        "checked_on": json_date(e.checked_on) if e else None,
+        "light": row.light.value if row.light else None,
+        "reasons": list(row.reasons),
+    }
 
 
 def _json(found: Credibility) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""inkaso contractor add|edit|delete|show|list"""
+"""inkaso contractor add|edit|delete|show|list (export|anonymise: commands/privacy.py)"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli import serialize
+from desktop_app.cli.commands import privacy
 from desktop_app.cli.context import (
     MAX_ROWS,
     Context,
@@ -147,6 +148,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     promise.add_argument("--note")
     today_flag(promise)
     promise.set_defaults(handler=promise_contractor)
+    privacy.register(actions)
 
 
 def add_contractor(ctx: Context) -> int:

@@ -87,11 +87,13 @@ def report_dashboard(ctx: Context) -> int:
     for currency, section in board.currencies.items():
         ctx.line()
         dso = "-" if section.dso_days is None else f"{section.dso_days:.0f}"
+        cei = section.collection_effectiveness
         rows = [
             [_("Open"), format_money(section.open, currency)],
             [_("Overdue"), format_money(section.overdue, currency)],
             [_("Overdue share"), f"{section.overdue_share:.0%}"],
             [_("DSO (days)"), dso],
+            [_("Collection effectiveness (30 days)"), "-" if cei is None else f"{cei:.0f}%"],
             [_("Promised this week"), format_money(section.promised_this_week, currency)],
         ]
         ctx.table([currency, ""], rows, right={1})

@@ -19,6 +19,7 @@ from db.models import Contractor, Invoice
 from db.models import MessageTemplate as TemplateRow
 from db.models import Scenario as ScenarioRow
 from db.uow import Database
+from desktop_app.domain import builtin_names
 from desktop_app.domain import scenario as model
 from desktop_app.domain.presets import DEFAULT_PRESET, PRESETS
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
@@ -57,8 +58,8 @@ def seed_presets(db: Database) -> bool:
                 session.add(
                     ScenarioRow(
                         name=name,
-                        title=_(preset.title),
-                        definition=_translated(preset),
+                        title=preset.title,
+                        definition=model.to_dict(preset),
                         is_default=name == DEFAULT_PRESET,
                     )
                 )
@@ -69,14 +70,10 @@ def seed_presets(db: Database) -> bool:
     return True
 
 
-def _translated(preset: model.Scenario) -> dict[str, object]:
-    """Preset titles and step names are stored in the language of whoever set the database up."""
-    data = model.to_dict(preset)
-    data["title"] = _(preset.title)
-    data["description"] = _(preset.description)
-    for step, original in zip(data["steps"], preset.steps, strict=True):
-        step["name"] = _(original.name)
-    return data
+def _keys(name: str) -> frozenset[str]:
+    """A built-in scenario's texts stored as keys and translated when shown (none for others)."""
+    preset = PRESETS.get(name)
+    return builtin_names.scenario_keys(preset) if preset is not None else frozenset()
 
 
 def list_scenarios(db: Database) -> list[ScenarioInfo]:
@@ -84,7 +81,12 @@ def list_scenarios(db: Database) -> list[ScenarioInfo]:
         rows = list(session.scalars(select(ScenarioRow).order_by(ScenarioRow.name)))
         return [
             ScenarioInfo(
-                r.id, r.name, r.title, r.is_default, r.name in PRESETS, len(r.definition["steps"])
+                r.id,
+                r.name,
+                builtin_names.shown(r.title, _keys(r.name)),
+                r.is_default,
+                r.name in PRESETS,
+                len(r.definition["steps"]),
             )
             for r in rows
         ]
@@ -116,7 +118,9 @@ def row_by_name(session: Session, name: str) -> ScenarioRow:
 
 
 def load(row: ScenarioRow) -> model.Scenario:
-    return model.from_dict(row.definition, source=row.name)
+    """The scenario as shown: a built-in one's untouched texts in the current UI language."""
+    scenario = model.from_dict(row.definition, source=row.name)
+    return builtin_names.shown_scenario(scenario, _keys(row.name))
 
 
 def get(db: Database, name: str) -> model.Scenario:
@@ -134,6 +138,7 @@ def save(db: Database, scenario: model.Scenario, *, replace: bool = True) -> int
     with db.read() as session:
         known = known_templates(session)
     model.ensure_valid(scenario, known_templates=known)
+    scenario = builtin_names.stored_scenario(scenario, _keys(scenario.name))
     with db.write() as session:
         row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == scenario.name))
         if row is not None and not replace:
@@ -155,8 +160,8 @@ def reset_preset(db: Database, name: str) -> None:
         raise NotFoundError(_("{name} is not a built-in scenario").format(name=name))
     with db.write() as session:
         row = row_by_name(session, name)
-        row.definition = _translated(PRESETS[name])
-        row.title = _(PRESETS[name].title)
+        row.definition = model.to_dict(PRESETS[name])
+        row.title = PRESETS[name].title
 
 
 def set_default(db: Database, name: str) -> None:

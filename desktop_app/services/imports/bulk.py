@@ -6,7 +6,7 @@ batch of files is checked first (the same checks, from the services' own ``check
 contractors it names are read in one query, and the new rows are made of the services' own
 column values (``invoices.invoice_rows``, ``payments.payment_row``) and written by Core
 executemany inserts, payments allocated by the ledger's rule (``ledger.allocate_new``,
-``ledger.record_many``).
+``ledger.record_new``).
 
 A file takes this path only when all of it is new and simple: invoices (not corrections) whose
 numbers are not on file, buyers new (or made by an earlier file of the batch) or on file exactly
@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Table, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Contractor as ContractorRow
-from db.models import Instalment, Invoice, Payment
+from db.models import ContractorEmail, ContractorPhone, Instalment, Invoice, Payment
 from desktop_app.changes import Change
 from desktop_app.domain import allocation as rules
 from desktop_app.errors import InkasoError
@@ -37,10 +37,13 @@ from desktop_app.services.imports import keys
 from desktop_app.services.imports.edits import remember_new
 from desktop_app.services.imports.report import Counts
 
+#: a contractor on file (plain values) or one this batch creates (an ORM object, not yet written)
+_Row = ContractorRow | keys.KnownContractor
+
 
 @dataclass
 class _Buyer:
-    row: ContractorRow
+    row: _Row
     created_here: bool
     new_input: contractors.ContractorInput | None = None
     norm: contractors.NormalizedContractor | None = None
@@ -70,16 +73,17 @@ class Batch:
     actor: str | None
     planned: list[_Planned] = field(default_factory=list)
     others: list[ParsedFile] = field(default_factory=list)
-    _rows: list[ContractorRow] = field(default_factory=list)
+    _rows: list[_Row] = field(default_factory=list)
     _numbers: set[str] = field(default_factory=set)
-    _invoices: dict[str, Invoice] = field(default_factory=dict)
-    _stated: dict[tuple[str, str], Payment] = field(default_factory=dict)
+    #: the invoices on file the batch names, by number, and the payments its files state
+    _invoices: dict[str, keys.KnownInvoice] = field(default_factory=dict)
+    _stated: dict[tuple[str, str], keys.KnownPayment] = field(default_factory=dict)
     _refs: set[tuple[str, str]] = field(default_factory=set)
     _credit: set[tuple[int, str]] = field(default_factory=set)
     _tainted_numbers: set[str] = field(default_factory=set)
     _tainted_keys: set[tuple[str, str]] = field(default_factory=set)
     _keys: dict[int, keys.BuyerKeys | None] = field(default_factory=dict)
-    _index: dict[tuple[str, str], list[ContractorRow]] = field(default_factory=dict)
+    _index: dict[tuple[str, str], list[_Row]] = field(default_factory=dict)
 
     def plan(self, files: Sequence[ParsedFile]) -> None:
         self._load(files)
@@ -112,25 +116,23 @@ class Batch:
                     found.append(key)
         s = self.session
         if found:
-            self._rows = list(
-                s.scalars(
-                    keys.candidates(found).options(
-                        selectinload(ContractorRow.emails), selectinload(ContractorRow.phones)
-                    )
-                )
-            )
+            self._rows = list(_known_contractors(s.connection(), found))
         if numbers:
-            self._numbers = set(
-                s.scalars(select(Invoice.number).where(Invoice.number.in_(numbers)))
-            )
+            self._invoices = _known_invoices(s.connection(), numbers)
+            self._numbers = set(self._invoices)
         if refs:
-            self._refs = {
-                (source, ref)
-                for source, ref in s.execute(
-                    select(Payment.source, Payment.source_ref).where(Payment.source_ref.in_(refs))
-                )
-                if ref is not None
-            }
+            for source, ref, date, amount, currency in s.execute(
+                select(
+                    Payment.source,
+                    Payment.source_ref,
+                    Payment.date,
+                    Payment.amount_minor,
+                    Payment.currency,
+                ).where(Payment.source_ref.in_(refs))
+            ):
+                if ref is not None:
+                    self._refs.add((source, ref))
+                    self._stated[(source, ref)] = keys.KnownPayment(date, amount, currency)
         for row in self._rows:
             self._add_to_index(row)
         ids = [r.id for r in self._rows]
@@ -153,7 +155,7 @@ class Batch:
                 self._keys[id(record)] = None
         return self._keys[id(record)]
 
-    def _add_to_index(self, row: ContractorRow) -> None:
+    def _add_to_index(self, row: _Row) -> None:
         for kind, value in (
             ("nip", row.nip),
             ("tax_id", row.tax_id),
@@ -163,10 +165,10 @@ class Batch:
             if value:
                 self._index.setdefault((kind, value), []).append(row)
 
-    def _pick(self, key: keys.BuyerKeys) -> ContractorRow | None:
+    def _pick(self, key: keys.BuyerKeys) -> _Row | None:
         """keys.pick over the rows that share a key with ``key``, not the whole batch: a row
         found by a key wins over any found by name, so names are read only when none is."""
-        near: dict[int, ContractorRow] = {}
+        near: dict[int, _Row] = {}
         for kind, value in (
             ("nip", key.nip),
             ("tax_id", key.tax_id),
@@ -275,7 +277,7 @@ class Batch:
                 plan.counts.unchanged += 1
         return plan
 
-    def _known(self, record: ContractorRecord) -> ContractorRow:
+    def _known(self, record: ContractorRecord) -> _Row:
         """The contractor on file exactly as the record states it."""
         found = self._keys_of(record)
         if found is None or self._tainted_keys & set(_key_values(found, record)):
@@ -413,15 +415,15 @@ class Batch:
         # each invoice's stated payments against its own instalments, as allocate_payment sets
         # them; what a payment keeps unallocated goes into its activity entry
         allocations: list[ledger.NewAllocation] = []
+        new_payments: list[ledger.NewPayment] = []
         stated: list[list[tuple[dict[str, Any], int]]] = []
         rows = iter(payment_rows)
         for (_buyer, _data, _checked, paid), items in zip(made, owing, strict=True):
             mine = [(next(rows), next(payment_ids)) for _ in paid]
-            shares = ledger.allocate_new(
-                [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine],
-                [i for i in items if i.open_minor > 0],
-            )
+            fresh = [ledger.NewPayment(pid, row["amount_minor"], row["date"]) for row, pid in mine]
+            shares = ledger.allocate_new(fresh, [i for i in items if i.open_minor > 0])
             allocations.extend(shares)
+            new_payments.extend(fresh)
             stated.append(
                 [
                     (
@@ -443,6 +445,7 @@ class Batch:
                 invoice_id = invoice_ids[position]
                 if buyer.created_here and id(buyer.row) not in announced:
                     announced.add(id(buyer.row))
+                    assert isinstance(buyer.row, ContractorRow)  # made here by _buyer
                     entries.append(contractors.contractor_created(buyer.row, self.actor))
                 entries.append(
                     invoices.recorded_entry(
@@ -469,9 +472,8 @@ class Batch:
                 )
                 position += 1
             entries.extend(received)
-        # last: it expires the session's objects, the contractors read above among them
-        if allocations:
-            ledger.record_many(s, allocations, {})
+        # last: it expires the session's objects, the contractors made above among them
+        ledger.record_new(s, allocations, [i for items in owing for i in items], new_payments)
         activity.record_many(s, entries)
         return [(p.parsed, p.counts) for p in self.planned]
 
@@ -501,6 +503,90 @@ def _ids(
             key = tuple(row[1:])
             found[key] = row[0]
     return found
+
+
+_CORRECTED = aliased(_INVOICE)
+#: built once: a statement made anew for every batch costs more than it reads
+_KNOWN_INVOICES = (
+    select(
+        _INVOICE.c.number,
+        _INVOICE.c.contractor_id,
+        _INVOICE.c.currency,
+        _INVOICE.c.kind,
+        _INVOICE.c.gross_minor,
+        _INVOICE.c.issue_date,
+        _INVOICE.c.sale_date,
+        _CORRECTED.c.number,
+        _INSTALMENT.c.due_date,
+        _INSTALMENT.c.amount_minor,
+    )
+    .select_from(_INVOICE)
+    .outerjoin(_CORRECTED, _CORRECTED.c.id == _INVOICE.c.corrected_invoice_id)
+    .outerjoin(_INSTALMENT, _INSTALMENT.c.invoice_id == _INVOICE.c.id)
+    .where(_INVOICE.c.number.in_(bindparam("numbers", expanding=True)))
+)
+
+
+def _known_contractors(conn: Connection, found: list[keys.BuyerKeys]) -> list[keys.KnownContractor]:
+    """The contractors on file the keys could name, with their e-mails and phones."""
+    c = ContractorRow
+    rows = {
+        r.id: keys.KnownContractor(*r)
+        for r in conn.execute(
+            select(
+                c.id,
+                c.name,
+                c.nip,
+                c.tax_id,
+                c.external_id,
+                c.street,
+                c.postal_code,
+                c.city,
+                c.country,
+                c.default_terms_days,
+                c.imported,
+            ).where(keys.naming(found))
+        )
+    }
+    ids = list(rows)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for owner, email in conn.execute(
+            select(ContractorEmail.contractor_id, ContractorEmail.email)
+            .where(ContractorEmail.contractor_id.in_(chunk))
+            .order_by(ContractorEmail.contractor_id, ContractorEmail.position, ContractorEmail.id)
+        ):
+            rows[owner].emails.append(email)
+        for owner, phone in conn.execute(
+            select(ContractorPhone.contractor_id, ContractorPhone.phone)
+            .where(ContractorPhone.contractor_id.in_(chunk))
+            .order_by(ContractorPhone.contractor_id, ContractorPhone.position, ContractorPhone.id)
+        ):
+            rows[owner].phones.append(phone)
+    return list(rows.values())
+
+
+def _known_invoices(conn: Connection, numbers: set[str]) -> dict[str, keys.KnownInvoice]:
+    """The invoices on file with these numbers, with their instalments: one query per 500."""
+    rows: dict[str, list[Any]] = {}
+    wanted = sorted(numbers)
+    for start in range(0, len(wanted), 500):
+        for row in conn.execute(_KNOWN_INVOICES, {"numbers": wanted[start : start + 500]}):
+            rows.setdefault(row[0], []).append(row)
+    return {
+        number: keys.KnownInvoice(
+            contractor_id=first[1],
+            currency=first[2],
+            kind=first[3],
+            gross_minor=first[4],
+            issue_date=first[5],
+            sale_date=first[6],
+            corrects=first[7],
+            instalments=tuple((r[8], r[9]) for r in found if r[8] is not None),
+        )
+        for number, found in rows.items()
+        for first in found[:1]
+    }
 
 
 def _key_values(found: keys.BuyerKeys | None, record: ContractorRecord) -> list[tuple[str, str]]:

@@ -7,9 +7,9 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from db.models import Contractor as ContractorRow
 from db.models import Invoice, Payment
@@ -33,6 +33,8 @@ class BuyerKeys:
     external_id: str | None
     emails: tuple[str, ...]
     phones: tuple[str, ...]
+    #: the name as the contractor table indexes it (``search_key``)
+    folded: str
 
 
 @functools.lru_cache(maxsize=4096)
@@ -44,13 +46,15 @@ def buyer_keys(record: ContractorRecord) -> BuyerKeys:
     nip = normalize_nip(record.nip) if record.nip and record.nip.strip() else None
     tax_id = "".join((record.tax_id or "").split()).upper() or None
     external_id = (record.external_id or "").strip() or None
+    name = record.name.strip()
     return BuyerKeys(
-        name=record.name.strip(),
+        name=name,
         nip=nip,
         tax_id=tax_id,
         external_id=external_id,
         emails=_valid(normalize_email, record.emails),
         phones=_valid(normalize_phone, record.phones),
+        folded=search_key(name),
     )
 
 
@@ -65,13 +69,43 @@ def _valid(normalize: Callable[[str], str], values: Iterable[str]) -> tuple[str,
     return tuple(dict.fromkeys(found))
 
 
+@dataclass(slots=True)
+class KnownContractor:
+    """A contractor on file as :func:`pick` and :func:`changes` read it: plain values, so the
+    bulk path loads a batch's buyers in three queries instead of as ORM objects."""
+
+    id: int
+    name: str
+    nip: str | None
+    tax_id: str | None
+    external_id: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str
+    default_terms_days: int
+    #: what the last import said of it (``Contractor.imported``)
+    imported: dict[str, Any] | None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+
+
+#: either kind of contractor row the rules below compare with a record
+Row = TypeVar("Row", bound=ContractorRow | KnownContractor)
+
+
 def candidates(keys: Sequence[BuyerKeys]) -> Select[ContractorRow]:
     """Every contractor any of ``keys`` could name (then :func:`pick` chooses)."""
+    return select(ContractorRow).where(naming(keys))
+
+
+def naming(keys: Sequence[BuyerKeys]) -> ColumnElement[bool]:
+    """The condition on the contractor table of :func:`candidates`."""
     nips = {k.nip for k in keys if k.nip}
     tax_ids = {k.tax_id for k in keys if k.tax_id}
     external_ids = {k.external_id for k in keys if k.external_id}
     # by the indexed folded name; pick() compares the exact one
-    names = {search_key(k.name) for k in keys}
+    names = {k.folded for k in keys}
     conditions: list[Any] = [ContractorRow.search_name.in_(names)]
     if nips:
         conditions.append(ContractorRow.nip.in_(nips))
@@ -79,10 +113,10 @@ def candidates(keys: Sequence[BuyerKeys]) -> Select[ContractorRow]:
         conditions.append(ContractorRow.tax_id.in_(tax_ids))
     if external_ids:
         conditions.append(ContractorRow.external_id.in_(external_ids))
-    return select(ContractorRow).where(or_(*conditions))
+    return or_(*conditions)
 
 
-def pick(rows: Iterable[ContractorRow], keys: BuyerKeys) -> ContractorRow | None:
+def pick(rows: Iterable[Row], keys: BuyerKeys) -> Row | None:
     """The contractor the keys name: by NIP, else tax id, else the source's key, else the exact
     name of one without a key that would tell them apart; the oldest when several fit."""
     ordered = list(rows)
@@ -106,13 +140,11 @@ def pick(rows: Iterable[ContractorRow], keys: BuyerKeys) -> ContractorRow | None
     )
 
 
-def _oldest(
-    ordered: list[ContractorRow],
-) -> Callable[[Iterable[ContractorRow]], ContractorRow | None]:
+def _oldest(ordered: list[Row]) -> Callable[[Iterable[Row]], Row | None]:
     """The first of the rows on file by id; rows not yet written come after, in given order."""
     position = {id(r): i for i, r in enumerate(ordered)}
 
-    def oldest(rows: Iterable[ContractorRow]) -> ContractorRow | None:
+    def oldest(rows: Iterable[Row]) -> Row | None:
         return min(
             rows,
             key=lambda r: (r.id is None, r.id or 0, position[id(r)]),
@@ -181,7 +213,9 @@ def remembered(record: ContractorRecord, keys: BuyerKeys) -> dict[str, Any]:
     return found
 
 
-def changes(row: ContractorRow, record: ContractorRecord, keys: BuyerKeys) -> Changes:
+def changes(
+    row: ContractorRow | KnownContractor, record: ContractorRecord, keys: BuyerKeys
+) -> Changes:
     """A source updates the name and address it states and fills keys the row lacks; contacts
     are added, never removed; what a person edited in Inkaso is kept (``domain.imported_edits``)."""
     memory: dict[str, Any] | None = row.imported
@@ -199,10 +233,11 @@ def changes(row: ContractorRow, record: ContractorRecord, keys: BuyerKeys) -> Ch
     fields.update(merged.updates)
     new_memory: dict[str, Any] = dict(merged.said)
     contacts: dict[str, edits.ContactMerge] = {}
-    for key, stored, stated in (
-        ("emails", [x.email for x in row.emails], keys.emails),
-        ("phones", [x.phone for x in row.phones], keys.phones),
-    ):
+    if isinstance(row, KnownContractor):
+        emails, phones = row.emails, row.phones
+    else:
+        emails, phones = [x.email for x in row.emails], [x.phone for x in row.phones]
+    for key, stored, stated in (("emails", emails, keys.emails), ("phones", phones, keys.phones)):
         before = memory.get(key) if memory is not None else None
         contacts[key] = edits.merge_contacts(stored, before, stated)
         if stated:
@@ -254,14 +289,47 @@ def invoice_input(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KnownInvoice:
+    """What the comparison of a record with an invoice on file reads of that invoice: made of
+    the ORM object by the one-by-one upsert, of plain rows by the bulk path (one query for a
+    whole batch), so both compare by the same rules below."""
+
+    contractor_id: int
+    currency: str
+    kind: str
+    gross_minor: int
+    issue_date: dt.date
+    sale_date: dt.date | None
+    #: the number of the invoice it corrects
+    corrects: str | None
+    #: (due date, amount) of each instalment
+    instalments: tuple[tuple[dt.date, int], ...]
+
+
+def known_invoice(invoice: Invoice) -> KnownInvoice:
+    # a plain invoice corrects nothing: no need to load the relationship to learn so
+    corrected = invoice.corrected_invoice if invoice.corrected_invoice_id is not None else None
+    return KnownInvoice(
+        contractor_id=invoice.contractor_id,
+        currency=invoice.currency,
+        kind=invoice.kind,
+        gross_minor=invoice.gross_minor,
+        issue_date=invoice.issue_date,
+        sale_date=invoice.sale_date,
+        corrects=corrected.number if corrected is not None else None,
+        instalments=tuple((i.due_date, i.amount_minor) for i in invoice.instalments),
+    )
+
+
 def restated(
-    existing: Invoice, record: InvoiceRecord, terms_days: int
+    existing: KnownInvoice, record: InvoiceRecord, terms_days: int
 ) -> tuple[list[tuple[dt.date, int]], list[tuple[dt.date, int]], bool]:
     """(instalments on file, instalments the record states, whether its dates are as on file).
 
     A record without terms keeps the due dates on file; with one instalment on file its amount
     follows the record's total."""
-    current = sorted((i.due_date, i.amount_minor) for i in existing.instalments)
+    current = sorted(existing.instalments)
     if record.instalments:
         wanted = sorted(instalment_parts(record, terms_days))
     elif sum(a for _d, a in current) == record.gross_minor:
@@ -276,17 +344,25 @@ def restated(
     return current, wanted, dates_same
 
 
-def same_correction(existing: Invoice, record: InvoiceRecord) -> bool:
-    corrected = existing.corrected_invoice.number if existing.corrected_invoice else None
+def same_correction(existing: KnownInvoice, record: InvoiceRecord) -> bool:
     return (
         existing.kind == record.kind
         and existing.gross_minor == record.gross_minor
         and existing.issue_date == record.issue_date
-        and corrected == (record.corrects or "").strip()
+        and existing.corrects == (record.corrects or "").strip()
     )
 
 
-def same_payment(existing: Payment, record: PaymentRecord) -> bool:
+@dataclass(frozen=True, slots=True)
+class KnownPayment:
+    """What the comparison of a stated payment with the one on file reads of it."""
+
+    date: dt.date
+    amount_minor: int
+    currency: str
+
+
+def same_payment(existing: Payment | KnownPayment, record: PaymentRecord) -> bool:
     return (
         existing.date == record.date
         and existing.amount_minor == record.amount_minor

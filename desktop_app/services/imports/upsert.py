@@ -175,7 +175,7 @@ class _Upsert:
             raise
 
     def _same_correction(self, existing: Invoice, record: InvoiceRecord) -> None:
-        if keys.same_correction(existing, record):
+        if keys.same_correction(keys.known_invoice(existing), record):
             self.counts.unchanged += 1
             return
         raise ImportFileError(
@@ -188,7 +188,9 @@ class _Upsert:
         )
 
     def _restate(self, existing: Invoice, record: InvoiceRecord, buyer: ContractorRow) -> bool:
-        current, wanted, dates_same = keys.restated(existing, record, buyer.default_terms_days)
+        current, wanted, dates_same = keys.restated(
+            keys.known_invoice(existing), record, buyer.default_terms_days
+        )
         if wanted == current and dates_same:
             return False
         with _at(record.where):

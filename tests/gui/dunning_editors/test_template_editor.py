@@ -51,7 +51,7 @@ def test_bad_syntax_is_shown_with_its_line_and_save_is_refused(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     editor = _open(qtbot, window, "gentle-email/email_overdue", "en")
-    assert editor.subject_edit.isVisible() and editor.parts.isTabVisible(1)
+    assert editor.subject_stack.isVisible() and editor.parts.isTabVisible(1)
     editor.text_edit.setPlainText("Dear client,\n\n{% if items %}\nYou owe {{ totals|money }}\n")
     qtbot.waitUntil(lambda: bool(editor.problems()))
     problems = editor.problems()
@@ -110,7 +110,7 @@ def test_saved_wording_is_marked_and_can_go_back_to_the_built_in_one(
         )
     )
     item = editor.template_list.currentItem()
-    assert item is not None and item.text(0) == "sms-classic/sms_thanks" and item.font(0).bold()
+    assert item is not None and item.toolTip(0) == "sms-classic/sms_thanks" and item.font(0).bold()
     assert editor.revert_button.isEnabled()
 
     from PySide6.QtWidgets import QMessageBox

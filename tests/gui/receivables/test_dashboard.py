@@ -71,6 +71,10 @@ def test_clicking_a_debtor_opens_its_card(
 
 def test_clicking_overdue_shows_the_overdue_list(qtbot: QtBot, first_screen: MainWindow) -> None:
     qtbot.mouseClick(first_screen.dashboard.overdue_tile, Qt.MouseButton.LeftButton)
+    # the list behind the figure first, then on to the contractor list
+    drill = first_screen.dashboard.drill_dialog
+    assert drill is not None and drill.more is not None
+    qtbot.mouseClick(drill.more, Qt.MouseButton.LeftButton)
     assert first_screen.pages.currentWidget() is first_screen.list_page
     assert first_screen.overdue_only.isChecked()
     qtbot.waitUntil(lambda: first_screen.model.rowCount() == 2 and not first_screen.model.loading)

@@ -131,6 +131,14 @@ def test_a_payment_from_an_account_not_on_the_white_list_is_flagged(
         if tree.topLevelItem(i).data(0, UnlistedRole)
     ]
     assert flagged == [stranger]
+    # with the reason in plain words
+    reasons = [
+        tree.topLevelItem(i).toolTip(0)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).data(0, UnlistedRole)
+    ]
+    assert "did not list for NIP" in reasons[0]
+    assert "the money may not come from this contractor" in reasons[0]
 
 
 def test_the_new_contractor_dialog_fills_name_and_address_from_the_white_list(

@@ -1,0 +1,1 @@
+"""Backups in the GUI: File → Back up now / Restore…, and the status bar warning."""

@@ -1,0 +1,1 @@
+"""The credibility check of many contractors at once."""
