@@ -15,11 +15,13 @@ from db.uow import Database
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.secrets import NAMES, check_name, get_secret, set_secret
+from desktop_app.services import audit
 from desktop_app.services import firm as firm_service
 from desktop_app.services.firm import FirmInput, FirmView
 from desktop_app.settings import all_values, parse_value, store_value
 
 log = logging.getLogger(__name__)
+SECRET_CHANGED = audit.SECRET
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,15 @@ def save_settings(db: Database, changes: SettingsChanges) -> None:
         check_name(name)
     if parsed or firm is not None:
         with db.write() as session:
-            for key, value in parsed.items():
-                store_value(session, key, value)
+            before = {key: store_value(session, key, value) for key, value in parsed.items()}
+            audit.record(
+                session,
+                kind="settings",
+                target="settings",
+                action="update",
+                before=before,
+                after=parsed,
+            )
             if firm is not None:
                 firm_service.write_firm(session, firm)
     # A keyring cannot join the database transaction, so the secrets follow its commit: a
@@ -82,6 +91,16 @@ def save_settings(db: Database, changes: SettingsChanges) -> None:
             failed.append((name, exc))
         else:
             saved.append(name)
+    if saved:
+        # only the names: a secret's value never leaves the keyring
+        with db.write() as session:
+            audit.record(
+                session,
+                kind="settings",
+                target="secrets",
+                action="update",
+                changes={name: SECRET_CHANGED for name in saved},
+            )
     if failed:
         log.warning("settings saved, secrets not: %s", ", ".join(n for n, _e in failed))
         raise SecretsNotSavedError(
