@@ -165,3 +165,18 @@ def test_values_are_kept_the_way_the_log_writes_them(
     field: str, value: object, kept: object
 ) -> None:
     assert audit.safe_value(field, value) == kept
+
+
+def test_the_trail_reads_the_same_on_postgresql(cli: Cli, pg_url: str) -> None:
+    for args in (
+        ("config", "set", "smtp.host", "mail.example.com"),
+        ("contractor", "add", "--name", "Dobry Klient"),
+    ):
+        assert cli(*args, db=pg_url).code == 0, args
+    shown = cli("audit", "--json", "--user", current_actor(), db=pg_url).json()
+    assert [(e["kind"], e["target"]) for e in shown] == [
+        ("contractor", "Dobry Klient"),
+        ("settings", "smtp.host"),
+    ]
+    assert shown[0]["summary"] == "Contractor Dobry Klient created"
+    assert shown[1]["changes"] == {"smtp.host": [None, "mail.example.com"]}
