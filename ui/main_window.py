@@ -47,7 +47,7 @@ from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
-from ui import formatting, help_menu, quick_find, theme
+from ui import audit_window, formatting, help_menu, quick_find, theme
 from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         self.dunning_menu.addSeparator()
         editors_menu.install(self, self.dunning_menu)
 
-        letters_menu.install(self, view_menu, contractor_menu)
+        audit_window.install(self, letters_menu.install(self, view_menu, contractor_menu))
         credibility_menu.install(self, contractor_menu)
 
         help_menu.install(self, menu.addMenu(_("&Help")), self._db)

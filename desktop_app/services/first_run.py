@@ -43,5 +43,5 @@ def finish(db: Database, run: FirstRun) -> int:
         if run.scenario:
             scenarios.make_default(session, run.scenario)
         owner = users.add_first_user(session, run.owner_login, run.owner_name, email)
-    settings_store.save_secrets(run.settings.secrets)
+    settings_store.save_secrets(db, run.settings.secrets)
     return owner

@@ -17,11 +17,13 @@ from db.uow import Database
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.secrets import NAMES, check_name, get_secret, set_secret
+from desktop_app.services import audit
 from desktop_app.services import firm as firm_service
 from desktop_app.services.firm import FirmInput, FirmView
 from desktop_app.settings import all_values, parse_value, store_value
 
 log = logging.getLogger(__name__)
+SECRET_CHANGED = audit.SECRET
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def save_settings(db: Database, changes: SettingsChanges) -> None:
     if checked.settings or checked.firm is not None:
         with db.write() as session:
             write_changes(session, checked)
-    save_secrets(changes.secrets)
+    save_secrets(db, changes.secrets)
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,22 @@ def check_changes(changes: SettingsChanges) -> CheckedChanges:
 
 
 def write_changes(session: Session, checked: CheckedChanges) -> None:
-    """Store checked settings and firm in the caller's transaction."""
-    for key, value in checked.settings.items():
-        store_value(session, key, value)
+    """Store checked settings and firm in the caller's transaction, with their audit entry."""
+    if checked.settings:
+        before = {key: store_value(session, key, value) for key, value in checked.settings.items()}
+        audit.record(
+            session,
+            kind="settings",
+            target="settings",
+            action="update",
+            before=before,
+            after=checked.settings,
+        )
     if checked.firm is not None:
         firm_service.write_firm(session, checked.firm)
 
 
-def save_secrets(secrets: Mapping[str, str]) -> None:
+def save_secrets(db: Database, secrets: Mapping[str, str]) -> None:
     """Passwords and tokens to the keyring, after the database commit.
 
     A keyring cannot join the database transaction, so the secrets follow its commit: a refused
@@ -108,6 +118,16 @@ def save_secrets(secrets: Mapping[str, str]) -> None:
             failed.append((name, exc))
         else:
             saved.append(name)
+    if saved:
+        # only the names: a secret's value never leaves the keyring
+        with db.write() as session:
+            audit.record(
+                session,
+                kind="settings",
+                target="secrets",
+                action="update",
+                changes={name: SECRET_CHANGED for name in saved},
+            )
     if failed:
         log.warning("settings saved, secrets not: %s", ", ".join(n for n, _e in failed))
         raise SecretsNotSavedError(

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    audit,
     backup,
     check,
     config,
@@ -50,6 +51,7 @@ GROUPS = (
     letter,
     config,
     backup,
+    audit,
     version,
 )
 
