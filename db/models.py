@@ -376,6 +376,25 @@ class Activity(Base):
     __table_args__ = (Index("ix_activity_contractor_at", "contractor_id", "at"),)
 
 
+class AuditEntry(Base):
+    """Who changed what outside a contractor's own log: settings, firm, scenarios, templates,
+    users, mappings, rates, letterhead, backups, anonymisation. Values are kept redacted."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: the OS login (or the Inkaso user's login the GUI chose)
+    actor: Mapped[str] = mapped_column(String(100))
+    #: the Inkaso user's name when the login was one, as it was at the time
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    target: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+
 class Setting(Base):
     """Typed settings shared by every seat (SMTP host, send windows...). Secrets live in keyring."""
 

@@ -92,6 +92,15 @@ remember = _process.remember
 redact = _process.redact
 
 
+_SECRET_NAME = re.compile(rf"(?i)(?:^|[._-]){_NAMES}(?:$|[._-])|{_NAMES}$")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a setting, field or secret called ``name`` holds a credential (its value is
+    never written anywhere: ``smtp.password``, ``smsapi_token``, ``api_key``)."""
+    return bool(_SECRET_NAME.search(name))
+
+
 def redact_optional(text: str | None) -> str | None:
     return None if text is None else redact(text)
 

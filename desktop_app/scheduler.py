@@ -34,6 +34,7 @@ from desktop_app.services.backup import Backup, backup_if_due
 from desktop_app.services.digest import mail as digest_mail
 from desktop_app.services.dunning.runner import RunReport, run_cycle
 from desktop_app.services.dunning.windows import firm_zone
+from desktop_app.services.setup_state import setup_state
 from desktop_app.services.sync.everything import SyncReport, import_all
 from desktop_app.settings import Snapshot, set_value
 
@@ -172,6 +173,8 @@ class DunningScheduler:
         """Queue and send today's digests; never raises. Digests that cannot go now stay in the
         outbox for the next dunning run; a digest already queued today is never queued again."""
         try:
+            if not setup_state(self.db).may_send:
+                return []  # like every reminder, nothing before setting up is finished
             now = self._clock().astimezone(firm_zone(Snapshot.load(self.db)))
             ids = digest_mail.queue(self.db, now.date(), now)
             if ids:

@@ -375,18 +375,31 @@ def parse_value(key: str, text: str) -> Any:
 
 def set_value(db: Database, key: str, text: str) -> Any:
     value = parse_value(key, text)
+    from desktop_app.services import audit
+
     with db.write() as session:
-        store_value(session, key, value)
+        before = store_value(session, key, value)
+        audit.record(
+            session,
+            kind="settings",
+            target=key,
+            action="update",
+            before={key: before},
+            after={key: value},
+        )
     return value
 
 
-def store_value(session: Session, key: str, value: Any) -> None:
-    """Write an already parsed value in the caller's transaction (see ``parse_value``)."""
+def store_value(session: Session, key: str, value: Any) -> Any:
+    """Write an already parsed value in the caller's transaction (see ``parse_value``);
+    returns the value stored before (None when there was none), for the audit trail."""
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
+        return None
+    before = row.value
+    row.value = value
+    return before
 
 
 def get_value(db: Database, key: str) -> Any:

@@ -181,6 +181,11 @@ def smoke_test() -> list[dict[str, object]]:
         out = s.run("inkaso-gui", "--help").stdout
         s.check("--demo" in out, "inkaso-gui --help does not list --demo", out)
 
+        # the bundle's own check: the database, the shipped letter templates and fonts
+        out = s.run("inkaso-gui", "--self-test", "--db", db).stdout
+        s.check(out.rstrip().endswith("self-test passed"), "inkaso-gui --self-test", out)
+        say(f"  {out.strip().splitlines()[-2]}")
+
         gui_window(s, db)
         return s.results
 

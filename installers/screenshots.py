@@ -98,6 +98,8 @@ def main(argv: list[str]) -> int:
         return sending_shots(args.lang, args.out)
     if "entry" in only:  # the entry dialogs filled in as a clerk would
         return entry_shots(args.lang, args.out)
+    if "wizard" in only:  # a first start on an empty database: every page of the wizard
+        return wizard_shots(args.lang, args.out)
     if "report" in only:  # the "Owed to us" window and its Excel export
         return report_shots(args.lang, args.out)
     if "templates" in only:  # the template editor's simple Text tab with chips
@@ -428,6 +430,116 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
     sys.stdout.write(f"saved the screenshots ({', '.join(sorted(only))}) in {args.out}\n")
+    return 0
+
+
+WIZARD_PAGES = (
+    "language",
+    "firm",
+    "account",
+    "email",
+    "sms",
+    "scenario",
+    "owner",
+    "autostart",
+    "first_data",
+)
+
+
+def wizard_shots(lang: str, out: Path) -> int:
+    """The first-run wizard on an empty database, each page filled in as a new user would
+    (the firm from a loopback stand-in of the White List), saved as wizard_<page>.png. Finish is
+    never pressed: nothing is written to this computer's autostart."""
+    work = Path(tempfile.mkdtemp(prefix="inkaso-screens-"))
+    os.environ["INKASO_DATA_DIR"] = str(work / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    sys.path.insert(0, str(ROOT))
+
+    from PySide6.QtWidgets import QApplication
+    from screenshots_rating import registry
+
+    from desktop_app.services.database import open_database
+    from desktop_app.settings import set_value
+    from ui.app import Options, launch
+
+    nip = "5260250274"
+    server = registry({nip: "Hurtownia Pol-Mak spółka z o.o."})
+    target = work / "inkaso.db"
+    db = open_database(target)
+    set_value(db, "whitelist.api_url", f"http://127.0.0.1:{server.server_port}")
+    db.dispose()
+    app = QApplication([sys.argv[0]])
+    launcher = launch(Options(db=str(target), lang=lang, today=TODAY), app)
+    out.mkdir(parents=True, exist_ok=True)
+    failures: list[str] = []
+
+    def wizard() -> Any:
+        assert launcher.wizard is not None
+        return launcher.wizard
+
+    def ready() -> bool:
+        found = launcher.wizard
+        return bool(found and found.settings.ready and found.scenario.count())
+
+    def shoot(name: str) -> Callable[[], bool]:
+        def take() -> bool:
+            app.processEvents()
+            wizard().grab().save(str(out / f"wizard_{name}.png"))
+            return True
+
+        take.__name__ = f"shoot_{name}"
+        return take
+
+    def forward() -> bool:
+        wizard().next()
+        return True
+
+    def fill(**texts: str) -> Callable[[], bool]:
+        def typed() -> bool:
+            for key, text in texts.items():
+                wizard().settings.fields[key].set_text(text)
+            return True
+
+        return typed
+
+    def ask_white_list() -> bool:
+        settings = wizard().settings
+        settings.fields["firm.nip"].set_text("526-025-02-74")
+        settings.fill_from_white_list()
+        return True
+
+    def filled() -> bool:
+        return bool(wizard().settings.fields["firm.name"].text())
+
+    def owner() -> bool:
+        wizard().owner_name.setText("Anna Nowak")
+        wizard().owner_email.setText("anna.nowak@polmak.example.com")
+        return True
+
+    steps: list[Callable[[], bool]] = [ready, shoot("language"), forward]
+    steps += [ask_white_list, filled, shoot("firm"), forward]
+    steps += [fill(**{"firm.accounts": "PL61 1090 1014 0000 0712 1981 2874"})]
+    steps += [shoot("account"), forward]
+    steps += [
+        fill(
+            **{
+                "smtp.host": "smtp.polmak.example.com",
+                "smtp.user": "windykacja@polmak.example.com",
+                "smtp.from": "windykacja@polmak.example.com",
+            }
+        ),
+        shoot("email"),
+        forward,
+    ]
+    steps += [shoot("sms"), forward, shoot("scenario"), forward, owner, shoot("owner"), forward]
+    steps += [shoot("autostart"), forward, shoot("first_data")]
+    drive(app, launcher, steps, failures)
+    server.shutdown()
+    if failures or steps:
+        waiting = steps[0].__name__ if steps else "-"
+        sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
+        return 1
+    sys.stdout.write(f"saved wizard_*.png ({len(WIZARD_PAGES)} pages) in {out}\n")
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Take resources/screenshots/backup_settings.png (the backup folder in Settings → Schedule) and
-backup_restore.png (the confirmation before a restore).
+"""Take resources/screenshots/backup_settings.png (the backup folder in Settings → Schedule),
+backup_restore.png (the confirmation before a restore) and audit_trail.png (Tools → Audit
+trail… after a few changes to the set-up).
 
     xvfb-run -s "-screen 0 1400x900x24" .venv/bin/python installers/screenshots_backup.py --lang pl
 
@@ -80,6 +81,56 @@ def main(argv: list[str]) -> int:
         box.reject()
         return True
 
+    def change_set_up() -> bool:
+        # what an office makes in a week: a setting, a rate, a template; each is audited
+        import datetime as dt
+        from decimal import Decimal
+
+        from desktop_app.messaging import MessageTemplate
+        from desktop_app.services.dunning.templates_store import save_template
+        from desktop_app.services.rates import RateKind, add_rate
+        from desktop_app.settings import set_value
+
+        assert launcher.window is not None
+        db = launcher.window.db
+        set_value(db, "smtp.host", "poczta.pol-mak.example.com")
+        set_value(db, "schedule.interval_minutes", "30")
+        add_rate(db, RateKind.COMMERCIAL, dt.date(2027, 1, 1), Decimal("15.25"))
+        save_template(
+            db,
+            MessageTemplate(
+                name="moje/przypomnienie",
+                language="pl",
+                text="Uprzejmie przypominamy.",
+                subject="Przypomnienie",
+            ),
+        )
+        return True
+
+    def open_audit() -> bool:
+        import datetime as dt
+
+        from PySide6.QtCore import QDate
+
+        from ui.audit_window import open_audit
+
+        assert launcher.window is not None
+        window = open_audit(launcher.window)
+        now = dt.date.today()  # the changes above are dated now, the demo's "today" is earlier
+        window.until.setDate(QDate(now.year, now.month, now.day))
+        window.resize(1180, 560)
+        state["audit"] = window
+        return True
+
+    def shoot_audit() -> bool:
+        window = state["audit"]
+        if window.page is None or window.table.rowCount() < 6:
+            return False
+        app.processEvents()
+        window.grab().save(str(args.out / "audit_trail.png"))
+        window.close()
+        return True
+
     steps: list[Callable[[], bool]] = [
         window_ready,
         back_up,
@@ -88,13 +139,18 @@ def main(argv: list[str]) -> int:
         shoot_settings,
         ask_restore,
         shoot_question,
+        change_set_up,
+        open_audit,
+        shoot_audit,
     ]
     drive(app, launcher, steps, failures)
     if failures or steps:
         waiting = steps[0].__name__ if steps else "-"
         sys.stderr.write(f"screenshots incomplete (at {waiting}): " + "; ".join(failures) + "\n")
         return 1
-    sys.stdout.write(f"saved backup_settings.png and backup_restore.png in {args.out}\n")
+    sys.stdout.write(
+        f"saved backup_settings.png, backup_restore.png and audit_trail.png in {args.out}\n"
+    )
     return 0
 
 

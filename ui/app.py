@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from db.engine import sqlite_path
 from db.uow import Database
-from desktop_app import __version__
+from desktop_app import __version__, preferences, self_test
 from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
@@ -30,11 +30,14 @@ from desktop_app.logging_setup import configure_logging
 from desktop_app.paths import data_dir
 from desktop_app.services import activity, demo, firm, users, views
 from desktop_app.services.database import open_database
+from desktop_app.services.setup_state import setup_state
 from resources import resource_path
 from ui import caller
 from ui.dunning.scheduler_bridge import SchedulerBridge
 from ui.dunning.tray import SendingTray
 from ui.errors import install_excepthook, show_error
+from ui.first_run import wizard as first_run
+from ui.first_run.wizard import FirstData, FirstRunWizard
 from ui.garbage import GuiThreadCollector
 from ui.main_window import MainWindow
 from ui.operations import Operations
@@ -54,6 +57,10 @@ class Options:
     demo: bool = False
     #: run the dunning scheduler (and its tray icon) inside the GUI
     scheduler: bool = True
+    #: start hidden in the tray (the login autostart, desktop_app.autostart)
+    minimized: bool = False
+    #: check the installation and exit (desktop_app.self_test)
+    self_test: bool = False
     #: what to show once the window is up (the same request a second launch hands over)
     request: Request = field(default_factory=Request)
 
@@ -64,6 +71,8 @@ class _Opened:
     currency: str
     label: str
     empty: bool
+    #: no firm set up yet: the first-run wizard comes before the window
+    needs_wizard: bool = False
 
 
 def _iso_date(text: str) -> dt.date:
@@ -101,6 +110,14 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         action="store_true",
         help=_("do not send reminders from this window (no tray icon); Run now still works"),
     )
+    parser.add_argument(
+        "--minimized", action="store_true", help=_("start in the tray, without the window")
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works (database, letters) and exit"),
+    )
     parser.add_argument("--version", action="version", version=f"Inkaso {__version__}")
     # a softphone or a second launch: open the card of the contractor with this number
     who = parser.add_mutually_exclusive_group()
@@ -123,6 +140,8 @@ def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
         today=known.today,
         demo=known.demo,
         scheduler=not known.no_scheduler,
+        minimized=known.minimized,
+        self_test=known.self_test,
         request=Request(
             "open" if opening else "show",
             phone=known.phone,
@@ -196,7 +215,9 @@ def claim_instance(options: Options) -> tuple[bool, InstanceServer | None]:
 def _open(target: str | Path | None) -> _Opened:
     db = open_database(target)
     try:
-        return _Opened(db, firm.home_currency(db), _label(db), views.count_contractors(db) == 0)
+        empty = views.count_contractors(db) == 0
+        wizard = setup_state(db).needs_wizard
+        return _Opened(db, firm.home_currency(db), _label(db), empty, wizard)
     except BaseException:
         db.dispose()
         raise
@@ -235,6 +256,7 @@ class Launcher(QObject):
         self.db: Database | None = None
         self._fixed_today = options.today
         self.translators: list[QTranslator] = []
+        self.wizard: FirstRunWizard | None = None
         #: the channel a second launch hands its request over (None: not the only instance)
         self.server: InstanceServer | None = None
         #: requests that came before the window was up
@@ -282,7 +304,22 @@ class Launcher(QObject):
         if self.options.demo and opened.empty:
             self._generate_demo(opened)
             return
+        if opened.needs_wizard and not self.options.demo:
+            # no window yet: the wizard closing must not look like the last window closed
+            self.app.setQuitOnLastWindowClosed(False)
+            self.wizard = first_run.open_wizard(
+                opened.db, self.ops, today=self.today, on_close=lambda c: self._set_up(opened, c)
+            )
+            return
         self._show_window(opened)
+
+    def _set_up(self, opened: _Opened, first_data: FirstData | None) -> None:
+        """After the wizard (Finish or Cancel), the window and the first data chosen."""
+        self.wizard = None
+        self.app.setQuitOnLastWindowClosed(True)
+        self._show_window(opened)
+        if self.window is not None:
+            first_run.open_first_data(self.window, first_data)
 
     def _generate_demo(self, opened: _Opened) -> None:
         spec = demo.DemoSpec(today=self.today(), **DEMO_SPEC)
@@ -334,7 +371,8 @@ class Launcher(QObject):
             db_label=opened.label,
             scheduler=self.scheduler,
         )
-        window.show()
+        if not self.options.minimized:
+            window.show()
         self.window = window
         self._close_progress()
         if self.scheduler is not None:
@@ -342,6 +380,8 @@ class Launcher(QObject):
         pending, self._pending = self._pending, []
         for request in pending:
             caller.open_request(window, request)
+        if self.options.minimized and (self.tray is None or not self.tray.available):
+            window.showMinimized()  # no tray to wait in
 
     def _start_sending(self, window: MainWindow, scheduler: SchedulerBridge) -> None:
         """The scheduler in this process, and the tray icon that outlives the window."""
@@ -416,7 +456,7 @@ def launch(
 ) -> Launcher:
     """Everything ``main`` does except running the event loop (tests drive the loop themselves).
     ``server``: the single-instance channel this launch listens on (see :func:`claim_instance`)."""
-    lang = set_language(options.lang)
+    lang = set_language(options.lang or preferences.language())
     if install_hooks:
         configure_logging()
         install_excepthook()
@@ -433,6 +473,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     set_language(None)  # the --help text in the system language
     options, qt_arguments = parse_args(arguments)
+    if options.self_test:
+        return self_test.main(options.db)
     existing = QApplication.instance()
     app = (
         existing

@@ -48,7 +48,7 @@ from desktop_app.domain.identifiers import format_phone
 from desktop_app.i18n import _, babel_locale, ngettext
 from desktop_app.services.deletion import Deleted
 from resources import resource_path
-from ui import formatting, help_menu, quick_find, theme
+from ui import audit_window, formatting, help_menu, quick_find, theme
 from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
@@ -418,12 +418,11 @@ class MainWindow(QMainWindow):
         self.dunning_menu.addSeparator()
         editors_menu.install(self, self.dunning_menu)
 
-        letters_menu.install(self, view_menu, contractor_menu)
+        tools_menu = letters_menu.install(self, view_menu, contractor_menu)
+        self.assign_manager_action = users_menu.install(self, tools_menu, contractor_menu)
+        audit_window.install(self, tools_menu)
         credibility_menu.install(self, contractor_menu)
 
-        self.assign_manager_action = users_menu.install(
-            self, menu.addMenu(_("&Tools")), contractor_menu
-        )
         help_menu.install(self, menu.addMenu(_("&Help")), self._db)
 
     # -- behaviour -----------------------------------------------------------------------------
@@ -663,7 +662,7 @@ class MainWindow(QMainWindow):
 
     def _sending_link(self, link: str) -> None:
         if link == "settings":
-            self.sending.open_settings("firm")
+            self.sending.open_setup_wizard()
         elif link == "setup":
             self.sending.open_settings(self.sending.setup_tab())
         else:

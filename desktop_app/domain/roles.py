@@ -20,5 +20,5 @@ ROLES = {
 
 def role_of(stored: str | None) -> str:
     """The role a stored value stands for: anything older than roles ("staff", written before
-    migration 0013 or by an old demo) manages accounts."""
+    migration 0014 or by an old demo) manages accounts."""
     return stored if stored in ROLES else ACCOUNT_MANAGER

@@ -36,6 +36,7 @@ from desktop_app.domain.backups import Rotation, backup_due, backups_to_keep
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import data_dir
+from desktop_app.services import audit
 from desktop_app.settings import get_value
 
 log = logging.getLogger(__name__)
@@ -245,6 +246,14 @@ def make_backup(
     made = backup_url(db.url, target_folder, now, label)
     if rotate_after and label is None:
         rotate(target_folder, made.database)
+    with db.write() as session:
+        audit.record(
+            session,
+            kind="backup",
+            target=made.path.name,
+            action="backup",
+            changes={"folder": str(target_folder)},
+        )
     return made
 
 

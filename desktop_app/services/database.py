@@ -20,7 +20,7 @@ from db.uow import Database
 from desktop_app.errors import DatabaseError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import default_database_path
-from desktop_app.services import backup, column_limits, db_faults
+from desktop_app.services import audit, backup, column_limits, db_faults
 from desktop_app.services.bank import number_index  # noqa: F401  (keeps invoice number keys)
 from desktop_app.services.dunning import scenarios
 
@@ -206,6 +206,8 @@ def restore_in_place(
         done = backup.restore(db.url, source, now)
         db.engine.dispose()
         open_database(path or db.url.render_as_string(hide_password=False)).dispose()
+        with db.write() as session:  # in the restored database: it is the one that goes on
+            audit.record(session, kind="backup", target=source.name, action="restore")
     return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from desktop_app.domain.identifiers import (
 from desktop_app.domain.money import normalize_currency
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
+from desktop_app.services import audit
 
 DEFAULT_CURRENCY = "PLN"
 
@@ -100,6 +102,14 @@ def set_logo(db: Database, data: bytes | None) -> None:
                 _("The firm's details are not entered yet: inkaso firm set --name ..."),
                 field="name",
             )
+        audit.record(
+            session,
+            kind="letterhead",
+            target=firm.name,
+            action="update",
+            before={"logo": firm.logo},
+            after={"logo": data},
+        )
         firm.logo = data
         firm.logo_mime = mime
 
@@ -149,6 +159,7 @@ def check_firm(data: FirmInput) -> FirmInput:
 def write_firm(session: Session, data: FirmInput) -> None:
     """Store details already passed through ``check_firm``, in the caller's transaction."""
     firm = session.scalar(select(Firm).order_by(Firm.id).limit(1))
+    before = _audited(firm) if firm is not None else None
     if firm is None:
         firm = Firm(name=data.name, home_currency=DEFAULT_CURRENCY)
         session.add(firm)
@@ -168,3 +179,25 @@ def write_firm(session: Session, data: FirmInput) -> None:
             )
             seen.add(currency)
         firm.accounts = rows
+    audit.record(
+        session,
+        kind="firm",
+        target=data.name,
+        action="create" if before is None else "update",
+        before=before,
+        after=_audited(firm),
+    )
+
+
+def _audited(firm: Firm) -> dict[str, Any]:
+    """The firm's fields as the audit trail compares them."""
+    return {
+        "name": firm.name,
+        "nip": firm.nip,
+        "street": firm.street,
+        "postal_code": firm.postal_code,
+        "city": firm.city,
+        "email": firm.email,
+        "phone": firm.phone,
+        "accounts": [f"{a.iban} {a.currency}" for a in firm.accounts],
+    }

@@ -21,6 +21,7 @@ from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import _
 from desktop_app.importers.column_mapping import ColumnMapping, load_mapping_file, mapping_from_dict
 from desktop_app.importers.mapping_presets import PRESETS
+from desktop_app.services import audit
 
 _PREFIX = "import.mapping."
 #: a mapping's name is an identifier a person types after --mapping, never a path
@@ -111,10 +112,19 @@ def write_mapping(session: Session, mapping: ColumnMapping, *, name: str | None 
     # the stored form is checked the way a file is, so what is saved can always be read back
     data = mapping_from_dict({**mapping.to_dict(), "name": chosen}).to_dict()
     row = session.get(Setting, _PREFIX + chosen)
+    before = row.value if row is not None else None
     if row is None:
         session.add(Setting(key=_PREFIX + chosen, value=data))
     else:
         row.value = data
+    audit.record(
+        session,
+        kind="mapping",
+        target=chosen,
+        action="create" if before is None else "update",
+        before=before,
+        after=data,
+    )
     return chosen
 
 
@@ -138,3 +148,4 @@ def delete_mapping(db: Database, name: str) -> None:
                 _("There is no mapping named {name}").format(name=name), field="name"
             )
         session.delete(row)
+        audit.record(session, kind="mapping", target=name, action="delete")

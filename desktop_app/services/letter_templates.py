@@ -19,6 +19,7 @@ from desktop_app.i18n import LANGUAGES, _
 from desktop_app.letters.model import KINDS
 from desktop_app.letters.sample import sample_letter
 from desktop_app.letters.texts import LetterTemplate, render_text, shipped_template
+from desktop_app.services import audit
 
 PREFIX = "letters/"
 
@@ -65,9 +66,18 @@ def save_letter_template(db: Database, template: LetterTemplate) -> None:
         if row is None:
             row = TemplateRow(name=_name(template.kind), language=template.language, body="")
             session.add(row)
+        before = {"title": row.subject, "body": row.body or None}
         row.subject = template.title
         row.body = template.body
         row.updated_at = utcnow()
+        audit.record(
+            session,
+            kind="letter_template",
+            target=f"{template.kind} ({template.language})",
+            action="update",
+            before=before,
+            after={"title": template.title, "body": template.body},
+        )
 
 
 def revert_letter_template(db: Database, kind: str, language: str) -> None:
@@ -81,3 +91,6 @@ def revert_letter_template(db: Database, kind: str, language: str) -> None:
                 )
             )
         session.delete(row)
+        audit.record(
+            session, kind="letter_template", target=f"{kind} ({language})", action="revert"
+        )

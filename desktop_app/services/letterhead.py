@@ -14,6 +14,7 @@ from db.models import Firm, Setting
 from db.uow import Database
 from desktop_app.errors import ValidationError
 from desktop_app.i18n import _
+from desktop_app.services import audit
 from desktop_app.services.firm import check_logo
 from desktop_app.settings import parse_value, store_value
 
@@ -58,6 +59,15 @@ def save_letterhead(db: Database, *, logo: bytes | None, signature: str) -> None
             raise ValidationError(
                 _("Set the firm's details first: the letterhead shows them"), field="firm"
             )
+        before = {"logo": firm.logo}
         firm.logo = logo
         firm.logo_mime = mime
-        store_value(session, SIGNATURE_KEY, value)
+        before["signature"] = store_value(session, SIGNATURE_KEY, value)
+        audit.record(
+            session,
+            kind="letterhead",
+            target=firm.name,
+            action="update",
+            before=before,
+            after={"logo": logo, "signature": value},
+        )

@@ -33,6 +33,7 @@ from desktop_app.domain.rates import (
 )
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import _
+from desktop_app.services import audit
 from resources import resource_path
 
 #: rates are stored as ten-thousandths: NBP quotes the euro to 4 places, interest to 2
@@ -155,6 +156,13 @@ def add_rate(
     row = check_rate(kind, start, rate, source=source, status=status)
     with db.write() as session:
         store_rates(session, kind, [row])
+        audit.record(
+            session,
+            kind="rate",
+            target=f"{kind.value} {start.isoformat()}",
+            action="add",
+            after={"rate": str(rate), "source": row.source, "status": str(row.status)},
+        )
     return row
 
 
@@ -172,6 +180,13 @@ def remove_rate(db: Database, kind: RateKind, start: dt.date) -> None:
                 field="from",
             )
         session.delete(stored)
+        audit.record(
+            session,
+            kind="rate",
+            target=f"{kind.value} {start.isoformat()}",
+            action="remove",
+            before={"rate": str(_from_e4(stored.rate_e4)), "source": stored.source},
+        )
 
 
 def check_rate(

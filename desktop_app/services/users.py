@@ -4,7 +4,6 @@ who is "me", and who stands in for whom while someone is away (domain.deputies).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -18,10 +17,7 @@ from desktop_app.domain.deputies import Absence, effective_assignee
 from desktop_app.domain.identifiers import normalize_email, normalize_phone
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import LANGUAGES, _
-from desktop_app.services import activity
-
-#: who changed which user: the activity log belongs to contractors, so people's changes go here
-audit = logging.getLogger("inkaso.audit.users")
+from desktop_app.services import activity, audit
 
 OWNER = roles.OWNER
 
@@ -190,7 +186,9 @@ def add_user(db: Database, data: UserInput, *, actor: str | None = None) -> int:
         )
         session.add(user)
         session.flush()
-        audit.info("user %s (%s) added by %s", user.login, user.role, actor or _actor())
+        audit.record(
+            session, kind=KIND, target=user.login, action="create", after=_fields(user), actor=actor
+        )
         return user.id
 
 
@@ -202,25 +200,19 @@ def edit_user(db: Database, ref: int | str, data: UserInput, *, actor: str | Non
         user = _resolve(session, ref)
         _check_unique_login(session, clean.login, user.id)
         _keep_an_owner(session, user, role=clean.role, active=bool(user.active))
-        changed = [
-            name
-            for name, old, new in (
-                ("login", user.login, clean.login),
-                ("name", user.full_name, clean.full_name),
-                ("email", user.email, clean.email),
-                ("phone", user.phone, clean.phone),
-                ("role", roles.role_of(user.role), clean.role),
-                ("language", user.language, clean.language),
-            )
-            if old != new
-        ]
+        before = _fields(user)
         user.login, user.full_name = clean.login, clean.full_name
         user.email, user.phone, user.role = clean.email, clean.phone, clean.role
         user.language = clean.language
-        if changed:
-            audit.info(
-                "user %s: %s changed by %s", user.login, ", ".join(changed), actor or _actor()
-            )
+        audit.record(
+            session,
+            kind=KIND,
+            target=user.login,
+            action="update",
+            before=before,
+            after=_fields(user),
+            actor=actor,
+        )
         return user.id
 
 
@@ -229,10 +221,17 @@ def set_active(db: Database, ref: int | str, active: bool, *, actor: str | None 
     with db.write() as session:
         user = _resolve(session, ref)
         _keep_an_owner(session, user, role=roles.role_of(user.role), active=active)
-        if bool(user.active) != active:
-            user.active = active
-            state = "reactivated" if active else "deactivated"
-            audit.info("user %s %s by %s", user.login, state, actor or _actor())
+        before = _fields(user)
+        user.active = active
+        audit.record(
+            session,
+            kind=KIND,
+            target=user.login,
+            action="update",
+            before=before,
+            after=_fields(user),
+            actor=actor,
+        )
         return user.id
 
 
@@ -249,9 +248,18 @@ def set_absence(
     gets their tasks meanwhile; no days clear the absence."""
     with db.write() as session:
         user = _resolve(session, ref)
+        before = _fields(user)
         if first_day is None or last_day is None:
             user.absent_from = user.absent_to = user.deputy_id = None
-            audit.info("user %s: absence cleared by %s", user.login, actor or _actor())
+            audit.record(
+                session,
+                kind=KIND,
+                target=user.login,
+                action="update",
+                before=before,
+                after=_fields(user),
+                actor=actor,
+            )
             return user.id
         check_date(first_day, "absent_from", _("Away from"))
         check_date(last_day, "absent_to", _("Away until"))
@@ -270,13 +278,14 @@ def set_absence(
                 _("{name} is no longer active").format(name=stand_in.full_name), field="deputy"
             )
         user.absent_from, user.absent_to, user.deputy_id = first_day, last_day, stand_in.id
-        audit.info(
-            "user %s away %s–%s, deputy %s, set by %s",
-            user.login,
-            first_day.isoformat(),
-            last_day.isoformat(),
-            stand_in.login,
-            actor or _actor(),
+        audit.record(
+            session,
+            kind=KIND,
+            target=user.login,
+            action="update",
+            before=before,
+            after=_fields(user),
+            actor=actor,
         )
         return user.id
 
@@ -289,9 +298,39 @@ def link_login(db: Database, ref: int | str, login: str, *, actor: str | None = 
     with db.write() as session:
         user = _resolve(session, ref)
         _check_unique_login(session, login, user.id)
-        audit.info("user %s linked to login %s by %s", user.login, login, actor or login)
+        before = _fields(user)
         user.login = login
+        audit.record(
+            session,
+            kind=KIND,
+            target=login,
+            action="update",
+            before=before,
+            after=_fields(user),
+            actor=actor or login,
+        )
         return user.id
+
+
+def add_first_user(session: Session, login: str, full_name: str, email: str | None = None) -> int:
+    """The owner, in the caller's transaction: the user with this login (made active and given
+    the name), or a new one. Returns its id."""
+    login = login.strip()
+    name = full_name.strip()
+    if not login:
+        raise ValidationError(_("The login of the first user is empty"), field="login")
+    user = session.scalar(select(User).where(func.lower(User.login) == login.casefold()))
+    if user is None:
+        user = User(
+            login=login, full_name=name or login, email=email or None, role=OWNER, active=True
+        )
+        session.add(user)
+    else:
+        user.full_name = name or user.full_name
+        user.active = True
+        user.email = email or user.email
+    session.flush()
+    return user.id
 
 
 def ensure_first_user(db: Database, login: str, full_name: str) -> int | None:
@@ -317,12 +356,30 @@ def ensure_first_user(db: Database, login: str, full_name: str) -> int | None:
         owner = User(login=login, full_name=full_name.strip() or login, role=OWNER, active=True)
         session.add(owner)
         session.flush()
-        audit.info("first user %s made the owner", login)
+        audit.record(
+            session, kind=KIND, target=login, action="create", after=_fields(owner), actor=login
+        )
         return owner.id
 
 
-def _actor() -> str:
-    return activity.current_actor()
+#: the audit trail's kind for people's changes (services.audit)
+KIND = "user"
+
+
+def _fields(user: User) -> dict[str, object]:
+    """What the audit trail compares of a user."""
+    return {
+        "login": user.login,
+        "name": user.full_name,
+        "email": user.email,
+        "phone": user.phone,
+        "role": roles.role_of(user.role),
+        "language": user.language,
+        "active": bool(user.active),
+        "absent_from": user.absent_from,
+        "absent_to": user.absent_to,
+        "deputy_id": user.deputy_id,
+    }
 
 
 # -- deputies ----------------------------------------------------------------------------------

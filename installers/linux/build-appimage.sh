@@ -55,6 +55,9 @@ cp "$SVG" "$APPDIR/usr/share/icons/hicolor/scalable/apps/inkaso.svg"
 cp "$PNG" "$APPDIR/inkaso.png"
 ln -s inkaso.png "$APPDIR/.DirIcon"
 
+# the AppDir's own program checks itself (database, letter templates and fonts) before packing
+QT_QPA_PLATFORM=offscreen INKASO_DATA_DIR="$(mktemp -d)" "$APPDIR/AppRun" --self-test
+
 if command -v desktop-file-validate >/dev/null 2>&1; then
     desktop-file-validate "$APPDIR/inkaso.desktop"
     echo "desktop-file-validate: inkaso.desktop is valid"

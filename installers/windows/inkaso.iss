@@ -53,9 +53,12 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 Name: "ru"; MessagesFile: "compiler:Languages\Russian.isl"
 
 [CustomMessages]
-en.StartWithWindows=Start Inkaso when I sign in to Windows
-pl.StartWithWindows=Uruchamiaj Inkaso po zalogowaniu do Windows
-ru.StartWithWindows=Запускать Инкасо при входе в Windows
+en.StartWithWindows=Start Inkaso when I log in (minimised to the tray)
+pl.StartWithWindows=Uruchamiaj Inkaso po zalogowaniu (zminimalizowane do zasobnika)
+ru.StartWithWindows=Запускать Инкасо при входе в систему (свёрнутым в трей)
+en.DataKept=Your data (the database, backups and logs) stays in %1. Delete that folder yourself if you no longer need it.
+pl.DataKept=Twoje dane (baza danych, kopie zapasowe i dzienniki) pozostają w folderze %1. Usuń go samodzielnie, jeśli nie są już potrzebne.
+ru.DataKept=Ваши данные (база данных, резервные копии и журналы) остаются в папке %1. Удалите её сами, если они больше не нужны.
 en.Startup=Startup:
 pl.Startup=Autostart:
 ru.Startup=Автозапуск:
@@ -74,9 +77,12 @@ Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs cr
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Comment: "{cm:AppComment}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Comment: "{cm:AppComment}"; Tasks: desktopicon
-; ui/app.py has no --tray option (yet): the startup entry opens the application itself. When a
-; tray mode exists, add Parameters: "--tray" here.
-Name: "{autostartup}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Tasks: startup
+
+[Registry]
+; "Start with the system": the same HKCU Run value the application writes and removes itself
+; (desktop_app/autostart.py, RUN_VALUE "Inkaso"), so the installer, the wizard and Settings agree;
+; the program starts minimised to the tray. uninsdeletevalue: no start at login once uninstalled.
+Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "{#AppName}"; ValueData: """{app}\{#GuiExe}"" --minimized"; Tasks: startup; Flags: uninsdeletevalue
 
 [Run]
 Filename: "{app}\{#GuiExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
@@ -86,3 +92,12 @@ Filename: "{app}\{#GuiExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 ; directory, %LOCALAPPDATA%\Inkaso\Inkaso (see desktop_app/paths.py), which this script never
 ; touches: there is deliberately no [UninstallDelete] entry for it, so uninstalling or upgrading
 ; keeps the user's receivables. Passwords stay in Windows Credential Manager (keyring) likewise.
+
+[Code]
+{ The uninstaller's last message says where the data stayed: it is never deleted (see the note above). }
+procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
+begin
+  if (CurUninstallStep = usPostUninstall) and not UninstallSilent then
+    MsgBox(FmtMessage(CustomMessage('DataKept'), [ExpandConstant('{localappdata}\{#AppName}\{#AppName}')]),
+      mbInformation, MB_OK);
+end;

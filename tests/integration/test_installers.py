@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from desktop_app import autostart
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLERS = ROOT / "installers"
 SPEC = INSTALLERS / "pyinstaller" / "inkaso.spec"
@@ -417,3 +419,27 @@ def test_iss_setup_choices() -> None:
     assert ISS.read_bytes().startswith(b"\xef\xbb\xbf"), "UTF-8 BOM, or ISCC garbles pl/ru text"
     # data lives in the platformdirs user data folder; nothing may tell the uninstaller to delete it
     assert not re.search(r"^\[UninstallDelete\]", text, flags=re.MULTILINE)
+
+
+def test_iss_autostart_task_writes_the_run_value_the_app_writes() -> None:
+    text = _iss()
+    defines = _defines(text)
+    tasks = " ".join(_section(text, "Tasks"))
+    assert 'Name: "startup"' in tasks
+    entries = [_expand(line, defines) for line in _section(text, "Registry")]
+    run = next(line for line in entries if "Tasks: startup" in line)
+    assert f'Subkey: "{autostart.RUN_KEY}"' in run
+    assert f'ValueName: "{autostart.RUN_VALUE}"' in run
+    assert f"{autostart.MINIMIZED}" in run and "HKCU" in run
+    assert "uninsdeletevalue" in run  # no start at login once uninstalled
+    assert not any("{autostartup}" in line for line in _section(text, "Icons"))  # not twice
+
+
+def test_iss_uninstaller_says_the_data_folder_is_kept() -> None:
+    text = _iss()
+    messages = dict(line.split("=", 1) for line in _section(text, "CustomMessages") if "=" in line)
+    for lang in ("en", "pl", "ru"):
+        assert "%1" in messages[f"{lang}.DataKept"]
+    code = text[text.index("[Code]") :]
+    assert "usPostUninstall" in code and "CustomMessage('DataKept')" in code
+    assert "{localappdata}" in code

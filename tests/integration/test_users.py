@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
-from db.models import Contractor, Task, User
+from db.models import AuditEntry, Contractor, Task, User
 from db.uow import Database
 from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.services import manager_assignment, users
@@ -43,6 +44,24 @@ def test_inputs_are_checked_and_there_is_always_an_active_owner(db: Database) ->
     users.set_active(db, owner, False)
     assert [u.login for u in users.list_users(db)] == ["anna", "piotr"]
     assert users.get_user(db, owner).active is False
+    # the audit trail says who changed which user, refused changes leave nothing
+    with db.read() as session:
+        trail = session.execute(
+            select(AuditEntry.target, AuditEntry.action, AuditEntry.changes)
+            .where(AuditEntry.kind == "user")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [(t, a) for t, a, _c in trail] == [
+        ("szef", "create"), ("anna", "create"), ("piotr", "create"),
+        ("anna", "update"), ("szef", "update"),
+    ]  # fmt: skip
+    # the form replaces every field: this edit left out her e-mail and phone
+    assert trail[3][2] == {
+        "role": ["account_manager", "owner"],
+        "email": ["anna@firma.pl", None],
+        "phone": ["+48501234567", None],
+    }
+    assert trail[4][2] == {"active": [True, False]}
 
 
 def test_the_first_start_makes_the_login_the_owner_and_only_then(db: Database) -> None:

@@ -33,7 +33,7 @@ from desktop_app.scheduler import DunningScheduler
 from desktop_app.services.dunning import outbox, scenarios
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels
 from desktop_app.services.dunning.runner import RUN_CHANGES, RunReport
-from desktop_app.services.firm import get_firm
+from desktop_app.services.setup_state import setup_state
 from desktop_app.settings import Snapshot
 from ui.operations import Operations
 
@@ -55,7 +55,7 @@ class Mode(enum.Enum):
     STARTING = "starting"
     RUNNING = "running"
     PAUSED = "paused"
-    #: no firm details yet: the runner refuses to send reminders signed by nobody
+    #: setting up is not finished (no firm details yet): the runner refuses to send reminders
     NO_FIRM = "no_firm"
     #: no channel the scenarios use is set up (no SMTP server, no gateway): nothing is sent
     NOT_SET_UP = "not_set_up"
@@ -77,6 +77,8 @@ class SendingStatus:
     not_set_up: tuple[str, ...] = ()
     #: ... and whether that is every one of them (then no reminder goes out at all)
     nothing_set_up: bool = False
+    #: what setting Inkaso up still lacks (services.setup_state), as one phrase
+    setup_missing: str = ""
 
 
 def read_status(db: Database) -> SendingStatus:
@@ -85,14 +87,16 @@ def read_status(db: Database) -> SendingStatus:
     used = scenarios.channels_in_use(db)
     # only the settings are read: whether a channel is set up needs no secret
     missing = used - ConfiguredChannels(settings, lambda _name: None).configured()
+    setup = setup_state(db)
     return SendingStatus(
         paused=bool(settings["schedule.paused"]),
-        firm_configured=get_firm(db) is not None,
+        firm_configured=setup.may_send,
         failed=counts["failed"] + counts["failed_permanently"],
         uncertain=counts["uncertain"],
         pending=counts["pending"],
         not_set_up=tuple(c for c in MESSAGE_CHANNELS if c in missing),
         nothing_set_up=bool(used) and missing == used,
+        setup_missing=setup.missing_text(),
     )
 
 

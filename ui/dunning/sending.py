@@ -72,9 +72,14 @@ class SendingController(QObject):
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(lambda: self.open_settings())
-        self.firm_action = QAction(_("Enter your firm's details…"), self)
-        self.firm_action.triggered.connect(lambda: self.open_settings("firm"))
+        self.firm_action = QAction(_("Setup &wizard…"), self)
+        self.firm_action.setToolTip(_("Your firm, bank account, e-mail and SMS, step by step"))
+        self.firm_action.triggered.connect(self.open_setup_wizard)
         self.firm_action.setVisible(False)
+        #: the same, always in the menu (Dunning → Setup wizard…)
+        self.wizard_action = QAction(_("Setup &wizard…"), self)
+        self.wizard_action.triggered.connect(self.open_setup_wizard)
+        self.setup_wizard: QWidget | None = None
         self.setup_action = QAction(_("Set up sending…"), self)
         self.setup_action.setToolTip(_("Enter the e-mail server or the SMS gateway"))
         self.setup_action.triggered.connect(lambda: self.open_settings(self.setup_tab()))
@@ -114,7 +119,7 @@ class SendingController(QObject):
 
         dialog = self.settings_dialog
         if dialog is None or not dialog.isVisible():
-            dialog = SettingsDialog(self.db, self.ops, parent=self.window)
+            dialog = SettingsDialog(self.db, self.ops, parent=self.window, today=self.today)
             dialog.finished.connect(dialog.deleteLater)
             dialog.destroyed.connect(self._settings_gone)
             self.settings_dialog = dialog
@@ -122,6 +127,26 @@ class SendingController(QObject):
             dialog.show_tab(tab)
         _bring_up(dialog)
         return dialog
+
+    def open_setup_wizard(self) -> QWidget:
+        from ui.first_run.wizard import FirstData, open_first_data, open_wizard
+
+        wizard = self.setup_wizard
+        if wizard is None or not wizard.isVisible():
+            window = self.window
+
+            def chosen(choice: FirstData | None) -> None:
+                from ui.main_window import MainWindow  # it builds this controller
+
+                if isinstance(window, MainWindow):
+                    open_first_data(window, choice)
+
+            wizard = open_wizard(
+                self.db, self.ops, today=self.today, parent=window, on_close=chosen
+            )
+            self.setup_wizard = wizard
+        _bring_up(wizard)
+        return wizard
 
     def _settings_gone(self) -> None:
         self.settings_dialog = None
@@ -175,7 +200,10 @@ class SendingController(QObject):
         elif mode is Mode.ELSEWHERE:
             base = _("sending is done by another Inkaso process")
         elif mode is Mode.NO_FIRM:
-            base = _("Your firm's details are missing: no reminders are being sent — Settings…")
+            base = _(
+                "Setup is not finished (missing: {missing}): no reminders are being sent "
+                "— Setup wizard…"
+            ).format(missing=bridge.status.setup_missing if bridge.status else "")
         elif mode is Mode.NOT_SET_UP:
             base = self.not_set_up_text(nothing=True)
         elif mode is Mode.PAUSED:

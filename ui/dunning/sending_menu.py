@@ -22,5 +22,6 @@ def install(window: MainWindow, menu: QMenu) -> None:
     menu.addAction(sending.firm_action)
     menu.addAction(sending.setup_action)
     menu.addAction(sending.settings_action)
+    menu.addAction(sending.wizard_action)
     # shortcuts work while the menu is closed only if the window knows the actions
     window.addActions([sending.outbox_action, sending.tasks_action, sending.settings_action])

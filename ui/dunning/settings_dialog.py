@@ -14,7 +14,8 @@ import datetime as dt
 import html
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -38,7 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import autostart as login_start
 from desktop_app.changes import Change
+from desktop_app.domain.credibility import WhiteListEntry, address_parts
 from desktop_app.domain.identifiers import (
     format_phone,
     normalize_email,
@@ -49,6 +53,7 @@ from desktop_app.domain.identifiers import (
 from desktop_app.domain.money import normalize_currency
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import N_, _
+from desktop_app.services import whitelist
 from desktop_app.services.backup import default_folder
 from desktop_app.services.dunning.send_test import SendTestResult, send_test
 from desktop_app.services.firm import FirmInput
@@ -159,11 +164,26 @@ class SettingsDialog(QDialog):
     loaded = Signal()
     #: a test message finished: the result, or the exception for bad input
     test_finished = Signal(object)
+    #: the White List answered (or could not be asked)
+    white_list_filled = Signal()
 
-    def __init__(self, db: Database, ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        ops: Operations,
+        parent: QWidget | None = None,
+        *,
+        sections: Sequence[str] = (),
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        """``sections`` (from SECTIONS): build only these, for another window to show
+        (:meth:`section`), as the first-run wizard does; the firm is then saved by that window,
+        never by a test message's save here."""
         super().__init__(parent)
         self._db = db
         self._ops = ops
+        #: the day the White List is asked about (``--today``)
+        self._today = today
         self.fields: dict[str, Field] = {}
         self._tab_of: dict[str, int] = {}
         self._original: dict[str, str] = {}
@@ -179,8 +199,37 @@ class SettingsDialog(QDialog):
         self._own_save = False
         self.setWindowTitle(_("Settings"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkaso.svg"))))
+        #: the firm is kept for whoever shows the sections (the wizard's Finish), not saved here
+        self.firm_waits = bool(sections)
+        self._sections: dict[str, QWidget] = {}
 
         self.tabs = QTabWidget()
+        if sections:
+            self._build_sections(sections)
+        else:
+            self._build_tabs()
+        self.problem = _error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        if not sections:
+            layout = QVBoxLayout(self)
+            layout.addWidget(self.tabs, 1)
+            bottom = QHBoxLayout()
+            bottom.addWidget(self.problem, 1)
+            bottom.addWidget(self.buttons)
+            layout.addLayout(bottom)
+            self.resize(theme.fitting_size(self.sizeHint().expandedTo(QSize(780, 520))))
+        self._ops.read(
+            lambda: load_settings(db), on_success=self._loaded, owner=self, label="settings"
+        )
+        ops.changed.connect(self._data_changed)
+
+    def _build_tabs(self) -> None:
         self.tabs.addTab(self._firm_tab(), _("Firm"))
         self.tabs.addTab(self._email_tab(), _("E-mail"))
         self.tabs.addTab(self._gateway_tab("sms"), _("SMS"))
@@ -191,25 +240,25 @@ class SettingsDialog(QDialog):
 
         self.sources = SourcesTab(self)
         self.tabs.addTab(self.sources, _("Import sources"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setEnabled(False)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.problem = _error_label()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.problem, 1)
-        bottom.addWidget(self.buttons)
-        layout.addLayout(bottom)
-        self.resize(theme.fitting_size(self.sizeHint().expandedTo(QSize(780, 520))))
-        self._ops.read(
-            lambda: load_settings(db), on_success=self._loaded, owner=self, label="settings"
-        )
-        ops.changed.connect(self._data_changed)
+
+    def _build_sections(self, sections: Sequence[str]) -> None:
+        builders: dict[str, Callable[[], QWidget]] = {
+            "firm": lambda: self._section(self._firm_form),
+            "accounts": lambda: self._section(self._accounts_form),
+            "email": self._email_tab,
+            "sms": lambda: self._gateway_tab("sms"),
+        }
+        for name in sections:
+            self._sections[name] = builders[name]()
+
+    def _section(self, fill: Callable[[QFormLayout], None]) -> QWidget:
+        page = QWidget()
+        fill(_form(page))
+        return page
+
+    def section(self, name: str) -> QWidget:
+        """A page built for another window to show (see ``sections``)."""
+        return self._sections[name]
 
     # -- building ------------------------------------------------------------------------------
 
@@ -289,6 +338,12 @@ class SettingsDialog(QDialog):
     def _firm_tab(self) -> QWidget:
         page = QWidget()
         form = _form(page)
+        self._firm_form(form)
+        self._accounts_form(form)
+        self._line("firm.timezone", form, _("Time zone:"), placeholder="Europe/Warsaw")
+        return page
+
+    def _firm_form(self, form: QFormLayout) -> None:
         intro = QLabel(
             _(
                 "Reminders are signed with these details and name the account to pay into. "
@@ -297,13 +352,32 @@ class SettingsDialog(QDialog):
         )
         intro.setWordWrap(True)
         form.addRow(intro)
+        nip = self._line("firm.nip", form, _("NIP:"), placeholder="0000000000")
+        self.whitelist_button = QPushButton(_("Fill in from the &White List"))
+        self.whitelist_button.setToolTip(
+            _("Name and address as the VAT White List has them (needs the Internet)")
+        )
+        self.whitelist_button.setAutoDefault(False)
+        self.whitelist_button.clicked.connect(self.fill_from_white_list)
+        self.whitelist_result = QLabel()
+        self.whitelist_result.setWordWrap(True)
+        self.whitelist_result.hide()
+        holder = QWidget()
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.whitelist_button)
+        line.addWidget(self.whitelist_result, 1)
+        form.addRow("", holder)
         self._line("firm.name", form, _("Name:"))
-        self._line("firm.nip", form, _("NIP:"), placeholder="0000000000")
+        # the NIP first: it fills in the rest
+        self.setTabOrder(nip, self.whitelist_button)
         self._line("firm.street", form, _("Street:"))
         self._line("firm.postal_code", form, _("Postal code:"), placeholder="00-000")
         self._line("firm.city", form, _("City:"))
         self._line("firm.email", form, _("E-mail:"))
         self._line("firm.phone", form, _("Phone:"))
+
+    def _accounts_form(self, form: QFormLayout) -> None:
         accounts = QPlainTextEdit()
         accounts.setTabChangesFocus(True)
         accounts.setPlaceholderText("PL61 1090 1014 0000 0712 1981 2874")
@@ -315,8 +389,58 @@ class SettingsDialog(QDialog):
             accounts,
             hint=_("One account a line; add the currency after it if it is not PLN (… EUR)."),
         )
-        self._line("firm.timezone", form, _("Time zone:"), placeholder="Europe/Warsaw")
-        return page
+
+    def fill_from_white_list(self) -> None:
+        """Name and address from the VAT White List for the NIP typed (off the GUI thread);
+        offline, the user types them by hand."""
+        nip_field = self.fields["firm.nip"]
+        try:
+            nip = normalize_nip(nip_field.text())
+        except ValidationError as exc:
+            nip_field.show_error(_plain(exc))
+            return
+        nip_field.show_error("")
+        db, today = self._db, self._today()
+        self.whitelist_button.setEnabled(False)
+        self.whitelist_result.setText(_("Asking the VAT White List…"))
+        self.whitelist_result.show()
+
+        def done(entry: WhiteListEntry) -> None:
+            self.whitelist_button.setEnabled(True)
+            if not entry.found:
+                self.whitelist_result.setText(
+                    _("The White List does not know NIP {nip}: type the details by hand.").format(
+                        nip=nip
+                    )
+                )
+                return
+            if entry.name:
+                self.fields["firm.name"].set_text(entry.name)
+            if entry.address:
+                street, postal, city = address_parts(entry.address)
+                self.fields["firm.street"].set_text(street)
+                self.fields["firm.postal_code"].set_text(postal)
+                self.fields["firm.city"].set_text(city)
+            self.whitelist_result.setText(_("Filled in from the White List."))
+            self.white_list_filled.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.whitelist_button.setEnabled(True)
+            log.info("White List not asked: %s", exc)
+            self.whitelist_result.setText(
+                _("{problem} Type the details by hand.").format(problem=_plain(exc))
+            )
+            self.white_list_filled.emit()
+
+        # the answer is kept as proof of the check; no view shows it, so nothing to announce
+        self._ops.write(
+            lambda: whitelist.check_nip(db, nip, today),
+            changes=Change.NONE,
+            on_success=done,
+            on_failure=failed,
+            owner=self,
+            label="White List check",
+        )
 
     def _email_tab(self) -> QWidget:
         page = QWidget()
@@ -490,7 +614,28 @@ class SettingsDialog(QDialog):
                 "drive is a good place."
             ),
         )
+        # this computer's, not the database's: written to the system on Save
+        self.autostart = QCheckBox(_("Start Inkaso minimised to the tray when I log in"))
+        self.autostart.setToolTip(_("On this computer, for you; reminders go out while it runs"))
+        self.autostart.setChecked(login_start.is_enabled())
+        form.addRow(_("This computer:"), self.autostart)
         return page
+
+    def _apply_autostart(self) -> None:
+        box = getattr(self, "autostart", None)
+        if not isinstance(box, QCheckBox) or box.isChecked() == login_start.is_enabled():
+            return
+        try:
+            login_start.set_enabled(box.isChecked())
+        except OSError as exc:
+            log.warning("autostart not changed: %s", exc)
+            QMessageBox.warning(
+                self,
+                _("Start with the system"),
+                _("Inkaso could not be set to start with the system: {problem}").format(
+                    problem=exc.strerror or exc
+                ),
+            )
 
     def _test_row(self, channel: str) -> QWidget:
         row = QWidget()
@@ -532,13 +677,14 @@ class SettingsDialog(QDialog):
             "firm.phone": format_phone(firm.phone) if firm and firm.phone else "",
             "firm.accounts": "\n".join(_spaced(a) for a in firm.accounts) if firm else "",
         }
+        firm_texts = {k: text for k, text in firm_texts.items() if k in self.fields}
         for key, text in firm_texts.items():
             self.fields[key].set_text(text)
         self._original_firm = {
             k: self.fields[k].text() for k in firm_texts
         }  # as the editors normalise them
         self.stored_secrets = dict(data.stored_secrets)
-        for name in SECRET_OF.values():
+        for name in self._secret_names():
             edit = self.fields[f"secret.{name}"].editor
             assert isinstance(edit, QLineEdit)
             edit.clear()
@@ -552,6 +698,9 @@ class SettingsDialog(QDialog):
         self.save_button.setEnabled(True)
         self.loaded.emit()
 
+    def _secret_names(self) -> list[str]:
+        return [name for name in SECRET_OF.values() if f"secret.{name}" in self.fields]
+
     def _remember_shown(self) -> None:
         self._shown = {k: f.text() for k, f in self.fields.items() if not k.startswith("secret.")}
 
@@ -559,7 +708,7 @@ class SettingsDialog(QDialog):
         """Something typed here and not saved yet."""
         if not self.ready:
             return False
-        if any(self.fields[f"secret.{name}"].text() for name in SECRET_OF.values()):
+        if any(self.fields[f"secret.{name}"].text() for name in self._secret_names()):
             return True
         return any(
             f.text() != self._shown.get(k) for k, f in self.fields.items() if k in self._shown
@@ -567,6 +716,8 @@ class SettingsDialog(QDialog):
 
     def _data_changed(self, changes: Change) -> None:
         own, self._own_save = self._own_save, False
+        if self.firm_waits:
+            return  # a re-read would wipe the firm typed for the wizard's Finish
         if not changes & SHOWS or not self.ready or self.saving:
             return  # a change heard while saving is read with the save's own announcement
         if self.has_edits():
@@ -625,7 +776,7 @@ class SettingsDialog(QDialog):
             if text != self._original.get(key, ""):
                 settings[key] = text
         firm = self._collect_firm(problems)
-        for name in SECRET_OF.values():
+        for name in self._secret_names():
             value = self.fields[f"secret.{name}"].text()
             if value:
                 secrets[name] = value
@@ -684,12 +835,15 @@ class SettingsDialog(QDialog):
         changes = self.collect()
         if changes is None:
             return False
+        if self.firm_waits:
+            changes = replace(changes, firm=None)
         db = self._db
         self.saving = True
         self.save_button.setEnabled(False)
 
         def done(_result: object) -> None:
             self._committed(changes, tuple(changes.secrets))
+            self._apply_autostart()
             if then is not None:
                 then()
             else:
@@ -725,7 +879,8 @@ class SettingsDialog(QDialog):
         self.saving = False
         self.save_button.setEnabled(True)
         self._original.update(changes.settings)
-        self._original_firm = {k: self.fields[k].text() for k in self._original_firm}
+        if changes.firm is not None:
+            self._original_firm = {k: self.fields[k].text() for k in self._original_firm}
         for name in secrets:
             self.stored_secrets[name] = True
             edit = self.fields[f"secret.{name}"].editor
@@ -748,14 +903,16 @@ class SettingsDialog(QDialog):
     def ask_test(self, channel: str) -> None:
         if channel == "email":
             prompt = _("Send a test e-mail to:")
-            guess = self.fields["firm.email"].text() or self.fields["smtp.from"].text()
+            firm_email = self.fields.get("firm.email")
+            guess = (firm_email.text() if firm_email else "") or self.fields["smtp.from"].text()
         else:
             prompt = (
                 _("Send a test SMS to the phone number:")
                 if channel == "sms"
                 else _("Make a test call to the phone number:")
             )
-            guess = self.fields["firm.phone"].text()
+            firm_phone = self.fields.get("firm.phone")
+            guess = firm_phone.text() if firm_phone else ""
         to, ok = QInputDialog.getText(
             self, _("Send test message"), prompt, QLineEdit.EchoMode.Normal, guess
         )

@@ -83,7 +83,8 @@ def open_letter(owner: QWidget, parts: LetterParts, contractor_id: int, name: st
     return shown
 
 
-def install(window: MainWindow, view_menu: QMenu, contractor_menu: QMenu) -> None:
+def install(window: MainWindow, view_menu: QMenu, contractor_menu: QMenu) -> QMenu:
+    """Returns the Tools menu, for others to add to."""
     queue = QAction(_("&Letters to print…"), window)
     queue.setStatusTip(_("Letters dunning and you made: preview, print, mark as sent"))
     queue.triggered.connect(lambda: open_queue(window))
@@ -103,3 +104,4 @@ def install(window: MainWindow, view_menu: QMenu, contractor_menu: QMenu) -> Non
     settings.triggered.connect(lambda: open_settings(window))
     tools.addAction(calculator)
     tools.addAction(settings)
+    return tools

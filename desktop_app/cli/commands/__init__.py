@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from desktop_app.cli.commands import (
+    audit,
     backup,
     check,
     config,
@@ -52,6 +53,7 @@ GROUPS = (
     user,
     config,
     backup,
+    audit,
     version,
 )
 

@@ -32,7 +32,7 @@ from desktop_app.services.dunning.execute import ApplyReport
 from desktop_app.services.dunning.planning import plan_day
 from desktop_app.services.dunning.sender import LeaseLostError, SendReport, send_due
 from desktop_app.services.dunning.state import load as load_state
-from desktop_app.services.firm import get_firm
+from desktop_app.services.setup_state import setup_state
 from desktop_app.services.sync.everything import SyncReport, import_all
 from desktop_app.settings import Snapshot
 
@@ -103,12 +103,14 @@ def run_cycle(
     if settings["schedule.paused"]:
         report.errors.append(_("Automatic sending is paused"))
         return report
-    if get_firm(db) is None:
+    setup = setup_state(db)
+    if not setup.may_send:
         # a reminder signed by nobody, with no account to pay into, helps no one
         report.errors.append(
             _(
-                "Enter your firm's details before reminders can go out (Settings, or inkaso firm set)"
-            )
+                "Finish setting Inkaso up before reminders can go out (missing: {missing}); "
+                "use the setup wizard, Settings, or inkaso firm set"
+            ).format(missing=setup.missing_text())
         )
         return report
     imported = Change.NONE

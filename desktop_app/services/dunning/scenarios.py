@@ -25,7 +25,7 @@ from desktop_app.domain.presets import DEFAULT_PRESET, PRESETS
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.messaging import list_defaults
-from desktop_app.services import activity, contractors
+from desktop_app.services import activity, audit, contractors
 
 
 @dataclass(frozen=True)
@@ -145,11 +145,20 @@ def save(db: Database, scenario: model.Scenario, *, replace: bool = True) -> int
             raise ConflictError(
                 _("A scenario named {name} already exists").format(name=scenario.name)
             )
+        before = _audited(row) if row is not None else None
         if row is None:
             row = ScenarioRow(name=scenario.name, is_default=False)
             session.add(row)
         row.title = scenario.title
         row.definition = model.to_dict(scenario)
+        audit.record(
+            session,
+            kind="scenario",
+            target=scenario.name,
+            action="create" if before is None else "update",
+            before=before,
+            after=_audited(row),
+        )
         session.flush()
         return row.id
 
@@ -160,15 +169,43 @@ def reset_preset(db: Database, name: str) -> None:
         raise NotFoundError(_("{name} is not a built-in scenario").format(name=name))
     with db.write() as session:
         row = row_by_name(session, name)
+        before = _audited(row)
         row.definition = model.to_dict(PRESETS[name])
         row.title = PRESETS[name].title
+        audit.record(
+            session,
+            kind="scenario",
+            target=name,
+            action="reset",
+            before=before,
+            after=_audited(row),
+        )
+
+
+def _audited(row: ScenarioRow) -> dict[str, Any]:
+    """What the audit trail compares: the title and each part of the definition."""
+    return {"scenario_title": row.title, **(row.definition or {})}
 
 
 def set_default(db: Database, name: str) -> None:
     with db.write() as session:
-        row = row_by_name(session, name)
-        session.execute(update(ScenarioRow).values(is_default=False))
-        row.is_default = True
+        make_default(session, name)
+
+
+def make_default(session: Session, name: str) -> None:
+    """The scenario every contractor without its own follows, in the caller's transaction."""
+    row = row_by_name(session, name)
+    was_default = row.is_default
+    session.execute(update(ScenarioRow).values(is_default=False))
+    row.is_default = True
+    audit.record(
+        session,
+        kind="scenario",
+        target=name,
+        action="default",
+        before={"default": was_default},
+        after={"default": True},
+    )
 
 
 def delete(db: Database, name: str) -> None:
@@ -177,6 +214,7 @@ def delete(db: Database, name: str) -> None:
         if row.is_default:
             raise ValidationError(_("The default scenario cannot be deleted; choose another first"))
         session.delete(row)
+        audit.record(session, kind="scenario", target=name, action="delete")
 
 
 def export_text(db: Database, name: str, fmt: str = "json") -> str:

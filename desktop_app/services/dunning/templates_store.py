@@ -21,7 +21,7 @@ from desktop_app.messaging import (
     load_default,
     validate,
 )
-from desktop_app.services import views
+from desktop_app.services import audit, views
 from desktop_app.services.dunning.compose import Composer, template_items
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot
@@ -85,10 +85,19 @@ def save_template(db: Database, template: MessageTemplate) -> None:
         if row is None:
             row = TemplateRow(name=template.name, language=template.language, body="")
             session.add(row)
+        before = {"text": row.body or None, "subject": row.subject, "html": row.html}
         row.body = template.text
         row.subject = template.subject
         row.html = template.html
         row.updated_at = utcnow()
+        audit.record(
+            session,
+            kind="template",
+            target=f"{template.name} ({template.language})",
+            action="update",
+            before=before,
+            after={"text": template.text, "subject": template.subject, "html": template.html},
+        )
 
 
 def revert_template(db: Database, name: str, language: str) -> None:
@@ -101,6 +110,7 @@ def revert_template(db: Database, name: str, language: str) -> None:
         if row is None:
             raise NotFoundError(_("Template {name} is not customised").format(name=name))
         session.delete(row)
+        audit.record(session, kind="template", target=f"{name} ({language})", action="revert")
 
 
 def preview(

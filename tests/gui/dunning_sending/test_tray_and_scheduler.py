@@ -4,6 +4,7 @@ closing the window while Inkaso keeps sending."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,17 @@ from pytestqt.qtbot import QtBot
 
 from db.uow import Database
 from desktop_app.scheduler import machine_lock
+from desktop_app.services.firm import FirmInput, save_firm
 from desktop_app.settings import get_value, set_value
 from tests.gui.dunning_sending.conftest import OFFSCREEN_NOISE, TODAY, add_debtors, at
 from tests.integration.dunning_env import DunningEnv
-from ui.app import Launcher, Options, launch
+from ui.app import Launcher, Options, launch, parse_args
 from ui.dunning import tray as tray_module
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.dunning.sending import SendingController
 from ui.dunning.settings_dialog import TABS, SettingsDialog
 from ui.dunning.tray import SendingTray
+from ui.first_run.wizard import FirstRunWizard
 from ui.operations import Operations
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -171,13 +174,17 @@ def test_without_a_firm_the_tray_says_so_and_offers_the_settings(
     qtbot.waitUntil(lambda: controller.bridge.mode is Mode.NO_FIRM)
     assert tray.icon is not None
     assert tray.icon.toolTip() == (
-        "Inkaso — Your firm's details are missing: no reminders are being sent — Settings…"
+        "Inkaso — Setup is not finished (missing: your firm's details, a bank account, "
+        "e-mail or SMS sending, the first user): no reminders are being sent — Setup wizard…"
     )
     assert controller.firm_action.isVisible()
     assert not controller.run_action.isEnabled()
     controller.firm_action.trigger()
-    dialog = controller.settings_dialog
-    assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
+    wizard = controller.setup_wizard
+    assert isinstance(wizard, FirstRunWizard) and wizard.isVisible()
+    wizard.reject()  # Settings still takes the firm's details as before
+    dialog = controller.open_settings("firm")
+    assert isinstance(dialog, SettingsDialog)
     assert dialog.tabs.currentIndex() == TABS.index("firm")
     qtbot.waitUntil(lambda: dialog.ready)
     dialog.fields["firm.name"].set_text("Hurtownia Pol-Mak")
@@ -235,6 +242,8 @@ def launched(qapp: QApplication, keep_quit_setting: None) -> Iterator[list[Launc
     locale = QLocale()
     yield started
     for launcher in started:
+        if launcher.wizard is not None:
+            launcher.wizard.close()
         if launcher.window is not None:
             launcher.window.close()
         for translator in launcher.translators:
@@ -252,6 +261,7 @@ def test_closing_the_window_keeps_inkaso_running_in_the_tray(
     launched: list[Launcher],
     with_tray: None,
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     quitting: list[bool] = []
     qapp.aboutToQuit.connect(lambda: quitting.append(True))
     launcher = launch(Options(db=str(db_path), lang="en", today=TODAY), qapp, install_hooks=False)
@@ -262,7 +272,7 @@ def test_closing_the_window_keeps_inkaso_running_in_the_tray(
     qtbot.waitUntil(
         lambda: launcher.scheduler is not None and launcher.scheduler.status is not None
     )
-    assert window.sending_state.text().startswith('<a href="settings"')  # no firm yet
+    assert window.sending_state.text().startswith('<a href="setup"')  # no e-mail server yet
     assert not qapp.quitOnLastWindowClosed()
     window.close()
     assert not window.isVisible()
@@ -279,6 +289,7 @@ def test_closing_the_window_keeps_inkaso_running_in_the_tray(
 def test_without_a_tray_closing_the_window_quits_as_before(
     qtbot: QtBot, db: Database, db_path: Path, qapp: QApplication, launched: list[Launcher]
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     launcher = launch(Options(db=str(db_path), lang="en", today=TODAY), qapp, install_hooks=False)
     launched.append(launcher)
     qtbot.waitUntil(lambda: launcher.tray is not None)
@@ -307,3 +318,26 @@ def test_the_status_bar_says_nothing_is_sent_until_e_mail_is_set_up(
     window.sending_state.linkActivated.emit("setup")
     dialog = window.sending.settings_dialog
     assert isinstance(dialog, SettingsDialog) and dialog.tabs.currentIndex() == TABS.index("email")
+
+
+def test_minimized_start_waits_in_the_tray_without_the_window(
+    qtbot: QtBot,
+    db: Database,
+    db_path: Path,
+    qapp: QApplication,
+    launched: list[Launcher],
+    with_tray: None,
+) -> None:
+    """``inkaso-gui --minimized``, as the login autostart starts it."""
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))
+    options, _rest = parse_args(["--db", str(db_path), "--lang", "en", "--minimized"])
+    assert options.minimized
+    launcher = launch(replace(options, today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.tray is not None)
+    window, tray = launcher.window, launcher.tray
+    assert window is not None and tray is not None and tray.available
+    assert not window.isVisible()
+    assert launcher.scheduler is not None  # sending goes on from the tray
+    tray.open_action.trigger()
+    qtbot.waitUntil(window.isVisible)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.services.firm import FirmInput, save_firm
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
 from ui import app as gui_app
@@ -27,7 +28,7 @@ def launched(qapp: QApplication) -> Iterator[list[Launcher]]:
     locale = QLocale()
     yield started
     for launcher in started:
-        for window in (launcher.window, launcher.error_box):
+        for window in (launcher.wizard, launcher.window, launcher.error_box):
             if window is not None:
                 window.close()
         for translator in launcher.translators:
@@ -59,6 +60,7 @@ def test_a_good_database_opens_the_main_window_in_polish_with_qt_translated(
     launched: list[Launcher],
     qapp: QApplication,
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     options = Options(db=str(db_path), lang="pl", today=TODAY)
     launcher = launch(options, qapp, install_hooks=False)
     launched.append(launcher)
@@ -163,3 +165,27 @@ def test_opening_the_demo_never_leaves_the_screen_without_a_window(
     )
     qtbot.waitUntil(lambda: launcher.progress is None)
     assert shown_when_hidden == [True]
+
+
+def test_a_first_start_opens_the_setup_wizard_and_cancel_still_opens_inkaso(
+    qtbot: QtBot,
+    tmp_path: Path,
+    launched: list[Launcher],
+    qapp: QApplication,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
+    target = tmp_path / "new.db"
+    launcher = launch(Options(db=str(target), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(launcher)
+    qtbot.waitUntil(lambda: launcher.wizard is not None and launcher.wizard.isVisible())
+    assert launcher.window is None  # the wizard comes first
+    assert launcher.wizard is not None
+    launcher.wizard.reject()
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.window.isVisible())
+    assert launcher.wizard is None
+    launcher.shutdown()
+
+    again = launch(Options(db=str(target), lang="en", today=TODAY), qapp, install_hooks=False)
+    launched.append(again)
+    qtbot.waitUntil(lambda: again.wizard is not None and again.wizard.isVisible())

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from db.uow import Database
 from desktop_app.instance import AlreadyRunningError, Request, channel_name
 from desktop_app.services.contractors import ContactPersonInput
+from desktop_app.services.firm import FirmInput, save_firm
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
 from tests.helpers import contractor
@@ -33,6 +34,7 @@ def first(
     qtbot: QtBot, db: Database, db_path: Path, ledger: Ledger, qapp: QApplication
 ) -> Iterator[Launcher]:
     """The first Inkaso on the test's database, listening, its scheduler running."""
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     options = Options(db=str(db_path), lang="en", today=TODAY)
     handed_over, server = claim_instance(options)
     assert not handed_over and server is not None
@@ -130,6 +132,7 @@ def test_an_inkaso_that_does_not_answer_is_not_started_beside(
 def test_the_app_started_by_a_caller_opens_with_the_card(
     qtbot: QtBot, db: Database, db_path: Path, ledger: Ledger, qapp: QApplication
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     options = Options(
         db=str(db_path),
         lang="en",
@@ -194,6 +197,7 @@ def test_inkaso_open_brings_up_the_callers_card_in_the_running_app(
 def test_inkaso_open_starts_the_app_with_the_card_when_it_is_not_running(
     qtbot: QtBot, db: Database, db_path: Path, ledger: Ledger, tmp_path: Path
 ) -> None:
+    save_firm(db, FirmInput("Hurtownia Pol-Mak"))  # set up: no first-run wizard
     home = tmp_path / "started"
     process = _inkaso(home, "open", "--contractor", str(ledger.lodz), "--db", str(db_path))
     assert process.wait(timeout=30) == 0

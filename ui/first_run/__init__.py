@@ -1,0 +1,1 @@
+"""The first-run wizard: what a new database needs before Inkaso works the debt."""
