@@ -29,7 +29,7 @@ def launched(qapp: QApplication) -> Iterator[list[Launcher]]:
     started: list[Launcher] = []
     yield started
     for launcher in started:
-        for window in (launcher.window, launcher.error_box, getattr(launcher, "wizard", None)):
+        for window in (launcher.wizard, launcher.window, launcher.error_box):
             if window is not None:
                 window.close()
         for translator in launcher.translators:
@@ -48,16 +48,17 @@ def _tasks_window(qtbot: QtBot, db: Database, ops: Operations) -> TasksWindow:
 
 def test_the_first_start_makes_this_login_the_owner_and_mine_is_theirs(
     qtbot: QtBot, db: Database, db_path: Path, ops: Operations, qapp: QApplication,
-    launched: list[Launcher],
+    launched: list[Launcher], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
+    monkeypatch.setenv("INKASO_DATA_DIR", str(tmp_path / "data"))
     assert users.list_users(db) == []
     options = Options(db=str(db_path), lang="en", today=TODAY, scheduler=False)
     launcher = launch(options, qapp, install_hooks=False)
     launched.append(launcher)
-    # the window, or the first-run wizard on a database without a firm
-    qtbot.waitUntil(
-        lambda: launcher.window is not None or getattr(launcher, "wizard", None) is not None
-    )
+    # the set-up wizard comes first on a database without a firm; cancelled, the window opens
+    qtbot.waitUntil(lambda: launcher.wizard is not None and launcher.wizard.isVisible())
+    launcher.wizard.reject()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: launcher.window is not None and launcher.window.isVisible())
     me = users.current_user(db)
     assert me is not None and me.role == "owner" and me.login == activity.current_actor()
     tasks.add_task(db, title="Call Alfa", due_on=TODAY, user_id=me.id)
