@@ -3,8 +3,9 @@
 Office staff edit a reminder as text with chips: a *field* is one of a few named values
 («amount due», «bank account», …) and a *condition* is one of a few named tests ("one invoice /
 several invoices") whose branches hold text and fields again. Any other piece of Jinja (a loop,
-``{% set %}``, a filter the catalogue does not name) is kept as an *advanced part*: shown as a
-locked chip and written back exactly as it was.
+``{% set %}``, an ``elif``, a filter the catalogue does not name) is kept as an *advanced part*:
+a locked chip written back exactly as it was, which says in words what the shipped templates'
+loops and tests mean (:func:`labels`) and shows its code only when it is not one of those.
 
 :func:`to_blocks` and :func:`to_source` are inverse on every source the simple editor can
 represent: ``to_source(to_blocks(s)) == s``. A source it cannot represent (a syntax error, braces
