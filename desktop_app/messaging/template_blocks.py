@@ -400,10 +400,11 @@ _LOOPS = {
     "by_currency": (N_("For each currency:"), N_("End of currency list")),
     "reminders": (N_("For each reminder sent:"), N_("End of reminder list")),
 }
+#: capitalised and with a colon where a branch starts, as the named conditions' markers are
 _ENDS = {
-    "endfor": N_("end of repeat"),
-    "endif": N_("end of condition"),
-    "else": N_("otherwise"),
+    "endfor": N_("End of repeat"),
+    "endif": N_("End of condition"),
+    "else": N_("Otherwise:"),
 }
 #: the tests the shipped templates make, by what follows ``if`` or ``elif``: what they mean
 _TESTS = {

@@ -140,7 +140,7 @@ def test_a_lost_marker_is_unbalanced() -> None:
 
 def test_advanced_parts_are_labelled_in_words_where_known() -> None:
     assert tb.code_label("{% for item in items %}") == "For each invoice:"
-    assert tb.code_label("{% endif %}") == "end of condition"
+    assert tb.code_label("{% endif %}") == "End of condition"
     assert tb.code_label("{% if due.account %}") == "If our bank account is known:"
     assert tb.code_label("{% if due.iban %}") == "if due.iban"
     assert tb.code_label("{{ item.open|money }}") == "item.open|money"
@@ -200,7 +200,7 @@ def test_a_loop_is_a_labelled_block_and_its_end_names_it() -> None:
         "due date",
         "If this invoice is overdue:",
         "Otherwise, if due today:",
-        "end of condition",
+        "End of condition",
         "End of invoice list",
         "For each currency:",
         "amount due in this currency",
@@ -210,4 +210,4 @@ def test_a_loop_is_a_labelled_block_and_its_end_names_it() -> None:
 
 def test_unknown_code_still_shows_its_code() -> None:
     pieces = tb.flatten(tb.to_blocks("{{ item.weird|money }}{% if x.y %}a{% endif %}"))
-    assert tb.labels(pieces) == ["item.weird|money", "if x.y", None, "end of condition"]
+    assert tb.labels(pieces) == ["item.weird|money", "if x.y", None, "End of condition"]
