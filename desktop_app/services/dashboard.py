@@ -46,13 +46,14 @@ from desktop_app.domain import forecast
 from desktop_app.domain.aging import NOT_DUE, AgingBuckets
 from desktop_app.services import forecast as forecast_service
 from desktop_app.services.balances import open_items
+from desktop_app.services.dunning.outbox import FAILED_STATUSES
+from desktop_app.services.dunning.tasks import due_by
 
 DSO_WINDOW_DAYS = 90
 CEI_WINDOW_DAYS = 30
 FORECAST_WEEKS = 4
 TREND_MONTHS = 12
 TOP_DEBTORS = 10
-FAILED_STATUSES = ("failed", "failed_permanently")
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,8 @@ def promised_this_week(today: dt.date) -> ColumnElement[bool]:
 
 
 def task_due(today: dt.date) -> ColumnElement[bool]:
-    """An open task due today or earlier."""
-    return and_(Task.status == "open", Task.due_on <= today)
+    """An open task due today or earlier (the task list's "due" filter)."""
+    return due_by(today)
 
 
 def failed_reminder() -> ColumnElement[bool]:
