@@ -45,7 +45,7 @@ from db.uow import Database
 from desktop_app.domain import forecast
 from desktop_app.domain.aging import NOT_DUE, AgingBuckets
 from desktop_app.services import forecast as forecast_service
-from desktop_app.services.balances import open_items
+from desktop_app.services.balances import open_items, overdue_at_ends
 from desktop_app.services.dunning.outbox import FAILED_STATUSES
 from desktop_app.services.dunning.tasks import due_by
 
@@ -378,16 +378,11 @@ def overdue_trend(
     found: dict[tuple[str, dt.date], int] = {}
     currencies: set[str] = set()
     with db.read() as session:
-        for end in ends:
-            at_end = open_items(end)
-            rows = session.execute(
-                select(at_end.c.currency, func.sum(at_end.c.open))
-                .where(at_end.c.due_date < end)
-                .group_by(at_end.c.currency)
-            ).all()
-            for currency, amount in rows:
+        for row in session.execute(overdue_at_ends(ends)):
+            currency = row[0]
+            currencies.add(currency)
+            for end, amount in zip(ends, row[1:], strict=True):
                 found[(currency, end)] = int(amount)
-                currencies.add(currency)
     return {
         currency: [MonthOverdue(end, found.get((currency, end), 0)) for end in ends]
         for currency in sorted(currencies)
