@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
                 fit(formatting.stars(5)),
                 header_metrics.horizontalAdvance(title("rating")) + padding,
             ),
+            "whitelist": fit(f"● {_('amber')}", title("whitelist")),
         }
         for name, width in widths.items():
             header.resizeSection(COLUMN[name], width)

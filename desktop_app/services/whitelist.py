@@ -223,6 +223,24 @@ def checks(session: Session, nip: str) -> list[WhiteListEntry]:
     return [_stored(row) for row in rows]
 
 
+def latest_checks(session: Session, nips: Iterable[str]) -> dict[str, WhiteListEntry]:
+    """The latest kept check of each NIP that has one."""
+    wanted = list(set(nips))
+    latest = (
+        select(WhiteListCheck.nip, func.max(WhiteListCheck.checked_on).label("last"))
+        .where(WhiteListCheck.nip.in_(wanted))
+        .group_by(WhiteListCheck.nip)
+        .subquery("latest")
+    )
+    rows = session.scalars(
+        select(WhiteListCheck).join(
+            latest,
+            (latest.c.nip == WhiteListCheck.nip) & (latest.c.last == WhiteListCheck.checked_on),
+        )
+    )
+    return {row.nip: _stored(row) for row in rows}
+
+
 def check_nip(db: Database, nip: str, today: dt.date) -> WhiteListEntry:
     """The White List's answer about a NIP for today: the kept one, else asked and kept."""
     nip = normalize_nip(nip)

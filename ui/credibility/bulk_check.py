@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app.changes import Change
 from desktop_app.domain.credibility import Light
 from desktop_app.errors import InkasoError
 from desktop_app.i18n import _, ngettext
@@ -304,6 +305,8 @@ class BulkCheckDialog(QDialog):
     def _done(self, done: tuple[BulkResult, tuple[BulkCells, ...]]) -> None:
         result, cells = done
         self._ended()
+        # the answers kept show in the contractor list's White List column
+        self._ops.announce(Change.CONTRACTORS)
         self.outcome = result
         self.model.set_rows(result.rows, cells)
         summary = ngettext(
@@ -318,6 +321,7 @@ class BulkCheckDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._ended()
+        self._ops.announce(Change.CONTRACTORS)  # the batches asked before are kept
         if isinstance(exc, ImportCancelledError):
             self.status.setText(
                 _("Stopped before every NIP was checked; the answers received so far are kept.")

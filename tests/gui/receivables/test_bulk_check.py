@@ -21,6 +21,7 @@ from tests.integration.http_gateway import Answer, Request, running_gateway
 from tests.integration.whitelist_server import registry, subject
 from ui.credibility.menu import open_bulk_check
 from ui.main_window import MainWindow
+from ui.models.contractors_model import COLUMN
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 ACCOUNT = "61109010140000071219812874"
@@ -130,3 +131,32 @@ def test_a_save_made_during_a_run_completes_before_the_run_ends(
     with db.read() as session:
         assert len(whitelist.checks(session, "1132853869")) == 1  # the batch's answers kept
     dialog.close()
+
+
+def test_the_list_shows_the_kept_checks_light_and_sorts_by_it(
+    qtbot: QtBot, window: MainWindow, db: Database, ledger: Ledger
+) -> None:
+    known = {"5260250274": subject("5260250274", "ALFA SP. Z O.O.", accounts=(ACCOUNT,))}
+    column = COLUMN["whitelist"]
+
+    def cell(cid: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> object:
+        row = window.model.row_of(cid)
+        return None if row is None else window.model.index(row, column).data(role)
+
+    assert cell(ledger.alfa) == ""  # never checked: empty
+    with running_gateway(registry(known)) as mf:
+        set_value(db, "whitelist.api_url", mf.base_url)
+        _choose(window, ledger.alfa, ledger.gamma)
+        dialog = open_bulk_check(window)
+        with qtbot.waitSignal(dialog.finished_run, timeout=10_000):
+            dialog.start_button.click()
+    dialog.close()
+    # the list is read again once the answers are kept
+    qtbot.waitUntil(lambda: cell(ledger.alfa) == "● green")
+    assert cell(ledger.gamma) == "● red"
+    assert cell(ledger.beta) == ""
+    tooltip = str(cell(ledger.alfa, Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.startswith("an active VAT payer on the White List on ")
+    window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.model.row_of(ledger.gamma) == 0)
+    assert window.model.row_of(ledger.alfa) == 1
