@@ -149,6 +149,11 @@ def aging_report(
             for currency, cid, name, nip, manager_id, manager, open_, overdue, oldest, *amounts
             in found
         ]  # fmt: skip
+        # the name's order is Python's on every database (PostgreSQL's collation may differ
+        # from it); the rows come sorted, so this is one pass
+        keyed.sort(
+            key=lambda kv: (kv[0], -kv[1].overdue, -kv[1].open, kv[1].name, kv[1].contractor_id)
+        )
         tagged: dict[int, set[str]] = defaultdict(set)
         if filters.tags:
             ids = sorted({row.contractor_id for _c, row in keyed})
@@ -219,7 +224,15 @@ def _query(as_of: dt.date, buckets: AgingBuckets, currency: str | None) -> Selec
         )
         .join(Contractor, Contractor.id == per.c.contractor_id)
         .outerjoin(User, User.id == Contractor.assigned_user_id)
-        .group_by(per.c.currency, per.c.contractor_id)
+        # every shown column, as PostgreSQL wants it (one contractor per id: no finer groups)
+        .group_by(
+            per.c.currency,
+            per.c.contractor_id,
+            Contractor.name,
+            Contractor.nip,
+            Contractor.assigned_user_id,
+            User.full_name,
+        )
         .order_by(
             per.c.currency, overdue.desc(), opened.desc(), Contractor.name, per.c.contractor_id
         )
