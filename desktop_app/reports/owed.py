@@ -42,7 +42,7 @@ class Column:
 Value = str | int | dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     #: contractor id, manager user id (None: no manager) or bucket label
     key: int | str | None

@@ -135,28 +135,41 @@ def aging_report(
     buckets = buckets or AgingBuckets()
     filters = filters or AgingFilter()
     labels = buckets.labels
+    per_currency: dict[str, list[AgingRow]] = {}
     with db.read() as session:
-        # Core tuples, not ORM rows or per-bucket merging in Python: a whole ledger's report
-        # reads ten thousand of them
+        # Core rows read one by one into the report's rows, never kept: a whole ledger's report
+        # has ten thousand of them, and every object that outlives the loop is one more for
+        # the garbage collector to walk
         conn = session.connection()
-        found = conn.execute(_query(as_of, buckets, filters.currency)).all()
-        keyed = [
-            (currency, AgingRow(
-                cid, name, nip, open_, overdue,
-                (as_of - oldest).days if oldest is not None else 0,
-                dict(zip(labels, amounts, strict=True)), manager_id, manager,
-            ))
-            for currency, cid, name, nip, manager_id, manager, open_, overdue, oldest, *amounts
-            in found
-        ]  # fmt: skip
-        # the name's order is Python's on every database (PostgreSQL's collation may differ
-        # from it); the rows come sorted, so this is one pass
-        keyed.sort(
-            key=lambda kv: (kv[0], -kv[1].overdue, -kv[1].open, kv[1].name, kv[1].contractor_id)
-        )
+        for (
+            currency,
+            cid,
+            name,
+            nip,
+            manager_id,
+            manager,
+            open_,
+            overdue,
+            oldest,
+            *amounts,
+        ) in conn.execute(_query(as_of, buckets, filters.currency)):
+            rows = per_currency.get(currency)
+            if rows is None:
+                rows = per_currency[currency] = []
+            rows.append(
+                AgingRow(
+                    cid, name, nip, open_, overdue,
+                    (as_of - oldest).days if oldest is not None else 0,
+                    dict(zip(labels, amounts, strict=True)), manager_id, manager,
+                )
+            )  # fmt: skip
+        for rows in per_currency.values():
+            # the name's order is Python's on every database (PostgreSQL's collation may
+            # differ from it); the rows come sorted, so this is one pass
+            rows.sort(key=lambda r: (-r.overdue, -r.open, r.name, r.contractor_id))
         tagged: dict[int, set[str]] = defaultdict(set)
         if filters.tags:
-            ids = sorted({row.contractor_id for _c, row in keyed})
+            ids = sorted({row.contractor_id for rows in per_currency.values() for row in rows})
             for chunk in _chunks(ids):
                 tag_query = (
                     select(contractor_tag.c.contractor_id, Tag.name)
@@ -167,23 +180,29 @@ def aging_report(
                     tagged[cid].add(tag.casefold())
         manager_names = _manager_names(session, filters)
         if not filters.empty:
-            keyed = [(cur, row) for cur, row in keyed if _admitted(row, cur, filters, tagged)]
+            per_currency = {
+                cur: [row for row in rows if _admitted(row, cur, filters, tagged)]
+                for cur, rows in per_currency.items()
+            }
         if filters.stars is not None:
-            rated = rating.ratings(session, as_of, sorted({row.contractor_id for _c, row in keyed}))
-            for _currency, row in keyed:
-                row.stars = rated[row.contractor_id].stars
+            wanted = sorted({row.contractor_id for rows in per_currency.values() for row in rows})
+            rated = rating.ratings(session, as_of, wanted)
             stars = filters.stars
-            keyed = [(cur, row) for cur, row in keyed if stars.admits(row.stars)]
+            for rows in per_currency.values():
+                for row in rows:
+                    row.stars = rated[row.contractor_id].stars
+            per_currency = {
+                cur: [row for row in rows if stars.admits(row.stars)]
+                for cur, rows in per_currency.items()
+            }
     currencies: dict[str, CurrencyAging] = {}
-    for currency, row in keyed:
-        section = currencies.get(currency)
-        if section is None:
-            section = currencies[currency] = CurrencyAging(
-                currency, AgingTotals(buckets=dict.fromkeys(labels, 0)), []
+    for currency in sorted(per_currency):
+        if per_currency[currency]:
+            section = CurrencyAging(
+                currency, AgingTotals(buckets=dict.fromkeys(labels, 0)), per_currency[currency]
             )
-        section.contractors.append(row)
-    for section in currencies.values():
-        _total(section, labels)
+            _total(section, labels)
+            currencies[currency] = section
     return AgingReport(as_of, labels, currencies, filters, manager_names)
 
 
