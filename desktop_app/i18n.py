@@ -32,16 +32,41 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return _catalogues[lang]
 
 
+#: Windows names its locales in English words ("Polish_Poland.1250"), not ISO codes
+_LANGUAGE_WORDS = {"polish": "pl", "russian": "ru", "english": "en"}
+
+
+def _windows_ui_locale() -> str:
+    """The Windows display language as an ISO name ("pl_PL"); empty elsewhere."""
+    if os.name != "nt":
+        return ""
+    import ctypes  # pragma: no cover - Windows only
+
+    language_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]  # pragma: no cover
+    return str(locale.windows_locale.get(language_id, ""))  # pragma: no cover
+
+
+def language_of(value: str) -> str | None:
+    """The UI language a locale name speaks ("pl_PL.UTF-8", "Polish_Poland.1250", "ru"), if ours."""
+    for part in value.split(":"):
+        word = part.split("_")[0].split(".")[0].lower()
+        if word in _LANGUAGE_WORDS:
+            return _LANGUAGE_WORDS[word]
+        if part[:2].lower() in LANGUAGES:
+            return part[:2].lower()
+    return None
+
+
 def system_language() -> str:
     """The UI language a fresh install picks: Polish on a Polish system, Russian on a Russian one."""
     candidates = [os.environ.get(v, "") for v in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")]
+    candidates.append(_windows_ui_locale())
     with suppress(ValueError):
         candidates.append(locale.getlocale()[0] or "")
     for value in candidates:
-        for part in value.split(":"):
-            code = part[:2].lower()
-            if code in LANGUAGES:
-                return code
+        found = language_of(value)
+        if found is not None:
+            return found
     return "en"
 
 

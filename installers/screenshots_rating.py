@@ -183,15 +183,112 @@ def main(argv: list[str]) -> int:
         state["bulk"].grab().save(str(args.out / "bulk_check.png"))
         return True
 
+    def sort_by_whitelist() -> bool:
+        from PySide6.QtCore import Qt
+
+        from ui.models.contractors_model import COLUMN
+
+        assert launcher.window is not None
+        state["bulk"].close()
+        window = launcher.window
+        window.show_list()
+        window.resize(1560, 840)  # as main_window.png: every column beside a readable name
+        window.table.selectionModel().clearSelection()
+        state["generation"] = window.model.search_generation()
+        window.table.sortByColumn(COLUMN["whitelist"], Qt.SortOrder.AscendingOrder)
+        return True
+
+    def list_sorted() -> bool:
+        assert launcher.window is not None
+        model = launcher.window.model
+        if model.search_generation() <= state["generation"] or model.loading:
+            return False
+        return all(model.cached_row(r) is not None for r in range(min(20, model.rowCount())))
+
+    def shoot_list() -> bool:
+        from PySide6.QtCore import QPoint
+        from PySide6.QtWidgets import QToolTip
+
+        from ui.models.contractors_model import COLUMN
+
+        assert launcher.window is not None
+        window = launcher.window
+        app.processEvents()
+        # the tooltip of the first (red) light, with its reasons and the day of the check
+        table = window.table
+        index = window.model.index(0, COLUMN["whitelist"])
+        rect = table.visualRect(index)
+        tip = str(index.data(0x03) or "")  # ToolTipRole
+        QToolTip.showText(table.viewport().mapToGlobal(rect.center() + QPoint(0, 8)), tip, table)
+        app.processEvents()
+        # the screen, not the window: a tooltip is a window of its own
+        frame = window.frameGeometry()
+        screen = app.primaryScreen()
+        screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
+            str(args.out / "list_whitelist.png")
+        )
+        QToolTip.hideText()
+        return True
+
+    def open_failed() -> bool:
+        assert launcher.window is not None
+        dashboard = launcher.window.dashboard
+        state["drill"] = dashboard.show_failed()
+        return True
+
+    def failed_listed() -> bool:
+        return state["drill"].drill is not None
+
+    def open_outbox() -> bool:
+        drill = state.pop("drill")
+        drill.more.click()
+        drill.close()
+        return True
+
+    def outbox_ready() -> bool:
+        assert launcher.window is not None
+        outbox = launcher.window.sending.outbox_window
+        return outbox is not None and not outbox.loading and outbox.model.query.status is not None
+
+    def shoot_outbox() -> bool:
+        assert launcher.window is not None
+        outbox = launcher.window.sending.outbox_window
+        app.processEvents()
+        outbox.grab().save(str(args.out / "outbox_failed_any.png"))
+        outbox.close()
+        return True
+
+    def open_tasks() -> bool:
+        assert launcher.window is not None
+        state["drill"] = launcher.window.dashboard.show_tasks_due()
+        return True
+
+    def tasks_window_ready() -> bool:
+        assert launcher.window is not None
+        window = launcher.window.sending.tasks_window
+        return window is not None and window.current_tab() == "due" and bool(window.task_ids())
+
+    def shoot_tasks() -> bool:
+        assert launcher.window is not None
+        window = launcher.window.sending.tasks_window
+        app.processEvents()
+        window.grab().save(str(args.out / "tasks_due.png"))
+        return True
+
     steps: list[Callable[[], bool]] = [window_ready, open_card, card_ready, check_now, checked]
-    steps.extend([shoot, open_bulk, bulk_done, shoot_bulk])
+    steps.extend([shoot, open_bulk, bulk_done, shoot_bulk, sort_by_whitelist, list_sorted])
+    steps.extend([shoot_list, open_failed, failed_listed, open_outbox, outbox_ready, shoot_outbox])
+    steps.extend([open_tasks, failed_listed, open_outbox, tasks_window_ready, shoot_tasks])
     drive(app, launcher, steps, failures)
     if "server" in state:
         state["server"].shutdown()
     if failures:
         sys.stderr.write("\n".join(failures) + "\n")
         return 1
-    sys.stdout.write(f"saved card_rating.png and bulk_check.png in {args.out}\n")
+    sys.stdout.write(
+        "saved card_rating.png, bulk_check.png, list_whitelist.png, outbox_failed_any.png and "
+        f"tasks_due.png in {args.out}\n"
+    )
     return 0
 
 

@@ -53,7 +53,7 @@ from ui.backup import menu as backup_menu
 from ui.bank import menu as bank_menu
 from ui.card.contractor_card import ContractorCardWindow
 from ui.credibility import menu as credibility_menu
-from ui.dashboard.drilldown import show_failed_messages
+from ui.dashboard.drilldown import show_failed_messages, show_tasks_due
 from ui.dashboard.view import DashboardView
 from ui.dunning import editors_menu, sending_menu
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardView(db, ops, today=today, currency=currency)
         self.dashboard.card_requested.connect(self.open_card)
         self.dashboard.list_requested.connect(self.show_list)
-        self.dashboard.tasks_requested.connect(lambda: self.sending.open_tasks())
+        self.dashboard.tasks_requested.connect(lambda: show_tasks_due(self.sending.open_tasks()))
         self.dashboard.failed_requested.connect(
             lambda: show_failed_messages(self.sending.open_outbox())
         )
@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
                 fit(formatting.stars(5)),
                 header_metrics.horizontalAdvance(title("rating")) + padding,
             ),
+            "whitelist": fit(f"● {_('amber')}", title("whitelist")),
         }
         for name, width in widths.items():
             header.resizeSection(COLUMN[name], width)

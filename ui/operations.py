@@ -32,7 +32,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -165,6 +166,12 @@ class Operations(QObject):
         succeeded (after its own callback); ``Change.NONE`` for a read that has to write (seeding).
         """
         return self._submit(self._writes, fn, on_success, on_failure, key, owner, label, changes)
+
+    def write_and_wait(self, fn: Callable[[], T]) -> T:
+        """From a worker of the read pool: run ``fn`` on the writer thread, after the writes
+        submitted before it, and wait for its result (a long job's short writes interleave with
+        the user's saves). Never from the GUI thread, which would stop, nor from the writer."""
+        return self._writes.submit(fn).result()
 
     def announce(self, changes: Change) -> None:
         """Tell every open window, on the GUI thread, that data of these kinds changed (nothing

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.domain.dates import format_day
@@ -78,13 +78,10 @@ def summarize(
 
     if entry is None:
         say(Light.AMBER, _("the VAT White List has not been checked"))
-    elif not entry.found:
-        say(
-            Light.RED,
-            _("not on the VAT White List on {day}").format(day=format_day(entry.checked_on)),
-        )
     else:
-        _registry(entry, today, say)
+        registry = registry_summary(entry, today)
+        lights.extend(registry.lights)
+        reasons.extend(registry.reasons)
     if rating is None or rating.stars is None:
         say(Light.GREEN, _("no payment history with us yet"))
     else:
@@ -107,10 +104,43 @@ def summarize(
                 debt.oldest_days,
             ).format(amount=format_amounts(debt.overdue, home_currency), days=debt.oldest_days),
         )
-    worst = (
+    return Summary(_worst(lights), tuple(reasons))
+
+
+def _worst(lights: Sequence[Light]) -> Light:
+    return (
         Light.RED if Light.RED in lights else Light.AMBER if Light.AMBER in lights else Light.GREEN
     )
-    return Summary(worst, tuple(reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrySummary:
+    """The White List's part of the light alone, each reason with its own light."""
+
+    light: Light
+    lights: tuple[Light, ...]
+    reasons: tuple[str, ...]
+
+
+def registry_summary(entry: WhiteListEntry, today: dt.date) -> RegistrySummary:
+    """What a kept White List answer alone says (the contractor list's column; part of
+    :func:`summarize`). Its SQL twin, for sorting the list, is
+    ``services.contractor_list.whitelist_rank``."""
+    lights: list[Light] = []
+    reasons: list[str] = []
+
+    def say(light: Light, reason: str) -> None:
+        lights.append(light)
+        reasons.append(reason)
+
+    if not entry.found:
+        say(
+            Light.RED,
+            _("not on the VAT White List on {day}").format(day=format_day(entry.checked_on)),
+        )
+    else:
+        _registry(entry, today, say)
+    return RegistrySummary(_worst(lights), tuple(lights), tuple(reasons))
 
 
 def _registry(entry: WhiteListEntry, today: dt.date, say: Callable[[Light, str], None]) -> None:

@@ -3,8 +3,9 @@
 Office staff edit a reminder as text with chips: a *field* is one of a few named values
 («amount due», «bank account», …) and a *condition* is one of a few named tests ("one invoice /
 several invoices") whose branches hold text and fields again. Any other piece of Jinja (a loop,
-``{% set %}``, a filter the catalogue does not name) is kept as an *advanced part*: shown as a
-locked chip and written back exactly as it was.
+``{% set %}``, an ``elif``, a filter the catalogue does not name) is kept as an *advanced part*:
+a locked chip written back exactly as it was, which says in words what the shipped templates'
+loops and tests mean (:func:`labels`) and shows its code only when it is not one of those.
 
 :func:`to_blocks` and :func:`to_source` are inverse on every source the simple editor can
 represent: ``to_source(to_blocks(s)) == s``. A source it cannot represent (a syntax error, braces
@@ -27,6 +28,9 @@ class FieldSpec:
     expression: str
     #: deferred label: translate with ``_`` where it is shown
     label: str
+    #: offered in the "Insert field" menu; the others are only recognised, being valid inside a
+    #: loop (``item``, ``due``, ``r``) or seldom wanted in a new sentence
+    offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,47 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("manager_name", "account_manager.name", N_("account manager")),
     FieldSpec("manager_phone", "account_manager.phone", N_("account manager's phone")),
     FieldSpec("today", "today|date", N_("today's date")),
+    # inside "for each invoice" (the filter is part of the field: "due date" means the short date)
+    FieldSpec("item_number", "item.number", N_("invoice number"), offered=False),
+    FieldSpec("item_issue_date", 'item.issue_date|date("short")', N_("issue date"), offered=False),
+    FieldSpec("item_due_date", 'item.due_date|date("short")', N_("due date"), offered=False),
+    FieldSpec("item_days_overdue", "item.days_overdue|days", N_("days overdue"), offered=False),
+    FieldSpec("item_days_to_due", "item.days_to_due|days", N_("days to due date"), offered=False),
+    FieldSpec("item_open", "item.open|money", N_("amount open"), offered=False),
+    FieldSpec("item_amount", "item.amount|money", N_("invoice amount"), offered=False),
+    FieldSpec(
+        "item_separator",
+        '", " if not loop.last else "."',
+        N_("comma, or full stop after the last"),
+        offered=False,
+    ),
+    # the first invoice, in the texts written for one invoice
+    FieldSpec("invoice_amount", "items[0].amount|money", N_("invoice amount"), offered=False),
+    FieldSpec(
+        "invoice_days_overdue", "items[0].days_overdue|days", N_("days overdue"), offered=False
+    ),
+    FieldSpec(
+        "invoice_days_to_due", "items[0].days_to_due|days", N_("days to due date"), offered=False
+    ),
+    # inside "for each currency"
+    FieldSpec("due_total", "due.total|money", N_("amount due in this currency"), offered=False),
+    FieldSpec("due_iban", "due.account.iban", N_("bank account"), offered=False),
+    FieldSpec("due_bank_name", "due.account.bank_name", N_("bank name"), offered=False),
+    FieldSpec("due_currency", "due.currency", N_("currency"), offered=False),
+    # inside "for each reminder sent"
+    FieldSpec("reminder_date", 'r.date|date("short")', N_("reminder date"), offered=False),
+    FieldSpec(
+        "manager_email", "account_manager.email", N_("account manager's e-mail"), offered=False
+    ),
+    FieldSpec("contractor_email", "contractor.email", N_("contractor's e-mail"), offered=False),
+    FieldSpec("contractor_phone", "contractor.phone", N_("contractor's phone"), offered=False),
+    FieldSpec("contractor_nip", "contractor.nip", N_("contractor's NIP"), offered=False),
+    FieldSpec(
+        "contractor_contacts",
+        '[contractor.phone, contractor.email]|select|join(", ")',
+        N_("contractor's phone and e-mail"),
+        offered=False,
+    ),
 )
 
 CONDITIONS: tuple[ConditionSpec, ...] = (
@@ -349,27 +394,119 @@ def _nest(pieces: list[Piece], start: int, key: str | None) -> tuple[list[Block]
 
 _FOR = re.compile(r"\{%[-+]?\s*for\s+\w+\s+in\s+(\w+)\s*[-+]?%\}")
 _TAG_WORD = re.compile(r"\{%[-+]?\s*(\w+)\s*(.*?)\s*[-+]?%\}", re.DOTALL)
-_LOOPS = {"items": N_("for each invoice"), "by_currency": N_("for each currency")}
-_ENDS = {
-    "endfor": N_("end of repeat"),
-    "endif": N_("end of condition"),
-    "else": N_("otherwise"),
+#: a loop's opening chip and its end's, by the list it walks
+_LOOPS = {
+    "items": (N_("For each invoice:"), N_("End of invoice list")),
+    "by_currency": (N_("For each currency:"), N_("End of currency list")),
+    "reminders": (N_("For each reminder sent:"), N_("End of reminder list")),
 }
+#: capitalised and with a colon where a branch starts, as the named conditions' markers are
+_ENDS = {
+    "endfor": N_("End of repeat"),
+    "endif": N_("End of condition"),
+    "else": N_("Otherwise:"),
+}
+#: the tests the shipped templates make, by what follows ``if`` or ``elif``: what they mean
+_TESTS = {
+    "item.overdue": N_("this invoice is overdue"),
+    "item.due_today": N_("due today"),
+    "items[0].overdue": N_("the invoice is overdue"),
+    "items[0].due_today": N_("due today"),
+    "account_manager and account_manager.phone": N_("the account manager has a phone"),
+    "account_manager.phone": N_("the account manager has a phone"),
+    "account_manager and account_manager.email": N_("the account manager has an e-mail"),
+    "due.account": N_("our bank account is known"),
+    "due.account.bank_name": N_("the bank's name is known"),
+    "firm.phone": N_("our phone is known"),
+    "by_currency|length > 1": N_("more than one currency"),
+    'by_currency|selectattr("account")|list': N_("a bank account is known for any currency"),
+    "contractor.email": N_("the contractor has an e-mail"),
+    "contractor.phone": N_("the contractor has a phone"),
+    "contractor.phone or contractor.email": N_("the contractor has a phone or e-mail"),
+    "contractor.nip": N_("the contractor's NIP is known"),
+    "reminders": N_("reminders were sent"),
+    "ahead": N_("no invoice is due yet"),
+    'not items|rejectattr("before_due")|list': N_("no invoice is due yet"),
+    "today_all": N_("every invoice is due today"),
+    'not items|rejectattr("due_today")|list': N_("every invoice is due today"),
+    'not items|rejectattr("overdue")|list': N_("every invoice is overdue"),
+}
+#: the e-mail digest's "how it was sent", spelt in each language's words
+_CHANNEL = re.compile(r"\{\{ \{[^{}]*\}\[r\.channel\] \}\}")
 
 
-def code_label(source: str) -> str:
-    """What an advanced part's chip says: a few words for the common tags, else its code."""
-    loop = _FOR.fullmatch(source)
-    if loop and loop.group(1) in _LOOPS:
-        return _(_LOOPS[loop.group(1)])
+def _test_label(test: str) -> str | None:
+    if test in _TESTS:
+        return _(_TESTS[test])
+    condition = next((c for c in CONDITIONS if c.test == test), None)
+    return _(condition.branches[0]) if condition is not None else None
+
+
+def code_label(source: str, loop: str | None = None) -> str:
+    """What an advanced part's chip says: words for the tags the shipped templates use, else its
+    code; ``loop`` is the list walked by the loop an ``endfor`` closes. Plumbing (``set``) says
+    nothing."""
+    opened = _FOR.fullmatch(source)
+    if opened and opened.group(1) in _LOOPS:
+        return _(_LOOPS[opened.group(1)][0])
+    if _CHANNEL.fullmatch(source):
+        return _("how it was sent")
     tag = _TAG_WORD.fullmatch(source)
     if tag:
         word, rest = tag.group(1), tag.group(2)
+        if word == "endfor" and not rest and loop in _LOOPS:
+            return _(_LOOPS[loop][1])
         if word in _ENDS and not rest:
             return _(_ENDS[word])
+        if word == "set":
+            return ""
+        named = _test_label(rest) if word in ("if", "elif") else None
         if word == "if":
+            if named is not None:
+                return _("If {condition}:").format(condition=named)
             return _("if {test}").format(test=rest)
         if word == "elif":
+            if named is not None:
+                return _("Otherwise, if {condition}:").format(condition=named)
             return _("otherwise if {test}").format(test=rest)
     inner = source[2:-2].strip(" -+\n")
     return inner
+
+
+def is_named(source: str) -> bool:
+    """Whether :func:`code_label` says ``source`` in words rather than showing its code."""
+    return code_label(source, next(iter(_LOOPS))) != source[2:-2].strip(" -+\n")
+
+
+def piece_label(piece: Field | Code | Marker, loop: str | None = None) -> str:
+    """The words on a field's, advanced part's or condition marker's chip (undecorated)."""
+    if isinstance(piece, Field):
+        return _(FIELD_BY_KEY[piece.key].label)
+    if isinstance(piece, Code):
+        return code_label(piece.source, loop)
+    spec = CONDITION_BY_KEY[piece.key]
+    if piece.part == 0:
+        return _("If {condition}:").format(condition=_(spec.branches[0]))
+    if piece.part == 1:
+        return _("Otherwise, {condition}:").format(condition=_(spec.branches[1]))
+    return _("End of “{condition}”").format(condition=_(spec.branches[0]))
+
+
+def labels(pieces: list[Piece] | tuple[Piece, ...]) -> list[str | None]:
+    """Each piece's chip words (None for text); an ``endfor`` names the loop it closes."""
+    loops: list[str | None] = []
+    out: list[str | None] = []
+    for piece in pieces:
+        if isinstance(piece, Text):
+            out.append(None)
+            continue
+        loop = None
+        if isinstance(piece, Code):
+            opened = _FOR.fullmatch(piece.source)
+            tag = _TAG_WORD.fullmatch(piece.source)
+            if opened:
+                loops.append(opened.group(1))
+            elif tag and tag.group(1) == "endfor" and loops:
+                loop = loops.pop()
+        out.append(piece_label(piece, loop))
+    return out

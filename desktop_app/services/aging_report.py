@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contractor, Tag, User, contractor_tag
@@ -18,6 +18,7 @@ from desktop_app.domain.aging import NOT_DUE, AgingBuckets
 from desktop_app.domain.money import exponent
 from desktop_app.services import rating
 from desktop_app.services.balances import open_items
+from desktop_app.services.dashboard import bucket_of
 
 #: SQLite's default limit of bound parameters leaves room for this many ids per query
 _CHUNK = 900
@@ -80,7 +81,7 @@ class AgingFilter:
         return self == AgingFilter()
 
 
-@dataclass
+@dataclass(slots=True)
 class AgingRow:
     contractor_id: int
     name: str
@@ -127,44 +128,49 @@ def aging_report(
     buckets: AgingBuckets | None = None,
     filters: AgingFilter | None = None,
 ) -> AgingReport:
-    """Buckets are assigned in SQL from due-date thresholds, so only one row per contractor,
-    currency and bucket comes back, whatever the size of the ledger."""
+    """One row per contractor and currency comes back from SQL, already summed per bucket, with
+    the contractor's name and manager and in the report's order: the open items are grouped by
+    contractor, currency and bucket (the dashboard's CASE), then pivoted, whatever the size of
+    the ledger."""
     buckets = buckets or AgingBuckets()
     filters = filters or AgingFilter()
-    items = open_items(as_of)
-    bucket = case(
-        *[(items.c.due_date >= edge, label) for label, edge in buckets.due_date_thresholds(as_of)],
-        else_=buckets.labels[-1],
-    ).label("bucket")
-    query = select(
-        items.c.contractor_id,
-        items.c.currency,
-        bucket,
-        func.sum(items.c.open),
-        func.min(items.c.due_date),
-    ).group_by(items.c.contractor_id, items.c.currency, bucket)
-    if filters.currency is not None:
-        query = query.where(items.c.currency == filters.currency)
-    people_query = select(
-        Contractor.id, Contractor.name, Contractor.nip, Contractor.assigned_user_id, User.full_name
-    ).outerjoin(User, User.id == Contractor.assigned_user_id)
+    labels = buckets.labels
+    per_currency: dict[str, list[AgingRow]] = {}
     with db.read() as session:
-        # Core rows, not ORM ones: a whole ledger's report reads ten thousand of them
+        # Core rows read one by one into the report's rows, never kept: a whole ledger's report
+        # has ten thousand of them, and every object that outlives the loop is one more for
+        # the garbage collector to walk
         conn = session.connection()
-        grouped: Sequence[Row[int, str, str, int, dt.date]] = conn.execute(query).all()
-        ids = sorted({row[0] for row in grouped})
-        people: dict[int, tuple[str, str | None, int | None, str | None]] = {}
+        for (
+            currency,
+            cid,
+            name,
+            nip,
+            manager_id,
+            manager,
+            open_,
+            overdue,
+            oldest,
+            *amounts,
+        ) in conn.execute(_query(as_of, buckets, filters.currency)):
+            rows = per_currency.get(currency)
+            if rows is None:
+                rows = per_currency[currency] = []
+            rows.append(
+                AgingRow(
+                    cid, name, nip, open_, overdue,
+                    (as_of - oldest).days if oldest is not None else 0,
+                    dict(zip(labels, amounts, strict=True)), manager_id, manager,
+                )
+            )  # fmt: skip
+        for rows in per_currency.values():
+            # the name's order is Python's on every database (PostgreSQL's collation may
+            # differ from it); the rows come sorted, so this is one pass
+            rows.sort(key=lambda r: (-r.overdue, -r.open, r.name, r.contractor_id))
         tagged: dict[int, set[str]] = defaultdict(set)
-        if len(ids) > _CHUNK:
-            # most contractors owe something: one pass over them all beats many IN lists
-            for cid, name, nip, manager_id, manager in conn.execute(people_query):
-                people[cid] = (name, nip, manager_id, manager)
-        for chunk in _chunks(ids):
-            if len(ids) <= _CHUNK:
-                chunk_query = people_query.where(Contractor.id.in_(chunk))
-                for cid, name, nip, manager_id, manager in conn.execute(chunk_query):
-                    people[cid] = (name, nip, manager_id, manager)
-            if filters.tags:
+        if filters.tags:
+            ids = sorted({row.contractor_id for rows in per_currency.values() for row in rows})
+            for chunk in _chunks(ids):
                 tag_query = (
                     select(contractor_tag.c.contractor_id, Tag.name)
                     .join(Tag, Tag.id == contractor_tag.c.tag_id)
@@ -173,61 +179,97 @@ def aging_report(
                 for cid, tag in conn.execute(tag_query):
                     tagged[cid].add(tag.casefold())
         manager_names = _manager_names(session, filters)
-        rows = _rows(grouped, people, buckets, as_of)
         if not filters.empty:
-            rows = {k: row for k, row in rows.items() if _admitted(row, k[0], filters, tagged)}
+            per_currency = {
+                cur: [row for row in rows if _admitted(row, cur, filters, tagged)]
+                for cur, rows in per_currency.items()
+            }
         if filters.stars is not None:
-            rated = rating.ratings(
-                session, as_of, sorted({row.contractor_id for row in rows.values()})
-            )
-            for row in rows.values():
-                row.stars = rated[row.contractor_id].stars
+            wanted = sorted({row.contractor_id for rows in per_currency.values() for row in rows})
+            rated = rating.ratings(session, as_of, wanted)
             stars = filters.stars
-            rows = {key: row for key, row in rows.items() if stars.admits(row.stars)}
+            for rows in per_currency.values():
+                for row in rows:
+                    row.stars = rated[row.contractor_id].stars
+            per_currency = {
+                cur: [row for row in rows if stars.admits(row.stars)]
+                for cur, rows in per_currency.items()
+            }
     currencies: dict[str, CurrencyAging] = {}
-    labels = buckets.labels
-    for (currency, _cid), row in sorted(
-        rows.items(),
-        key=lambda kv: (kv[0][0], -kv[1].overdue, -kv[1].open, kv[1].name, kv[1].contractor_id),
-    ):
-        section = currencies.setdefault(
-            currency,
-            CurrencyAging(currency, AgingTotals(buckets=dict.fromkeys(labels, 0)), []),
+    for currency in sorted(per_currency):
+        if per_currency[currency]:
+            section = CurrencyAging(
+                currency, AgingTotals(buckets=dict.fromkeys(labels, 0)), per_currency[currency]
+            )
+            _total(section, labels)
+            currencies[currency] = section
+    return AgingReport(as_of, labels, currencies, filters, manager_names)
+
+
+def _query(as_of: dt.date, buckets: AgingBuckets, currency: str | None) -> Select[Any]:
+    """Per currency and contractor, in the report's order (overdue, open, name, id): currency,
+    id, name, NIP, manager id and name, open, overdue, the oldest overdue due date, then the
+    amount in each bucket."""
+    items = open_items(as_of)
+    bucket = bucket_of(items, as_of, buckets).label("bucket")
+    grouped = select(
+        items.c.contractor_id,
+        items.c.currency,
+        bucket,
+        func.sum(items.c.open).label("amount"),
+        func.min(items.c.due_date).label("oldest"),
+    ).group_by(items.c.contractor_id, items.c.currency, bucket)
+    if currency is not None:
+        grouped = grouped.where(items.c.currency == currency)
+    per = grouped.subquery("per_bucket")
+    late = per.c.bucket != NOT_DUE
+    overdue = func.sum(case((late, per.c.amount), else_=0)).label("overdue")
+    opened = func.sum(per.c.amount).label("open")
+    return (
+        select(
+            per.c.currency,
+            per.c.contractor_id,
+            Contractor.name,
+            Contractor.nip,
+            Contractor.assigned_user_id,
+            User.full_name,
+            opened,
+            overdue,
+            func.min(case((late, per.c.oldest))),
+            *[
+                func.sum(case((per.c.bucket == label, per.c.amount), else_=0))
+                for label in buckets.labels
+            ],
         )
-        section.contractors.append(row)
-        section.totals.open += row.open
-        section.totals.overdue += row.overdue
-        section.totals.not_due += row.open - row.overdue
-        for label, amount in row.buckets.items():
-            section.totals.buckets[label] += amount
-    return AgingReport(as_of, buckets.labels, currencies, filters, manager_names)
+        .join(Contractor, Contractor.id == per.c.contractor_id)
+        .outerjoin(User, User.id == Contractor.assigned_user_id)
+        # every shown column, as PostgreSQL wants it (one contractor per id: no finer groups)
+        .group_by(
+            per.c.currency,
+            per.c.contractor_id,
+            Contractor.name,
+            Contractor.nip,
+            Contractor.assigned_user_id,
+            User.full_name,
+        )
+        .order_by(
+            per.c.currency, overdue.desc(), opened.desc(), Contractor.name, per.c.contractor_id
+        )
+    )
+
+
+def _total(section: CurrencyAging, labels: tuple[str, ...]) -> None:
+    totals = section.totals
+    rows = section.contractors
+    totals.open = sum(row.open for row in rows)
+    totals.overdue = sum(row.overdue for row in rows)
+    totals.not_due = totals.open - totals.overdue
+    for label in labels:
+        totals.buckets[label] = sum(row.buckets[label] for row in rows)
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
-
-
-def _rows(
-    grouped: Sequence[Row[int, str, str, int, dt.date]],
-    people: dict[int, tuple[str, str | None, int | None, str | None]],
-    buckets: AgingBuckets,
-    as_of: dt.date,
-) -> dict[tuple[str, int], AgingRow]:
-    rows: dict[tuple[str, int], AgingRow] = {}
-    labels = buckets.labels
-    for contractor_id, currency, label, amount, oldest_due in grouped:
-        name, nip, manager_id, manager = people[contractor_id]
-        row = rows.get((currency, contractor_id))
-        if row is None:
-            row = AgingRow(contractor_id, name, nip, buckets=dict.fromkeys(labels, 0))
-            row.manager_id, row.manager = manager_id, manager
-            rows[currency, contractor_id] = row
-        row.open += amount
-        if label != NOT_DUE:
-            row.overdue += amount
-            row.buckets[label] += amount
-            row.max_days_overdue = max(row.max_days_overdue, (as_of - oldest_due).days)
-    return rows
 
 
 def _admitted(

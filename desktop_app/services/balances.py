@@ -12,8 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Subquery, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ScalarSelect,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from db.models import Allocation, Instalment, Invoice, Payment
 
@@ -110,3 +124,81 @@ def contractor_credits(as_of: dt.date, contractor_ids: Sequence[int]) -> Subquer
         .group_by(per_payment.c.contractor_id, per_payment.c.currency)
         .subquery("credits")
     )
+
+
+def overdue_at_ends(
+    ends: Sequence[dt.date], contractor_ids: Sequence[int] | None = None
+) -> Select[Any]:
+    """Per currency, in one pass: the overdue money as of each day of ``ends`` (columns ``d0``,
+    ``d1``…, in the order given), each equal to summing :func:`open_items` as of that day over
+    the items due before it.
+
+    An item's open amount is never below zero (no money is counted twice), so the sum of open
+    amounts is the sum of the amounts less the sum of the allocations counted that day: plain
+    sums over one stream of rows (the instalments, then their allocations negated), one CASE per
+    day, instead of one scan of the ledger per day. Each row counts from a day (``since``: the
+    later of its invoice's issue and the allocation's effective date) while it is overdue and
+    until a day (``until``: the earlier of the instalment's settlement and the allocation's
+    release). The rows read are the instalments issued and due before the last day and not
+    settled by the first."""
+    first, last = min(ends), max(ends)
+    where = [
+        Invoice.issue_date <= last,
+        Instalment.due_date < last,
+        Instalment.id.in_(
+            select(Instalment.id).where(
+                or_(Instalment.settled_on.is_(None), Instalment.settled_on > first)
+            )
+        ),
+    ]
+    if contractor_ids is not None:
+        where.append(Invoice.contractor_id.in_(list(contractor_ids)))
+    never = literal(dt.date.max, Date)
+    settled = func.coalesce(Instalment.settled_on, never)
+    amounts = (
+        select(
+            Invoice.currency.label("currency"),
+            Instalment.due_date.label("due_date"),
+            Invoice.issue_date.label("since"),
+            settled.label("until"),
+            Instalment.amount_minor.label("value"),
+        )
+        .join(Invoice, Invoice.id == Instalment.invoice_id)
+        .where(*where)
+    )
+    allocations = (
+        select(
+            Invoice.currency,
+            Instalment.due_date,
+            case(
+                (Allocation.effective_date > Invoice.issue_date, Allocation.effective_date),
+                else_=Invoice.issue_date,
+            ),
+            case(
+                (
+                    and_(Allocation.released_on.is_not(None), Allocation.released_on < settled),
+                    Allocation.released_on,
+                ),
+                else_=settled,
+            ),
+            -Allocation.amount_minor,
+        )
+        .join(Instalment, Instalment.id == Allocation.instalment_id)
+        .join(Invoice, Invoice.id == Instalment.invoice_id)
+        .where(*where)
+    )
+    rows = union_all(amounts, allocations).subquery("at_ends")
+    c = rows.c
+    sums = [
+        func.coalesce(
+            func.sum(
+                case(
+                    (and_(c.since <= end, c.due_date < end, c.until > end), c.value),
+                    else_=0,
+                )
+            ),
+            0,
+        ).label(f"d{n}")
+        for n, end in enumerate(ends)
+    ]
+    return select(c.currency, *sums).group_by(c.currency)

@@ -27,18 +27,23 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    not_,
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from db.models import Contractor, ContractorEmail, ContractorPhone
+from db.models import Contractor, ContractorEmail, ContractorPhone, WhiteListCheck
 from db.uow import Database
+from desktop_app.domain.credibility import ACTIVE, EXEMPT, FRESH_DAYS, Light, WhiteListEntry
 from desktop_app.domain.receivables import Balance
 from desktop_app.domain.text import search_key
 from desktop_app.services.balances import contractor_balances, contractor_credits
+from desktop_app.services.whitelist import latest_checks
 
-SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days")
+SORT_KEYS = ("name", "nip", "city", "open", "overdue", "days", "whitelist")
+#: the White List column's order: the worst light first, never checked last
+WHITELIST_RANK = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2, None: 3}
 #: up to this many matches, a search adds up the balances of just those contractors
 _FEW = 2000
 #: digits with the separators people type in phone numbers and NIPs, and nothing else
@@ -59,6 +64,8 @@ class ContractorRow:
     balances: tuple[Balance, ...]
     #: the oldest overdue instalment's days, whatever its currency
     max_days_overdue: int
+    #: the latest White List answer kept for the NIP (None: never checked)
+    whitelist: WhiteListEntry | None = None
 
     def balance(self, currency: str) -> Balance:
         return next((b for b in self.balances if b.currency == currency), Balance(currency))
@@ -129,6 +136,40 @@ def _cities_containing(session: Session, words: Sequence[str]) -> dict[str, list
     stored = session.scalars(select(Contractor.city).where(Contractor.city.is_not(None)).distinct())
     keyed = [(city, search_key(city)) for city in stored if city]
     return {word: [city for city, key in keyed if word in key] for word in words}
+
+
+def latest_check(nip: Any) -> tuple[type[WhiteListCheck], ColumnElement[bool]]:
+    """The latest kept White List check of ``nip`` (a column) and the condition to outer-join
+    it on: the day found through the (nip, day) index per contractor, not by grouping every
+    check kept."""
+    check = aliased(WhiteListCheck, name="latest_check")
+    earlier = aliased(WhiteListCheck, name="any_check")
+    last = select(func.max(earlier.checked_on)).where(earlier.nip == nip).scalar_subquery()
+    return check, and_(check.nip == nip, check.checked_on == last)
+
+
+def whitelist_rank(check: type[WhiteListCheck], today: dt.date) -> ColumnElement[int]:
+    """:data:`WHITELIST_RANK` of ``domain.credibility.registry_summary(...).light`` for the
+    latest check (outer-joined: no row, never checked), in SQL to sort the whole list by it;
+    kept equal to the domain by a property test (tests/integration/test_whitelist_column.py)."""
+    no_accounts = or_(check.accounts.is_(None), cast(check.accounts, String).in_(["[]", "null"]))
+    return case(
+        (check.id.is_(None), WHITELIST_RANK[None]),
+        (not_(check.found), WHITELIST_RANK[Light.RED]),
+        (
+            or_(check.status_vat.is_(None), check.status_vat.not_in([ACTIVE, EXEMPT])),
+            WHITELIST_RANK[Light.RED],
+        ),
+        (
+            or_(
+                check.status_vat == EXEMPT,
+                no_accounts,
+                check.checked_on < today - dt.timedelta(days=FRESH_DAYS),
+            ),
+            WHITELIST_RANK[Light.AMBER],
+        ),
+        else_=WHITELIST_RANK[Light.GREEN],
+    )
 
 
 def _escape(text: str) -> str:
@@ -218,6 +259,10 @@ def search(
     query = select(
         Contractor.id, owed(per.open_home), owed(per.overdue_home), per.elsewhere
     ).outerjoin(per_contractor, per.contractor_id == Contractor.id)
+    if sort == "whitelist":
+        check, on = latest_check(Contractor.nip)
+        keys["whitelist"] = (whitelist_rank(check, today),)
+        query = query.outerjoin(check, on)
     if matching is not None:
         query = query.where(Contractor.id.in_(matching))
     elif condition is not None:
@@ -320,6 +365,7 @@ def fetch_rows(
         for row in session.execute(select(contractor_credits(today, ids))):
             by_currency = sums.setdefault(row.contractor_id, {})
             by_currency.setdefault(row.currency, [0, 0, 0, 0])[3] = int(row.credit)
+        checks = latest_checks(session, [row[2] for row in found.values() if row[2]])
     rows: list[ContractorRow] = []
     for contractor_id in ids:
         if contractor_id not in found:
@@ -340,6 +386,7 @@ def fetch_rows(
                 currency=currency,
                 balances=balances,
                 max_days_overdue=max((b.max_days_overdue for b in balances), default=0),
+                whitelist=checks.get(nip) if nip else None,
             )
         )
     return rows

@@ -45,14 +45,15 @@ from db.uow import Database
 from desktop_app.domain import forecast
 from desktop_app.domain.aging import NOT_DUE, AgingBuckets
 from desktop_app.services import forecast as forecast_service
-from desktop_app.services.balances import open_items
+from desktop_app.services.balances import open_items, overdue_at_ends
+from desktop_app.services.dunning.outbox import FAILED_STATUSES
+from desktop_app.services.dunning.tasks import due_by
 
 DSO_WINDOW_DAYS = 90
 CEI_WINDOW_DAYS = 30
 FORECAST_WEEKS = 4
 TREND_MONTHS = 12
 TOP_DEBTORS = 10
-FAILED_STATUSES = ("failed", "failed_permanently")
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,8 @@ def promised_this_week(today: dt.date) -> ColumnElement[bool]:
 
 
 def task_due(today: dt.date) -> ColumnElement[bool]:
-    """An open task due today or earlier."""
-    return and_(Task.status == "open", Task.due_on <= today)
+    """An open task due today or earlier (the task list's "due" filter)."""
+    return due_by(today)
 
 
 def failed_reminder() -> ColumnElement[bool]:
@@ -377,16 +378,11 @@ def overdue_trend(
     found: dict[tuple[str, dt.date], int] = {}
     currencies: set[str] = set()
     with db.read() as session:
-        for end in ends:
-            at_end = open_items(end)
-            rows = session.execute(
-                select(at_end.c.currency, func.sum(at_end.c.open))
-                .where(at_end.c.due_date < end)
-                .group_by(at_end.c.currency)
-            ).all()
-            for currency, amount in rows:
+        for row in session.execute(overdue_at_ends(ends)):
+            currency = row[0]
+            currencies.add(currency)
+            for end, amount in zip(ends, row[1:], strict=True):
                 found[(currency, end)] = int(amount)
-                currencies.add(currency)
     return {
         currency: [MonthOverdue(end, found.get((currency, end), 0)) for end in ends]
         for currency in sorted(currencies)

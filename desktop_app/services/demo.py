@@ -70,6 +70,7 @@ from desktop_app.errors import ConflictError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.messaging.context import BankAccount, Party, Person
 from desktop_app.services import demo_history as history
+from desktop_app.services import demo_letters
 from desktop_app.services import demo_words as words
 
 log = logging.getLogger(__name__)
@@ -142,12 +143,17 @@ def generate(db: Database, spec: DemoSpec) -> DemoSummary:
     with db.write() as session:
         conn = session.connection()
         _check_empty(conn, db)
-        summary = _Generator(conn, spec).run()
+        generator = _Generator(conn, spec)
+        summary = generator.run()
+    # letters are built and rendered by the letters service, which reads the committed ledger
+    wishes = generator.history.letter_wishes if generator.history is not None else []
+    letters = demo_letters.queue_demo_letters(db, wishes, spec.today)
     log.info(
-        "demo data: %d contractors, %d invoices, %d payments in %.1f s",
+        "demo data: %d contractors, %d invoices, %d payments, %d letters in %.1f s",
         summary.contractors,
         summary.invoices,
         summary.payments,
+        len(letters),
         time.perf_counter() - started,
     )
     return summary

@@ -129,6 +129,20 @@ class Payer:
 
 
 @dataclass(frozen=True)
+class LetterWish:
+    """A demand letter the account manager would have written at the scenario's manager step
+    (the task to act on the debt) for what was overdue that day; ``overdue`` (the contractor's
+    overdue today, in minor units) chooses the worst debtors."""
+
+    contractor_id: int
+    day: dt.date
+    numbers: tuple[str, ...]
+    key: str
+    actor: str
+    overdue: int
+
+
+@dataclass(frozen=True)
 class Sender:
     """Who the messages come from, as the composer fills it into a template."""
 
@@ -266,6 +280,9 @@ class History:
         self.sender = sender
         self.texts = _Texts(sender.firm.name)
         self.cache = planner.TimelineCache(today + planner.FAR)
+        #: per contractor, the latest manager step: where a demand letter would go
+        self.letter_wishes: list[LetterWish] = []
+        self._manager_step: Group | None = None
 
     # -- one contractor
 
@@ -282,6 +299,7 @@ class History:
             return outcome
         disputes = self._disputes(payer, facts, rng)
         promises = self._promises(payer, facts, payments, rng)
+        self._manager_step = None
         reachable = frozenset(
             (("email",) if payer.emails else ()) + (("sms", "voice") if payer.phones else ())
         )
@@ -331,7 +349,44 @@ class History:
             if dispute is not None and dispute.closed is None:
                 outcome.disputed[fact.invoice_id] = dispute.reason
         outcome.handed_over = handed
+        self._wish_letter(payer, facts, handed, disputes)
         return outcome
+
+    def _wish_letter(
+        self,
+        payer: Payer,
+        facts: list[Fact],
+        handed: dict[int, dt.date],
+        disputes: dict[int, _Dispute],
+    ) -> None:
+        """The demand the manager would have written at the latest manager step: every invoice
+        overdue that day, except those with the collectors or disputed."""
+        group = self._manager_step
+        if group is None:
+            return
+        day = group.day
+
+        def owed_on(fact: Fact, when: dt.date) -> bool:
+            return fact.due < when and (fact.settled is None or fact.settled > when)
+
+        numbers = tuple(
+            sorted(
+                {
+                    f.number
+                    for f in facts
+                    if owed_on(f, day)
+                    and not (f.invoice_id in handed and handed[f.invoice_id] <= day)
+                    and not (f.invoice_id in disputes and disputes[f.invoice_id].holds_on(day))
+                }
+            )
+        )
+        if not numbers:
+            return
+        overdue = sum(f.amount for f in facts if owed_on(f, self.today))
+        actor = payer.manager_login or "scheduler"
+        self.letter_wishes.append(
+            LetterWish(payer.id, day, numbers, f"{group.key}/letter", actor, overdue)
+        )
 
     def _days(self, facts: list[Fact]) -> list[dt.date]:
         """Every day something may be due for the contractor: each item's timeline while it is
@@ -455,6 +510,7 @@ class History:
             return "done"
         if group.channel == "task":
             task_id = self._task(payer, group, "escalation/task_manager", "followup", rng)
+            self._manager_step = group
             self._log_group(payer, group, "done", task_id=task_id)
             return "done"
         if group.channel == "notice":

@@ -67,10 +67,17 @@ def _amount(built: Built) -> tuple[int, str]:
 
 
 def queue_letter(
-    session: Session, built: Built, pdf: bytes, *, key: str, actor: str | None = None
+    session: Session,
+    built: Built,
+    pdf: bytes,
+    *,
+    key: str,
+    actor: str | None = None,
+    at: dt.datetime | None = None,
 ) -> int:
-    """Queue ``built`` under ``key`` and log it; a key queued before raises IntegrityError (the
-    caller's savepoint keeps one letter per dunning step)."""
+    """Queue ``built`` under ``key`` and log it (``at``, naive UTC, when it is not now: the
+    demo's past); a key queued before raises IntegrityError (the caller's savepoint keeps one
+    letter per dunning step)."""
     minor, currency = _amount(built)
     row = QueuedLetter(
         key=key,
@@ -82,9 +89,11 @@ def queue_letter(
         currency=currency,
         pdf=pdf,
     )
+    if at is not None:
+        row.created_at = at
     session.add(row)
     session.flush()
-    record_letter(session, built, actor, {"letter_id": row.id})
+    record_letter(session, built, actor, {"letter_id": row.id}, at=at)
     return row.id
 
 
@@ -153,10 +162,17 @@ def mark_printed(db: Database, letter_ids: list[int], *, now: dt.datetime) -> No
 
 
 def mark_registered(
-    db: Database, letter_id: int, *, day: dt.date, today: dt.date, actor: str | None = None
+    db: Database,
+    letter_id: int,
+    *,
+    day: dt.date,
+    today: dt.date,
+    actor: str | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     """The letter went by registered mail on ``day``: a demand sent so counts for the
-    debtor-register warning a month later."""
+    debtor-register warning a month later. ``at`` (naive UTC) stamps the log when it is not
+    now."""
     if day > today:
         raise ValidationError(
             _("The letter cannot have been posted after today ({today})").format(
@@ -189,6 +205,7 @@ def mark_registered(
                 "amount": decimal_str(row.amount_minor, row.currency or "PLN"),
                 "currency": row.currency,
             },
+            at=at,
         )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from sqlalchemy import func, select
@@ -42,6 +42,20 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10.0
 #: the most NIPs the registry takes in one batch question
 BATCH = 30
+
+
+T = TypeVar("T")
+
+
+class Writer(Protocol):
+    """Runs a function that opens its own ``db.write()`` and hands back its result: in place
+    (the CLI), or on the GUI's serial writer between other saves, waited for."""
+
+    def __call__(self, fn: Callable[[], T], /) -> T: ...
+
+
+def in_place(fn: Callable[[], T]) -> T:
+    return fn()
 
 
 class WhiteListUnavailableError(InkasoError):
@@ -209,6 +223,24 @@ def checks(session: Session, nip: str) -> list[WhiteListEntry]:
     return [_stored(row) for row in rows]
 
 
+def latest_checks(session: Session, nips: Iterable[str]) -> dict[str, WhiteListEntry]:
+    """The latest kept check of each NIP that has one."""
+    wanted = list(set(nips))
+    latest = (
+        select(WhiteListCheck.nip, func.max(WhiteListCheck.checked_on).label("last"))
+        .where(WhiteListCheck.nip.in_(wanted))
+        .group_by(WhiteListCheck.nip)
+        .subquery("latest")
+    )
+    rows = session.scalars(
+        select(WhiteListCheck).join(
+            latest,
+            (latest.c.nip == WhiteListCheck.nip) & (latest.c.last == WhiteListCheck.checked_on),
+        )
+    )
+    return {row.nip: _stored(row) for row in rows}
+
+
 def check_nip(db: Database, nip: str, today: dt.date) -> WhiteListEntry:
     """The White List's answer about a NIP for today: the kept one, else asked and kept."""
     nip = normalize_nip(nip)
@@ -225,8 +257,13 @@ def check_nip(db: Database, nip: str, today: dt.date) -> WhiteListEntry:
         return _keep(session, [answer])[0]
 
 
-def check_nips(db: Database, nips: Iterable[str], today: dt.date) -> list[WhiteListEntry]:
-    """Many NIPs at once (the bulk check): the kept answers of today, the rest asked in batches."""
+def check_nips(
+    db: Database, nips: Iterable[str], today: dt.date, *, writer: Writer = in_place
+) -> list[WhiteListEntry]:
+    """Many NIPs at once (the bulk check): the kept answers of today, the rest asked in batches.
+
+    The registry is asked with no session open; only keeping its answers writes, one short
+    transaction run by ``writer``."""
     wanted = list(dict.fromkeys(normalize_nip(n) for n in nips))
     with db.read() as session:
         kept = {
@@ -240,8 +277,12 @@ def check_nips(db: Database, nips: Iterable[str], today: dt.date) -> list[WhiteL
     missing = [n for n in wanted if n not in kept]
     if missing:
         answers = fetch_many(str(get_value(db, "whitelist.api_url")), missing, today)
-        with db.write() as session:
-            kept.update((e.nip, e) for e in _keep(session, answers))
+
+        def keep() -> list[WhiteListEntry]:
+            with db.write() as session:
+                return _keep(session, answers)
+
+        kept.update((e.nip, e) for e in writer(keep))
     return [kept[n] for n in wanted]
 
 

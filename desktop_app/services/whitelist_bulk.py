@@ -23,7 +23,14 @@ from db.uow import Database
 from desktop_app.domain.credibility import Light, WhiteListEntry, summarize
 from desktop_app.i18n import _
 from desktop_app.services import rating as rating_service
-from desktop_app.services.whitelist import BATCH, WhiteListUnavailableError, check_nips, debt_of
+from desktop_app.services.whitelist import (
+    BATCH,
+    WhiteListUnavailableError,
+    Writer,
+    check_nips,
+    debt_of,
+    in_place,
+)
 
 #: seconds between two questions to the registry (politeness; its limit is per day and hour)
 PAUSE_SECONDS = 1.0
@@ -101,10 +108,14 @@ def bulk_check(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
     pause: float = PAUSE_SECONDS,
+    writer: Writer = in_place,
 ) -> BulkResult:
     """Ask the registry about every candidate's NIP, a batch at a time; then judge each answer
     with the contractor's own history into a traffic light (:func:`domain.credibility.summarize`).
-    """
+
+    Meant for a worker that is not the writer: no transaction stays open while the registry is
+    asked; each batch's answers are kept by ``writer`` in a short write of their own, so other
+    saves go on between the batches of a run that takes minutes."""
     answers: dict[str, WhiteListEntry] = {}
     nips = list(dict.fromkeys(c.nip for c in wanted))
     stopped: str | None = None
@@ -118,7 +129,7 @@ def bulk_check(
             time.sleep(pause)
         chunk = nips[start : start + BATCH]
         try:
-            answers.update((e.nip, e) for e in check_nips(db, chunk, today))
+            answers.update((e.nip, e) for e in check_nips(db, chunk, today, writer=writer))
         except WhiteListUnavailableError as exc:
             stopped = exc.message
             break

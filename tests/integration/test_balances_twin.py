@@ -32,7 +32,12 @@ from desktop_app.domain.receivables import (
     settled_on,
 )
 from desktop_app.services import invoices, views
-from desktop_app.services.balances import contractor_balances, contractor_credits, open_items
+from desktop_app.services.balances import (
+    contractor_balances,
+    contractor_credits,
+    open_items,
+    overdue_at_ends,
+)
 from desktop_app.services.database import open_database
 from tests.helpers import contractor, pay
 
@@ -223,6 +228,23 @@ def _check(db: Database, cid: int, as_of: dt.date) -> None:
     }
 
 
+def _check_overdue_at_ends(db: Database, cid: int, days: list[dt.date]) -> None:
+    """The one-pass overdue at many days (the dashboard's trend) equals summing the open items
+    due before each day, day by day."""
+    with db.read() as session:
+        per_day: dict[str, list[int]] = {}
+        for n, as_of in enumerate(days):
+            items = open_items(as_of, contractor_ids=[cid])
+            for currency, amount in session.execute(
+                select(items.c.currency, items.c.open).where(items.c.due_date < as_of)
+            ):
+                per_day.setdefault(currency, [0] * len(days))[n] += amount
+        at_ends = {row[0]: list(row[1:]) for row in session.execute(overdue_at_ends(days, [cid]))}
+    assert {c: v for c, v in at_ends.items() if any(v)} == {
+        c: v for c, v in per_day.items() if any(v)
+    }, days
+
+
 def _check_cache(db: Database, cid: int) -> None:
     with db.read() as session:
         for a in session.scalars(
@@ -271,3 +293,4 @@ def test_sql_balances_equal_the_domain_definition(
     _check_cache(shared_db, cid)
     for as_of in _as_of_days(dates):
         _check(shared_db, cid, as_of)
+    _check_overdue_at_ends(shared_db, cid, _as_of_days(dates))

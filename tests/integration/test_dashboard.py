@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal
 
 import pytest
 
@@ -144,6 +146,15 @@ def test_overdue_trend_at_month_ends(book: Database) -> None:
     assert trend[dt.date(2026, 10, 31)] == 130_000  # B/1 paid, G/1 partly
     assert trend[dt.date(2026, 11, 30)] == 210_000
     assert trend[TODAY] == 210_000
+
+
+def test_overdue_trend_equals_the_aging_report_at_each_month_end(book: Database, cli: Cli) -> None:
+    for month in overdue_trend(book, TODAY)["PLN"]:
+        shown = cli("report", "aging", "--as-of", month.month_end.isoformat(), "--json")
+        assert shown.code == 0, shown.err
+        sections = json.loads(shown.out)["currencies"]
+        overdue = sections["PLN"]["totals"]["overdue"] if "PLN" in sections else "0"
+        assert month.overdue == int(Decimal(overdue) * 100), month.month_end
 
 
 def test_month_ends_run_to_today() -> None:

@@ -12,10 +12,12 @@ import pytest
 
 from db.uow import Database
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS
-from desktop_app.services import dashboard, demo
+from desktop_app.services import dashboard, demo, letter_queue
 from desktop_app.services.database import open_database
 from desktop_app.services.dunning import desk
+from desktop_app.services.invoice_history import invoice_history
 from tests.integration.dunning_env import DunningEnv
+from tests.integration.test_dunning_letters import pdf_text
 
 TODAY = dt.date(2026, 12, 1)
 D = dt.date.fromisoformat
@@ -170,3 +172,38 @@ def test_the_next_run_sends_nothing_the_history_already_sent(env: DunningEnv, db
     # while tomorrow's run has its own reminders to send (the channels do work)
     env.run(TODAY + dt.timedelta(days=1))
     assert env.sent_on("email") or env.sent_on("sms") or env.sent_on("voice")
+
+
+def test_the_worst_debtors_have_demand_letters(small: tuple[Path, demo.DemoSummary]) -> None:
+    """Real demand letters (PDFs made by the letters service) wait in "Letters to print", each
+    written at a manager step of the scenario; the older ones went by registered mail."""
+    path, _summary = small
+    db = open_database(path)
+    try:
+        letters = letter_queue.list_queue(db, include_done=True)
+        assert len(letters) >= 3 and {q.document for q in letters} == {"demand"}
+        assert any(q.sent_registered_on for q in letters)
+        assert letter_queue.list_queue(db)  # some still wait to be posted
+        for queued in letters:
+            assert queued.created_at.date() == queued.letter_date <= TODAY
+            assert queued.amount_minor > 0
+            text = pdf_text(letter_queue.queued_pdf(db, queued.id))
+            assert queued.reference in text and "Wezwanie do zapłaty" in text
+        steps = _rows(
+            path,
+            "SELECT t.contractor_id, t.due_on FROM task t JOIN letter_queue q "
+            "ON q.key = t.key || '/letter'",
+        )
+        assert sorted(steps) == sorted((q.contractor_id, str(q.letter_date)) for q in letters)
+        [(invoice_id,)] = _rows(
+            path,
+            "SELECT i.id FROM activity a JOIN invoice i "
+            "ON i.contractor_id = a.contractor_id "
+            "AND i.number = json_extract(a.data, '$.invoices[0]') "
+            "WHERE a.kind = 'letter' AND json_extract(a.data, '$.letter_id') = ?",
+            letters[0].id,
+        )
+        history = invoice_history(db, invoice_id)
+        assert any(e.what == "Letter" and letters[0].reference in e.text for e in history.entries)
+    finally:
+        db.dispose()

@@ -1,19 +1,26 @@
-"""An invoice's collection history (the report's drill-down, via the card): the reminders that
-named it, its promise and its dispute, oldest first; another invoice's reminder is not in it."""
+"""An invoice's collection history (the report's drill-down, via the card): the reminders, letters
+and tasks that named it, its promise and its dispute, oldest first; another invoice's are not in
+it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from db.models import Invoice, OutboxMessage
 from db.uow import Database
 from desktop_app.errors import NotFoundError
+from desktop_app.services import letter_queue
 from desktop_app.services.dunning.promises import add_promise
 from desktop_app.services.invoice_history import invoice_history
 from tests.conftest import Cli
+from tests.integration.dunning_env import DunningEnv
+from tests.integration.letter_step import with_letter_step
 from tests.integration.owed_book import AS_OF, make_book
+
+D = dt.date
 
 
 def _message(key: str, invoice_id: int, day: dt.date, status: str, subject: str) -> OutboxMessage:
@@ -73,3 +80,32 @@ def test_the_history_of_one_invoice(cli: Cli, db: Database) -> None:
 def test_an_unknown_invoice_is_not_found(db: Database) -> None:
     with pytest.raises(NotFoundError):
         invoice_history(db, 999)
+
+
+def test_letters_and_tasks_of_a_dunning_run_are_in_the_history(
+    env: DunningEnv, tmp_path: Path
+) -> None:
+    """The letter step's demand (queued, printed, then posted by registered mail) and the task
+    that came with it are listed under the invoice they demand, not under the next invoice."""
+    with_letter_step(env, tmp_path)
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/9/2024", "--issued",
+           "2024-03-05", "--due", "2024-04-05", "--amount", "99,00")  # fmt: skip
+    env.run("2024-03-11")
+    [queued] = letter_queue.list_queue(env.db)
+    letter_queue.mark_printed(env.db, [queued.id], now=dt.datetime(2024, 3, 11, 15, 0))
+    letter_queue.mark_registered(env.db, queued.id, day=D(2024, 3, 12), today=D(2024, 3, 12))
+    ids = dict(env.sql("SELECT number, id FROM invoice"))
+
+    history = invoice_history(env.db, ids["FV/7/2024"])
+    letters = [(e.day, e.text, e.outcome) for e in history.entries if e.what == "Letter"]
+    assert [(day, outcome) for day, _text, outcome in letters] == [
+        (D(2024, 3, 11), "Printed"),
+        (D(2024, 3, 12), ""),
+    ]
+    assert queued.reference in letters[0][1] and "sent by registered mail" in letters[1][1]
+    [task] = [(e.day, e.outcome) for e in history.entries if e.what == "Task"]
+    assert task == (D(2024, 3, 11), "To do")
+    assert [e.day for e in history.entries] == sorted(e.day for e in history.entries)
+
+    later = invoice_history(env.db, ids["FV/9/2024"])
+    assert not [e for e in later.entries if e.what in {"Letter", "Task"}]

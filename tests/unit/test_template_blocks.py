@@ -19,9 +19,9 @@ fields = st.sampled_from([f.key for f in tb.FIELDS]).map(tb.Field)
 #: self-contained pieces of Jinja the simple editor keeps as they are
 codes = st.sampled_from(
     [
-        "{{ item.number }}",
+        "{{ item.note }}",
         "{% set one = items|length == 1 %}",
-        "{{ item.open|money }}",
+        "{{ l.amount|money }}",
         "{# note #}",
     ]
 ).map(tb.Code)
@@ -139,7 +139,75 @@ def test_a_lost_marker_is_unbalanced() -> None:
 
 
 def test_advanced_parts_are_labelled_in_words_where_known() -> None:
-    assert tb.code_label("{% for item in items %}") == "for each invoice"
-    assert tb.code_label("{% endif %}") == "end of condition"
-    assert tb.code_label("{% if due.account %}") == "if due.account"
+    assert tb.code_label("{% for item in items %}") == "For each invoice:"
+    assert tb.code_label("{% endif %}") == "End of condition"
+    assert tb.code_label("{% if due.account %}") == "If our bank account is known:"
+    assert tb.code_label("{% if due.iban %}") == "if due.iban"
     assert tb.code_label("{{ item.open|money }}") == "item.open|money"
+
+
+#: what a chip must never show an office worker: the marks of code
+_CODE_MARKS = (".", "|", "(", "=", "_", "{", "}")
+
+
+def _shipped_simple_parts() -> list[tuple[str, str, str]]:
+    from desktop_app.messaging.defaults import list_defaults, load_default
+
+    out: list[tuple[str, str, str]] = []
+    for name in list_defaults():
+        for language in ("pl", "en", "ru"):
+            template = load_default(name, language)
+            out.append((name, language, template.text))
+            if template.subject is not None:
+                out.append((name, language, template.subject))
+    return out
+
+
+@pytest.mark.parametrize("language", ["pl", "en", "ru"])
+def test_shipped_templates_show_no_code_in_any_chip(language: str) -> None:
+    from desktop_app.i18n import set_language
+
+    set_language(language)
+    try:
+        coded: set[str] = set()
+        for _name, _lang, source in _shipped_simple_parts():
+            pieces = tb.flatten(tb.to_blocks(source))
+            for piece, label in zip(pieces, tb.labels(pieces), strict=True):
+                if isinstance(piece, tb.Text):
+                    continue
+                assert label is not None
+                if any(mark in label for mark in _CODE_MARKS):
+                    coded.add(label)
+        assert not coded, sorted(coded)
+    finally:
+        set_language("en")
+
+
+def test_a_loop_is_a_labelled_block_and_its_end_names_it() -> None:
+    pieces = tb.flatten(
+        tb.to_blocks(
+            "{% set one = items|length == 1 %}{% for item in items %}- {{ item.number }}, "
+            '{{ item.due_date|date("short") }}{% if item.overdue %}!{% elif item.due_today %}'
+            "?{% endif %}{% endfor %}{% for due in by_currency %}{{ due.total|money }}"
+            "{% endfor %}"
+        )
+    )
+    shown = [label for label in tb.labels(pieces) if label is not None]
+    assert shown == [
+        "",
+        "For each invoice:",
+        "invoice number",
+        "due date",
+        "If this invoice is overdue:",
+        "Otherwise, if due today:",
+        "End of condition",
+        "End of invoice list",
+        "For each currency:",
+        "amount due in this currency",
+        "End of currency list",
+    ]
+
+
+def test_unknown_code_still_shows_its_code() -> None:
+    pieces = tb.flatten(tb.to_blocks("{{ item.weird|money }}{% if x.y %}a{% endif %}"))
+    assert tb.labels(pieces) == ["item.weird|money", "if x.y", None, "End of condition"]

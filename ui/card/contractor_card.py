@@ -532,10 +532,10 @@ class ContractorCardWindow(QDialog):
             self._insight_failed(exc)
 
         self.insight.set_checking(True)
-        # keeping the registry's answer changes nothing another view shows
+        # the answer kept shows in the contractor list's White List column
         self._ops.write(
             lambda: whitelist.check_nip(db, nip, today),
-            changes=Change.NONE,
+            changes=Change.CONTRACTORS,
             on_success=checked,
             on_failure=failed,
             owner=self,

@@ -2,8 +2,8 @@
 (the ones chosen in the list, or every one never checked or checked more than N days ago), in the
 background with progress and Stop, each with its traffic light and reasons.
 
-The run goes through the serial writer (it keeps the registry's answers, a batch at a time, like
-the card's "Check now"); the registry is asked outside any transaction
+The run is a reader's job: the registry is asked outside any transaction and each batch's answers
+are kept by a short write on the serial writer, between the user's saves
 (:mod:`services.whitelist_bulk`). Progress is plain numbers the worker writes and a timer reads
 (:class:`ui.imports.progress.Progress`), so no Qt object is touched off the GUI thread.
 """
@@ -256,7 +256,7 @@ class BulkCheckDialog(QDialog):
     def start(self) -> None:
         if self.running:
             return
-        db, today = self._db, self._today()
+        db, today, ops = self._db, self._today(), self._ops
         ids = list(self._selected) if self.chosen.isChecked() else None
         older = None if self.chosen.isChecked() else self.days.value()
         progress = self.progress = Progress()
@@ -272,6 +272,7 @@ class BulkCheckDialog(QDialog):
                     None if progress.cancelled else progress.report(done, total)
                 ),
                 stop=lambda: progress.cancelled,
+                writer=ops.write_and_wait,
             )
             # the cell texts made here, not row by row on the GUI thread
             return result, tuple(cells_of(row) for row in result.rows)
@@ -280,10 +281,10 @@ class BulkCheckDialog(QDialog):
         self.stop_button.setEnabled(True)
         self.status.setText(_("Checking…"))
         self.bar.follow(progress)
-        # keeping the registry's answers changes nothing another view shows
-        self._ops.write(
+        # on a reader, not the writer: the registry is asked with no transaction open and each
+        # batch's answers kept in a short write of their own, so the user's saves go on meanwhile
+        self._ops.read(
             run,
-            changes=Change.NONE,
             on_success=self._done,
             on_failure=self._failed,
             owner=self,
@@ -304,6 +305,8 @@ class BulkCheckDialog(QDialog):
     def _done(self, done: tuple[BulkResult, tuple[BulkCells, ...]]) -> None:
         result, cells = done
         self._ended()
+        # the answers kept show in the contractor list's White List column
+        self._ops.announce(Change.CONTRACTORS)
         self.outcome = result
         self.model.set_rows(result.rows, cells)
         summary = ngettext(
@@ -318,6 +321,7 @@ class BulkCheckDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._ended()
+        self._ops.announce(Change.CONTRACTORS)  # the batches asked before are kept
         if isinstance(exc, ImportCancelledError):
             self.status.setText(
                 _("Stopped before every NIP was checked; the answers received so far are kept.")

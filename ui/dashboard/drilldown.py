@@ -233,9 +233,19 @@ class DrillDownDialog(QDialog):
 
 
 def show_failed_messages(window: QWidget) -> None:
-    """The outbox window filtered to the failed messages (those still to be retried; the
-    drill-down list also has the ones given up)."""
+    """The outbox window filtered to the failed messages, those to be retried and those given
+    up, as the dashboard's figure counts them."""
+    from desktop_app.services.dunning.outbox import FAILED_ANY
     from ui.dunning.outbox_view import OutboxWindow  # as lazily as the outbox itself
 
     if isinstance(window, OutboxWindow):
-        window.status_filter.setCurrentIndex(max(0, window.status_filter.findData("failed")))
+        window.status_filter.setCurrentIndex(max(0, window.status_filter.findData(FAILED_ANY)))
+
+
+def show_tasks_due(window: QWidget) -> None:
+    """The task window on the tab of the tasks due today or earlier, as the dashboard's figure
+    counts them."""
+    from ui.dunning.tasks_view import TasksWindow  # as lazily as the task window itself
+
+    if isinstance(window, TasksWindow):
+        window.show_tab("due")

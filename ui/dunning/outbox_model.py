@@ -131,7 +131,9 @@ class OutboxPage:
     def total(self) -> int:
         """How many messages match the query (known with the counts)."""
         counts = self.counts or {}
-        return counts.get(self.query.status, 0) if self.query.status else sum(counts.values())
+        if not self.query.status:
+            return sum(counts.values())
+        return sum(counts.get(s, 0) for s in outbox.statuses_of(self.query.status))
 
 
 def load_page(

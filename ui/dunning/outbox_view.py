@@ -97,6 +97,8 @@ class OutboxWindow(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName(_("Status"))
         self.status_filter.addItem(_("All statuses"), None)
+        # the dashboard's "failed reminders" counts both; its button shows them together
+        self.status_filter.addItem(_("Failed (any)"), outbox.FAILED_ANY)
         for status in STATUS_ORDER:
             self.status_filter.addItem(status_label(status), status)
         self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -283,9 +285,9 @@ class OutboxWindow(QWidget):
         self.counts.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join([head, *parts]))
         for index in range(1, self.status_filter.count()):
             status = self.status_filter.itemData(index)
-            self.status_filter.setItemText(
-                index, f"{status_label(status)} ({counts.get(status, 0)})"
-            )
+            label = _("Failed (any)") if status == outbox.FAILED_ANY else status_label(status)
+            n = sum(counts.get(s, 0) for s in outbox.statuses_of(status))
+            self.status_filter.setItemText(index, f"{label} ({n})")
         self.status_filter.setItemText(0, _("All statuses ({count})").format(count=total))
 
     # -- selection and preview -----------------------------------------------------------------

@@ -57,6 +57,8 @@ TABS = (
     ("mine", N_("Mine"), "open"),
     ("today", N_("Due today"), "today"),
     ("overdue", N_("Overdue"), "overdue"),
+    # the dashboard's "tasks due" figure: today's and the overdue together
+    ("due", N_("Due by today"), "due"),
     ("open", N_("All open"), "open"),
 )
 COLUMNS = (N_("Due"), N_("Contractor"), N_("Task"), N_("Assigned to"))

@@ -25,13 +25,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
-from desktop_app.i18n import _
 from desktop_app.messaging import template_blocks as tb
 
 CHIP = QTextFormat.ObjectTypes.UserObject + 1
 KIND = QTextFormat.Property.UserProperty + 1
 DATA = QTextFormat.Property.UserProperty + 2
 LABEL = QTextFormat.Property.UserProperty + 3
+COLOUR = QTextFormat.Property.UserProperty + 4
 OBJECT = "\ufffc"
 #: the clipboard format that carries chips between chip editors
 PIECES_MIME = "application/x-inkaso-template-pieces"
@@ -40,20 +40,19 @@ _PAD = 5.0
 _COLOURS = {"field": "#d6e6fb", "marker": "#fbe3b8", "code": "#e4e4e4"}
 
 
-def piece_label(piece: tb.Field | tb.Code | tb.Marker) -> str:
+def piece_label(piece: tb.Field | tb.Code | tb.Marker, words: str | None = None) -> str:
+    """A chip's text; ``words`` are the core's label when the caller knows the piece's context
+    (which loop an ``endfor`` closes)."""
+    words = tb.piece_label(piece) if words is None else words
     if isinstance(piece, tb.Field):
-        return "«" + _(tb.FIELD_BY_KEY[piece.key].label) + "»"
-    if isinstance(piece, tb.Code):
-        return "⚙ " + tb.code_label(piece.source)
-    spec = tb.CONDITION_BY_KEY[piece.key]
-    if piece.part == 0:
-        return _("If {condition}:").format(condition=_(spec.branches[0]))
-    if piece.part == 1:
-        return _("Otherwise ({condition}):").format(condition=_(spec.branches[1]))
-    return _("End of “{condition}”").format(condition=_(spec.branches[0]))
+        return "«" + words + "»"
+    if isinstance(piece, tb.Code) and not tb.is_named(piece.source):
+        return "⚙ " + words
+    # plumbing such as {% set %} is kept in the source and shown as a small mark only
+    return words or "⚙"
 
 
-def _format(piece: tb.Field | tb.Code | tb.Marker) -> QTextCharFormat:
+def _format(piece: tb.Field | tb.Code | tb.Marker, words: str | None = None) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setObjectType(CHIP)
     fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
@@ -64,10 +63,12 @@ def _format(piece: tb.Field | tb.Code | tb.Marker) -> QTextCharFormat:
         fmt.setProperty(KIND, "code")
         fmt.setProperty(DATA, piece.source)
         fmt.setToolTip(piece.source)
+        # a loop or condition named in words reads as one: drawn as the conditions are
+        fmt.setProperty(COLOUR, "marker" if tb.is_named(piece.source) else "code")
     else:
         fmt.setProperty(KIND, "marker")
         fmt.setProperty(DATA, f"{piece.part}:{piece.key}")
-    fmt.setProperty(LABEL, piece_label(piece))
+    fmt.setProperty(LABEL, piece_label(piece, words))
     return fmt
 
 
@@ -126,7 +127,7 @@ class ChipPainter(QPyTextObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
         path.addRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        kind = str(fmt.property(KIND))
+        kind = str(fmt.property(COLOUR) or fmt.property(KIND))
         painter.fillPath(path, QColor(_COLOURS.get(kind, "#e4e4e4")))
         painter.setPen(QColor("#8a8a8a"))
         painter.drawPath(path)
@@ -169,11 +170,11 @@ class ChipEdit(QTextEdit):
         try:
             self.clear()
             cursor = QTextCursor(self.document())
-            for piece in pieces:
+            for piece, words in zip(pieces, tb.labels(list(pieces)), strict=True):
                 if isinstance(piece, tb.Text):
                     cursor.insertText(piece.text, QTextCharFormat())
                 else:
-                    cursor.insertText(OBJECT, _format(piece))
+                    cursor.insertText(OBJECT, _format(piece, words))
             self.document().clearUndoRedoStacks()
             self.moveCursor(QTextCursor.MoveOperation.Start)
         finally:

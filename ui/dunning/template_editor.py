@@ -439,6 +439,8 @@ class TemplateEditor(QDialog):
         self.field_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.field_menu = QMenu(self.field_button)
         for spec in tb.FIELDS:
+            if not spec.offered:
+                continue
             action = self.field_menu.addAction(_(spec.label))
             action.setData(spec.key)
             action.triggered.connect(

@@ -30,13 +30,16 @@ from PySide6.QtGui import QBrush
 
 from db.uow import Database
 from desktop_app.domain import rating
+from desktop_app.domain.credibility import RegistrySummary, registry_summary
 from desktop_app.domain.identifiers import format_phone
 from desktop_app.domain.receivables import Balance
 from desktop_app.i18n import N_, _
 from desktop_app.services import contractor_list
 from desktop_app.services import rating as rating_service
-from desktop_app.services.contractor_list import ContractorRow, CurrencyTotal
+from desktop_app.services.contractor_list import WHITELIST_RANK, ContractorRow, CurrencyTotal
 from ui import formatting, theme
+from ui.card.insight_panel import light_colour
+from ui.credibility.bulk_check import light_word
 from ui.errors import show_error
 from ui.operations import Operations
 
@@ -84,6 +87,8 @@ COLUMNS: tuple[Column, ...] = (
     # not sortable: the stars come from Python's rating of each payer's history, so an order by
     # them would rate all the contractors on every search instead of the visible page only
     Column("rating", N_("Rating"), None),
+    # the light of the latest kept White List check alone (the card's adds the payer's history)
+    Column("whitelist", N_("White List"), "whitelist"),
 )
 COLUMN = {c.name: i for i, c in enumerate(COLUMNS)}
 
@@ -113,6 +118,8 @@ class _Cached:
     #: the stars (None: not rated yet) and the sentences explaining them, for the tooltip
     stars: int | None = None
     reasons: str = ""
+    #: what the latest kept White List check says (None: never checked)
+    whitelist: RegistrySummary | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,9 @@ def _owes(row: ContractorRow, column: str) -> bool:
     return any(getattr(b, _AMOUNT[column]) for b in row.balances)
 
 
-def _texts(row: ContractorRow, stars: int | None) -> tuple[str, ...]:
+def _texts(
+    row: ContractorRow, stars: int | None, whitelist: RegistrySummary | None
+) -> tuple[str, ...]:
     return (
         row.name,
         row.nip or "",
@@ -145,6 +154,7 @@ def _texts(row: ContractorRow, stars: int | None) -> tuple[str, ...]:
         _amounts(row, "overdue"),
         formatting.days(row.max_days_overdue),
         formatting.stars(stars),
+        "" if whitelist is None else f"● {light_word(whitelist.light)}",
     )
 
 
@@ -154,15 +164,19 @@ def _fetch(db: Database, ids: Sequence[int], today: dt.date, currency: str) -> l
     # the page is fetched again whenever payments or invoices change, and the stars with it
     with db.read() as session:
         rated = rating_service.ratings(session, today, [row.id for row in rows])
-    return [
-        _Cached(
-            row,
-            _texts(row, rated[row.id].stars),
-            rated[row.id].stars,
-            "\n".join(rating.explain(rated[row.id])),
+    cached = []
+    for row in rows:
+        checked = None if row.whitelist is None else registry_summary(row.whitelist, today)
+        cached.append(
+            _Cached(
+                row,
+                _texts(row, rated[row.id].stars, checked),
+                rated[row.id].stars,
+                "\n".join(rating.explain(rated[row.id])),
+                checked,
+            )
         )
-        for row in rows
-    ]
+    return cached
 
 
 def _balance_line(balance: Balance) -> str:
@@ -355,6 +369,8 @@ class ContractorsModel(QAbstractTableModel):
         if role == _DISPLAY:
             return cached.texts[col]
         name = COLUMNS[col].name
+        if name == "whitelist":
+            return self._whitelist(cached.whitelist, role)
         if role == _FOREGROUND:
             return self._foreground(cached.row, name)
         if role == _SORT:
@@ -402,6 +418,17 @@ class ContractorsModel(QAbstractTableModel):
         if name in _AMOUNT and not _owes(row, name):
             return self._muted
         return None
+
+    @staticmethod
+    def _whitelist(checked: RegistrySummary | None, role: int) -> Any:
+        if role == _SORT:
+            return WHITELIST_RANK[None if checked is None else checked.light]
+        if checked is None:
+            return None
+        if role == _FOREGROUND:
+            return QBrush(light_colour(checked.light))
+        # the reasons carry the day of the check
+        return "\n".join(checked.reasons) if role == _TOOLTIP else None
 
     @staticmethod
     def _tooltip(row: ContractorRow, name: str) -> str | None:

@@ -21,6 +21,17 @@ from desktop_app.services import activity
 #: "at the next run", whatever that run's clock says (it may simulate another day)
 AT_NEXT_RUN = dt.datetime(1970, 1, 1)
 STATUSES = ("pending", "sending", "sent", "failed", "failed_permanently", "uncertain", "cancelled")
+#: the statuses of a message that failed, to be retried or given up (what "failed reminders"
+#: counts on the dashboard)
+FAILED_STATUSES = ("failed", "failed_permanently")
+#: a filter choice standing for several statuses at once
+FAILED_ANY = "failed_any"
+STATUS_GROUPS = {FAILED_ANY: FAILED_STATUSES}
+
+
+def statuses_of(status: str) -> tuple[str, ...]:
+    """The statuses a filter choice stands for: a group's, or the one status itself."""
+    return STATUS_GROUPS.get(status, (status,))
 
 
 @dataclass(frozen=True)
@@ -87,10 +98,10 @@ def list_messages(
     ``text`` is looked for in the contractor's name (without regard to case or Polish letters),
     the recipients, the subject, the text, the last error and the key.
     """
-    if status is not None and status not in STATUSES:
+    if status is not None and status not in STATUSES and status not in STATUS_GROUPS:
         raise ValidationError(
             _("Unknown status {status}; use one of: {all}").format(
-                status=status, all=", ".join(STATUSES)
+                status=status, all=", ".join((*STATUSES, *STATUS_GROUPS))
             )
         )
     if sort not in SORT_KEYS:
@@ -103,7 +114,7 @@ def list_messages(
         Contractor, Contractor.id == OutboxMessage.contractor_id
     )
     if status:
-        query = query.where(OutboxMessage.status == status)
+        query = query.where(OutboxMessage.status.in_(statuses_of(status)))
     for condition in _conditions(channel, contractor_id, text):
         query = query.where(condition)
     key = _sort_column(sort)

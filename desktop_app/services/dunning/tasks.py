@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
 from db.models import Contractor, Task, User, utcnow
 from db.uow import Database
@@ -15,7 +15,13 @@ from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
 from desktop_app.services import activity, users
 
-FILTERS = ("open", "today", "overdue", "done", "all")
+#: "due": open and due today or earlier (today's and the overdue ones together)
+FILTERS = ("open", "due", "today", "overdue", "done", "all")
+
+
+def due_by(today: dt.date) -> ColumnElement[bool]:
+    """An open task due today or earlier: what the dashboard's "tasks due" counts."""
+    return and_(Task.status == "open", Task.due_on <= today)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ def list_tasks(
     query = select(Task, Contractor.name).outerjoin(Contractor, Contractor.id == Task.contractor_id)
     if which == "open":
         query = query.where(Task.status == "open")
+    elif which == "due":
+        query = query.where(due_by(today))
     elif which == "today":
         query = query.where(Task.status == "open", Task.due_on == today)
     elif which == "overdue":

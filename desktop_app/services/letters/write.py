@@ -4,6 +4,7 @@ compensation lacks a euro rate is built again once NBP was asked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -61,7 +62,11 @@ _SUMMARY_REGISTERED = N_(
 
 
 def _record(
-    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
+    session: Session,
+    built: Built,
+    actor: str | None,
+    extra: Mapping[str, object] | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     letter = built.letter
     first = letter.totals[0] if letter.totals else None
@@ -89,15 +94,21 @@ def _record(
         summary=_SUMMARY_REGISTERED if letter.registered else _SUMMARY,
         actor=actor,
         data=data,
+        at=at,
     )
 
 
 def record_letter(
-    session: Session, built: Built, actor: str | None, extra: Mapping[str, object] | None = None
+    session: Session,
+    built: Built,
+    actor: str | None,
+    extra: Mapping[str, object] | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> None:
     """Put ``built`` in the contractor's activity log (``extra`` adds to its data, e.g. the
-    queued letter's id so the log can open its PDF)."""
-    _record(session, built, actor, extra)
+    queued letter's id so the log can open its PDF); ``at`` (naive UTC) when it is not now."""
+    _record(session, built, actor, extra, at)
 
 
 def _check_target(target: Path) -> None:

@@ -17,6 +17,8 @@ from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
 from ui.dashboard.drilldown import DrillDownDialog
 from ui.dashboard.view import DashboardView
+from ui.dunning.outbox_view import OutboxWindow
+from ui.dunning.tasks_view import TasksWindow
 from ui.main_window import MainWindow
 from ui.operations import Operations
 
@@ -131,4 +133,38 @@ def test_a_row_opens_the_card_and_the_button_the_full_view(
     qtbot.mouseClick(failed.more, Qt.MouseButton.LeftButton)
     outbox = board.sending.outbox_window
     assert outbox is not None and outbox.isVisible()
-    assert outbox.status_filter.currentData() == "failed"  # type: ignore[attr-defined]
+    assert outbox.status_filter.currentData() == "failed_any"  # type: ignore[attr-defined]
+
+
+def test_the_failed_button_shows_every_message_the_figure_counts(
+    qtbot: QtBot, board: MainWindow
+) -> None:
+    view = board.dashboard
+    assert view.board is not None
+    failed = _shown(qtbot, view, view.show_failed)
+    assert failed.more is not None
+    qtbot.mouseClick(failed.more, Qt.MouseButton.LeftButton)
+    outbox = board.sending.outbox_window
+    assert isinstance(outbox, OutboxWindow)
+    qtbot.waitUntil(lambda: not outbox.loading and outbox.model.query.status is not None)
+    qtbot.waitUntil(lambda: not outbox.loading)
+    shown = sorted(outbox.model.message(n).status for n in range(outbox.model.rowCount()))
+    # the retried one and the one given up, as the figure counts them; not the sent one
+    assert shown == ["failed", "failed_permanently"]
+    assert outbox.model.rowCount() == view.board.failed_reminders
+    assert outbox.status_filter.currentText() == "Failed (any) (2)"
+
+
+def test_the_tasks_button_shows_the_tasks_the_figure_counts(
+    qtbot: QtBot, board: MainWindow
+) -> None:
+    view = board.dashboard
+    assert view.board is not None
+    tasks = _shown(qtbot, view, view.show_tasks_due)
+    assert tasks.more is not None
+    qtbot.mouseClick(tasks.more, Qt.MouseButton.LeftButton)
+    window = board.sending.tasks_window
+    assert isinstance(window, TasksWindow)
+    qtbot.waitUntil(lambda: window.current_tab() == "due" and len(window.task_ids()) == 2)
+    # the overdue call and today's; not tomorrow's
+    assert len(window.task_ids()) == view.board.tasks_due
