@@ -50,6 +50,15 @@ PROMISE_LABELS = {
     "broken": N_("Broken"),
     "cancelled": N_("Cancelled"),
 }
+#: what a task is for (the CLI prints its code in JSON only)
+TASK_KIND_LABELS = {
+    "manual": N_("Added by hand"),
+    "handover": N_("Hand-over to collection"),
+    "followup": N_("Follow-up by the account manager"),
+    "letter": N_("Letter to print and post"),
+    "promise": N_("Broken promise to pay"),
+    "contact": N_("Contact details missing"),
+}
 
 
 def channel(code: str, *, short: bool = False) -> str:
@@ -63,6 +72,10 @@ def not_set_up(code: str) -> str:
 
 def status(code: str) -> str:
     return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
+
+
+def task_kind(code: str) -> str:
+    return _(TASK_KIND_LABELS[code]) if code in TASK_KIND_LABELS else code
 
 
 def language(code: str) -> str:
