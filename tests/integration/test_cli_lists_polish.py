@@ -42,3 +42,15 @@ def test_a_broken_promise_task_names_its_kind_in_polish_and_writes_amount_and_da
     [line] = [line for line in table.splitlines() if task["title"] in line]
     assert "Niedotrzymana obietnica zapłaty" in line, line
     assert " promise " not in line, line
+
+
+def test_remind_says_in_polish_what_went_where(env: DunningEnv) -> None:
+    env.configure("gentle-email")
+    env.ok("contractor", "add", "--name", "Klient 1", "--email", "k1@klient.example.com")
+    env.ok("invoice", "add", "--contractor", "1", "--number", "FV/1", "--issued", "2026-03-02",
+           "--due", "2026-03-16", "--amount", "100")  # fmt: skip
+    result = env.cli("--lang", "pl", "remind", "--contractor", "1")
+    assert result.code == 0, result.err
+    [line] = result.out.splitlines()
+    assert line.startswith("E-mail -> k1@klient.example.com: Wysłana"), line
+    assert " sent" not in line and not line.startswith("email"), line
