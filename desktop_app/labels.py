@@ -3,7 +3,12 @@ services' messages and every screen."""
 
 from __future__ import annotations
 
-from desktop_app.i18n import N_, _
+from typing import TYPE_CHECKING
+
+from desktop_app.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from desktop_app.domain.scenario import Repeat, Trigger
 
 CHANNEL_LABELS = {
     "email": N_("E-mail"),
@@ -50,6 +55,15 @@ PROMISE_LABELS = {
     "broken": N_("Broken"),
     "cancelled": N_("Cancelled"),
 }
+#: what a task is for (the CLI prints its code in JSON only)
+TASK_KIND_LABELS = {
+    "manual": N_("Added by hand"),
+    "handover": N_("Hand-over to collection"),
+    "followup": N_("Follow-up by the account manager"),
+    "letter": N_("Letter to print and post"),
+    "promise": N_("Broken promise to pay"),
+    "contact": N_("Contact details missing"),
+}
 
 
 def channel(code: str, *, short: bool = False) -> str:
@@ -63,6 +77,10 @@ def not_set_up(code: str) -> str:
 
 def status(code: str) -> str:
     return _(STATUS_LABELS[code]) if code in STATUS_LABELS else code
+
+
+def task_kind(code: str) -> str:
+    return _(TASK_KIND_LABELS[code]) if code in TASK_KIND_LABELS else code
 
 
 def language(code: str) -> str:
@@ -83,3 +101,39 @@ DOCUMENT_LABELS = {
 def document(code: str) -> str:
     """A letter's kind as the user reads it (the CLI's word for it otherwise)."""
     return _(DOCUMENT_LABELS[code]) if code in DOCUMENT_LABELS else code
+
+
+def describe_trigger(trigger: Trigger) -> str:
+    """ "2 days before the due date", "on the issue date", "5 business days after ..."."""
+    anchor = _(ANCHOR_LABELS.get(trigger.anchor, trigger.anchor))
+    n = abs(trigger.offset)
+    if n == 0:
+        if trigger.anchor == "previous":
+            return _("the same day as the previous step")
+        return _("on {anchor}").format(anchor=anchor)
+    if trigger.business_days:
+        text = (
+            ngettext("{n} business day after {anchor}", "{n} business days after {anchor}", n)
+            if trigger.offset > 0
+            else ngettext(
+                "{n} business day before {anchor}", "{n} business days before {anchor}", n
+            )
+        )
+    else:
+        text = (
+            ngettext("{n} day after {anchor}", "{n} days after {anchor}", n)
+            if trigger.offset > 0
+            else ngettext("{n} day before {anchor}", "{n} days before {anchor}", n)
+        )
+    return text.format(n=n, anchor=anchor)
+
+
+def describe_repeat(repeat: Repeat | None) -> str:
+    if repeat is None:
+        return ""
+    every = ngettext("every day", "every {n} days", repeat.every).format(n=repeat.every)
+    if repeat.times is None:
+        return _("then {every} until paid").format(every=every)
+    return ngettext(
+        "then {every}, {times} more time", "then {every}, {times} more times", repeat.times
+    ).format(every=every, times=repeat.times)

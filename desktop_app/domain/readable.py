@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any
 
+from desktop_app import labels
 from desktop_app.domain.dates import format_day
 from desktop_app.domain.identifiers import format_contact
 from desktop_app.domain.money import format_amount, parse_amount
@@ -38,6 +39,8 @@ def readable(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             with suppress(ValueError):
                 values[key] = format_day(dt.date.fromisoformat(value))
+    if isinstance(values.get("document"), str):
+        values["document"] = labels.document(values["document"])
     if isinstance(values.get("to"), str):
         values["to"] = ", ".join(format_contact(t.strip()) for t in values["to"].split(","))
     return values

@@ -51,6 +51,20 @@ _OUR_TABLES = frozenset({"alembic_version", "contractor", "invoice", "payment", 
 BEFORE_RESTORE = "before-restore"
 
 
+def kind_text(label: str | None) -> str:
+    """What a copy is, in words, from its file name's label (shown as it is when unknown)."""
+    if label is None:
+        return _("regular")
+    if label == BEFORE_RESTORE:
+        return _("before a restore")
+    if label.startswith("before-"):
+        # the migration's copy is labelled with the revision it was taken at
+        return _("before the upgrade from {revision}").format(
+            revision=label.removeprefix("before-")
+        )
+    return label
+
+
 class BackupError(InkasoError):
     """A backup could not be made or a file cannot be restored."""
 

@@ -26,12 +26,13 @@ from desktop_app.domain import planner
 from desktop_app.domain.money import decimal_str
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS, PromiseTerms
 from desktop_app.domain.scenario import MESSAGE_CHANNELS, Scenario
-from desktop_app.i18n import N_, _
+from desktop_app.i18n import N_
 from desktop_app.messaging.context import BankAccount, Party, Person, TemplateContext
 from desktop_app.messaging.context import Item as TextItem
 from desktop_app.messaging.defaults import load_default
 from desktop_app.messaging.templates import render
 from desktop_app.services import demo_words as words
+from desktop_app.services.dunning import promises
 from desktop_app.services.dunning.planning import Group
 from desktop_app.services.dunning.sender import FAILURE_SUMMARY, SENT_SUMMARY
 from desktop_app.services.dunning.state import THANKS_LOOKBACK_DAYS
@@ -853,12 +854,7 @@ class History:
             (
                 self.ids.task, f"promise/{self.ids.promise}/broken", payer.id, payer.manager_id,
                 "promise",
-                _("Promise to pay broken: {name} promised {amount} {currency} by {date}").format(
-                    **data
-                ),
-                _("Received since the promise: {paid} {currency}. Call the contractor.").format(
-                    **data
-                ),
+                *promises.broken_task_texts(data),
                 bind.day(day), "done" if done else "open", bind.stamp(day, 7 * 60),
                 bind.stamp(day + 1, 10 * 60 + rng.randrange(300)) if done else None,
                 (payer.manager_login or "system") if done else None,

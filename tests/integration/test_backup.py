@@ -334,3 +334,18 @@ def test_the_scheduler_job_keeps_the_sentence_when_the_folder_cannot_be_written(
         assert "Cannot write backups to the folder" in str(scheduler.last_backup_error)
     finally:
         database.dispose()
+
+
+def test_backup_list_says_in_words_what_kind_of_copy_each_is(
+    cli: Cli, db_path: Path, folder: Path
+) -> None:
+    """The table is for people (the JSON keeps the label): 'before-restore' and a migration's
+    'before-0012_…' are the file name's tags, not words."""
+    copy = Path(cli("backup").out.strip())
+    assert cli("restore", str(copy)).code == 0
+    backup.backup_file(db_path, folder, dt.datetime(2026, 11, 30, 8), "before-0012_rating")
+    table = cli("backup", "list").out
+    kinds = sorted(
+        [c for c in line.split("  ") if c.strip()][1].strip() for line in table.splitlines()[2:]
+    )
+    assert kinds == ["before a restore", "before the upgrade from 0012_rating", "regular"], table

@@ -173,3 +173,25 @@ def test_the_digest_speaks_the_set_language(env: DunningEnv) -> None:
     text = printed.out.replace("\xa0", " ")
     assert "Podsumowanie Inkaso na 2 gru 2026: wszyscy kontrahenci" in text
     assert "Nowe przeterminowane (1):\n- Alfa: A/1, termin 1.12.2026, 1 000,00 zł" in text
+
+
+def test_a_payment_of_the_digests_own_day_moves_its_payer_in_the_next_digest_only(
+    env: DunningEnv,
+) -> None:
+    """The movers cover the same days as the lists: up to yesterday. A payment booked on the
+    digest's day is in neither list of that digest, and in both of the next one, once."""
+    _book(env)
+    assert env.cli("digest", "--today", "2026-12-01", "--send").code == 0
+    env.ok("payment", "add", "--contractor", "2", "--date", "2026-12-02", "--amount", "2000")
+    same_day = env.cli("digest", "--today", "2026-12-02", "--print").out.replace("\xa0", " ")
+    owner_same_day = (
+        same_day.split(f"To: {ANNA}")[0]
+        if same_day.index(OWNER) < same_day.index(ANNA)
+        else same_day.split(f"To: {OWNER}")[1]
+    )
+    assert "Paid (" not in owner_same_day
+    assert "- Beta: PLN 2,500.00 → PLN 500.00" not in owner_same_day, owner_same_day
+    assert env.cli("digest", "--today", "2026-12-02", "--send").code == 0
+    next_day = env.cli("digest", "--today", "2026-12-03", "--print").out.replace("\xa0", " ")
+    assert "Paid (1):\n- Beta: B/1, paid on 02/12/2026" in next_day, next_day
+    assert "- Beta: PLN 2,500.00 → PLN 500.00 (-PLN 2,000.00)" in next_day, next_day

@@ -79,42 +79,6 @@ NameRole = Qt.ItemDataRole.UserRole
 DEFAULT_TASK_TEMPLATE = "sms-classic/task_handover"
 
 
-def describe_trigger(trigger: Trigger) -> str:
-    """ "2 days before the due date", "on the issue date", "5 business days after ..."."""
-    anchor = _(labels.ANCHOR_LABELS.get(trigger.anchor, trigger.anchor))
-    n = abs(trigger.offset)
-    if n == 0:
-        if trigger.anchor == "previous":
-            return _("the same day as the previous step")
-        return _("on {anchor}").format(anchor=anchor)
-    if trigger.business_days:
-        text = (
-            ngettext("{n} business day after {anchor}", "{n} business days after {anchor}", n)
-            if trigger.offset > 0
-            else ngettext(
-                "{n} business day before {anchor}", "{n} business days before {anchor}", n
-            )
-        )
-    else:
-        text = (
-            ngettext("{n} day after {anchor}", "{n} days after {anchor}", n)
-            if trigger.offset > 0
-            else ngettext("{n} day before {anchor}", "{n} days before {anchor}", n)
-        )
-    return text.format(n=n, anchor=anchor)
-
-
-def describe_repeat(repeat: Repeat | None) -> str:
-    if repeat is None:
-        return ""
-    every = ngettext("every day", "every {n} days", repeat.every).format(n=repeat.every)
-    if repeat.times is None:
-        return _("then {every} until paid").format(every=every)
-    return ngettext(
-        "then {every}, {times} more time", "then {every}, {times} more times", repeat.times
-    ).format(every=every, times=repeat.times)
-
-
 def step_prefix(number: int, step: Step) -> str:
     """The words ``validate()`` starts a step's problems with."""
     return _("Step {number} ({code})").format(number=number, code=step.code)
@@ -352,7 +316,7 @@ class StepForm(QWidget):
     def _update_when(self) -> None:
         anchor = self.anchor.currentData()
         self.when_text.setText(
-            describe_trigger(Trigger(anchor, self.offset.value(), self.business.isChecked()))
+            labels.describe_trigger(Trigger(anchor, self.offset.value(), self.business.isChecked()))
         )
 
     def set_template_names(self, names: list[str]) -> None:
@@ -1011,8 +975,8 @@ class ScenarioEditor(QDialog):
 
     def _step_text(self, index: int, step: Step) -> str:
         channels = ", ".join(labels.channel(c, short=True) for c in step.channels) or "—"
-        when = describe_trigger(step.trigger)
-        repeat = describe_repeat(step.repeat)
+        when = labels.describe_trigger(step.trigger)
+        repeat = labels.describe_repeat(step.repeat)
         second = f"{when}; {repeat}" if repeat else when
         return f"{index + 1}. {step.name or step.code}\n     {second} · {channels}"
 

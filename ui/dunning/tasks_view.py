@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.changes import Change
 from desktop_app.i18n import N_, _, ngettext
 from desktop_app.services import activity, users
@@ -62,13 +63,6 @@ TABS = (
     ("open", N_("All open"), "open"),
 )
 COLUMNS = (N_("Due"), N_("Contractor"), N_("Task"), N_("Assigned to"))
-KIND_LABELS = {
-    "manual": N_("Added by hand"),
-    "handover": N_("Hand-over to collection"),
-    "followup": N_("Follow-up by the account manager"),
-    "letter": N_("Letter to print and post"),
-    "promise": N_("Broken promise to pay"),
-}
 
 
 @dataclass(frozen=True)
@@ -392,7 +386,7 @@ def task_html(task: TaskView) -> str:
         (_("Task"), task.title),
         (_("Contractor"), task.contractor_name or ""),
         (_("Due"), formatting.date(task.due_on)),
-        (_("Kind"), _(KIND_LABELS.get(task.kind, task.kind))),
+        (_("Kind"), labels.task_kind(task.kind)),
         (_("Created"), formatting.local_time(task.created_at)),
     ]
     head = "".join(

@@ -59,7 +59,7 @@ def run_backup(ctx: Context) -> int:
                 (
                     [
                         b.taken.isoformat(sep=" "),
-                        b.label or _("regular"),
+                        backup.kind_text(b.label),
                         f"{b.size:,}".replace(",", " "),
                         str(b.path),
                     ]

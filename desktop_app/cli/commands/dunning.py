@@ -201,5 +201,6 @@ def remind_cmd(ctx: Context) -> int:
         )
     else:
         for r in rows:
-            ctx.line(f"{r.channel} -> {', '.join(r.to)}: {r.status} {r.detail}".rstrip())
+            channel, status = labels.channel(r.channel, short=True), labels.status(r.status)
+            ctx.line(f"{channel} -> {', '.join(r.to)}: {status} {r.detail or ''}".rstrip())
     return 0 if rows and rows[0].status == "sent" else 3

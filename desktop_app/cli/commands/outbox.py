@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from desktop_app import labels
 from desktop_app.cli.context import (
     MAX_ROWS,
     Context,
@@ -128,8 +129,8 @@ def list_outbox(ctx: Context) -> int:
         [
             (
                 str(r.id),
-                r.status,
-                r.channel,
+                labels.status(r.status),
+                labels.channel(r.channel, short=True),
                 ", ".join(r.recipients),
                 r.contractor_name or "",
                 r.planned_for.isoformat(),
@@ -165,7 +166,16 @@ def list_tasks(ctx: Context) -> int:
         return 0
     ctx.table(
         [_("ID"), _("Due"), _("Kind"), _("Contractor"), _("Task")],
-        [(str(t.id), t.due_on.isoformat(), t.kind, t.contractor_name or "", t.title) for t in rows],
+        [
+            (
+                str(t.id),
+                t.due_on.isoformat(),
+                labels.task_kind(t.kind),
+                t.contractor_name or "",
+                t.title,
+            )
+            for t in rows
+        ],
         right={0},
     )
     return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop_app import labels
 from desktop_app.cli.context import Context, json_flag
 from desktop_app.domain import scenario as model
 from desktop_app.errors import ValidationError
@@ -82,14 +83,10 @@ def show_scenario(ctx: Context) -> int:
     ctx.line()
     rows = []
     for step in found.steps:
-        t = step.trigger
-        when = f"{t.anchor} {t.offset:+d}" + (" " + _("business days") if t.business_days else "")
-        repeat = (
-            ngettext("every day", "every {n} days", step.repeat.every).format(n=step.repeat.every)
-            if step.repeat
-            else ""
-        )
-        rows.append((step.code, step.name, when, repeat, ", ".join(step.channels)))
+        when = labels.describe_trigger(step.trigger)
+        repeat = labels.describe_repeat(step.repeat)
+        channels = ", ".join(labels.channel(c, short=True) for c in step.channels)
+        rows.append((step.code, step.name, when, repeat, channels))
     ctx.table([_("Step"), _("Name"), _("When"), _("Repeat"), _("Channels")], rows, right=set())
     if found.handover:
         ctx.line()
@@ -103,7 +100,7 @@ def show_scenario(ctx: Context) -> int:
     if found.on_paid.channels:
         ctx.line(
             _("Thank-you after payment: {channels}").format(
-                channels=", ".join(found.on_paid.channels)
+                channels=", ".join(labels.channel(c, short=True) for c in found.on_paid.channels)
             )
         )
     return 0

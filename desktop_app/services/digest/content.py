@@ -216,9 +216,11 @@ def _overdue_by_contractor(
 
 
 def _movers(session: Session, scope: Scope, since: dt.date, today: dt.date) -> list[MoverLine]:
-    # before: the morning of the previous digest, i.e. what was paid until the day before it
-    before = _overdue_by_contractor(session, scope, since - dt.timedelta(days=1), since)
-    movers = top_movers(before, _overdue_by_contractor(session, scope, today, today))
+    # each side is a digest's morning: paid until the day before it, as the lists count, so a
+    # payment booked on the digest's own day moves its payer in the next digest, and only there
+    day = dt.timedelta(days=1)
+    before = _overdue_by_contractor(session, scope, since - day, since)
+    movers = top_movers(before, _overdue_by_contractor(session, scope, today - day, today))
     names = _names(session, [m.contractor_id for m in movers])
     return [
         MoverLine(

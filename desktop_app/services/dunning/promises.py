@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from db.models import Contractor, Payment, Promise, Task
 from db.uow import Database
 from desktop_app.domain.dates import check_date
 from desktop_app.domain.money import check_amount, decimal_str, normalize_currency
+from desktop_app.domain.readable import readable
 from desktop_app.domain.reminder_rule import PROMISE_GRACE_DAYS
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.i18n import N_, _
@@ -126,6 +128,16 @@ def _paid_between(session: Session, promise: Promise) -> int:
     return int(total or 0)
 
 
+def broken_task_texts(data: Mapping[str, str]) -> tuple[str, str]:
+    """The broken promise task's title and body from its stored values; a task keeps its words
+    as written, so its amount and date are written for people here, not left as "1234.50"."""
+    shown = readable(data)
+    return (
+        _("Promise to pay broken: {name} promised {amount} {currency} by {date}").format_map(shown),
+        _("Received since the promise: {paid} {currency}. Call the contractor.").format_map(shown),
+    )
+
+
 def _broken_task(session: Session, promise: Promise, paid: int, today: dt.date, actor: str) -> None:
     contractor = session.get(Contractor, promise.contractor_id)
     assert contractor is not None
@@ -136,7 +148,7 @@ def _broken_task(session: Session, promise: Promise, paid: int, today: dt.date, 
         "currency": promise.currency,
         "date": promise.due_on.isoformat(),
     }
-    title = _("Promise to pay broken: {name} promised {amount} {currency} by {date}").format(**data)
+    title, body = broken_task_texts(data)
     session.add(
         Task(
             key=f"promise/{promise.id}/broken",
@@ -144,9 +156,7 @@ def _broken_task(session: Session, promise: Promise, paid: int, today: dt.date, 
             assigned_user_id=users.assignee(session, contractor.assigned_user_id, today),
             kind="promise",
             title=title,
-            body=_("Received since the promise: {paid} {currency}. Call the contractor.").format(
-                **data
-            ),
+            body=body,
             due_on=today,
         )
     )
