@@ -843,7 +843,7 @@ class _Generator:
                     "full_name": full_name,
                     "email": f"{local}@elmax.example.com",
                     "phone": f"+48{rng.choice(words.MOBILE_PREFIXES)}{rng.randrange(10**7):07d}",
-                    "role": "staff",
+                    "role": "account_manager",
                     "active": True,
                 }
             )
