@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import update
 
 from db.models import Invoice, OutboxMessage, User
@@ -173,3 +175,24 @@ def test_the_digest_speaks_the_set_language(env: DunningEnv) -> None:
     text = printed.out.replace("\xa0", " ")
     assert "Podsumowanie Inkaso na 2 gru 2026: wszyscy kontrahenci" in text
     assert "Nowe przeterminowane (1):\n- Alfa: A/1, termin 1.12.2026, 1 000,00 zł" in text
+
+
+def test_the_scheduler_job_without_e_mail_logs_one_line_and_no_traceback(
+    env: DunningEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SMS alone is enough to be set up (the demo is so): the digest waits in the outbox, and
+    the log says so in one sentence instead of a traceback at every start."""
+    _book(env)
+    env.configure(smtp__host="", notice__recipients=OWNER)
+    seven = dt.datetime(2026, 12, 2, 7, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+    scheduler = DunningScheduler(env.db, clock=lambda: seven)
+    with caplog.at_level(logging.WARNING, logger="desktop_app.scheduler"):
+        assert len(scheduler.digest_once()) == 2
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        (
+            "WARNING",
+            "morning digest not sent: E-mail is not set up: the digest stays in the outbox",
+            None,
+        )
+    ]
+    assert env.mail.messages == []
