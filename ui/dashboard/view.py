@@ -18,7 +18,7 @@ from functools import partial
 from babel.dates import format_date
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -96,6 +96,10 @@ class BarChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
         self.x_axis = QBarCategoryAxis()
+        # Qt cuts a label to "..." well before it touches its neighbour ("mar", "maj" on a
+        # 1366-pixel screen); names too wide for their bar ("июнь") are turned on their side
+        self.x_axis.setTruncateLabels(False)
+        chart.plotAreaChanged.connect(self._fit_labels)
         self.y_axis = QValueAxis()
         self.y_axis.setLabelFormat("%.0f")
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -117,7 +121,21 @@ class BarChart(QChartView):
         self.y_axis.applyNiceNumbers()
         series.attachAxis(self.x_axis)
         series.attachAxis(self.y_axis)
+        self._fit_labels()
         return self.bars
+
+    def labels_fit_upright(self) -> bool:
+        """Whether the widest category name fits its bar's width with a little gap."""
+        labels = self.x_axis.categories()
+        if not labels:
+            return True
+        metrics = QFontMetrics(self.x_axis.labelsFont())
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        return widest + metrics.averageCharWidth() <= self.chart().plotArea().width() / len(labels)
+
+    def _fit_labels(self) -> None:
+        # the angle changes the plot's height only, so this settles at once
+        self.x_axis.setLabelsAngle(0 if self.labels_fit_upright() else -90)
 
 
 class DashboardView(QWidget):
