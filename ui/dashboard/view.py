@@ -44,6 +44,7 @@ from desktop_app.services.dashboard import (
     WeekForecast,
     cash_in_forecast,
     dashboard,
+    nothing_due,
     overdue_trend,
 )
 from desktop_app.services.dashboard_drilldown import DrillDown
@@ -83,6 +84,9 @@ def _major(minor: int, currency: str) -> float:
     return float(to_decimal(minor, currency))
 
 
+Y_TICKS = 5  # QValueAxis's own default
+
+
 class BarChart(QChartView):
     """One series of bars over named categories; the axes stay, the bars are replaced."""
 
@@ -117,8 +121,13 @@ class BarChart(QChartView):
         chart.addSeries(series)
         self.x_axis.clear()
         self.x_axis.append(labels)
+        self.y_axis.setTickCount(Y_TICKS)  # a smaller book may have lowered it
         self.y_axis.setRange(0, max([*values, 1.0]))
         self.y_axis.applyNiceNumbers()
+        # whole numbers only: below five ticks' worth the labels repeated (0, 0, 0, 1, 1, 1)
+        top = round(self.y_axis.max())
+        if top < self.y_axis.tickCount() - 1:
+            self.y_axis.setTickCount(top + 1)
         series.attachAxis(self.x_axis)
         series.attachAxis(self.y_axis)
         self._fit_labels()
@@ -167,6 +176,7 @@ class DashboardView(QWidget):
         self.board: Dashboard | None = None
         self.trend: dict[str, list[MonthOverdue]] = {}
         self.forecast: dict[str, list[WeekForecast]] = {}
+        self._forecast_read = False
 
         self.currency = QComboBox()
         self.currency.setToolTip(_("Currency of the figures"))
@@ -315,10 +325,14 @@ class DashboardView(QWidget):
 
     def _show_forecast(self, weeks: dict[str, list[WeekForecast]]) -> None:
         self.forecast = weeks
+        self._forecast_read = True
         self._draw_forecast(self.currency.currentText() or self._home)
 
     def _draw_forecast(self, currency: str) -> None:
-        for tile, week in zip(self.week_tiles, self.forecast.get(currency, []), strict=False):
+        if not self._forecast_read:
+            return  # the tiles say "…" until the read is back
+        weeks = self.forecast.get(currency) or nothing_due(self._figures_day())
+        for tile, week in zip(self.week_tiles, weeks, strict=False):
             tile.caption = _("week from {date}").format(date=formatting.date(week.week_start))
             tile.set_value(formatting.money(week.amount, currency))
 
