@@ -172,6 +172,7 @@ class DunningScheduler:
     def digest_once(self) -> list[int]:
         """Queue and send today's digests; never raises. Digests that cannot go now stay in the
         outbox for the next dunning run; a digest already queued today is never queued again."""
+        ids: list[int] = []
         try:
             if not setup_state(self.db).may_send:
                 return []  # like every reminder, nothing before setting up is finished
@@ -179,6 +180,9 @@ class DunningScheduler:
             ids = digest_mail.queue(self.db, now.date(), now)
             if ids:
                 digest_mail.send(self.db, ids, now=now, today=now.date())
+            return ids
+        except InkasoError as exc:  # e-mail not set up, another sender: queued, goes out later
+            log.warning("morning digest not sent: %s", exc.message)
             return ids
         except Exception:
             log.exception("morning digest failed")

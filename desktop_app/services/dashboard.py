@@ -358,12 +358,15 @@ def cash_in_forecast(db: Database, today: dt.date) -> dict[str, list[WeekForecas
     }
 
 
+def nothing_due(today: dt.date) -> list[WeekForecast]:
+    """The forecast of a currency with no open item: the same weeks, each at zero."""
+    return [WeekForecast(today + dt.timedelta(weeks=n), 0) for n in range(FORECAST_WEEKS)]
+
+
 def add_forecast(board: Dashboard, weeks: dict[str, list[WeekForecast]]) -> Dashboard:
     """The board with each currency's cash-in forecast filled in (zeros where none is due)."""
     for currency, section in board.currencies.items():
-        section.forecast = weeks.get(currency) or [
-            WeekForecast(board.today + dt.timedelta(weeks=n), 0) for n in range(FORECAST_WEEKS)
-        ]
+        section.forecast = weeks.get(currency) or nothing_due(board.today)
     return board
 
 

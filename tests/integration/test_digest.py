@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import update
 
 from db.models import Invoice, OutboxMessage, User
@@ -195,3 +197,24 @@ def test_a_payment_of_the_digests_own_day_moves_its_payer_in_the_next_digest_onl
     next_day = env.cli("digest", "--today", "2026-12-03", "--print").out.replace("\xa0", " ")
     assert "Paid (1):\n- Beta: B/1, paid on 02/12/2026" in next_day, next_day
     assert "- Beta: PLN 2,500.00 → PLN 500.00 (-PLN 2,000.00)" in next_day, next_day
+
+
+def test_the_scheduler_job_without_e_mail_logs_one_line_and_no_traceback(
+    env: DunningEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SMS alone is enough to be set up (the demo is so): the digest waits in the outbox, and
+    the log says so in one sentence instead of a traceback at every start."""
+    _book(env)
+    env.configure(smtp__host="", notice__recipients=OWNER)
+    seven = dt.datetime(2026, 12, 2, 7, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
+    scheduler = DunningScheduler(env.db, clock=lambda: seven)
+    with caplog.at_level(logging.WARNING, logger="desktop_app.scheduler"):
+        assert len(scheduler.digest_once()) == 2
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+        (
+            "WARNING",
+            "morning digest not sent: E-mail is not set up: the digest stays in the outbox",
+            None,
+        )
+    ]
+    assert env.mail.messages == []

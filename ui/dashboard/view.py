@@ -18,7 +18,7 @@ from functools import partial
 from babel.dates import format_date
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -44,6 +44,7 @@ from desktop_app.services.dashboard import (
     WeekForecast,
     cash_in_forecast,
     dashboard,
+    nothing_due,
     overdue_trend,
 )
 from desktop_app.services.dashboard_drilldown import DrillDown
@@ -83,6 +84,9 @@ def _major(minor: int, currency: str) -> float:
     return float(to_decimal(minor, currency))
 
 
+Y_TICKS = 5  # QValueAxis's own default
+
+
 class BarChart(QChartView):
     """One series of bars over named categories; the axes stay, the bars are replaced."""
 
@@ -96,6 +100,10 @@ class BarChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
         self.x_axis = QBarCategoryAxis()
+        # Qt cuts a label to "..." well before it touches its neighbour ("mar", "maj" on a
+        # 1366-pixel screen); names too wide for their bar ("июнь") are turned on their side
+        self.x_axis.setTruncateLabels(False)
+        chart.plotAreaChanged.connect(self._fit_labels)
         self.y_axis = QValueAxis()
         self.y_axis.setLabelFormat("%.0f")
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -113,11 +121,30 @@ class BarChart(QChartView):
         chart.addSeries(series)
         self.x_axis.clear()
         self.x_axis.append(labels)
+        self.y_axis.setTickCount(Y_TICKS)  # a smaller book may have lowered it
         self.y_axis.setRange(0, max([*values, 1.0]))
         self.y_axis.applyNiceNumbers()
+        # whole numbers only: below five ticks' worth the labels repeated (0, 0, 0, 1, 1, 1)
+        top = round(self.y_axis.max())
+        if top < self.y_axis.tickCount() - 1:
+            self.y_axis.setTickCount(top + 1)
         series.attachAxis(self.x_axis)
         series.attachAxis(self.y_axis)
+        self._fit_labels()
         return self.bars
+
+    def labels_fit_upright(self) -> bool:
+        """Whether the widest category name fits its bar's width with a little gap."""
+        labels = self.x_axis.categories()
+        if not labels:
+            return True
+        metrics = QFontMetrics(self.x_axis.labelsFont())
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        return widest + metrics.averageCharWidth() <= self.chart().plotArea().width() / len(labels)
+
+    def _fit_labels(self) -> None:
+        # the angle changes the plot's height only, so this settles at once
+        self.x_axis.setLabelsAngle(0 if self.labels_fit_upright() else -90)
 
 
 class DashboardView(QWidget):
@@ -149,6 +176,7 @@ class DashboardView(QWidget):
         self.board: Dashboard | None = None
         self.trend: dict[str, list[MonthOverdue]] = {}
         self.forecast: dict[str, list[WeekForecast]] = {}
+        self._forecast_read = False
 
         self.currency = QComboBox()
         self.currency.setToolTip(_("Currency of the figures"))
@@ -297,10 +325,14 @@ class DashboardView(QWidget):
 
     def _show_forecast(self, weeks: dict[str, list[WeekForecast]]) -> None:
         self.forecast = weeks
+        self._forecast_read = True
         self._draw_forecast(self.currency.currentText() or self._home)
 
     def _draw_forecast(self, currency: str) -> None:
-        for tile, week in zip(self.week_tiles, self.forecast.get(currency, []), strict=False):
+        if not self._forecast_read:
+            return  # the tiles say "…" until the read is back
+        weeks = self.forecast.get(currency) or nothing_due(self._figures_day())
+        for tile, week in zip(self.week_tiles, weeks, strict=False):
             tile.caption = _("week from {date}").format(date=formatting.date(week.week_start))
             tile.set_value(formatting.money(week.amount, currency))
 

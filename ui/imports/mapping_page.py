@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -156,19 +157,21 @@ class MappingPage(QWizardPage):
         chooser.addWidget(caption)
         chooser.addWidget(self.preset, 1)
         chooser.addWidget(self.save_button)
-        how = QHBoxLayout()
-        for label, widget in (
-            (_("&Encoding:"), self.encoding),
-            (_("Se&parator:"), self.delimiter),
-            (_("&Dates:"), self.date_style),
-            (_("Decimal &mark:"), self.decimal),
+        # two settings a row: all four in one made the Polish wizard wider than a laptop's screen
+        how = QGridLayout()
+        for n, (label, widget) in enumerate(
+            (
+                (_("&Encoding:"), self.encoding),
+                (_("Se&parator:"), self.delimiter),
+                (_("&Dates:"), self.date_style),
+                (_("Decimal &mark:"), self.decimal),
+            )
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            how.addWidget(caption)
-            how.addWidget(widget)
-            how.addSpacing(8)
-        how.addStretch(1)
+            how.addWidget(caption, n // 2, (n % 2) * 2)
+            how.addWidget(widget, n // 2, (n % 2) * 2 + 1)
+        how.setColumnStretch(4, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.columns)
         split.addWidget(self.preview_table)

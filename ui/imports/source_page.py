@@ -102,7 +102,10 @@ class SourcePage(QWizardPage):
         row.addWidget(self.file_button)
         row.addWidget(self.folder_button)
         form = QFormLayout(self)
-        form.addRow(_("&Import from:"), row)
+        # a row of widgets gives the label no buddy: without one its "&" shows as text
+        source_label = QLabel(_("&Import from:"))
+        source_label.setBuddy(self.path_edit)
+        form.addRow(source_label, row)
         form.addRow(_("F&ormat:"), self.format_combo)
         form.addRow("", self.hint)
 

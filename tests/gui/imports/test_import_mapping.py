@@ -11,6 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from db.uow import Database
+from desktop_app.i18n import set_language
 from desktop_app.services import views
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.imports.conftest import FILES, dump
@@ -114,4 +115,14 @@ def test_a_row_that_cannot_be_read_is_marked_and_the_check_names_its_line(
     assert (problems.index(0, 0).data(), problems.index(0, 1).data()) == ("zle_kwoty.csv", "3")
     assert not wizard.button(wizard.WizardButton.CommitButton).isEnabled()
     assert dump(db_path) == before
+    wizard.reject()
+
+
+def test_the_columns_page_fits_a_laptop_screen_in_polish(qtbot: QtBot, window: MainWindow) -> None:
+    """Encoding, separator, dates and decimal mark in one row made the Polish wizard wider than
+    a 1366-pixel screen: Cancel and the last column's choices were off the screen."""
+    set_language("pl")
+    wizard = _mapping_page(qtbot, window, FILES / "nasze_faktury_cp1250.csv")
+    # the wizard opens 1100 pixels wide: its page (and the wizard's margins) must fit in that
+    assert wizard.mapping_page.minimumSizeHint().width() <= 1000
     wizard.reject()

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -195,4 +195,14 @@ def test_a_folder_without_a_file_of_the_format_has_nothing_to_import(
     _checked(qtbot, wizard)
     assert "nothing to import here" in wizard.check_page.view.counts.text()
     assert not wizard.button(wizard.WizardButton.CommitButton).isEnabled()
+    wizard.reject()
+
+
+def test_the_source_page_shows_no_literal_ampersand(window: MainWindow) -> None:
+    """A label's "&" is a shortcut only when the label has a buddy; the file row is a layout,
+    so "&Import from:" showed its ampersand and Alt+I led nowhere."""
+    wizard = open_import_wizard(window)
+    labels = wizard.source_page.findChildren(QLabel)
+    assert [label.text() for label in labels if "&" in label.text() and not label.buddy()] == []
+    assert any(label.buddy() is wizard.source_page.path_edit for label in labels)
     wizard.reject()

@@ -88,3 +88,20 @@ def test_a_payment_elsewhere_refreshes_the_figures(
     qtbot.waitUntil(lambda: board.overdue_tile.value == format_money(90_000, "PLN"))
     assert board.debtors.rowCount() == 1
     assert board.debtors.item(0, 0).text() == "Alfa Sp. z o.o."
+
+
+def test_month_names_under_the_trend_are_never_cut_to_dots(
+    qtbot: QtBot, first_screen: MainWindow
+) -> None:
+    """On a 1366-pixel screen twelve bars leave each month about 30 pixels: Qt cut "mar" and
+    "maj" to "..." though the short name fits."""
+    first_screen.resize(1300, 700)
+    axis = first_screen.dashboard.trend_view.x_axis
+    qtbot.waitUntil(lambda: first_screen.dashboard.trend_view.width() < 600)
+    assert len(axis.categories()) == 12
+    assert not axis.labelsTruncated()
+    # whole names that would touch their neighbours stand on their side instead
+    assert first_screen.dashboard.trend_view.labels_fit_upright() or axis.labelsAngle() == -90
+    first_screen.resize(2400, 700)
+    qtbot.waitUntil(lambda: first_screen.dashboard.trend_view.labels_fit_upright())
+    assert axis.labelsAngle() == 0
