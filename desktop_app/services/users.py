@@ -204,15 +204,7 @@ def edit_user(db: Database, ref: int | str, data: UserInput, *, actor: str | Non
         user.login, user.full_name = clean.login, clean.full_name
         user.email, user.phone, user.role = clean.email, clean.phone, clean.role
         user.language = clean.language
-        audit.record(
-            session,
-            kind=KIND,
-            target=user.login,
-            action="update",
-            before=before,
-            after=_fields(user),
-            actor=actor,
-        )
+        _audit_update(session, user, before, actor)
         return user.id
 
 
@@ -223,15 +215,7 @@ def set_active(db: Database, ref: int | str, active: bool, *, actor: str | None 
         _keep_an_owner(session, user, role=roles.role_of(user.role), active=active)
         before = _fields(user)
         user.active = active
-        audit.record(
-            session,
-            kind=KIND,
-            target=user.login,
-            action="update",
-            before=before,
-            after=_fields(user),
-            actor=actor,
-        )
+        _audit_update(session, user, before, actor)
         return user.id
 
 
@@ -278,15 +262,7 @@ def set_absence(
                 _("{name} is no longer active").format(name=stand_in.full_name), field="deputy"
             )
         user.absent_from, user.absent_to, user.deputy_id = first_day, last_day, stand_in.id
-        audit.record(
-            session,
-            kind=KIND,
-            target=user.login,
-            action="update",
-            before=before,
-            after=_fields(user),
-            actor=actor,
-        )
+        _audit_update(session, user, before, actor)
         return user.id
 
 
@@ -380,6 +356,21 @@ def _fields(user: User) -> dict[str, object]:
         "absent_to": user.absent_to,
         "deputy_id": user.deputy_id,
     }
+
+
+def _audit_update(
+    session: Session, user: User, before: dict[str, object], actor: str | None
+) -> None:
+    """The audit trail's entry for a change to one user, what it was beside what it is."""
+    audit.record(
+        session,
+        kind=KIND,
+        target=user.login,
+        action="update",
+        before=before,
+        after=_fields(user),
+        actor=actor,
+    )
 
 
 # -- deputies ----------------------------------------------------------------------------------
