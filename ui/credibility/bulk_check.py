@@ -15,10 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -48,10 +46,9 @@ from ui.card.insight_panel import light_colour
 from ui.errors import show_error
 from ui.imports.progress import ImportCancelledError, Progress
 from ui.imports.progress_bar import ProgressBar
+from ui.models.prepared_rows import Index, PreparedRowsModel
 from ui.operations import Operations
 from ui.widgets.tables import setup_list_table
-
-Index = QModelIndex | QPersistentModelIndex
 
 #: the default of "checked more than N days ago" (a check older than a month is no proof)
 DEFAULT_DAYS = 30
@@ -91,48 +88,20 @@ def cells_of(row: BulkRow) -> BulkCells:
     )
 
 
-class BulkModel(QAbstractTableModel):
+class BulkModel(PreparedRowsModel[BulkRow]):
     """The checked contractors, in the order asked until a header is clicked."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._headers = (_("Light"), _("Contractor"), _("NIP"), _("White List"), _("Reasons"))
-        self._rows: tuple[BulkRow, ...] = ()
-        self._cells: tuple[BulkCells, ...] = ()
-        self._order: list[int] = []
-
-    def set_rows(self, rows: Sequence[BulkRow], cells: Sequence[BulkCells]) -> None:
-        self.beginResetModel()
-        self._rows, self._cells = tuple(rows), tuple(cells)
-        self._order = list(range(len(self._rows)))
-        self.endResetModel()
-
-    def row(self, n: int) -> BulkRow:
-        return self._rows[self._order[n]]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+        super().__init__(
+            (_("Light"), _("Contractor"), _("NIP"), _("White List"), _("Reasons")), parent
+        )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._order):
+        n = self.source_row(index)
+        if n is None:
             return None
-        n = self._order[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[n][index.column()]
+            return self._texts[n][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             return "\n".join(self._rows[n].reasons) or None
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -143,19 +112,10 @@ class BulkModel(QAbstractTableModel):
                 return QBrush(QGuiApplication.palette().link())
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._headers):
-            return
-        rows, cells = self._rows, self._cells
-
-        def key(n: int) -> Any:
-            if column == 0:
-                return SEVERITY[rows[n].light]
-            return cells[n][column].casefold()
-
-        self.layoutAboutToBeChanged.emit()
-        self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+    def sort_key(self, n: int, column: int) -> Any:
+        if column == 0:
+            return SEVERITY[self._rows[n].light]
+        return super().sort_key(n, column)
 
 
 class BulkCheckDialog(QDialog):

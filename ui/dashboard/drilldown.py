@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -36,10 +34,10 @@ from PySide6.QtWidgets import (
 from desktop_app.i18n import _, ngettext
 from desktop_app.services.dashboard_drilldown import DrillDown, DrillRow
 from ui import formatting, theme
+from ui.models.prepared_rows import Index, PreparedRowsModel
 from ui.operations import Operations
 from ui.widgets.tables import setup_list_table
 
-Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 #: what the table's columns hold: contractor, details, a day (named by the list), amount
@@ -68,43 +66,25 @@ def prepare(drill: DrillDown) -> Prepared:
     )
 
 
-class DrillModel(QAbstractTableModel):
+class DrillModel(PreparedRowsModel[DrillRow]):
     """The rows of one list; sorted by a clicked header (by value), the service's order before."""
 
     def __init__(self, prepared: Prepared, parent: QObject | None = None) -> None:
-        super().__init__(parent)
         drill = prepared.drill
         count = _("Amount") if drill.currency is not None else _("Count")
-        self._headers = (_("Contractor"), _("Details"), drill.day_caption, count)
-        self._order = list(range(len(drill.rows)))
-        self._rows = drill.rows
-        self._texts = prepared.texts
+        super().__init__((_("Contractor"), _("Details"), drill.day_caption, count), parent)
+        self.set_rows(drill.rows, prepared.texts)
         self._link = QBrush(QGuiApplication.palette().link())
 
-    def row(self, n: int) -> DrillRow:
-        return self._rows[self._order[n]]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
+    def header_extra(self, section: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and section == AMOUNT_COLUMN:
             return _RIGHT
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._order):
+        n = self.source_row(index)
+        if n is None:
             return None
-        n = self._order[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._texts[n][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == AMOUNT_COLUMN:
@@ -117,22 +97,13 @@ class DrillModel(QAbstractTableModel):
             return self._link
         return None
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._headers):
-            return
-        rows, texts = self._rows, self._texts
-
-        def key(n: int) -> Any:
-            row = rows[n]
-            if column == AMOUNT_COLUMN:
-                return row.amount
-            if column == 2:
-                return (row.day is None, row.day or dt.date.min)
-            return texts[n][column].casefold()
-
-        self.layoutAboutToBeChanged.emit()
-        self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+    def sort_key(self, n: int, column: int) -> Any:
+        row = self._rows[n]
+        if column == AMOUNT_COLUMN:
+            return row.amount
+        if column == 2:
+            return (row.day is None, row.day or dt.date.min)
+        return super().sort_key(n, column)
 
 
 class DrillDownDialog(QDialog):
