@@ -146,6 +146,21 @@ def send(name: str, request: Request, timeout: float = TIMEOUT) -> None:
         raise not_running from exc
 
 
+def answers(name: str) -> bool:
+    """Someone accepts connections on ``name``: a connection alone, no request (the GUI's end
+    ignores a connection that closes without a line, as its own probe does)."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover - Windows only
+            with Path(rf"\\.\pipe\{name}").open("r+b", buffering=0):
+                return True
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(TIMEOUT)
+            sock.connect(name)
+    except OSError:
+        return False
+    return True
+
+
 def allow_foreground() -> None:
     """Let the running app take the foreground from us. Windows lets only the foreground
     process (a double-click, a softphone on a call) bring a window to the front; without

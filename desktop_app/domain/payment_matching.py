@@ -7,7 +7,9 @@ contractors by NIP, accounts seen before, the open items of the contractors in p
 1. **Invoice numbers in the title**, found in title order however the payer wrote them ("FV
    12/11/2026", "FV12/11/2026", "F-12/11/2026", "12 / 11 / 2026"): the money pays those invoices
    in that order, what is left is the contractor's credit. Numbers of two contractors: a person
-   decides.
+   decides. One number that several invoices have ("FV 1/11/2026" and another contractor's
+   "FV/1/11/2026"): the payer's (rules 2 and 3), else the one of exactly the amount, else a
+   person decides.
 2. **The payer's NIP in the title**, 3. **an account seen** on an earlier payment of one
    contractor, 4. **the payer's name** equal to one contractor's: the contractor is known. Its open
    item of exactly the payment's amount is paid if there is exactly one; otherwise (rules 2 and 3)
@@ -221,6 +223,10 @@ BY_NAME_AMOUNT = N_("payer {payer} and the exact amount of its open item {number
 BY_NAME = N_("payer's name {payer}")
 BY_AMOUNT = N_("exact amount of the open item {number}")
 OLDEST_FIRST = N_("oldest debt first")
+SAME_NUMBER_PAYER = N_("other contractors' invoices share the number; {number} is the payer's")
+SAME_NUMBER_AMOUNT = N_(
+    "other contractors' invoices share the number; {number} is of exactly the amount"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +286,43 @@ def _exact(payment: IncomingPayment, invoices: Sequence[OpenInvoice]) -> OpenInv
     return hits[0] if len(hits) == 1 else None
 
 
+def _payer(payment: IncomingPayment, candidates: Candidates) -> tuple[int, Reason] | None:
+    """The contractor the payment's NIP in the title or its account seen before names, if one."""
+    for nip in nips_in(payment.title):
+        contractor_id = candidates.nips.get(nip)
+        if contractor_id is not None:
+            return contractor_id, Reason(BY_NIP, {"nip": nip})
+    if payment.payer_account:
+        seen = candidates.accounts.get(payment.payer_account, ())
+        if len({s.contractor_id for s in seen}) == 1:
+            latest = max(seen, key=lambda s: s.on)
+            return latest.contractor_id, Reason(
+                BY_ACCOUNT, {"account": payment.payer_account, "seen_on": latest.on.isoformat()}
+            )
+    return None
+
+
+def _one_of_same_number(
+    payment: IncomingPayment, same: Sequence[OpenInvoice], candidates: Candidates
+) -> tuple[OpenInvoice, tuple[Reason, ...]] | None:
+    """Of several invoices a title's number names, the payer's, else the one of exactly the
+    amount; None when that still leaves several (or none)."""
+    payer = _payer(payment, candidates)
+    pool = list(same)
+    why: tuple[Reason, ...] = ()
+    if payer is not None:
+        contractor_id, payer_reason = payer
+        mine = [inv for inv in same if inv.contractor_id == contractor_id]
+        if len(mine) == 1:
+            return mine[0], (payer_reason, Reason(SAME_NUMBER_PAYER, {"number": mine[0].number}))
+        if mine:
+            pool, why = mine, (payer_reason,)
+    exact = _exact(payment, pool)
+    if exact is None:
+        return None
+    return exact, (*why, Reason(SAME_NUMBER_AMOUNT, {"number": exact.number}))
+
+
 def _for_contractor(
     payment: IncomingPayment, contractor_id: int, reason: Reason, candidates: Candidates
 ) -> Match:
@@ -322,15 +365,21 @@ def decide(payment: IncomingPayment, candidates: Candidates) -> Decision:
     # 1. invoice numbers in the title
     named: list[OpenInvoice] = []
     written: list[str] = []
+    tie_breaks: list[Reason] = []
     for found in numbers_in(payment.title):
         for key in found.keys:
             hits = [inv for inv in candidates.invoices.get(key, ()) if inv not in named]
             if not hits:
                 continue
             same = [inv for inv in hits if inv.currency == payment.currency]
+            chosen = _one_of_same_number(payment, same, candidates) if len(same) > 1 else None
             if len(same) == 1:
                 named.append(same[0])
                 written.append(same[0].number)
+            elif chosen is not None:
+                named.append(chosen[0])
+                written.append(chosen[0].number)
+                tie_breaks += chosen[1]
             else:
                 suggestions += _suggest(hits, Reason(BY_NUMBER, {"numbers": found.written}))
             break
@@ -344,25 +393,15 @@ def decide(payment: IncomingPayment, candidates: Candidates) -> Decision:
         owners = {inv.contractor_id for inv in named}
         if len(owners) == 1:
             shares, left = _pay(payment, named)
-            return Match(owners.pop(), tuple(shares), left, (reason,))
+            return Match(owners.pop(), tuple(shares), left, (reason, *tie_breaks))
         return _ambiguous(_suggest(named, reason) + suggestions)
 
     # 2. the payer's NIP, 3. an account seen before
-    for nip in nips_in(payment.title):
-        contractor_id = candidates.nips.get(nip)
-        if contractor_id is not None:
-            return _for_contractor(payment, contractor_id, Reason(BY_NIP, {"nip": nip}), candidates)
+    payer = _payer(payment, candidates)
+    if payer is not None:
+        return _for_contractor(payment, *payer, candidates)
     if payment.payer_account:
-        seen = candidates.accounts.get(payment.payer_account, ())
-        owners = {s.contractor_id for s in seen}
-        if len(owners) == 1:
-            latest = max(seen, key=lambda s: s.on)
-            reason = Reason(
-                BY_ACCOUNT,
-                {"account": payment.payer_account, "seen_on": latest.on.isoformat()},
-            )
-            return _for_contractor(payment, latest.contractor_id, reason, candidates)
-        for s in seen:
+        for s in candidates.accounts.get(payment.payer_account, ()):
             suggestions += _suggest(
                 candidates.open_by_contractor.get(s.contractor_id, ()),
                 Reason(BY_ACCOUNT, {"account": payment.payer_account, "seen_on": s.on.isoformat()}),

@@ -160,3 +160,50 @@ def test_import_bank_on_the_command_line_records_and_matches_a_folder_once(
     assert (again["created"], again["unchanged"]) == (0, first["created"])
     assert _rows(db) == rows
     assert_ledger_consistent(db)
+
+
+SAME_NUMBER_STATEMENT = """{1:F01BPKOPLPWAXXX0000000000}{2:O940BPKOPLPWXXXX}{4:
+:20:ST261125/0002
+:25:/PL61109010140000071219812874
+:28C:00232
+:60F:C261124PLN0,00
+:61:2611251125CN4428,00NTRFNONREF//PKO0000011
+:86:020~00PRZELEW PRZYCHODZACY~20FV 1/11/2026~32ALFA SP Z O O~38PL27114020040000300201355387
+:61:2611251125CN4428,00NTRFNONREF//PKO0000012
+:86:020~00PRZELEW PRZYCHODZACY~20FV 1/11/2026 NIP 526-025-02-74~32GAMMA~38PL83101010230000261395100000
+:62F:C261125PLN8856,00
+-}
+"""
+
+
+def test_a_number_two_contractors_share_goes_to_the_exact_amount_or_the_payers_nip(
+    db: Database, tmp_path: Path
+) -> None:
+    alfa = contractor(db, "Alfa Sp. z o.o.")
+    gamma = contractor(db, "Gamma", nip="5260250274")
+    invoice(db, alfa, "FV 1/11/2026", D(2026, 11, 2), (D(2026, 11, 16), 442_800))
+    invoice(db, gamma, "FV/1/11/2026", D(2026, 11, 3), (D(2026, 11, 17), 100_000))
+    path = tmp_path / "same_number.sta"
+    path.write_text(SAME_NUMBER_STATEMENT, encoding="ascii")
+    done = bank.import_statement(db, path, today=TODAY, actor="test")
+    # the first line is exactly Alfa's open amount; the second names Gamma's NIP, which wins
+    # over Alfa's invoice (paid by then anyway)
+    assert done.counts == bank.BankImportCounts(
+        created=2, unchanged=0, matched=2, left_for_person=0
+    )
+    assert _open(db, alfa) == {"FV 1/11/2026": 0}
+    assert _open(db, gamma) == {"FV/1/11/2026": 0}
+    assert views.contractor_card(db, gamma, TODAY).balance("PLN").credit_minor == 342_800
+    with db.read() as session:
+        ids = session.scalars(select(Payment.id).order_by(Payment.id)).all()
+        first, second = (bank.match_reasons(session, i)[0].reasons for i in ids)
+    assert first == (
+        "invoice number FV 1/11/2026 in the title",
+        "other contractors' invoices share the number; FV 1/11/2026 is of exactly the amount",
+    )
+    assert second == (
+        "invoice number FV/1/11/2026 in the title",
+        "payer's NIP 5260250274 in the title",
+        "other contractors' invoices share the number; FV/1/11/2026 is the payer's",
+    )
+    assert_ledger_consistent(db)

@@ -82,3 +82,16 @@ def test_what_cannot_be_a_number_is_refused_before_anything_is_asked(
 def test_one_of_phone_nip_or_contractor_is_needed(cli: Cli) -> None:
     assert cli("open").code == 2
     assert cli("open", "--phone", "1", "--nip", "2").code == 2
+
+
+def test_an_inkaso_that_dies_at_start_is_one_line_and_exit_3(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no display it can use: the real inkaso-gui ends at once instead of showing the card
+    monkeypatch.setenv("QT_QPA_PLATFORM", "nonexistent")
+    result = cli("open", "--phone", "+48 600 100 200")
+    assert result.code == 3
+    assert result.out == ""
+    assert result.err.startswith("inkaso: Inkaso is not running and could not be started: ")
+    assert "Qt platform plugin" in result.err
+    assert result.err.count("\n") == 1

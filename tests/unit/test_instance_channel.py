@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -95,3 +96,15 @@ def test_the_client_hands_over_and_reads_the_answer(tmp_path: Path) -> None:
         instance.send(path, Request("open", phone="501234567"))
         thread.join()
     assert received == [Request("open", phone="501234567")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket")
+def test_answers_only_while_someone_listens(tmp_path: Path) -> None:
+    path = str(tmp_path / "probe.sock")
+    assert not instance.answers(path)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(path)
+        server.listen(1)
+        assert instance.answers(path)
+    # the file a crashed app leaves behind is no answer
+    assert Path(path).exists() and not instance.answers(path)

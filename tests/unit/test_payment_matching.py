@@ -151,3 +151,41 @@ def test_the_amount_alone_only_suggests() -> None:
     assert isinstance(decision, Ambiguous)
     assert decision.suggestions[0].invoice == a
     assert decide(_pay(10_000, "dziękuję"), Candidates()) is None
+
+
+def test_a_number_shared_by_two_contractors_goes_to_the_payer_then_to_the_exact_amount() -> None:
+    # "FV 1/11/2026" and "FV/1/11/2026" of two contractors have the same number key
+    ours = _invoice(1, "FV 1/11/2026", 3, 442_800)
+    theirs = _invoice(2, "FV/1/11/2026", 4, 100_000)
+    both = {number_key(ours.number) or "": [ours, theirs]}
+
+    exact = decide(_pay(442_800, "FV 1/11/2026"), Candidates(invoices=both))
+    assert isinstance(exact, Match)
+    assert (exact.contractor_id, [s.key for s in exact.shares]) == (3, [10])
+    assert [r.values for r in exact.reasons] == [
+        {"numbers": "FV 1/11/2026"},
+        {"number": "FV 1/11/2026"},
+    ]
+
+    # the payer known by its account wins even when the other invoice has the exact amount
+    by_account = Candidates(
+        invoices=both,
+        accounts={"PL9": [AccountSeen(4, D(2026, 10, 3))]},
+        open_by_contractor={4: [theirs]},
+    )
+    payer = decide(_pay(442_800, "FV 1/11/2026", payer_account="PL9"), by_account)
+    assert isinstance(payer, Match)
+    assert (payer.contractor_id, payer.credit_minor) == (4, 342_800)
+    assert payer.reasons[1].values == {"account": "PL9", "seen_on": "2026-10-03"}
+
+    # and so does the payer named by its NIP
+    by_nip = Candidates(invoices=both, nips={"5260250274": 4})
+    nip = decide(_pay(100_000, "FV 1/11/2026 NIP 5260250274"), by_nip)
+    assert isinstance(nip, Match) and nip.contractor_id == 4
+
+    # neither the payer nor an exact amount tells them apart: a person decides
+    neither = decide(_pay(50_000, "FV 1/11/2026"), Candidates(invoices=both))
+    assert isinstance(neither, Ambiguous)
+    assert {s.invoice.invoice_id for s in neither.suggestions} == {1, 2}
+    twins = {number_key(ours.number) or "": [ours, _invoice(2, "FV/1/11/2026", 4, 442_800)]}
+    assert isinstance(decide(_pay(442_800, "FV 1/11/2026"), Candidates(invoices=twins)), Ambiguous)

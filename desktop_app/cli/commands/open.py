@@ -15,6 +15,8 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,14 @@ from desktop_app.cli.context import Context
 from desktop_app.domain.identifiers import normalize_nip, phone_lookup_key
 from desktop_app.errors import InkasoError, ValidationError
 from desktop_app.i18n import _
-from desktop_app.instance import NotRunningError, Request, channel_name, send
+from desktop_app.instance import NotRunningError, Request, answers, channel_name, send
 
 log = logging.getLogger(__name__)
+
+#: how long to watch a started Inkaso for dying at once (no display, a broken install), seconds
+START_WATCH = 5.0
+#: how often to look at it meanwhile
+START_POLL = 0.1
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -61,7 +68,7 @@ def open_contractor(ctx: Context) -> int:
     except NotRunningError:
         if args.no_start:
             raise
-        _start_gui(target, request)
+        _start_gui(target, request, channel_name(target))
         ctx.line(_("Inkaso is starting with the contractor's card."))
         return 0
     ctx.line(_("Shown in the running Inkaso."))
@@ -88,7 +95,7 @@ def gui_command() -> list[str]:
     return [sys.executable, "-m", "ui.app"]
 
 
-def _start_gui(target: str | None, request: Request) -> None:
+def _start_gui(target: str | None, request: Request, channel: str) -> None:
     command = [*gui_command(), *(["--db", target] if target else []), *request.arguments]
     log.info("Inkaso is not running: starting %s", command[0])
     # the app outlives this command (and a softphone that may kill its children)
@@ -97,19 +104,50 @@ def _start_gui(target: str | None, request: Request) -> None:
         detached = {
             "creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
         }
-    try:
-        subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            close_fds=True,
-            env=os.environ.copy(),
-            **detached,
-        )
-    except OSError as exc:
-        raise InkasoError(
-            _("Inkaso is not running and could not be started: {reason}").format(
-                reason=exc.strerror or exc
+    # stderr to an unlinked file, not a pipe: the app outlives us and must not write into a
+    # closed pipe, yet when it dies at once its last words are the reason we print
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            child = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                close_fds=True,
+                env=os.environ.copy(),
+                **detached,
             )
-        ) from exc
+        except OSError as exc:
+            raise _not_started(str(exc.strerror or exc)) from exc
+        code = _watch(child, channel)
+        if code is not None and code != 0:
+            stderr.seek(0)
+            said = stderr.read().decode(errors="replace")
+            log.info("inkaso-gui ended with %s at start: %s", code, said)
+            raise _not_started(_reason(said, code))
+
+
+def _watch(child: subprocess.Popen[bytes], channel: str) -> int | None:
+    """The child's exit code if it ended before it answered on ``channel`` (within
+    START_WATCH); None while it lives: up and answering, or still starting."""
+    deadline = time.monotonic() + START_WATCH
+    while True:
+        code = child.poll()
+        if code is not None or answers(channel) or time.monotonic() >= deadline:
+            return code
+        time.sleep(START_POLL)
+
+
+def _reason(said: str, code: int) -> str:
+    """One line of what the dying app wrote: the first (Qt's "Could not find the Qt platform
+    plugin"), or a traceback's last (the exception); its exit code when it wrote nothing."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    if not lines:
+        return _("it ended with exit code {code}").format(code=code)
+    return lines[-1] if lines[0].startswith("Traceback") else lines[0]
+
+
+def _not_started(reason: str) -> InkasoError:
+    return InkasoError(
+        _("Inkaso is not running and could not be started: {reason}").format(reason=reason)
+    )
