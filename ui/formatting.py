@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from babel.dates import format_datetime as babel_format_datetime
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 
 from desktop_app.domain.dates import format_day
 from desktop_app.domain.money import format_amounts, format_money
@@ -41,6 +41,11 @@ def local_time(utc: dt.datetime) -> str:
 def percent(share: float) -> str:
     """A share (0.0-1.0) as a whole percent in the UI language ("37%", "37 %")."""
     return str(format_percent(share, "#,##0%", locale=babel_locale()))
+
+
+def number(value: float) -> str:
+    """A whole number grouped in the UI language ("1 500 000", "1,500,000")."""
+    return str(format_decimal(round(value), "#,##0", locale=babel_locale()))
 
 
 def days(count: int) -> str:

@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
             contractor_menu.addAction(action)
         self.addAction(self.new_contractor_action)
         self.table.add_button.clicked.connect(lambda: self.entry.new_contractor())
+        self.dashboard.add_contractor_requested.connect(lambda: self.entry.new_contractor())
 
         invoice_menu = menu.addMenu(_("&Invoice"))
         self.new_invoice_action = QAction(_("New &invoice…"), self)

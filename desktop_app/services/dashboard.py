@@ -133,6 +133,8 @@ class Dashboard:
     currencies: dict[str, CurrencyDashboard]
     tasks_due: int
     failed_reminders: int
+    #: False on a new book: the figures are empty for want of contractors, not for good news
+    has_contractors: bool = True
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -190,6 +192,7 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
         failed = session.scalar(
             select(func.count()).select_from(OutboxMessage).where(failed_reminder())
         )
+        any_contractor = session.scalar(select(Contractor.id).limit(1))
 
     return Dashboard(
         today=today,
@@ -197,6 +200,7 @@ def dashboard(db: Database, today: dt.date, buckets: AgingBuckets | None = None)
         currencies=dict(sorted(sections.items())),
         tasks_due=int(tasks_due or 0),
         failed_reminders=int(failed or 0),
+        has_contractors=any_contractor is not None,
     )
 
 

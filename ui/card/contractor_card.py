@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, QSize, Qt
 from PySide6.QtGui import QBrush, QFont, QIcon, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +76,8 @@ SortRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2
 #: a risk of paying more than 30 days late from which the card shows it in red
 HIGH_RISK = 0.5
+#: the invoices' status column, kept whole when the row is too wide for the card
+STATUS_COLUMN = 7
 #: a payment from an account the White List did not list (True) on the payment's row
 UnlistedRole = Qt.ItemDataRole.UserRole + 3
 #: on an activity entry of a letter: the queued letter's id
@@ -371,6 +373,9 @@ class ContractorCardWindow(QDialog):
         forecast_header.setToolTip(8, _("Expected payment day: as likely paid by then as not"))
         forecast_header.setToolTip(9, _("Risk of being paid more than 30 days late"))
         self.outlook: tuple[forecast_service.ItemOutlook, ...] = ()
+        # the room the status needs is taken again whenever the card's width changes
+        self._fitting = False
+        self.invoices_tree.viewport().installEventFilter(self)
         self.only_open = QCheckBox(_("Only unpaid"))
         self.only_open.setToolTip(_("Hide invoices that are fully paid"))
         self.only_open.toggled.connect(self._filter_invoices)
@@ -764,8 +769,7 @@ class ContractorCardWindow(QDialog):
                 item.setExpanded(True)
         self._invoices_stack.set_empty(not items)
         self._filter_invoices(self.only_open.isChecked())
-        self._size_tree(tree, stretch=7)
-        self._show_forecast()
+        self._show_forecast()  # sizes the columns, the forecast's with the rest
         tree.setSortingEnabled(True)
         tree.sortByColumn(2, Qt.SortOrder.DescendingOrder)
 
@@ -796,8 +800,7 @@ class ContractorCardWindow(QDialog):
                     part.expected if part else None,
                     part.late_risk if part else None,
                 )
-        for column in (8, 9):
-            tree.resizeColumnToContents(column)
+        self._fit_invoices()
 
     def _forecast_cells(
         self, item: QTreeWidgetItem, expected: dt.date | None, risk: float | None
@@ -1041,6 +1044,7 @@ class ContractorCardWindow(QDialog):
                 text = "; ".join([base, *marks]) if base else "; ".join(marks)
                 item.setText(7, text)
                 item.setToolTip(7, "\n".join(_flag_details(flags)) if flags else "")
+        self._fit_invoices()  # the marks lengthened the status
 
     def _now(self) -> Callable[[], dt.datetime]:
         """The moment a manual action happens: now, on the card's day (tests run on a set day)."""
@@ -1334,14 +1338,74 @@ class ContractorCardWindow(QDialog):
         self.invoice_dialog = dialog
         dialog.open()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.invoices_tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_invoices()
+        return super().eventFilter(watched, event)
+
+    def _fit_invoices(self) -> None:
+        # a header put on two lines resizes the viewport: that resize is this very fitting's
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._size_tree(self.invoices_tree, stretch=STATUS_COLUMN)
+        finally:
+            self._fitting = False
+
     @staticmethod
     def _size_tree(tree: QTreeWidget, *, stretch: int | None) -> None:
         header = tree.header()
+        labels = tree.headerItem()
         for column in range(tree.columnCount()):
+            # the width is taken afresh from the header on one line (no header has a line break)
+            labels.setText(column, labels.text(column).replace("\n", " "))
             tree.resizeColumnToContents(column)
-            header.resizeSection(column, max(header.sectionSize(column) + 24, 70))
+            header.resizeSection(column, _column_width(header.sectionSize(column)))
         if stretch is not None:
+            _make_room(tree, stretch)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def _column_width(width: int) -> int:
+    return max(width + 24, 70)
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle: "Data" over "wystawienia"."""
+    spaces = [index for index, char in enumerate(text) if char == " "]
+    if not spaces:
+        return text
+    middle = min(spaces, key=lambda index: abs(len(text) - 2 * index))
+    return f"{text[:middle]}\n{text[middle + 1 :]}"
+
+
+def _make_room(tree: QTreeWidget, keep: int) -> None:
+    """Put the headers wider than their cells ("Data wystawienia" over a date) on two lines, the
+    last column's first (the forecast's), until column ``keep`` shows its cells whole."""
+    header = tree.header()
+    labels = tree.headerItem()
+    others = [column for column in range(tree.columnCount()) if column != keep]
+    wanted = sum(header.sectionSize(column) for column in others)
+    excess = wanted + _column_width(tree.sizeHintForColumn(keep)) - tree.viewport().width()
+    for column in reversed(others):
+        if excess <= 0:
+            break
+        whole = labels.text(column)
+        wrapped = _two_lines(whole)
+        if wrapped == whole:
+            continue
+        before = header.sectionSize(column)
+        metrics = header.fontMetrics()
+        # the header's own margins and sort arrow, around its text
+        chrome = header.sectionSizeHint(column) - metrics.horizontalAdvance(whole)
+        lines = max(metrics.horizontalAdvance(line) for line in wrapped.split("\n"))
+        after = max(_column_width(tree.sizeHintForColumn(column)), lines + chrome)
+        if after >= before:
+            continue
+        labels.setText(column, wrapped)
+        header.resizeSection(column, after)
+        excess -= before - after
 
 
 def _channel_order(code: str) -> int:

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from functools import partial
 
 from babel.dates import format_date
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+)
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
@@ -104,8 +111,10 @@ class BarChart(QChartView):
         # 1366-pixel screen); names too wide for their bar ("июнь") are turned on their side
         self.x_axis.setTruncateLabels(False)
         chart.plotAreaChanged.connect(self._fit_labels)
-        self.y_axis = QValueAxis()
-        self.y_axis.setLabelFormat("%.0f")
+        # QValueAxis prints its numbers through printf ("1500000"); a category axis carries our
+        # own labels, one at each tick, grouped in the UI language
+        self.y_axis = QCategoryAxis()
+        self.y_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self.bars = QBarSet("")
@@ -128,10 +137,21 @@ class BarChart(QChartView):
         top = round(self.y_axis.max())
         if top < self.y_axis.tickCount() - 1:
             self.y_axis.setTickCount(top + 1)
+        self._label_ticks()
         series.attachAxis(self.x_axis)
         series.attachAxis(self.y_axis)
         self._fit_labels()
         return self.bars
+
+    def _label_ticks(self) -> None:
+        axis = self.y_axis
+        for label in axis.categoriesLabels():
+            axis.remove(label)
+        axis.setStartValue(axis.min())
+        step = (axis.max() - axis.min()) / (axis.tickCount() - 1)
+        for tick in range(axis.tickCount()):
+            value = axis.min() + tick * step
+            axis.append(formatting.number(value), value)
 
     def labels_fit_upright(self) -> bool:
         """Whether the widest category name fits its bar's width with a little gap."""
@@ -158,6 +178,9 @@ class DashboardView(QWidget):
     failed_requested = Signal()
     #: the figures of a read have been shown (for tests and the screenshot)
     loaded = Signal()
+    #: a new book's first steps, as the empty contractor list offers them
+    add_contractor_requested = Signal()
+    import_requested = Signal()
 
     def __init__(
         self,
@@ -261,7 +284,28 @@ class DashboardView(QWidget):
         self.debtors.cellClicked.connect(self._debtor_clicked)
         self.debtors.setMinimumWidth(300)
 
+        self.first_steps = QWidget()
+        self.first_steps.hide()
+        first_sentence = QLabel(
+            _(
+                "There are no contractors in this database yet: add the first by hand or "
+                "import your invoices, and the figures will show here."
+            )
+        )
+        first_sentence.setWordWrap(True)
+        self.add_contractor_button = QPushButton(_("Add contractor…"))
+        self.add_contractor_button.clicked.connect(self.add_contractor_requested)
+        self.import_button = QPushButton(_("Import invoices…"))
+        self.import_button.setToolTip(_("Import invoices from KSeF, JPK, CSV or Excel files"))
+        self.import_button.clicked.connect(self.import_requested)
+        steps = QHBoxLayout(self.first_steps)
+        steps.setContentsMargins(0, 0, 0, 8)
+        steps.addWidget(first_sentence, 1)
+        steps.addWidget(self.add_contractor_button)
+        steps.addWidget(self.import_button)
+
         left = QVBoxLayout()
+        left.addWidget(self.first_steps)
         left.addLayout(tiles)
         left.addLayout(charts, 1)
         body = QHBoxLayout()
@@ -308,6 +352,7 @@ class DashboardView(QWidget):
         self.as_of.setText(_("as of {date}").format(date=formatting.date(board.today)))
         self.tasks.setText(_("Tasks due: {count}").format(count=board.tasks_due))
         self.failed.setText(_("Failed reminders: {count}").format(count=board.failed_reminders))
+        self.first_steps.setVisible(not board.has_contractors)
         names = list(board.currencies) or [self._home]
         current = self.currency.currentText() or self._home
         self.currency.blockSignals(True)

@@ -157,7 +157,7 @@ class InvoiceDialog(QDialog):
         self.currency_combo = QComboBox()
         self.currency_combo.setEditable(True)
         self.currency_combo.addItems(list(CURRENCIES))
-        self.correction_check = QCheckBox(_("This is a correction of invoice:"))
+        self.correction_check = QCheckBox(_("This is a correction of invoice"))
         self.corrects_edit = QLineEdit()
         self.corrects_edit.setPlaceholderText(_("number of the corrected invoice"))
         self.difference_edit = AmountEdit("PLN", allow_negative=True, placeholder="-123,45")

@@ -160,9 +160,10 @@ class FirstRunWizard(QWizard):
                 self.settings,
                 "firm",
                 _("Your firm"),
+                # the section itself says what the details are for
                 _(
                     "Type the NIP and fill in the rest from the VAT White List, or type it all "
-                    "by hand. Reminders are signed with these details."
+                    "by hand."
                 ),
             ),
         )

@@ -1,6 +1,6 @@
-"""File → Import… and the empty list's "Import invoices…" button: both open the import wizard,
-one per main window (asking again brings the open one forward); File → Import sources… opens
-Settings on its Import sources tab."""
+"""File → Import… and the "Import invoices…" buttons of the empty list and the empty dashboard:
+all open the import wizard, one per main window (asking again brings the open one forward);
+File → Import sources… opens Settings on its Import sources tab."""
 
 from __future__ import annotations
 
@@ -51,3 +51,4 @@ def install(window: MainWindow, menu: QMenu) -> None:
     menu.addAction(sources)
     offer = EmptyOffer(window)
     offer.button.clicked.connect(lambda: open_import_wizard(window))
+    window.dashboard.import_requested.connect(lambda: open_import_wizard(window))

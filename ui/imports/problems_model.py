@@ -15,12 +15,22 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush
 
 from desktop_app.i18n import N_, _
+from desktop_app.importers.column_mapping import BANK_FIELDS, INVOICE_FIELDS
 from ui import theme
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = (N_("File"), N_("Line"), N_("Field"), N_("Problem"))
 COLUMN = {"file": 0, "line": 1, "field": 2, "message": 3}
+
+#: the names the mapping page gives the fields; a parser names a field by its key ("gross"), or
+#: by what the file calls it (a column's title, an XML element), which is shown as it is
+FIELD_LABELS: dict[str, str] = {**BANK_FIELDS, **INVOICE_FIELDS, "nip": N_("NIP")}
+
+
+def field_label(field: str) -> str:
+    label = FIELD_LABELS.get(field)
+    return field if label is None else _(label)
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ class ProblemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COLUMN["file"]:
                 return PurePath(problem.file).name or problem.file
-            return (problem.line, problem.field, problem.message)[column - 1]
+            return (problem.line, field_label(problem.field), problem.message)[column - 1]
         if role == Qt.ItemDataRole.ToolTipRole:
             # the whole path, and sentences longer than their column
             if column == COLUMN["file"]:

@@ -233,3 +233,11 @@ def test_a_correction_that_lowers_an_invoice(qtbot: QtBot, db: Database, ops: Op
     save(qtbot, dialog.buttons)
     qtbot.waitUntil(lambda: closed(dialog))
     assert _card_open(db, cid) == {"KOR/1": [], "FV/1": [7_500]}
+
+
+def test_the_correction_checkbox_reads_without_a_colon(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    window = _window(qtbot, db, ops, 0)
+    dialog = window.entry.new_invoice()
+    assert not dialog.correction_check.text().rstrip().endswith(":")

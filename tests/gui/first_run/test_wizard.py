@@ -257,3 +257,12 @@ def test_opened_again_on_a_set_up_database_it_shows_what_is_there(
     firm = get_firm(db)
     assert firm is not None and firm.name == "Hurtownia Pol-Mak"
     assert [u.full_name for u in users.list_users(db)] == ["Anna Nowak"]
+
+
+def test_the_firm_page_says_how_reminders_are_signed_once(
+    qtbot: QtBot, db: Database, ops: Operations
+) -> None:
+    wizard = _wizard(qtbot, db, ops, [])
+    page = wizard.page(Page.FIRM)
+    texts = [page.subTitle(), *(label.text() for label in page.findChildren(QLabel))]
+    assert sum("signed with these details" in text for text in texts) == 1, texts

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.domain.money import format_money
+from desktop_app.i18n import set_language
 from desktop_app.services import payments
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.receivables.conftest import TODAY, Ledger
@@ -145,3 +146,26 @@ def test_a_change_announced_while_the_card_loads_still_shows_it(
     # before the first load comes back: the card's own re-read supersedes it
     window.ops.announce(Change.PAYMENTS)
     qtbot.waitUntil(lambda: card.card is not None and card.isVisible())
+
+
+def test_the_status_is_not_cut_on_a_laptop_screen(
+    qtbot: QtBot, window: MainWindow, ledger: Ledger
+) -> None:
+    """On a 1366-pixel screen (the card opens 1180 wide) the status column was squeezed to
+    "Niezapłaco…" by the forecast's."""
+    set_language("pl")
+    try:
+        card = _open(qtbot, window, ledger.alfa)
+        card.resize(1180, 740)
+        tree = card.invoices_tree
+        qtbot.waitUntil(lambda: bool(card.outlook) and tree.isVisible())
+        header = tree.header()
+        qtbot.waitUntil(lambda: header.sectionSize(STATUS) >= tree.sizeHintForColumn(STATUS))
+        # nothing hidden past the right edge either
+        assert header.length() <= tree.viewport().width()
+        # and the columns give the room back when the card is widened
+        card.resize(1600, 740)
+        qtbot.waitUntil(lambda: header.length() == tree.viewport().width())
+        assert header.sectionSize(STATUS) >= tree.sizeHintForColumn(STATUS)
+    finally:
+        set_language("en")

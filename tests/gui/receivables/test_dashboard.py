@@ -105,3 +105,17 @@ def test_month_names_under_the_trend_are_never_cut_to_dots(
     first_screen.resize(2400, 700)
     qtbot.waitUntil(lambda: first_screen.dashboard.trend_view.labels_fit_upright())
     assert axis.labelsAngle() == 0
+
+
+def test_the_side_labels_group_thousands(first_screen: MainWindow) -> None:
+    """The value axis read "6000": amounts in the thousands are grouped as elsewhere."""
+    axis = first_screen.dashboard.aging_view.y_axis
+    assert axis.max() >= 1000
+    labels = axis.categoriesLabels()
+    assert len(labels) == axis.tickCount()
+    assert labels[0] == "0"
+    assert labels[-1] == f"{axis.max():,.0f}"
+
+
+def test_a_book_with_contractors_offers_no_first_steps(first_screen: MainWindow) -> None:
+    assert not first_screen.dashboard.first_steps.isVisible()
