@@ -10,8 +10,9 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from db.models import AuditEntry
 from db.uow import Database
 from desktop_app.secrets import SERVICE
 from desktop_app.services.dunning.send_test import SendTestResult
@@ -135,7 +136,7 @@ def test_the_firm_is_checked_nip_and_iban_and_then_saved(
     assert not dialog.fields["firm.nip"].error.isVisible()
 
 
-def test_settings_firm_and_password_are_saved_by_one_transaction(
+def test_settings_and_firm_in_one_transaction_then_the_password_named_in_the_audit(
     qtbot: QtBot, dialog: SettingsDialog, db: Database
 ) -> None:
     commits: list[object] = []
@@ -155,7 +156,15 @@ def test_settings_firm_and_password_are_saved_by_one_transaction(
             assert dialog.save()
     finally:
         event.remove(db.engine, "commit", committed)
-    assert len(commits) == 1
+    # the keys and the firm in one transaction; after the keyring took the password, one more
+    # for the audit line naming it (only its name: a secret's value never reaches the database)
+    assert len(commits) == 2
+    with db.read() as session:
+        secrets_line = session.scalars(
+            select(AuditEntry.changes).where(AuditEntry.target == "secrets")
+        ).one()
+    assert secrets_line is not None and "smtp.password" in secrets_line
+    assert "s3cret!" not in str(secrets_line)
     assert (get_value(db, "smtp.host"), get_value(db, "smtp.port")) == ("smtp.example.com", 465)
     assert get_value(db, "window.email") == "07:00-19:00"
     firm = get_firm(db)
