@@ -33,7 +33,7 @@ from db import migrate
 from db.engine import busy_timeout_seconds, sqlite_path
 from db.uow import Database
 from desktop_app.domain.backups import Rotation, backup_due, backups_to_keep
-from desktop_app.errors import InkasoError
+from desktop_app.errors import DatabaseBusyError, InkasoError
 from desktop_app.i18n import _
 from desktop_app.paths import data_dir
 from desktop_app.services import audit
@@ -260,14 +260,19 @@ def make_backup(
     made = backup_url(db.url, target_folder, now, label)
     if rotate_after and label is None:
         rotate(target_folder, made.database)
-    with db.write() as session:
-        audit.record(
-            session,
-            kind="backup",
-            target=made.path.name,
-            action="backup",
-            changes={"folder": str(target_folder)},
-        )
+    try:
+        with db.write() as session:
+            audit.record(
+                session,
+                kind="backup",
+                target=made.path.name,
+                action="backup",
+                changes={"folder": str(target_folder)},
+            )
+    except DatabaseBusyError:
+        # the copy is made and sound: a database kept busy by others must not turn it into a
+        # failure; the log keeps what the audit trail could not
+        log.warning("backup %s made; its audit line not written: database busy", made.path)
     return made
 
 
