@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 
 from babel import Locale
 from sqlalchemy import select
@@ -383,23 +384,23 @@ def build_letter(
         if not _in_note(kind, state, today, named=bool(request.invoices)):
             continue
         paid_on = state.paid_on
-        zero = Money(0, invoice.currency)
+        # a note's line names what the invoice was and when it was paid; nothing is left to pay
+        settled = partial(
+            LetterItem,
+            invoice.number,
+            invoice.issue_date,
+            inst.due_date,
+            amount,
+            Money(0, invoice.currency),
+            paid_on=paid_on,
+        )
         if kind == "interest-note" and paid_on is not None:
             rows = interest_rows(state, paid_on)
             if rows:
                 _add(
                     items,
                     inst,
-                    LetterItem(
-                        invoice.number,
-                        invoice.issue_date,
-                        inst.due_date,
-                        amount,
-                        zero,
-                        paid_on=paid_on,
-                        days_late=days_late(inst.due_date, paid_on),
-                        interest_rows=rows,
-                    ),
+                    settled(days_late=days_late(inst.due_date, paid_on), interest_rows=rows),
                 )
         elif kind == "compensation":
             comp, comp_eur = compensation(state)
@@ -407,13 +408,7 @@ def build_letter(
                 _add(
                     items,
                     inst,
-                    LetterItem(
-                        invoice.number,
-                        invoice.issue_date,
-                        inst.due_date,
-                        amount,
-                        zero,
-                        paid_on=paid_on,
+                    settled(
                         days_late=days_late(inst.due_date, paid_on or today),
                         compensation=comp,
                         compensation_eur=comp_eur,
