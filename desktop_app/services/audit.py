@@ -199,6 +199,12 @@ class AuditFilter:
     kind: str | None = None
 
 
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    """The start of the user's local day as the database keeps times (naive UTC): the rows are
+    shown in local time, so the days asked for are local days too."""
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def _union(flt: AuditFilter) -> Any:
     audit = AuditEntry.__table__.c
     act = Activity.__table__.c
@@ -242,9 +248,9 @@ def _union(flt: AuditFilter) -> Any:
             if not is_contractor:
                 part = part.where(audit.kind == flt.kind)
         if flt.since is not None:
-            part = part.where(at >= dt.datetime.combine(flt.since, dt.time()))
+            part = part.where(at >= _utc_midnight(flt.since))
         if flt.until is not None:
-            part = part.where(at < dt.datetime.combine(flt.until + dt.timedelta(days=1), dt.time()))
+            part = part.where(at < _utc_midnight(flt.until + dt.timedelta(days=1)))
         if flt.user:
             part = part.where(func.lower(actor) == flt.user.casefold())
         parts.append(part)

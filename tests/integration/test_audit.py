@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -130,8 +132,18 @@ def test_the_cli_lists_the_firms_set_up_and_the_contractors_log_newest_first(
     assert wrong.code != 0 and "Traceback" not in wrong.err
 
 
-def test_a_page_is_read_in_sql_newest_first(db: Database) -> None:
-    start = dt.datetime(2026, 11, 1, 8, 0)
+@pytest.fixture
+def in_warsaw(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's local time is Warsaw's (UTC+1 in November), as on a Polish office PC."""
+    monkeypatch.setenv("TZ", "Europe/Warsaw")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_page_is_read_in_sql_newest_first(db: Database, in_warsaw: None) -> None:
+    start = dt.datetime(2026, 11, 1, 8, 0)  # UTC, as kept
     with db.write() as session:
         for n in range(25):
             audit.record(
@@ -144,9 +156,10 @@ def test_a_page_is_read_in_sql_newest_first(db: Database) -> None:
             )
     with db.read() as session:
         flt = audit.AuditFilter(since=dt.date(2026, 11, 1), until=dt.date(2026, 11, 1))
-        assert audit.count_entries(session, flt) == 16  # 08:00 .. 23:00
+        # the local 1 November ends at 23:00 UTC: 08:00 .. 22:00 UTC
+        assert audit.count_entries(session, flt) == 15
         page = audit.list_entries(session, flt, limit=10, offset=10)
-    assert [r.target for r in page] == [f"eur {n}" for n in range(5, -1, -1)]
+    assert [r.target for r in page] == [f"eur {n}" for n in range(4, -1, -1)]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ from ui.audit_window import PAGE, AuditTrailWindow
 from ui.operations import Operations
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-TODAY = dt.date.today()
 
 
 def _texts(window: AuditTrailWindow, column: int) -> list[str]:
@@ -35,7 +34,8 @@ def test_the_audit_trail_window_lists_filters_and_pages(
         ("rates", "add", "--kind", "commercial", "--from", "2027-01-01", "--rate", "16.25"),
     ):
         assert cli(*args).code == 0, args
-    main = shown_main_window(qtbot, db, ops, TODAY, rows=1)
+    # the window's days are real local days: the lines were written just now
+    main = shown_main_window(qtbot, db, ops, dt.date.today(), rows=1)
     tools = next(a.menu() for a in main.menuBar().actions() if a.text() == "&Tools")
     entry = next(a for a in tools.actions() if a.text() == "&Audit trail…")
     entry.trigger()
