@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -31,6 +33,14 @@ from db.uow import Database  # noqa: E402
 from desktop_app.cli.main import main as cli_main  # noqa: E402
 from desktop_app.i18n import set_language  # noqa: E402
 from desktop_app.services.database import open_database  # noqa: E402
+
+EXIT_LIMIT_S = 120
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After the summary nothing of ours should keep the process alive (a thread nobody
+    stopped): such a run ends with every thread's stack printed, not at CI's own limit."""
+    faulthandler.dump_traceback_later(EXIT_LIMIT_S, exit=True, file=sys.__stderr__)
 
 
 @pytest.fixture(autouse=True)

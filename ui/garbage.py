@@ -43,7 +43,12 @@ class GuiThreadCollector(QObject):
         return gc.collect(generation) if generation >= 0 else 0
 
     def stop(self) -> None:
-        """Automatic collection as it was before (the GUI is gone; only plain threads remain)."""
+        """Automatic collection as it was before (the GUI is gone; only plain threads remain).
+
+        What piled up since the last tick is collected here first: once collection is automatic
+        again, a thread still running (a worker finishing, the scheduler) would otherwise be the
+        one to free the last windows' cycles."""
         self._timer.stop()
+        gc.collect()
         if self._was_enabled:
             gc.enable()

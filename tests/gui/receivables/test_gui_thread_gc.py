@@ -59,3 +59,13 @@ def test_stopping_gives_automatic_collection_back_as_it_was(qtbot: QtBot) -> Non
             gc.enable()
         else:
             gc.disable()
+
+
+def test_stopping_frees_what_piled_up_on_the_gui_thread_first(qtbot: QtBot) -> None:
+    collector = GuiThreadCollector(interval_ms=60_000)  # no tick before the stop
+    freed_on: list[str] = []
+    window = _Window()
+    weakref.finalize(window, lambda: freed_on.append(threading.current_thread().name))
+    del window
+    collector.stop()
+    assert freed_on == [threading.main_thread().name]
