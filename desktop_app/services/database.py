@@ -205,10 +205,27 @@ def restore_in_place(
         db.engine.dispose()
         done = backup.restore(db.url, source, now)
         db.engine.dispose()
-        open_database(path or db.url.render_as_string(hide_password=False)).dispose()
-        with db.write() as session:  # in the restored database: it is the one that goes on
-            audit.record(session, kind="backup", target=source.name, action="restore")
+        note_restore(db.url, source)
     return done
+
+
+def restore_file(url: URL, source: Path, now: dt.datetime) -> backup.Restored:
+    """Restore a backup into a database nobody has open (``inkaso restore``): it is not
+    opened first, as it may be the damaged file being replaced."""
+    done = backup.restore(url, source, now)
+    note_restore(url, source)
+    return done
+
+
+def note_restore(url: URL, source: Path) -> None:
+    """The restored copy, maybe from an older version, is opened once, so that it is migrated
+    now, and keeps in its own audit trail that it was restored (it is the one that goes on)."""
+    restored = open_database(sqlite_path(url) or url.render_as_string(hide_password=False))
+    try:
+        with restored.write() as session:
+            audit.record(session, kind="backup", target=source.name, action="restore")
+    finally:
+        restored.dispose()
 
 
 def _shown(url: URL) -> str:

@@ -102,6 +102,9 @@ def test_a_restore_brings_the_data_back_and_keeps_the_current_file_aside(
     assert aside.parent == folder
     assert aside.name.startswith("inkaso-") and aside.name.endswith("-before-restore.db")
     assert names(cli, db=aside) == ["Alfa", "Beta"]
+    # the restored file's own trail goes on: it says it was restored, and from which copy
+    trail = cli("audit", "--kind", "backup", "--json").json()
+    assert [(e["action"], e["target"]) for e in trail] == [("restore", copy.name)]
     listed = cli("backup", "list", "--json")
     assert listed.code == 0, listed.err
     assert {(b["path"], b["label"]) for b in listed.json()} == {

@@ -10,7 +10,7 @@ from typing import Any
 from desktop_app.cli.context import Context, json_flag
 from desktop_app.i18n import _
 from desktop_app.services import backup
-from desktop_app.services.database import resolve_target
+from desktop_app.services.database import resolve_target, restore_file
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -79,7 +79,7 @@ def run_backup(ctx: Context) -> int:
 def run_restore(ctx: Context) -> int:
     # the database is not opened (nor migrated) first: it may be the damaged file to replace
     url, _default = resolve_target(ctx.args.db)
-    done = backup.restore(url, ctx.args.file, dt.datetime.now())
+    done = restore_file(url, ctx.args.file, dt.datetime.now())
     if ctx.json:
         ctx.emit_json(
             {
