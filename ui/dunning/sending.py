@@ -19,9 +19,10 @@ from PySide6.QtWidgets import QWidget
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.errors import InkasoError
-from desktop_app.i18n import _, ngettext
+from desktop_app.i18n import _, current_language, ngettext
 from ui.dunning.scheduler_bridge import Mode, SchedulerBridge
 from ui.operations import Operations
+from ui.restart import offer_restart
 
 if TYPE_CHECKING:
     # the settings dialog is imported when first opened: most sessions never open it
@@ -80,6 +81,8 @@ class SendingController(QObject):
         self.wizard_action = QAction(_("Setup &wizard…"), self)
         self.wizard_action.triggered.connect(self.open_setup_wizard)
         self.setup_wizard: QWidget | None = None
+        #: the question after the wizard changed the language (restart now or later)
+        self.restart_offer: QWidget | None = None
         self.setup_action = QAction(_("Set up sending…"), self)
         self.setup_action.setToolTip(_("Enter the e-mail server or the SMS gateway"))
         self.setup_action.triggered.connect(lambda: self.open_settings(self.setup_tab()))
@@ -129,17 +132,20 @@ class SendingController(QObject):
         return dialog
 
     def open_setup_wizard(self) -> QWidget:
-        from ui.first_run.wizard import FirstData, open_first_data, open_wizard
+        from ui.first_run.wizard import LANGUAGE_NAMES, FirstData, open_first_data, open_wizard
 
         wizard = self.setup_wizard
         if wizard is None or not wizard.isVisible():
             window = self.window
+            spoken = current_language()
 
             def chosen(choice: FirstData | None) -> None:
                 from ui.main_window import MainWindow  # it builds this controller
 
                 if isinstance(window, MainWindow):
                     open_first_data(window, choice)
+                if current_language() != spoken:
+                    self.restart_offer = offer_restart(window, LANGUAGE_NAMES[current_language()])
 
             wizard = open_wizard(
                 self.db, self.ops, today=self.today, parent=window, on_close=chosen

@@ -266,3 +266,55 @@ def test_the_firm_page_says_how_reminders_are_signed_once(
     page = wizard.page(Page.FIRM)
     texts = [page.subTitle(), *(label.text() for label in page.findChildren(QLabel))]
     assert sum("signed with these details" in text for text in texts) == 1, texts
+
+
+def test_another_language_chosen_from_the_menu_offers_a_restart(
+    qtbot: QtBot, db: Database, ops: Operations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main window is built in the language of the start: the office is told so, and one
+    click starts Inkaso again in the new language (quitting this test's app is not possible:
+    the restart itself is counted, its arguments are tested in tests/unit/test_restart.py)."""
+    from ui import restart
+    from ui.main_window import MainWindow
+
+    restarts: list[bool] = []
+    monkeypatch.setattr(restart, "restart", lambda: restarts.append(True))
+    save_firm(db, FirmInput("Hurtownia Pol-Mak", accounts=[(IBAN, "PLN")]))
+    main = MainWindow(db, ops, currency="PLN", today=lambda: TODAY, db_label="inkaso.db")
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        first = main.sending.open_setup_wizard()
+        assert isinstance(first, FirstRunWizard)
+        qtbot.waitUntil(lambda: first.settings.ready)
+        first.language.setCurrentIndex(first.language.findData("ru"))
+        russian = next(
+            w
+            for w in qtbot_top_level()
+            if isinstance(w, FirstRunWizard) and w is not first and w.isVisible()
+        )
+        qtbot.addWidget(russian)
+        russian.reject()
+        offer = main.sending.restart_offer
+        assert offer is not None
+        qtbot.waitUntil(offer.isVisible)
+        assert "Русский" in offer.text() and "Главное окно" in offer.text()  # in Russian
+        restart_button = offer.defaultButton()
+        assert restart_button is not None
+        qtbot.mouseClick(restart_button, _LEFT)
+        assert restarts == [True]
+    finally:
+        set_language("en")
+
+
+def test_the_same_language_kept_asks_nothing(qtbot: QtBot, db: Database, ops: Operations) -> None:
+    from ui.main_window import MainWindow
+
+    main = MainWindow(db, ops, currency="PLN", today=lambda: TODAY, db_label="inkaso.db")
+    qtbot.addWidget(main)
+    main.show()
+    wizard = main.sending.open_setup_wizard()
+    assert isinstance(wizard, FirstRunWizard)
+    qtbot.waitUntil(lambda: wizard.settings.ready)
+    wizard.reject()
+    assert main.sending.restart_offer is None
