@@ -222,12 +222,14 @@ def test_batch_writes_a_letter_per_contractor_and_the_registered_mail_list(
     book = tmp_path / "partia-ksiazka.pdf"
     assert written.postbook == book.resolve() and book.exists()
     assert "Gęśla Jaźń Sp. j." in pdf_text(book) and "ul. Źródlana 5" in pdf_text(book)
-    # the consumer's 100.00 PLN, 11 days late, joins when the filter allows it
+    # the consumer's 100.00 PLN, 11 days late, joins when the filter allows it; the business
+    # has had its demand today and gets no second one
     wider = BatchRequest(TODAY, min_days=1, min_amount_minor=1)
-    written, _refused = letters.write_batch(
+    written, refused = letters.write_batch(
         ledger, wider, letters.load_sources(ledger), tmp_path / "all.pdf"
     )
-    assert [x.debtor.name for x in written.letters] == ["Ąćęł Consumer", "Gęśla Jaźń Sp. j."]
+    assert [x.debtor.name for x in written.letters] == ["Ąćęł Consumer"]
+    assert len(refused) == 1 and refused[0].startswith("Gęśla Jaźń Sp. j.: Demand for payment")
     reader = PdfReader(tmp_path / "all.pdf")
     assert "Ąćęł Consumer" in reader.pages[0].extract_text()
 

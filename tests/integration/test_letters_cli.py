@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from desktop_app.services.database import open_database
 from desktop_app.services.dunning import templates_store
-from tests.conftest import Cli
+from tests.conftest import Cli, CliResult
 from tests.integration.http_gateway import Answer, Request, running_gateway
 from tests.integration.test_compensation_nbp import _closed_port
 
@@ -116,6 +116,36 @@ def test_batch_and_its_registered_mail_list(books: Cli, tmp_path: Path) -> None:
     assert "Gęśla Jaźń Sp. j." in text and "ООО «Щука и Ёж»" in text
     book = text_of(tmp_path / "partia-ksiazka.pdf")
     assert "ul. Źródlana 5" in book and "ул. Тверская, д. 7" in book
+
+
+def test_a_batch_run_again_the_same_day_writes_nobody_a_second_demand(
+    books: Cli, tmp_path: Path
+) -> None:
+    def batch(min_amount: str, name: str, today: str = "2026-12-01") -> CliResult:
+        return books(
+            "letter", "batch", "--min-days", "30", "--min-amount", min_amount, "--today", today,
+            "--out", str(tmp_path / name), "--json",
+        )  # fmt: skip
+
+    first = batch("10000", "pierwsza.pdf")  # only Gęśla Jaźń owes that much
+    assert first.code == 0, first.err
+    [letter] = first.json()["letters"]
+    assert letter["contractor"] == "Gęśla Jaźń Sp. j."
+
+    again = batch("10000", "znowu.pdf")
+    assert again.code == 3 and not (tmp_path / "znowu.pdf").exists()
+    assert f"{letter['reference']} was already written today" in again.err
+
+    wider = batch("500", "szersza.pdf")  # the same day, a lower amount: only the one not reached
+    assert wider.code == 0, wider.err
+    assert [x["contractor"] for x in wider.json()["letters"]] == ["ООО «Щука и Ёж»"]
+    assert wider.json()["refused"] == [
+        f"Gęśla Jaźń Sp. j.: Demand for payment {letter['reference']} was already written today"
+    ]
+
+    tomorrow = batch("10000", "jutro.pdf", today="2026-12-02")  # another day: written again
+    assert tomorrow.code == 0, tomorrow.err
+    assert [x["contractor"] for x in tomorrow.json()["letters"]] == ["Gęśla Jaźń Sp. j."]
 
 
 def test_unknown_invoice_and_missing_folder_are_one_line_each(books: Cli, tmp_path: Path) -> None:

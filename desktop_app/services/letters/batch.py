@@ -9,8 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Contractor
+from db.models import Activity, Contractor
 from db.uow import Database
+from desktop_app import labels
 from desktop_app.domain.letter_rules import (
     days_late,
 )
@@ -83,7 +84,17 @@ def build_batch(
     built: list[Built] = []
     refused: list[str] = []
     templates: dict[tuple[str, str], LetterTemplate] = {}
-    for contractor_id in batch_contractors(session, request):
+    matching = batch_contractors(session, request)
+    already = written_on(session, matching, request.kind, request.today)
+    for contractor_id in matching:
+        if contractor_id in already:
+            name, reference = already[contractor_id]
+            refused.append(
+                _("{name}: {document} {reference} was already written today").format(
+                    name=name, document=labels.document(request.kind), reference=reference
+                )
+            )
+            continue
         letter_request = LetterRequest(
             request.kind, contractor_id, request.today, registered=request.registered
         )
@@ -94,6 +105,26 @@ def build_batch(
         except LetterRefusedError as exc:
             refused.append(exc.message)
     return built, refused
+
+
+def written_on(
+    session: Session, contractor_ids: list[int], kind: LetterKind, day: dt.date
+) -> dict[int, tuple[str, str]]:
+    """The contractors among ``contractor_ids`` who got a letter of this kind dated ``day``
+    (name, the letter's reference): a batch run again the same day (with a lower amount, say)
+    adds the debtors it did not reach, and never writes one a second demand."""
+    if not contractor_ids:
+        return {}
+    rows = session.execute(
+        select(Activity.contractor_id, Contractor.name, Activity.data)
+        .join(Contractor, Contractor.id == Activity.contractor_id)
+        .where(Activity.contractor_id.in_(contractor_ids), Activity.kind == "letter")
+    )
+    return {
+        contractor_id: (name, str(data.get("reference", "")))
+        for contractor_id, name, data in rows
+        if data and data.get("document") == kind and data.get("sent_on") == day.isoformat()
+    }
 
 
 def postbook_path(out: Path) -> Path:
@@ -117,6 +148,11 @@ def write_batch(
         return letters
 
     built = with_euro_rates(db, build(sources), build)
+    if not built and refused:
+        raise LetterRefusedError(
+            _("No letter written: {reasons}").format(reasons="; ".join(refused)),
+            field="min-amount",
+        )
     if not built:
         raise LetterRefusedError(
             _("No contractor matches: nobody owes that much for that long"), field="min-amount"
