@@ -210,7 +210,9 @@ def test_the_scheduler_job_without_e_mail_logs_one_line_and_no_traceback(
     scheduler = DunningScheduler(env.db, clock=lambda: seven)
     with caplog.at_level(logging.WARNING, logger="desktop_app.scheduler"):
         assert len(scheduler.digest_once()) == 2
-    assert [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records] == [
+    # the loopback mail server's own INFO lines about an earlier connection may arrive late
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelname, r.getMessage(), r.exc_info) for r in logged] == [
         (
             "WARNING",
             "morning digest not sent: E-mail is not set up: the digest stays in the outbox",
