@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from db.engine import sqlite_path
 from db.uow import Database
-from desktop_app import __version__, preferences, self_test
+from desktop_app import __version__, argparse_words, preferences, self_test
 from desktop_app.changes import Change
 from desktop_app.errors import DamagedDatabaseError, DatabaseBusyError, InkasoError
 from desktop_app.i18n import LANGUAGES, _, babel_locale, set_language
@@ -86,6 +86,7 @@ def _iso_date(text: str) -> dt.date:
 
 def parse_args(argv: Sequence[str]) -> tuple[Options, list[str]]:
     """Our options, plus whatever is left for Qt (``-platform``, ``-style``...)."""
+    argparse_words.use_our_translations()
     parser = argparse.ArgumentParser(
         prog="inkaso-gui", description=_("Inkaso: receivables and dunning for small firms.")
     )

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from desktop_app import __version__
+from desktop_app import __version__, argparse_words
 from desktop_app.cli import commands
 from desktop_app.cli.context import Context
 from desktop_app.errors import InkasoError, ValidationError
@@ -72,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     lang = _pre_parse_language(args_list)
     set_language(lang if lang in LANGUAGES else None)
+    argparse_words.use_our_translations()
     configure_logging()
     garbled = next((a for a in args_list if not _is_text(a)), None)
     if garbled is not None:

@@ -34,3 +34,17 @@ def test_help_tells_the_two_languages_apart(cli: Cli) -> None:
     assert result.code == 0
     assert "--language {pl,en,ru}, --lang {pl,en,ru}" in result.out
     assert "sent to this contractor" in " ".join(result.out.split())
+
+
+def test_argparse_speaks_the_interface_language_too(cli: Cli) -> None:
+    """A Polish office reads no English between Polish sentences: argparse's own words are ours."""
+    missing = cli("--lang", "pl", "contractor", "add")
+    assert missing.code == 2
+    assert "użycie: inkaso contractor add" in missing.err
+    assert "inkaso contractor add: błąd: wymagane są argumenty: --name" in missing.err
+    wrong = cli("--lang", "ru", "contractor", "add", "--name", "X", "--language", "de")
+    assert "ошибка:" in wrong.err and "недопустимый вариант: 'de'" in wrong.err
+    helped = cli("--lang", "pl", "--help")
+    assert helped.out.startswith("użycie: inkaso") and "pokaż tę pomoc i zakończ" in helped.out
+    english = cli("contractor", "add")
+    assert "error: the following arguments are required: --name" in english.err
