@@ -227,7 +227,7 @@ def test_a_run_waits_for_another_pcs_lease(env: DunningEnv) -> None:
     with env.db.write() as session:
         # another PC holds a fresh lease
         lease.acquire(session, "otherpc/4242/abcd", dt.datetime(2026, 3, 19, 9, 0))
-    result = env.cli("dunning", "run", "--now", "2026-03-19T10:00", "--json")
+    result = env.cli("dunning", "run", "--now", "2026-03-19T10:00", "--wait", "2", "--json")
     assert result.code == 3
     assert "otherpc" in result.json()["errors"][0]
     assert not env.mail.messages

@@ -38,6 +38,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     when.add_argument("--now", metavar="YYYY-MM-DDTHH:MM", help=_("act as a run at this moment"))
     run.add_argument("--no-plan", action="store_true", help=_("only send what is already queued"))
+    run.add_argument(
+        "--wait",
+        type=whole_number(0, 3600),
+        default=30,
+        metavar="SECONDS",
+        help=_(
+            "how long to wait for a run another computer is doing before giving up "
+            "(default 30; 0: give up at once)"
+        ),
+    )
     json_flag(run)
     run.set_defaults(handler=run_cmd)
 
@@ -115,7 +125,9 @@ def run_cmd(ctx: Context) -> int:
         opened = windows.channels_opening_on(settings, day)
     else:
         now = dt.datetime.now(zone)
-    report = runner.run_cycle(ctx.db, now=now, open_channels=opened, plan=not a.no_plan)
+    report = runner.run_cycle(
+        ctx.db, now=now, open_channels=opened, plan=not a.no_plan, wait_for_lease=a.wait
+    )
     if ctx.json:
         ctx.emit_json(
             {
