@@ -60,7 +60,7 @@ def _dig(body: Any, path: str) -> Any:
     for part in path.split("."):
         if isinstance(body, dict):
             body = body.get(part)
-        elif isinstance(body, list) and part.isdigit() and int(part) < len(body):
+        elif isinstance(body, list) and part.isascii() and part.isdigit() and int(part) < len(body):
             body = body[int(part)]
         else:
             return None

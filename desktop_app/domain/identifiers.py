@@ -17,6 +17,13 @@ from desktop_app.i18n import _
 _EMAIL_RE = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]{2,}$")
 
 
+def record_id(text: str) -> int | None:
+    """A database id as typed ("15"), or None when the text is not one: ASCII digits only
+    ("²".isdigit() is true, but int("²") fails) and fewer than ten of them (a NIP has ten; a
+    longer number would not fit the database's integer)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def normalize_nip(value: str) -> str:
     """Ten digits without separators or the "PL" prefix; a ValidationError names the bad NIP."""
     compact = stdnum_nip.compact(value)

@@ -72,7 +72,12 @@ def _amount(text: str, currency: str, where: Where) -> int:
     whole, _sep, frac = text.partition(",")
     frac = frac.rstrip("0")
     places = exponent(currency)
-    if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > places:
+    digits = whole + frac
+    if (
+        not (whole.isdigit() and digits.isascii())
+        or (frac and not frac.isdigit())
+        or len(frac) > places
+    ):
         raise ImportFileError(
             _("The amount {amount} is not a valid amount").format(amount=text), where, field="61"
         )

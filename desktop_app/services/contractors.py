@@ -16,6 +16,7 @@ from desktop_app.domain.identifiers import (
     normalize_nip,
     normalize_phone,
     normalize_regon,
+    record_id,
 )
 from desktop_app.domain.money import check_amount, normalize_currency
 from desktop_app.domain.text import search_key
@@ -244,9 +245,9 @@ def resolve(session: Session, ref: str | int) -> Contractor:
     """A contractor by database id or by NIP (any common spelling); NotFoundError otherwise."""
     text = str(ref).strip()
     contractor: Contractor | None = None
-    # ASCII only: "²".isdigit() is true, but int("²") fails
-    if text.isascii() and text.isdigit() and len(text) < 10:
-        contractor = session.get(Contractor, int(text))
+    number = record_id(text)
+    if number is not None:
+        contractor = session.get(Contractor, number)
     else:
         try:
             nip = normalize_nip(text)

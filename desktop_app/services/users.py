@@ -14,7 +14,7 @@ from db.uow import Database
 from desktop_app.domain import roles
 from desktop_app.domain.dates import check_date
 from desktop_app.domain.deputies import Absence, effective_assignee
-from desktop_app.domain.identifiers import normalize_email, normalize_phone
+from desktop_app.domain.identifiers import normalize_email, normalize_phone, record_id
 from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.i18n import LANGUAGES, _
 from desktop_app.services import activity, audit
@@ -103,8 +103,9 @@ def _resolve(session: Session, ref: int | str) -> User:
     """A user by id or by login (case-insensitive)."""
     user: User | None = None
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        user = session.get(User, int(text))
+    number = ref if isinstance(ref, int) else record_id(text)
+    if number is not None:
+        user = session.get(User, number)
     if user is None:
         user = _by_login(session, text)
     if user is None:

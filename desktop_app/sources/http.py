@@ -98,7 +98,7 @@ def retry_after_seconds(value: str | None, *, now: dt.datetime | None = None) ->
     if not value:
         return 60.0
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)

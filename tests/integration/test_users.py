@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.models import AuditEntry, Contractor, Task, User
 from db.uow import Database
-from desktop_app.errors import ConflictError, ValidationError
+from desktop_app.errors import ConflictError, NotFoundError, ValidationError
 from desktop_app.services import manager_assignment, users
 from desktop_app.services.dunning import tasks
 from desktop_app.services.users import UserInput
@@ -36,6 +36,8 @@ def test_inputs_are_checked_and_there_is_always_an_active_owner(db: Database) ->
         users.edit_user(db, anna, UserInput("SZEF", "Anna Nowak"))
     with pytest.raises(ValidationError):
         users.add_user(db, UserInput("ewa", "Ewa", role="boss"))
+    with pytest.raises(NotFoundError):  # "²" passes str.isdigit, not int() (found by the CLI fuzz)
+        users.get_user(db, "\u00b2")
     with pytest.raises(ValidationError):
         users.set_active(db, owner, False)
     with pytest.raises(ValidationError):

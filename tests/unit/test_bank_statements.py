@@ -146,6 +146,11 @@ def test_hostile_or_broken_xml_is_refused_with_a_sentence(
             4,
         ),
         (":20:X\n:25:/PL61\n:61:261101C5,00NTRF\n", "opening balance", 3),
+        (  # digits of another script are digits to Python, never to a bank
+            ":20:X\n:25:/PL61109010140000071219812874\n:60F:C261124PLN1,00\n:61:261201C5\u0663,00NTRF\n",
+            "not a valid amount",
+            4,
+        ),
         ("hello\n", "not an MT940", 1),
         ("", "not an MT940", None),
     ],

@@ -57,6 +57,7 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after_seconds("Tue, 01 Dec 2026 12:00:45 GMT", now=now) == 45
     assert retry_after_seconds(None) == 60
     assert retry_after_seconds("soon") == 60
+    assert retry_after_seconds("\u00b2") == 60  # a digit to str.isdigit, not to float()
 
 
 @given(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Activity, Allocation, Instalment, Invoice, Payment
 from desktop_app.changes import Change
 from desktop_app.domain.allocation import allocate
+from desktop_app.domain.identifiers import record_id
 from desktop_app.domain.money import decimal_str, parse_amount
 from desktop_app.domain.payment_matching import Reason
 from desktop_app.domain.readable import readable
@@ -189,8 +190,8 @@ def match_by_reference(
     """:func:`match` as typed: the invoice by number (or id), the amount as written."""
     text = invoice.strip()
     invoice_id = session.scalar(select(Invoice.id).where(Invoice.number == text))
-    if invoice_id is None and text.isascii() and text.isdigit():
-        invoice_id = int(text)
+    if invoice_id is None:
+        invoice_id = record_id(text)
     if invoice_id is None:
         raise NotFoundError(_("No invoice {number}").format(number=text), field="invoice")
     amount_minor = None

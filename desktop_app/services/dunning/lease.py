@@ -30,7 +30,7 @@ def new_holder() -> str:
 def holder_is_alive(holder: str) -> bool:
     host, _sep, rest = holder.partition("/")
     pid_text = rest.partition("/")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
+    if host != socket.gethostname() or not (pid_text.isascii() and pid_text.isdigit()):
         return True  # cannot tell for another machine: trust the expiry
     try:
         os.kill(int(pid_text), 0)
