@@ -11,6 +11,7 @@ date of a payment), which the bulk path must tell apart from the unchanged ones.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import tempfile
@@ -145,6 +146,11 @@ def _dump(db: Database) -> dict[str, list[Any]]:
         "payment_id": payment,
         "correction_id": invoice,
     }
+    for row in rows["activity"]:
+        # the log's data names rows by id too (a released payment): by natural key as well
+        data = json.loads(row["data"]) if row["data"] else None
+        if isinstance(data, dict):
+            row["data"] = {k: keyed[k].get(v) if k in keyed else v for k, v in data.items()}
     return {
         t: sorted(
             repr(
