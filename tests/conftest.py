@@ -8,6 +8,8 @@ import json
 import os
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -46,8 +48,9 @@ from desktop_app.services.database import open_database  # noqa: E402
 #: to show (INKASO_TEST_HARD_LIMIT shortens it to try the guard itself).
 HARD_LIMIT_S = float(os.environ.get("INKASO_TEST_HARD_LIMIT", "900"))
 #: after the summary nothing of ours should keep the process alive (a thread nobody stopped)
-EXIT_LIMIT_S = 120
+EXIT_LIMIT_S = float(os.environ.get("INKASO_TEST_EXIT_LIMIT", "120"))
 _console: list[TextIO] = []
+_status: list[int] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,8 +71,24 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         faulthandler.cancel_dump_traceback_later()
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _status.append(int(exitstatus))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    faulthandler.dump_traceback_later(EXIT_LIMIT_S, exit=True, file=_console[0])
+    """A thread nobody stopped would keep the process from ending after the summary: its stack
+    is printed and the process ends with the tests' own verdict (the watch is a daemon thread,
+    so it never keeps the process alive itself)."""
+
+    def watch() -> None:
+        time.sleep(EXIT_LIMIT_S)
+        console = _console[0]
+        console.write(f"\nThe tests ended, but the process did not within {EXIT_LIMIT_S} s:\n")
+        faulthandler.dump_traceback(file=console, all_threads=True)
+        console.flush()
+        os._exit(_status[-1] if _status else 1)
+
+    threading.Thread(target=watch, name="exit watch", daemon=True).start()
 
 
 @pytest.fixture(autouse=True)
