@@ -48,6 +48,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment as the database keeps times: UTC without a zone (a naive moment is local time)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 # --- our firm and users ---------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from desktop_app.i18n import N_, _, ngettext
+from desktop_app.i18n import N_, N_plural, _, ngettext
 
 ARGPARSE_MESSAGES = (
     N_("usage: "),
@@ -36,11 +36,7 @@ ARGPARSE_MESSAGES = (
     N_("invalid choice: %(value)r (choose from %(choices)s)"),
     N_("can't open '%(filename)s': %(error)s"),
 )
-
-
-def _plural_forms_for_extraction(n: int) -> str:
-    """Never called: it names the plural message argparse asks for, for the catalogues."""
-    return ngettext("expected %s argument", "expected %s arguments", n)
+ARGPARSE_PLURALS = (N_plural("expected %s argument", "expected %s arguments"),)
 
 
 def use_our_translations() -> None:

@@ -106,6 +106,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message for extraction; translate it later with ``ngettext``."""
+    return singular, plural
+
+
 @contextmanager
 def language(lang: str) -> Iterator[None]:
     """Temporarily switch language (documents rendered in the contractor's language)."""

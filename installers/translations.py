@@ -24,7 +24,7 @@ LOCALE = ROOT / "resources" / "locale"
 DOMAIN = "inkaso"
 LANGUAGES = ("pl", "en", "ru")
 SOURCES = ("desktop_app", "db", "ui")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext_for": (2,)}
+KEYWORDS = {"_": None, "N_": None, "N_plural": (1, 2), "ngettext": (1, 2), "gettext_for": (2,)}
 
 
 def extract() -> Catalog:

@@ -72,9 +72,10 @@ def _amount(text: str, currency: str, where: Where) -> int:
     whole, _sep, frac = text.partition(",")
     frac = frac.rstrip("0")
     places = exponent(currency)
-    digits = whole + frac
+    # ASCII digits only: Python takes other scripts' digits too, a bank never writes them
     if (
-        not (whole.isdigit() and digits.isascii())
+        not text.isascii()
+        or not whole.isdigit()
         or (frac and not frac.isdigit())
         or len(frac) > places
     ):

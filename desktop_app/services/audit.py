@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.models import Activity, AuditEntry, Contractor, User, utcnow
+from db.models import Activity, AuditEntry, Contractor, User, naive_utc, utcnow
 from db.uow import Database
 from desktop_app.i18n import N_, _
 from desktop_app.redaction import is_secret_name, redact
@@ -202,7 +202,7 @@ class AuditFilter:
 def _utc_midnight(day: dt.date) -> dt.datetime:
     """The start of the user's local day as the database keeps times (naive UTC): the rows are
     shown in local time, so the days asked for are local days too."""
-    return dt.datetime.combine(day, dt.time()).astimezone(dt.UTC).replace(tzinfo=None)
+    return naive_utc(dt.datetime.combine(day, dt.time()))
 
 
 def _union(flt: AuditFilter) -> Any:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Contractor, OutboxMessage, User
+from db.models import Contractor, OutboxMessage, User, naive_utc
 from db.uow import Database
 from desktop_app.domain.deputies import effective_assignee
 from desktop_app.errors import InkasoError, NotFoundError
@@ -28,7 +28,7 @@ from desktop_app.services.digest.content import Digest, Scope, compute
 from desktop_app.services.dunning import lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.services.dunning.execute import owner_addresses
-from desktop_app.services.dunning.sender import SendReport, naive_utc, send_due
+from desktop_app.services.dunning.sender import SendReport, send_due
 from desktop_app.services.users import absences
 from desktop_app.settings import Snapshot
 from resources import resource_path

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import DunningLog, Invoice, OutboxMessage
+from db.models import DunningLog, Invoice, OutboxMessage, naive_utc
 from db.uow import Database
 from desktop_app import labels
 from desktop_app.domain import planner
@@ -34,7 +34,7 @@ from desktop_app.services import activity, contractors
 from desktop_app.services.dunning import lease
 from desktop_app.services.dunning.channel_setup import ConfiguredChannels, SecretReader
 from desktop_app.services.dunning.compose import Composer, Recipient, template_items
-from desktop_app.services.dunning.sender import SendReport, naive_utc, send_due
+from desktop_app.services.dunning.sender import SendReport, send_due
 from desktop_app.services.dunning.state import load as load_state
 from desktop_app.settings import Snapshot
 

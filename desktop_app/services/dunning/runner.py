@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 
-from db.models import DunningLog, OutboxMessage
+from db.models import DunningLog, OutboxMessage, naive_utc
 from db.uow import Database
 from desktop_app.changes import Change
 from desktop_app.errors import ConflictError
@@ -121,7 +121,7 @@ def run_cycle(
     channels = ConfiguredChannels(settings, secret)
     opened = open_channels if open_channels is not None else windows.open_channels(settings, local)
     holder = lease.new_holder()
-    utc = local.astimezone(dt.UTC).replace(tzinfo=None)
+    utc = naive_utc(local)
     report.changes = imported
     if not _take_lease(db, holder, utc, wait_for_lease, report):
         return report
@@ -231,7 +231,7 @@ def _plan_and_apply(
             plan,
             state.scenarios,
             composer,
-            now=local.astimezone(dt.UTC).replace(tzinfo=None),
+            now=naive_utc(local),
         )
     with db.write() as session:
         applied = execute.store(session, prepared)

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from db.models import DunningLog, OutboxMessage
+from db.models import DunningLog, OutboxMessage, naive_utc
 from db.uow import Database
 from desktop_app.channels.base import ChannelKind, ChannelSession, OutgoingMessage, SendResult
 from desktop_app.domain import planner
@@ -83,10 +83,6 @@ class SendReport:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
-
-
-def naive_utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 async def send_due(
